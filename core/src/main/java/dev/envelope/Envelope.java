@@ -1,0 +1,418 @@
+package dev.envelope;
+
+import dev.envelope.internal.crypto.AesGcm;
+import dev.envelope.internal.crypto.RandomSource;
+import dev.envelope.internal.format.DecryptionLimits;
+import dev.envelope.internal.format.MessageDecryptor;
+import dev.envelope.internal.format.MessageEncryptor;
+import dev.envelope.internal.format.MessageHeader;
+import dev.envelope.keyring.DecryptionMaterials;
+import dev.envelope.keyring.EncryptionMaterials;
+import dev.envelope.keyring.Keyring;
+import dev.envelope.materials.DecryptionRequest;
+import dev.envelope.materials.DefaultMaterialsManager;
+import dev.envelope.materials.EncryptionRequest;
+import dev.envelope.materials.MaterialsManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Encrypts and decrypts messages in the AWS Encryption SDK message format v2: a data key from the
+ * configured keyring or materials manager, AES-256-GCM applied locally frame by frame, the encryption
+ * context bound into every frame as authenticated data, the data key zeroed when the message is done.
+ *
+ * <pre>{@code
+ * Envelope envelope = Envelope.builder().keyring(keyring).build();
+ * byte[] message = envelope.encrypt(plaintext, Map.of("tenant", "acme"));
+ * byte[] again = envelope.decrypt(message, Map.of("tenant", "acme")).plaintext();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; build one and share it.
+ */
+public final class Envelope {
+  /** Context keys with this prefix are reserved for the format itself. */
+  public static final String RESERVED_CONTEXT_PREFIX = "aws-crypto-";
+  public static final int DEFAULT_FRAME_SIZE = 64 * 1024;
+  /** Largest frame size Envelope writes; also the default bound on frames it reads. */
+  public static final int MAX_FRAME_SIZE = 16 * 1024 * 1024;
+  public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
+  public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
+  private static final int MAX_ONE_SHOT_MESSAGE = Integer.MAX_VALUE - 16;
+
+  private final MaterialsManager materialsManager;
+  private final AlgorithmSuite suite;
+  private final int frameSize;
+  private final CommitmentPolicy commitmentPolicy;
+  private final DecryptionLimits limits;
+  private final EnvelopeMetrics metrics;
+
+  private Envelope(Builder b) {
+    this.materialsManager = b.materialsManager != null ? b.materialsManager : new DefaultMaterialsManager(b.keyring);
+    this.suite = b.suite;
+    this.frameSize = b.frameSize;
+    this.commitmentPolicy = b.commitmentPolicy;
+    this.limits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, b.maxFrameSize);
+    this.metrics = EnvelopeMetrics.of(b.meterRegistry);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public AlgorithmSuite algorithmSuite() {
+    return suite;
+  }
+
+  public int frameSize() {
+    return frameSize;
+  }
+
+  public CommitmentPolicy commitmentPolicy() {
+    return commitmentPolicy;
+  }
+
+  public MaterialsManager materialsManager() {
+    return materialsManager;
+  }
+
+  /**
+   * Encrypts {@code plaintext} into one message bound to {@code encryptionContext}.
+   *
+   * @param encryptionContext non-secret key/value pairs that must be presented again (or checked) on
+   *     decryption; stored in the clear in the header. Keys starting with {@code aws-crypto-} are reserved.
+   */
+  public byte[] encrypt(byte[] plaintext, Map<String, String> encryptionContext) {
+    Objects.requireNonNull(plaintext, "plaintext");
+    try {
+      byte[] message = encryptOneShot(plaintext, encryptionContext);
+      metrics.encrypted(plaintext.length);
+      return message;
+    } catch (RuntimeException e) {
+      metrics.failed("encrypt", e);
+      throw e;
+    }
+  }
+
+  private byte[] encryptOneShot(byte[] plaintext, Map<String, String> context) {
+    try (EncryptionMaterials materials = encryptionMaterials(context, OptionalLong.of(plaintext.length));
+        MessageEncryptor encryptor =
+            new MessageEncryptor(materials, frameSize, AesGcm.forThread(), RandomSource.get())) {
+      byte[] header = encryptor.header();
+      long total = header.length + encryptor.bodyLength(plaintext.length) + encryptor.maxFooterLength();
+      if (total > MAX_ONE_SHOT_MESSAGE) {
+        throw new IllegalArgumentException("plaintext too large for a one-shot message; use encryptingStream");
+      }
+      byte[] out = new byte[(int) total];
+      System.arraycopy(header, 0, out, 0, header.length);
+      int p = header.length;
+      int in = 0;
+      while (plaintext.length - in > frameSize) {
+        p += encryptor.encryptRegularFrame(plaintext, in, out, p);
+        in += frameSize;
+      }
+      p += encryptor.encryptFinalFrame(plaintext, in, plaintext.length - in, out, p);
+      byte[] footer = encryptor.footer();
+      System.arraycopy(footer, 0, out, p, footer.length);
+      p += footer.length;
+      return p == out.length ? out : Arrays.copyOf(out, p);
+    }
+  }
+
+  /**
+   * Gets materials for one message and checks that the manager honoured the request. Package-private for
+   * the streams.
+   */
+  EncryptionMaterials encryptionMaterials(Map<String, String> context, OptionalLong plaintextLength) {
+    checkCallerContext(context);
+    EncryptionMaterials materials =
+        materialsManager.getEncryptionMaterials(new EncryptionRequest(context, suite, plaintextLength));
+    try {
+      if (materials.suite() != suite) {
+        throw new IllegalStateException("materials manager returned suite " + materials.suite() + ", not " + suite);
+      }
+      if (materials.encryptedDataKeys().size() > limits.maxEncryptedDataKeys()) {
+        throw new IllegalStateException("materials carry " + materials.encryptedDataKeys().size()
+            + " encrypted data keys, more than maxEncryptedDataKeys (" + limits.maxEncryptedDataKeys()
+            + "); the message could not be decrypted with the same settings");
+      }
+      for (Map.Entry<String, String> e : context.entrySet()) {
+        if (!e.getValue().equals(materials.encryptionContext().get(e.getKey()))) {
+          throw new IllegalStateException("materials manager changed encryption context key '" + e.getKey() + "'");
+        }
+      }
+      return materials;
+    } catch (RuntimeException e) {
+      materials.close();
+      throw e;
+    }
+  }
+
+  private static void checkCallerContext(Map<String, String> context) {
+    Objects.requireNonNull(context, "encryptionContext (use Map.of() for none)");
+    for (String key : context.keySet()) {
+      if (key.startsWith(RESERVED_CONTEXT_PREFIX)) {
+        throw new IllegalArgumentException("encryption context key '" + key + "' uses the reserved prefix "
+            + RESERVED_CONTEXT_PREFIX);
+      }
+    }
+  }
+
+  /**
+   * Decrypts a message, whatever its encryption context. Prefer {@link #decrypt(byte[], Map)}, which also
+   * checks that the message was meant for this use.
+   *
+   * @throws InvalidMessageException if the message is malformed, altered, truncated or not allowed
+   * @throws NoUsableDataKeyException if no encrypted data key could be decrypted
+   */
+  public DecryptResult decrypt(byte[] message) {
+    return decryptChecked(message, null);
+  }
+
+  /**
+   * Decrypts a message and checks its encryption context: the entries other than reserved
+   * {@code aws-crypto-} ones must equal {@code expectedContext} exactly.
+   *
+   * @throws EncryptionContextMismatchException naming the differing keys
+   */
+  public DecryptResult decrypt(byte[] message, Map<String, String> expectedContext) {
+    Objects.requireNonNull(expectedContext, "expectedContext");
+    return decryptChecked(message, expectedContext);
+  }
+
+  private DecryptResult decryptChecked(byte[] message, Map<String, String> expectedContext) {
+    Objects.requireNonNull(message, "message");
+    try {
+      DecryptResult result = decryptOneShot(message, expectedContext);
+      metrics.decrypted(result.plaintext().length);
+      return result;
+    } catch (RuntimeException e) {
+      metrics.failed("decrypt", e);
+      throw e;
+    }
+  }
+
+  private DecryptResult decryptOneShot(byte[] message, Map<String, String> expectedContext) {
+    MessageHeader header = MessageHeader.parse(message, 0, message.length, limits);
+    if (header == null) {
+      throw new InvalidMessageException("message is truncated inside its header");
+    }
+    try (DecryptionMaterials materials = decryptionMaterials(header);
+        MessageDecryptor decryptor = new MessageDecryptor(header, materials, AesGcm.forThread())) {
+      if (expectedContext != null) {
+        checkExpectedContext(header.encryptionContext(), expectedContext);
+      }
+      int bodyStart = header.length();
+      long plaintextLength = scanBody(decryptor, message, bodyStart);
+      byte[] plaintext = new byte[(int) plaintextLength];
+      int p = bodyStart;
+      int out = 0;
+      try {
+        while (!decryptor.bodyDone()) {
+          MessageDecryptor.Frame frame = decryptor.peekFrame(message, p, message.length - p);
+          if (frame == null || frame.totalLength() > message.length - p) {
+            throw new InvalidMessageException("message is truncated inside its body");
+          }
+          out += decryptor.decryptFrame(frame, message, p, plaintext, out);
+          p += frame.totalLength();
+        }
+        if (decryptor.hasFooter()) {
+          int footerLength = decryptor.footerLength(message, p, message.length - p);
+          if (footerLength < 0 || footerLength > message.length - p) {
+            throw new InvalidMessageException("message is truncated: the signature footer is missing or cut");
+          }
+          decryptor.verifyFooter(message, p, footerLength);
+          p += footerLength;
+        }
+        if (p != message.length) {
+          throw new InvalidMessageException("message has " + (message.length - p) + " unexpected trailing bytes");
+        }
+      } catch (RuntimeException e) {
+        Arrays.fill(plaintext, (byte) 0);
+        throw e;
+      }
+      return new DecryptResult(plaintext, header.encryptionContext(), header.suite());
+    }
+  }
+
+  /**
+   * Walks the body's framing to learn the plaintext length before allocating it; frames are authenticated
+   * afterwards. Every declared length is checked against the bytes actually present.
+   */
+  private static long scanBody(MessageDecryptor decryptor, byte[] message, int start) {
+    MessageHeader header = decryptor.header();
+    long remaining = message.length - (long) start;
+    long p = start;
+    long total = 0;
+    if (header.contentType() == MessageHeader.CONTENT_TYPE_NON_FRAMED) {
+      MessageDecryptor.Frame block = decryptor.peekFrame(message, start, message.length - start);
+      if (block == null || block.totalLength() > remaining) {
+        throw new InvalidMessageException("message is truncated inside its body");
+      }
+      return block.contentLength();
+    }
+    int frameLength = header.frameLength();
+    while (true) {
+      if (message.length - p < 4) {
+        throw new InvalidMessageException("message is truncated inside its body");
+      }
+      boolean isFinal = readInt(message, (int) p) == -1;
+      if (isFinal) {
+        if (message.length - p < MessageEncryptor.FINAL_FRAME_OVERHEAD - AlgorithmSuite.TAG_LENGTH) {
+          throw new InvalidMessageException("message is truncated inside its final frame");
+        }
+        long content = Integer.toUnsignedLong(readInt(message, (int) p + 4 + 4 + AlgorithmSuite.IV_LENGTH));
+        if (content > frameLength) {
+          throw new InvalidMessageException("final frame declares " + content + " bytes, more than the frame length");
+        }
+        if (content + MessageEncryptor.FINAL_FRAME_OVERHEAD > message.length - p) {
+          throw new InvalidMessageException("message is truncated inside its final frame");
+        }
+        return total + content;
+      }
+      long size = (long) frameLength + MessageEncryptor.REGULAR_FRAME_OVERHEAD;
+      if (size > message.length - p) {
+        throw new InvalidMessageException("message is truncated inside a frame, or its final frame is missing");
+      }
+      total += frameLength;
+      p += size;
+    }
+  }
+
+  private static int readInt(byte[] b, int p) {
+    return ((b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
+  }
+
+  /** Checks the policy and gets materials for a parsed header. Package-private for the streams. */
+  DecryptionMaterials decryptionMaterials(MessageHeader header) {
+    if (!commitmentPolicy.allowsDecrypt(header.suite())) {
+      throw new InvalidMessageException("message uses legacy non-committing suite " + header.suite()
+          + ", which commitment policy " + commitmentPolicy + " refuses; to read old data during a migration,"
+          + " build the Envelope with CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT");
+    }
+    DecryptionMaterials materials = materialsManager.decryptMaterials(
+        new DecryptionRequest(header.suite(), header.encryptedDataKeys(), header.encryptionContext()));
+    if (materials.suite() != header.suite() || !materials.hasDataKey()) {
+      materials.close();
+      throw new IllegalStateException("materials manager returned materials that do not fit the message");
+    }
+    return materials;
+  }
+
+  /** Throws unless the non-reserved entries of {@code actual} equal {@code expected}. */
+  static void checkExpectedContext(Map<String, String> actual, Map<String, String> expected) {
+    Set<String> differing = new HashSet<>();
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      if (!e.getKey().startsWith(RESERVED_CONTEXT_PREFIX) && !e.getValue().equals(actual.get(e.getKey()))) {
+        differing.add(e.getKey());
+      }
+    }
+    for (String key : actual.keySet()) {
+      if (!key.startsWith(RESERVED_CONTEXT_PREFIX) && !expected.containsKey(key)) {
+        differing.add(key);
+      }
+    }
+    if (!differing.isEmpty()) {
+      throw new EncryptionContextMismatchException(differing);
+    }
+  }
+
+  DecryptionLimits limits() {
+    return limits;
+  }
+
+  /** Builds an {@link Envelope}. Exactly one of {@link #keyring} and {@link #materialsManager} is required. */
+  public static final class Builder {
+    private Keyring keyring;
+    private MaterialsManager materialsManager;
+    private AlgorithmSuite suite = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
+    private int frameSize = DEFAULT_FRAME_SIZE;
+    private CommitmentPolicy commitmentPolicy = CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
+    private int maxEncryptedDataKeys = DEFAULT_MAX_ENCRYPTED_DATA_KEYS;
+    private int maxHeaderLength = DEFAULT_MAX_HEADER_LENGTH;
+    private int maxFrameSize = MAX_FRAME_SIZE;
+    private MeterRegistry meterRegistry;
+
+    private Builder() {}
+
+    /** Wraps the keyring in a {@link DefaultMaterialsManager}. */
+    public Builder keyring(Keyring keyring) {
+      this.keyring = keyring;
+      return this;
+    }
+
+    public Builder materialsManager(MaterialsManager materialsManager) {
+      this.materialsManager = materialsManager;
+      return this;
+    }
+
+    /** A committing suite; defaults to {@link AlgorithmSuite#AES_256_GCM_HKDF_SHA512_COMMIT_KEY}. */
+    public Builder algorithmSuite(AlgorithmSuite suite) {
+      this.suite = Objects.requireNonNull(suite, "suite");
+      return this;
+    }
+
+    /** Plaintext bytes per frame, 1 byte to 16 MiB; default 64 KiB. Streams buffer one frame. */
+    public Builder frameSize(int frameSize) {
+      this.frameSize = frameSize;
+      return this;
+    }
+
+    public Builder commitmentPolicy(CommitmentPolicy commitmentPolicy) {
+      this.commitmentPolicy = Objects.requireNonNull(commitmentPolicy, "commitmentPolicy");
+      return this;
+    }
+
+    /** Messages with more encrypted data keys are refused before any is tried; default 10. */
+    public Builder maxEncryptedDataKeys(int maxEncryptedDataKeys) {
+      this.maxEncryptedDataKeys = maxEncryptedDataKeys;
+      return this;
+    }
+
+    /** Messages with longer headers are refused; default 1 MiB. */
+    public Builder maxHeaderLength(int maxHeaderLength) {
+      this.maxHeaderLength = maxHeaderLength;
+      return this;
+    }
+
+    /** Messages declaring larger frames are refused (bounds stream memory); default 16 MiB. */
+    public Builder maxFrameSize(int maxFrameSize) {
+      this.maxFrameSize = maxFrameSize;
+      return this;
+    }
+
+    /** Optional Micrometer registry for message and failure counters. */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    public Envelope build() {
+      if ((keyring == null) == (materialsManager == null)) {
+        throw new IllegalStateException("configure exactly one of keyring(...) and materialsManager(...)");
+      }
+      if (!suite.canEncrypt()) {
+        throw new IllegalArgumentException("suite " + suite + " is not committing; Envelope only decrypts it."
+            + " Choose AES_256_GCM_HKDF_SHA512_COMMIT_KEY or its ECDSA_P384 variant");
+      }
+      if (frameSize < 1 || frameSize > MAX_FRAME_SIZE) {
+        throw new IllegalArgumentException("frame size must be between 1 and " + MAX_FRAME_SIZE + " bytes, got "
+            + frameSize);
+      }
+      if (maxEncryptedDataKeys < 1 || maxEncryptedDataKeys > 0xFFFF) {
+        throw new IllegalArgumentException("maxEncryptedDataKeys must be 1..65535");
+      }
+      if (maxHeaderLength < 256) {
+        throw new IllegalArgumentException("maxHeaderLength must be at least 256 bytes");
+      }
+      if (maxFrameSize < 1) {
+        throw new IllegalArgumentException("maxFrameSize must be positive");
+      }
+      return new Envelope(this);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.envelope.internal.crypto;
+
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-GCM with a 12-byte IV and a 16-byte tag over a reusable JCE {@link Cipher}.
+ *
+ * <p>Input is fed to the cipher in pieces of at most {@link #MAX_CHUNK} bytes: on JDK 17 a single large
+ * {@code doFinal} runs 20-40 times slower than the same bytes passed through {@code update} in 16-64 KiB
+ * pieces.
+ *
+ * <p>Not thread-safe. Each operation ({@code init} to {@code doFinal}) completes inside one call, so a
+ * per-thread instance ({@link #forThread()}) serves one-shot work; a stream that keeps state across calls
+ * owns its own instance.
+ */
+public final class AesGcm {
+  public static final int IV_LENGTH = 12;
+  public static final int TAG_LENGTH = 16;
+  /** Largest piece handed to the cipher in one call. */
+  public static final int MAX_CHUNK = 64 * 1024;
+
+  private static final ThreadLocal<AesGcm> PER_THREAD = ThreadLocal.withInitial(AesGcm::new);
+
+  private final Cipher cipher;
+
+  public AesGcm() {
+    try {
+      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+    }
+  }
+
+  /** This thread's instance, for operations that finish within one call. */
+  public static AesGcm forThread() {
+    return PER_THREAD.get();
+  }
+
+  /**
+   * Encrypts {@code len} bytes of {@code in} and writes ciphertext then tag ({@code len + 16} bytes) to
+   * {@code out}. {@code in} and {@code out} may be the same array only if the ranges do not overlap.
+   *
+   * @return bytes written
+   */
+  public int encrypt(SecretKey key, byte[] iv, byte[] aad, byte[] in, int inOff, int len, byte[] out, int outOff)
+      throws GeneralSecurityException {
+    cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));
+    if (aad != null) {
+      cipher.updateAAD(aad);
+    }
+    int written = 0;
+    int pos = 0;
+    while (len - pos > MAX_CHUNK) {
+      written += cipher.update(in, inOff + pos, MAX_CHUNK, out, outOff + written);
+      pos += MAX_CHUNK;
+    }
+    written += cipher.doFinal(in, inOff + pos, len - pos, out, outOff + written);
+    return written;
+  }
+
+  /**
+   * Decrypts {@code len} bytes (ciphertext then tag) from {@code in} into {@code out}, which must have
+   * room for {@code len - 16} bytes. On a bad tag nothing is written to {@code out}: the JCE releases GCM
+   * plaintext only after the tag verified.
+   *
+   * @return plaintext bytes written
+   * @throws AEADBadTagException if the tag does not verify
+   */
+  public int decrypt(SecretKey key, byte[] iv, byte[] aad, byte[] in, int inOff, int len, byte[] out, int outOff)
+      throws GeneralSecurityException {
+    if (len < TAG_LENGTH) {
+      throw new AEADBadTagException("ciphertext shorter than a tag");
+    }
+    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));
+    if (aad != null) {
+      cipher.updateAAD(aad);
+    }
+    int written = 0;
+    int pos = 0;
+    while (len - pos > MAX_CHUNK) {
+      written += cipher.update(in, inOff + pos, MAX_CHUNK, out, outOff + written);
+      pos += MAX_CHUNK;
+    }
+    written += cipher.doFinal(in, inOff + pos, len - pos, out, outOff + written);
+    return written;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.envelope.internal.crypto;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HKDF (RFC 5869) over the JCE's HMAC. The pseudorandom key is zeroed before returning; the output
+ * belongs to the caller.
+ */
+public final class Hkdf {
+  private Hkdf() {}
+
+  /**
+   * Extract-then-expand.
+   *
+   * @param hmacAlgorithm JCE name, e.g. {@code HmacSHA512}
+   * @param salt may be null or empty: RFC 5869 then uses a block of zeros of the hash length
+   */
+  public static byte[] derive(String hmacAlgorithm, byte[] salt, byte[] ikm, byte[] info, int length) {
+    try {
+      Mac mac = Mac.getInstance(hmacAlgorithm);
+      int hashLength = mac.getMacLength();
+      if (length > 255 * hashLength) {
+        throw new IllegalArgumentException("HKDF output too long: " + length);
+      }
+      byte[] effectiveSalt = salt == null || salt.length == 0 ? new byte[hashLength] : salt;
+      mac.init(new SecretKeySpec(effectiveSalt, hmacAlgorithm));
+      byte[] prk = mac.doFinal(ikm);
+      try {
+        return expand(mac, hmacAlgorithm, prk, info, length);
+      } finally {
+        Arrays.fill(prk, (byte) 0);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC unavailable: " + hmacAlgorithm, e);
+    }
+  }
+
+  private static byte[] expand(Mac mac, String algorithm, byte[] prk, byte[] info, int length)
+      throws GeneralSecurityException {
+    mac.init(new SecretKeySpec(prk, algorithm));
+    byte[] out = new byte[length];
+    byte[] block = new byte[0];
+    int written = 0;
+    for (int counter = 1; written < length; counter++) {
+      mac.update(block);
+      mac.update(info);
+      mac.update((byte) counter);
+      byte[] next = mac.doFinal();
+      Arrays.fill(block, (byte) 0);
+      block = next;
+      int n = Math.min(block.length, length - written);
+      System.arraycopy(block, 0, out, written, n);
+      written += n;
+    }
+    Arrays.fill(block, (byte) 0);
+    return out;
+  }
+}

@@ -1,0 +1,247 @@
+package dev.envelope.internal.format;
+
+import dev.envelope.AlgorithmSuite;
+import dev.envelope.InvalidMessageException;
+import dev.envelope.internal.crypto.AesGcm;
+import dev.envelope.internal.crypto.Ecdsa;
+import dev.envelope.keyring.DecryptionMaterials;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * Reads the body and footer of one message after its header was parsed: checks the key commitment and
+ * the header authentication on construction, then authenticates and decrypts frame by frame, in order,
+ * for both one-shot decryption and decrypting streams.
+ *
+ * <p>Frames are located with {@link #peekFrame}, which validates the sequence number, IV and declared
+ * length before the caller buffers or allocates anything, then decrypted with {@link #decryptFrame},
+ * which writes plaintext only after the frame's tag verified. For signed suites every byte is also fed
+ * to the signature, which {@link #verifyFooter} checks at the end.
+ *
+ * <p>Not thread-safe. Closing zeroes the derived key.
+ */
+public final class MessageDecryptor implements AutoCloseable {
+  private static final int FINAL_MARKER = -1;
+
+  /** Where the next frame lies and how long it is. */
+  public record Frame(BodyAad.FrameKind kind, int headerLength, int contentLength) {
+    /** Whole frame length: framing fields, ciphertext and tag. */
+    public int totalLength() {
+      return headerLength + contentLength + AlgorithmSuite.TAG_LENGTH;
+    }
+
+    public boolean isFinal() {
+      return kind != BodyAad.FrameKind.REGULAR;
+    }
+  }
+
+  private final MessageHeader header;
+  private final AlgorithmSuite suite;
+  private final MessageKeys keys;
+  private final BodyAad aad;
+  private final AesGcm gcm;
+  private final Signature verifier;
+  private long sequenceNumber = 1;
+  private boolean bodyDone;
+
+  /**
+   * Derives the message key and checks commitment and header authentication.
+   *
+   * @throws InvalidMessageException if the data key does not match the commitment or the header was altered
+   */
+  public MessageDecryptor(MessageHeader header, DecryptionMaterials materials, AesGcm gcm) {
+    this.header = header;
+    this.suite = header.suite();
+    this.gcm = gcm;
+    this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), header.messageIdUnsafe());
+    this.aad = new BodyAad(header.messageIdUnsafe());
+    try {
+      if (suite.isCommitting() && !MessageDigest.isEqual(keys.commitment(), header.commitmentUnsafe())) {
+        throw new InvalidMessageException(
+            "key commitment does not match: the data key is not the one this message was encrypted with,"
+                + " or the header was altered");
+      }
+      byte[] iv = header.version() == 1 ? header.headerIvUnsafe() : new byte[AlgorithmSuite.IV_LENGTH];
+      try {
+        gcm.decrypt(keys.key(), iv, header.bodyUnsafe(), header.authTagUnsafe(), 0, AlgorithmSuite.TAG_LENGTH,
+            new byte[0], 0);
+      } catch (AEADBadTagException e) {
+        throw new InvalidMessageException("header authentication failed: the header was altered or truncated");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("AES-GCM failed", e);
+      }
+      if (suite.isSigned()) {
+        this.verifier = Ecdsa.verifier(suite, materials.verificationKey());
+        byte[] whole = header.toByteArray();
+        verifier.update(whole);
+      } else {
+        this.verifier = null;
+      }
+    } catch (RuntimeException | SignatureException e) {
+      keys.close();
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public MessageHeader header() {
+    return header;
+  }
+
+  /** True once the final frame (or the single block of a non-framed message) was decrypted. */
+  public boolean bodyDone() {
+    return bodyDone;
+  }
+
+  /**
+   * Validates the framing fields of the next frame at {@code buf[off, off+avail)}.
+   *
+   * @return the frame's layout, or null if fewer bytes than its framing fields are available
+   * @throws InvalidMessageException if the sequence number, IV or declared length is wrong
+   */
+  public Frame peekFrame(byte[] buf, int off, int avail) {
+    if (bodyDone) {
+      throw new IllegalStateException("body already complete");
+    }
+    if (header.contentType() == MessageHeader.CONTENT_TYPE_NON_FRAMED) {
+      return peekSingleBlock(buf, off, avail);
+    }
+    if (avail < 4) {
+      return null;
+    }
+    int first = BodyAad.readInt(buf, off);
+    boolean isFinal = first == FINAL_MARKER;
+    int headerLength = isFinal ? 4 + 4 + AlgorithmSuite.IV_LENGTH + 4 : 4 + AlgorithmSuite.IV_LENGTH;
+    if (avail < headerLength) {
+      return null;
+    }
+    int p = off;
+    if (isFinal) {
+      p += 4;
+    }
+    long seq = Integer.toUnsignedLong(BodyAad.readInt(buf, p));
+    if (seq != sequenceNumber) {
+      throw new InvalidMessageException("frame out of order: expected sequence number " + sequenceNumber
+          + ", found " + seq + (isFinal ? " (final frame)" : ""));
+    }
+    p += 4;
+    checkIv(buf, p);
+    p += AlgorithmSuite.IV_LENGTH;
+    int contentLength;
+    if (isFinal) {
+      long declared = Integer.toUnsignedLong(BodyAad.readInt(buf, p));
+      if (declared > header.frameLength()) {
+        throw new InvalidMessageException("final frame declares " + declared + " bytes, more than the frame length "
+            + header.frameLength());
+      }
+      contentLength = (int) declared;
+    } else {
+      if (sequenceNumber >= MessageEncryptor.MAX_SEQUENCE_NUMBER) {
+        throw new InvalidMessageException("message has too many frames");
+      }
+      contentLength = header.frameLength();
+    }
+    return new Frame(isFinal ? BodyAad.FrameKind.FINAL : BodyAad.FrameKind.REGULAR, headerLength, contentLength);
+  }
+
+  private Frame peekSingleBlock(byte[] buf, int off, int avail) {
+    int headerLength = AlgorithmSuite.IV_LENGTH + 8;
+    if (avail < headerLength) {
+      return null;
+    }
+    checkIv(buf, off);
+    long declared = BodyAad.readLong(buf, off + AlgorithmSuite.IV_LENGTH);
+    // A non-framed body is one block; bound it like a frame so that no stream buffers an absurd claim.
+    if (declared < 0 || declared > Integer.MAX_VALUE - 64) {
+      throw new InvalidMessageException("non-framed message declares an impossible length " + declared);
+    }
+    return new Frame(BodyAad.FrameKind.SINGLE_BLOCK, headerLength, (int) declared);
+  }
+
+  private void checkIv(byte[] buf, int p) {
+    byte[] expected = aad.iv(sequenceNumber);
+    if (!Arrays.equals(buf, p, p + expected.length, expected, 0, expected.length)) {
+      throw new InvalidMessageException("frame " + sequenceNumber + " has an unexpected IV");
+    }
+  }
+
+  /**
+   * Authenticates and decrypts the frame {@code frame} (from {@link #peekFrame}) whose bytes start at
+   * {@code buf[off]}; the caller guarantees {@code frame.totalLength()} bytes are there and {@code out}
+   * has room for {@code frame.contentLength()} bytes.
+   *
+   * @return plaintext bytes written
+   * @throws InvalidMessageException if the frame does not authenticate; nothing usable is in {@code out}
+   */
+  public int decryptFrame(Frame frame, byte[] buf, int off, byte[] out, int outOff) {
+    int ctOff = off + frame.headerLength();
+    int ctLen = frame.contentLength() + AlgorithmSuite.TAG_LENGTH;
+    byte[] frameAad = aad.aad(frame.kind(), sequenceNumber, frame.contentLength());
+    int written;
+    try {
+      written = gcm.decrypt(keys.key(), aad.iv(sequenceNumber), frameAad, buf, ctOff, ctLen, out, outOff);
+    } catch (AEADBadTagException e) {
+      Arrays.fill(out, outOff, outOff + frame.contentLength(), (byte) 0);
+      throw new InvalidMessageException("frame " + sequenceNumber + " failed authentication: the message was"
+          + " altered, truncated, or frames were swapped between messages");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM failed", e);
+    }
+    if (verifier != null) {
+      try {
+        verifier.update(buf, off, frame.totalLength());
+      } catch (SignatureException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    sequenceNumber++;
+    if (frame.isFinal()) {
+      bodyDone = true;
+    }
+    return written;
+  }
+
+  /** Whether a footer follows the body. */
+  public boolean hasFooter() {
+    return verifier != null;
+  }
+
+  /** Length of the footer at {@code buf[off]}, or -1 if its length field is not yet available. */
+  public int footerLength(byte[] buf, int off, int avail) {
+    if (avail < 2) {
+      return -1;
+    }
+    return 2 + (((buf[off] & 0xFF) << 8) | (buf[off + 1] & 0xFF));
+  }
+
+  /**
+   * Verifies the footer's signature over everything before it.
+   *
+   * @throws InvalidMessageException if the signature does not verify
+   */
+  public void verifyFooter(byte[] buf, int off, int len) {
+    if (!bodyDone) {
+      throw new IllegalStateException("body not complete");
+    }
+    boolean valid;
+    try {
+      valid = verifier.verify(buf, off + 2, len - 2);
+    } catch (SignatureException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new InvalidMessageException("message signature does not verify: the message was altered");
+    }
+  }
+
+  @Override
+  public void close() {
+    keys.close();
+  }
+}

@@ -1,0 +1,177 @@
+package dev.envelope.internal.format;
+
+import dev.envelope.AlgorithmSuite;
+import dev.envelope.internal.crypto.AesGcm;
+import dev.envelope.internal.crypto.Ecdsa;
+import dev.envelope.keyring.EncryptionMaterials;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
+
+/**
+ * Writes one message of format v2, frame by frame, for both one-shot encryption and encrypting streams:
+ * {@link #header()} first, then regular frames of exactly the frame length, then one final frame of at
+ * most the frame length, then {@link #footer()} (empty for unsigned suites). Signed suites feed every
+ * emitted byte to the signature as it is produced.
+ *
+ * <p>Not thread-safe. Closing zeroes the derived key.
+ */
+public final class MessageEncryptor implements AutoCloseable {
+  /** Sequence number field, IV and tag around a regular frame's content. */
+  public static final int REGULAR_FRAME_OVERHEAD = 4 + AlgorithmSuite.IV_LENGTH + AlgorithmSuite.TAG_LENGTH;
+  /** End marker, sequence number, IV, content length and tag around the final frame's content. */
+  public static final int FINAL_FRAME_OVERHEAD = 4 + 4 + AlgorithmSuite.IV_LENGTH + 4 + AlgorithmSuite.TAG_LENGTH;
+  /** Largest sequence number; 0xFFFFFFFF marks the final frame. */
+  static final long MAX_SEQUENCE_NUMBER = 0xFFFFFFFEL;
+
+  private final AlgorithmSuite suite;
+  private final int frameLength;
+  private final MessageKeys keys;
+  private final BodyAad aad;
+  private final AesGcm gcm;
+  private final byte[] header;
+  private final Signature signer;
+  private long sequenceNumber = 1;
+  private boolean finished;
+
+  public MessageEncryptor(EncryptionMaterials materials, int frameLength, AesGcm gcm, SecureRandom random) {
+    this.suite = materials.suite();
+    if (!suite.canEncrypt()) {
+      throw new IllegalArgumentException("Envelope encrypts only with committing suites, not " + suite);
+    }
+    this.frameLength = frameLength;
+    this.gcm = gcm;
+    byte[] messageId = new byte[MessageHeader.V2_MESSAGE_ID_LENGTH];
+    random.nextBytes(messageId);
+    this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), messageId);
+    this.aad = new BodyAad(messageId);
+    try {
+      MessageHeader unauthenticated = MessageHeader.forEncryption(suite, messageId, materials.encryptionContext(),
+          materials.encryptedDataKeys(), frameLength, keys.commitment());
+      byte[] tag = new byte[AlgorithmSuite.TAG_LENGTH];
+      // Header authentication: GCM over an empty plaintext with the header body as AAD and a zero IV.
+      gcm.encrypt(keys.key(), new byte[AlgorithmSuite.IV_LENGTH], unauthenticated.bodyUnsafe(), tag, 0, 0, tag, 0);
+      this.header = unauthenticated.withAuthTag(tag).toByteArray();
+      this.signer = suite.isSigned() ? Ecdsa.signer(suite, materials.signingKey()) : null;
+      sign(header, 0, header.length);
+    } catch (GeneralSecurityException e) {
+      keys.close();
+      throw new IllegalStateException("AES-GCM failed while writing the header", e);
+    }
+  }
+
+  /** The serialized header, header body and authentication tag. */
+  public byte[] header() {
+    return header;
+  }
+
+  public int frameLength() {
+    return frameLength;
+  }
+
+  /** The encrypted size of a message with this header and {@code plaintextLength} bytes, without footer. */
+  public long bodyLength(long plaintextLength) {
+    long regularFrames = plaintextLength == 0 ? 0 : (plaintextLength - 1) / frameLength;
+    long finalContent = plaintextLength - regularFrames * frameLength;
+    return regularFrames * (REGULAR_FRAME_OVERHEAD + frameLength) + FINAL_FRAME_OVERHEAD + finalContent;
+  }
+
+  /** Largest footer this suite can produce: two length bytes and a DER ECDSA signature. */
+  public int maxFooterLength() {
+    return switch (suite.signature()) {
+      case NONE -> 0;
+      case ECDSA_P256 -> 2 + 72;
+      case ECDSA_P384 -> 2 + 104;
+    };
+  }
+
+  /** Encrypts exactly one frame length of plaintext as a regular frame. @return bytes written */
+  public int encryptRegularFrame(byte[] in, int inOff, byte[] out, int outOff) {
+    checkOpen();
+    if (sequenceNumber >= MAX_SEQUENCE_NUMBER) {
+      throw new IllegalStateException("message would exceed the format's 2^32 - 1 frames; use a larger frame size");
+    }
+    int p = outOff;
+    BodyAad.writeInt(out, p, (int) sequenceNumber);
+    p += 4;
+    p += writeEncrypted(BodyAad.FrameKind.REGULAR, in, inOff, frameLength, out, p);
+    sign(out, outOff, p - outOff);
+    sequenceNumber++;
+    return p - outOff;
+  }
+
+  /** Encrypts the last {@code len} (at most one frame length) bytes as the final frame. @return bytes written */
+  public int encryptFinalFrame(byte[] in, int inOff, int len, byte[] out, int outOff) {
+    checkOpen();
+    if (len > frameLength || len < 0) {
+      throw new IllegalArgumentException("final frame content must be 0.." + frameLength + " bytes");
+    }
+    int p = outOff;
+    BodyAad.writeInt(out, p, -1);
+    BodyAad.writeInt(out, p + 4, (int) sequenceNumber);
+    p += 8;
+    p += writeEncrypted(BodyAad.FrameKind.FINAL, in, inOff, len, out, p);
+    sign(out, outOff, p - outOff);
+    finished = true;
+    return p - outOff;
+  }
+
+  private int writeEncrypted(BodyAad.FrameKind kind, byte[] in, int inOff, int len, byte[] out, int p) {
+    byte[] iv = aad.iv(sequenceNumber);
+    System.arraycopy(iv, 0, out, p, iv.length);
+    int start = p;
+    p += iv.length;
+    if (kind == BodyAad.FrameKind.FINAL) {
+      BodyAad.writeInt(out, p, len);
+      p += 4;
+    }
+    try {
+      p += gcm.encrypt(keys.key(), iv, aad.aad(kind, sequenceNumber, len), in, inOff, len, out, p);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption failed", e);
+    }
+    return p - start;
+  }
+
+  /** The footer (signature length and signature) for signed suites, or an empty array. Call once, last. */
+  public byte[] footer() {
+    if (!finished) {
+      throw new IllegalStateException("the final frame has not been written");
+    }
+    if (signer == null) {
+      return new byte[0];
+    }
+    try {
+      byte[] signature = signer.sign();
+      byte[] footer = new byte[2 + signature.length];
+      footer[0] = (byte) (signature.length >>> 8);
+      footer[1] = (byte) signature.length;
+      System.arraycopy(signature, 0, footer, 2, signature.length);
+      return footer;
+    } catch (SignatureException e) {
+      throw new IllegalStateException("ECDSA signing failed", e);
+    }
+  }
+
+  private void sign(byte[] b, int off, int len) {
+    if (signer != null) {
+      try {
+        signer.update(b, off, len);
+      } catch (SignatureException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (finished) {
+      throw new IllegalStateException("the final frame has already been written");
+    }
+  }
+
+  @Override
+  public void close() {
+    keys.close();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.envelope.internal.format;
+
+import dev.envelope.AlgorithmSuite;
+import dev.envelope.internal.crypto.Hkdf;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.DestroyFailedException;
+
+/**
+ * The per-message AES key derived from the data key, and for committing suites the key commitment.
+ *
+ * <ul>
+ *   <li>v2 (committing): key = HKDF-SHA512(salt = message id, ikm = data key, info = suite id ||
+ *       "DERIVEKEY"); commitment = HKDF-SHA512(salt = message id, ikm = data key, info = "COMMITKEY").
+ *   <li>v1 with HKDF: key = HKDF-SHAx(no salt, ikm = data key, info = suite id || message id).
+ *   <li>v1 without KDF: the data key itself.
+ * </ul>
+ *
+ * <p>Owns the derived key bytes and zeroes them on {@link #close()}. The {@link SecretKeySpec} handed to the
+ * JCE holds its own copy, which JDK 17 cannot destroy; it is dropped with this object.
+ */
+final class MessageKeys implements AutoCloseable {
+  private static final byte[] DERIVE_KEY_LABEL = "DERIVEKEY".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] COMMIT_KEY_LABEL = "COMMITKEY".getBytes(StandardCharsets.UTF_8);
+
+  private final byte[] keyBytes;
+  private final SecretKeySpec key;
+  private final byte[] commitment;
+
+  private MessageKeys(byte[] keyBytes, byte[] commitment) {
+    this.keyBytes = keyBytes;
+    this.key = new SecretKeySpec(keyBytes, "AES");
+    this.commitment = commitment;
+  }
+
+  static MessageKeys derive(AlgorithmSuite suite, byte[] dataKey, byte[] messageId) {
+    if (dataKey.length != suite.dataKeyLength()) {
+      throw new IllegalArgumentException("data key length does not match the suite");
+    }
+    byte[] suiteId = ByteBuffer.allocate(2).putShort(suite.id()).array();
+    switch (suite.kdf()) {
+      case NONE:
+        return new MessageKeys(dataKey.clone(), null);
+      case HKDF_SHA256:
+      case HKDF_SHA384: {
+        String mac = suite.kdf() == AlgorithmSuite.Kdf.HKDF_SHA256 ? "HmacSHA256" : "HmacSHA384";
+        byte[] info = concat(suiteId, messageId);
+        return new MessageKeys(Hkdf.derive(mac, null, dataKey, info, suite.dataKeyLength()), null);
+      }
+      case HKDF_SHA512: {
+        byte[] key = Hkdf.derive("HmacSHA512", messageId, dataKey, concat(suiteId, DERIVE_KEY_LABEL),
+            suite.dataKeyLength());
+        byte[] commitment = Hkdf.derive("HmacSHA512", messageId, dataKey, COMMIT_KEY_LABEL,
+            MessageHeader.COMMITMENT_LENGTH);
+        return new MessageKeys(key, commitment);
+      }
+      default:
+        throw new IllegalStateException("unknown KDF " + suite.kdf());
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  SecretKeySpec key() {
+    return key;
+  }
+
+  /** The key commitment; null for non-committing suites. Not secret. */
+  byte[] commitment() {
+    return commitment;
+  }
+
+  @Override
+  public void close() {
+    Arrays.fill(keyBytes, (byte) 0);
+    try {
+      key.destroy();
+    } catch (DestroyFailedException e) {
+      // JDK 17's SecretKeySpec cannot be destroyed; its copy becomes garbage with this object.
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.envelope.materials;
+
+import dev.envelope.InvalidMessageException;
+import dev.envelope.NoUsableDataKeyException;
+import dev.envelope.internal.crypto.Ecdsa;
+import dev.envelope.internal.crypto.RandomSource;
+import dev.envelope.keyring.DecryptionMaterials;
+import dev.envelope.keyring.EncryptedDataKey;
+import dev.envelope.keyring.EncryptionMaterials;
+import dev.envelope.keyring.Keyring;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Asks a keyring for a data key on every message. For signed suites it generates the message's ECDSA
+ * key pair and adds the public key to the encryption context under {@code aws-crypto-public-key}.
+ */
+public final class DefaultMaterialsManager implements MaterialsManager {
+  private final Keyring keyring;
+
+  public DefaultMaterialsManager(Keyring keyring) {
+    this.keyring = Objects.requireNonNull(keyring, "keyring");
+  }
+
+  public Keyring keyring() {
+    return keyring;
+  }
+
+  @Override
+  public EncryptionMaterials getEncryptionMaterials(EncryptionRequest request) {
+    Map<String, String> context = request.encryptionContext();
+    EncryptionMaterials initial;
+    if (request.suite().isSigned()) {
+      if (context.containsKey(Ecdsa.PUBLIC_KEY_CONTEXT_KEY)) {
+        throw new IllegalArgumentException("encryption context already has " + Ecdsa.PUBLIC_KEY_CONTEXT_KEY);
+      }
+      KeyPair pair = Ecdsa.generateKeyPair(request.suite(), RandomSource.get());
+      Map<String, String> withKey = new HashMap<>(context);
+      withKey.put(Ecdsa.PUBLIC_KEY_CONTEXT_KEY, Ecdsa.encodePublicKey(pair.getPublic()));
+      initial = EncryptionMaterials.of(request.suite(), withKey, pair.getPrivate());
+    } else {
+      initial = EncryptionMaterials.of(request.suite(), context, null);
+    }
+    EncryptionMaterials result = keyring.onEncrypt(initial);
+    if (!result.hasDataKey() || result.encryptedDataKeys().isEmpty()) {
+      result.close();
+      throw new IllegalStateException("keyring " + keyring.getClass().getSimpleName()
+          + " produced no data key: configure a generator keyring");
+    }
+    return result;
+  }
+
+  @Override
+  public DecryptionMaterials decryptMaterials(DecryptionRequest request) {
+    PublicKey verificationKey = null;
+    if (request.suite().isSigned()) {
+      String encoded = request.encryptionContext().get(Ecdsa.PUBLIC_KEY_CONTEXT_KEY);
+      if (encoded == null) {
+        throw new InvalidMessageException("signed message has no " + Ecdsa.PUBLIC_KEY_CONTEXT_KEY
+            + " in its encryption context");
+      }
+      try {
+        verificationKey = Ecdsa.decodePublicKey(request.suite(), encoded);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidMessageException("signed message carries an invalid public key: " + e.getMessage());
+      }
+    } else if (request.encryptionContext().containsKey(Ecdsa.PUBLIC_KEY_CONTEXT_KEY)) {
+      throw new InvalidMessageException("unsigned message carries a public key in its encryption context");
+    }
+    DecryptionMaterials initial =
+        DecryptionMaterials.of(request.suite(), request.encryptionContext(), verificationKey);
+    DecryptionMaterials result = keyring.onDecrypt(initial, request.encryptedDataKeys());
+    if (!result.hasDataKey()) {
+      TreeSet<String> providers = new TreeSet<>();
+      for (EncryptedDataKey edk : request.encryptedDataKeys()) {
+        providers.add(edk.providerId());
+      }
+      throw new NoUsableDataKeyException("none of the message's " + request.encryptedDataKeys().size()
+          + " encrypted data key(s) (providers " + providers + ") could be decrypted by "
+          + keyring.getClass().getSimpleName()
+          + ": the message was encrypted under a key this keyring does not have");
+    }
+    return result;
+  }
+}
