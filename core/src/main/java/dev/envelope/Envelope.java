@@ -13,7 +13,14 @@ import dev.envelope.materials.DecryptionRequest;
 import dev.envelope.materials.DefaultMaterialsManager;
 import dev.envelope.materials.EncryptionRequest;
 import dev.envelope.materials.MaterialsManager;
+import dev.envelope.stream.DecryptingInputStream;
+import dev.envelope.stream.EncryptingOutputStream;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
@@ -50,8 +57,12 @@ public final class Envelope {
   private final CommitmentPolicy commitmentPolicy;
   private final DecryptionLimits limits;
   private final EnvelopeMetrics metrics;
+  private final SignedStreamPolicy signedStreamPolicy;
+  private final long maxSignedStreamBuffer;
 
   private Envelope(Builder b) {
+    this.signedStreamPolicy = b.signedStreamPolicy;
+    this.maxSignedStreamBuffer = b.maxSignedStreamBuffer;
     this.materialsManager = b.materialsManager != null ? b.materialsManager : new DefaultMaterialsManager(b.keyring);
     this.suite = b.suite;
     this.frameSize = b.frameSize;
@@ -321,6 +332,73 @@ public final class Envelope {
     }
   }
 
+  /**
+   * A stream that encrypts everything written to it into one message on {@code sink}, holding one frame
+   * of plaintext at a time. {@code close()} writes the final frame (and signature) and closes {@code sink};
+   * without it the message is incomplete and will not decrypt. The output is byte-for-byte the same format
+   * as {@link #encrypt}, so either side can be one-shot.
+   */
+  public EncryptingOutputStream encryptingStream(OutputStream sink, Map<String, String> encryptionContext) {
+    Objects.requireNonNull(sink, "sink");
+    EncryptionMaterials materials = encryptionMaterials(encryptionContext, OptionalLong.empty());
+    try {
+      MessageEncryptor encryptor = new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
+      return new EncryptingOutputStream(sink, encryptor, materials, metrics::encrypted);
+    } catch (RuntimeException e) {
+      materials.close();
+      throw e;
+    }
+  }
+
+  /** {@link #encryptingStream} over a channel. */
+  public WritableByteChannel encryptingChannel(WritableByteChannel sink, Map<String, String> encryptionContext) {
+    return Channels.newChannel(encryptingStream(Channels.newOutputStream(sink), encryptionContext));
+  }
+
+  /**
+   * A stream of the plaintext of the message read from {@code source}, whatever its encryption context;
+   * prefer {@link #decryptingStream(InputStream, Map)}. Memory is bounded by the message's frame length
+   * (at most {@code maxFrameSize}). Only authenticated plaintext is returned; failures are unchecked
+   * {@link EnvelopeException}s from {@code read}. Signed messages follow the {@link SignedStreamPolicy}.
+   */
+  public DecryptingInputStream decryptingStream(InputStream source) {
+    return openDecryptingStream(source, null);
+  }
+
+  /**
+   * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext, unless
+   * the message's context (reserved entries aside) equals {@code expectedContext}.
+   */
+  public DecryptingInputStream decryptingStream(InputStream source, Map<String, String> expectedContext) {
+    return openDecryptingStream(source, Objects.requireNonNull(expectedContext, "expectedContext"));
+  }
+
+  /** {@link #decryptingStream(InputStream, Map)} over a channel. */
+  public ReadableByteChannel decryptingChannel(ReadableByteChannel source, Map<String, String> expectedContext) {
+    return Channels.newChannel(decryptingStream(Channels.newInputStream(source), expectedContext));
+  }
+
+  private DecryptingInputStream openDecryptingStream(InputStream source, Map<String, String> expectedContext) {
+    Objects.requireNonNull(source, "source");
+    return new DecryptingInputStream(source, limits, header -> {
+      try (DecryptionMaterials materials = decryptionMaterials(header)) {
+        MessageDecryptor decryptor = new MessageDecryptor(header, materials, new AesGcm());
+        if (expectedContext != null) {
+          try {
+            checkExpectedContext(header.encryptionContext(), expectedContext);
+          } catch (RuntimeException e) {
+            decryptor.close();
+            throw e;
+          }
+        }
+        return decryptor;
+      } catch (RuntimeException e) {
+        metrics.failed("decrypt", e);
+        throw e;
+      }
+    }, signedStreamPolicy, maxSignedStreamBuffer, metrics::decrypted);
+  }
+
   DecryptionLimits limits() {
     return limits;
   }
@@ -336,8 +414,25 @@ public final class Envelope {
     private int maxHeaderLength = DEFAULT_MAX_HEADER_LENGTH;
     private int maxFrameSize = MAX_FRAME_SIZE;
     private MeterRegistry meterRegistry;
+    private SignedStreamPolicy signedStreamPolicy = SignedStreamPolicy.RELEASE_AUTHENTICATED_FRAMES;
+    private long maxSignedStreamBuffer = 64L * 1024 * 1024;
 
     private Builder() {}
+
+    /** How decrypting streams treat signed messages; default {@link SignedStreamPolicy#RELEASE_AUTHENTICATED_FRAMES}. */
+    public Builder signedStreamPolicy(SignedStreamPolicy signedStreamPolicy) {
+      this.signedStreamPolicy = Objects.requireNonNull(signedStreamPolicy, "signedStreamPolicy");
+      return this;
+    }
+
+    /** Plaintext a stream may hold under {@link SignedStreamPolicy#BUFFER_UNTIL_VERIFIED}; default 64 MiB. */
+    public Builder maxSignedStreamBuffer(long maxSignedStreamBuffer) {
+      if (maxSignedStreamBuffer < 0 || maxSignedStreamBuffer > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxSignedStreamBuffer must be 0.." + (Integer.MAX_VALUE - 16));
+      }
+      this.maxSignedStreamBuffer = maxSignedStreamBuffer;
+      return this;
+    }
 
     /** Wraps the keyring in a {@link DefaultMaterialsManager}. */
     public Builder keyring(Keyring keyring) {

@@ -1,0 +1,150 @@
+package dev.envelope.stream;
+
+import dev.envelope.internal.format.MessageEncryptor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Encrypts everything written to it into one message on the underlying stream, one frame at a time;
+ * memory stays at one frame whatever the length. Obtain it from {@code Envelope.encryptingStream}.
+ *
+ * <p>The final frame, and for signed suites the signature, are written by {@link #close()}. A stream
+ * abandoned without {@code close()} leaves a message without a final frame, which every decryptor rejects
+ * as truncated. After any failure the stream refuses further writes and {@code close()} does not complete
+ * the message. Closing twice is harmless. Not thread-safe.
+ */
+public final class EncryptingOutputStream extends OutputStream {
+  private final OutputStream sink;
+  private final MessageEncryptor encryptor;
+  private final AutoCloseable materials;
+  private final java.util.function.LongConsumer onComplete;
+  private final int frameLength;
+  private final byte[] pending;
+  private final byte[] frameOut;
+  private int pendingLength;
+  private long plaintextLength;
+  private boolean headerWritten;
+  private boolean closed;
+  private boolean failed;
+
+  /**
+   * For {@code Envelope}: takes ownership of the encryptor and the materials (both closed when the stream
+   * closes) and calls {@code onComplete} once the message is complete.
+   */
+  public EncryptingOutputStream(OutputStream sink, MessageEncryptor encryptor, AutoCloseable materials,
+      java.util.function.LongConsumer onComplete) {
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.encryptor = encryptor;
+    this.materials = materials;
+    this.onComplete = onComplete;
+    this.frameLength = encryptor.frameLength();
+    this.pending = new byte[frameLength];
+    this.frameOut = new byte[frameLength + MessageEncryptor.FINAL_FRAME_OVERHEAD];
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    checkUsable();
+    try {
+      writeHeaderOnce();
+      // A full frame is held back until more input proves it is not the last one.
+      while (len > 0) {
+        if (pendingLength == frameLength) {
+          emitRegular(pending, 0);
+          pendingLength = 0;
+        }
+        if (pendingLength == 0 && len > frameLength) {
+          // Encrypt straight from the caller's array: no copy for large writes.
+          emitRegular(b, off);
+          off += frameLength;
+          len -= frameLength;
+          continue;
+        }
+        int n = Math.min(len, frameLength - pendingLength);
+        System.arraycopy(b, off, pending, pendingLength, n);
+        pendingLength += n;
+        off += n;
+        len -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  private void emitRegular(byte[] in, int off) throws IOException {
+    int n = encryptor.encryptRegularFrame(in, off, frameOut, 0);
+    sink.write(frameOut, 0, n);
+    plaintextLength += frameLength;
+  }
+
+  private void writeHeaderOnce() throws IOException {
+    if (!headerWritten) {
+      sink.write(encryptor.header());
+      headerWritten = true;
+    }
+  }
+
+  private void checkUsable() throws IOException {
+    if (closed) {
+      throw new IOException("stream closed");
+    }
+    if (failed) {
+      throw new IOException("stream failed earlier; the message is incomplete and will not decrypt");
+    }
+  }
+
+  /** Passes buffered ciphertext on; plaintext of a partial frame stays buffered until it fills or closes. */
+  @Override
+  public void flush() throws IOException {
+    sink.flush();
+  }
+
+  /** Writes the final frame and footer, then closes the underlying stream. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!failed) {
+        writeHeaderOnce();
+        int n = encryptor.encryptFinalFrame(pending, 0, pendingLength, frameOut, 0);
+        sink.write(frameOut, 0, n);
+        plaintextLength += pendingLength;
+        sink.write(encryptor.footer());
+        sink.flush();
+        if (onComplete != null) {
+          onComplete.accept(plaintextLength);
+        }
+      }
+    } finally {
+      Arrays.fill(pending, (byte) 0);
+      encryptor.close();
+      closeQuietly(materials);
+      sink.close();
+    }
+  }
+
+  /** Plaintext bytes encrypted so far (complete frames only until closed). */
+  public long plaintextLength() {
+    return plaintextLength;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // Materials only zero keys on close.
+    }
+  }
+}
