@@ -240,7 +240,9 @@ final class Evaluation {
   private Optional<String> grantAllow(boolean iamAllows) {
     int considered = 0;
     for (Grant g : grants) {
-      String label = "grant " + g.grantId() + (g.name() != null ? " ('" + g.name() + "')" : "");
+      // decidedBy names the grant by id only (stable for callers); the chain also gives its name.
+      String label = "grant " + g.grantId();
+      String described = label + (g.name() != null ? " ('" + g.name() + "')" : "");
       if (g.keyArn() != null && !g.keyArn().equals(request.keyArn())) {
         continue;
       }
@@ -249,19 +251,19 @@ final class Evaluation {
       }
       considered++;
       if (!g.operations().contains(request.operation())) {
-        grantMiss = label + " names the caller but does not include " + request.operation()
+        grantMiss = described + " names the caller but does not include " + request.operation()
             + " (it allows " + new TreeSet<>(g.operations()) + ")";
         chain.add(grantMiss);
         continue;
       }
       Optional<String> failed = failedConstraint(g);
       if (failed.isPresent()) {
-        grantMiss = label + " names the caller for " + request.operation() + " but its constraint "
+        grantMiss = described + " names the caller for " + request.operation() + " but its constraint "
             + failed.get();
         chain.add(grantMiss);
         continue;
       }
-      chain.add(label + " allows " + request.operation() + " for " + g.granteePrincipal()
+      chain.add(described + " allows " + request.operation() + " for " + g.granteePrincipal()
           + (g.hasConstraints() && constraintsApply() ? " (encryption-context constraint met)" : ""));
       return Optional.of(label);
     }

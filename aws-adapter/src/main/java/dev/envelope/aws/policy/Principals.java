@@ -51,7 +51,9 @@ final class Principals {
    */
   static boolean forDeny(Statement s, CallerIdentity caller) {
     if (!s.hasPrincipal()) {
-      return false;
+      // Fail closed: a Deny that names no principal (invalid in a key policy, but parse() accepts
+      // it) is read as denying everyone rather than no one.
+      return true;
     }
     List<String> aws = s.principals().getOrDefault("AWS", List.of());
     boolean listed = aws.stream().anyMatch(p -> coversForDeny(p, caller));
