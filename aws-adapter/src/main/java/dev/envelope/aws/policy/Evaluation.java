@@ -39,7 +39,8 @@ final class Evaluation {
             + (request.crossAccount()
                 ? " (cross-account: caller account " + caller.accountId() + ", key account "
                     + request.keyAccountId() + ")"
-                : " (same account " + caller.accountId() + ")"));
+                : " (same account " + caller.accountId() + ")")
+            + (request.grantTokensPresented() ? "; grant tokens presented" : ""));
 
     // 1. Explicit deny anywhere wins, before any allow is considered (grants included).
     Optional<String> deny = keyPolicyDeny().or(this::iamDeny);

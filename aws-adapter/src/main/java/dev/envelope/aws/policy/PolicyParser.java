@@ -194,6 +194,13 @@ final class PolicyParser {
     if ("*".equals(v) || ACCOUNT_ID.matcher(v).matches()) {
       return;
     }
+    if (v.indexOf('*') >= 0 || v.indexOf('?') >= 0) {
+      // IAM matches principals literally; a wildcard here would silently never match, which for
+      // a Deny means no protection at all.
+      throw new PolicyException(
+          where + " has wildcard principal '" + v + "'; principal ARNs cannot contain wildcards."
+              + " Use \"*\" with an ArnLike condition on aws:PrincipalArn instead.");
+    }
     Arn arn =
         Arn.parse(v)
             .orElseThrow(

@@ -173,6 +173,32 @@ class GrantEvaluationTest {
   }
 
   @Test
+  void retiringPrincipalGranteeWithRetireGrantAndIssuingRootMayRetire() {
+    Grant g = new Grant("g-r", Fixtures.KEY_ARN, APP.arn(), ALICE.arn(), Set.of("Decrypt"), null, null,
+        null, KEY_ACCT);
+    AccessDecision byRetirer = AccessEvaluator.evaluateRetireGrant(ALICE, g);
+    assertThat(byRetirer.allowed()).isTrue();
+    assertThat(byRetirer.decidedBy()).contains("retiring principal");
+    assertThat(AccessEvaluator.evaluateRetireGrant(APP, g).allowed())
+        .as("grantee without RetireGrant").isFalse();
+    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.ROOT, g).allowed()).isTrue();
+    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.PARTNER_ROOT, g).allowed()).isFalse();
+
+    Grant selfRetiring = new Grant("g-s", Fixtures.KEY_ARN, APP.arn(), null,
+        Set.of("Decrypt", "RetireGrant"), null, null, null, KEY_ACCT);
+    assertThat(AccessEvaluator.evaluateRetireGrant(APP, selfRetiring).allowed()).isTrue();
+    assertThat(AccessEvaluator.evaluateRetireGrant(ALICE, selfRetiring).effect())
+        .isEqualTo(Effect.IMPLICIT_DENY);
+  }
+
+  @Test
+  void grantTokensAreMentionedInTheChain() {
+    AccessDecision d = eval(request(APP, "Decrypt").grantTokensPresented(true).build(), ADMIN_ONLY,
+        grant("g", APP, List.of("Decrypt")));
+    assertThat(d.chain().get(0)).contains("grant tokens presented");
+  }
+
+  @Test
   void policiesAreConsultedBeforeGrants() {
     Grant g = grant("g", APP, List.of("Decrypt"));
     AccessDecision d = eval(request(APP, "Decrypt").build(), policy(AccessEvaluatorTest.ALLOW_APP_USE), g);

@@ -233,6 +233,22 @@ class PolicyParsingTest {
   }
 
   @Test
+  void wildcardInsidePrincipalArnIsRejected() {
+    assertRejected(
+        "{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/*\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}}",
+        "cannot contain wildcards");
+  }
+
+  @Test
+  void serviceAndFederatedPrincipalsParse() {
+    PolicyDocument doc = PolicyDocument.parse(
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"logs.amazonaws.com\"],\"Federated\":\"cognito-identity.amazonaws.com\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}}");
+    assertThat(doc.statements().get(0).principals())
+        .containsEntry("Service", java.util.List.of("logs.amazonaws.com"))
+        .containsKey("Federated");
+  }
+
+  @Test
   void unknownPrincipalTypeIsRejected() {
     assertRejected(
         "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Aws\":\"*\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}}",
