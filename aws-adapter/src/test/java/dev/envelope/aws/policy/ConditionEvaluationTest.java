@@ -231,6 +231,14 @@ class ConditionEvaluationTest {
   }
 
   @Test
+  void callerAccountIsAbsentForOperationsKmsExempts() {
+    RequestContext retire = ctx(Fixtures.request(Fixtures.APP, "RetireGrant"));
+    RequestContext decrypt = ctx(Fixtures.request(Fixtures.APP, "Decrypt"));
+    assertThat(test("Null", "kms:CallerAccount", List.of("true"), retire)).isTrue();
+    assertThat(test("Null", "kms:CallerAccount", List.of("true"), decrypt)).isFalse();
+  }
+
+  @Test
   void grantOperationsAbsentOutsideCreateGrant() {
     RequestContext c = ctx(Fixtures.request(Fixtures.APP, "Decrypt").grantOperations(Set.of("Decrypt")));
     assertThat(test("Null", "kms:GrantOperations", List.of("true"), c)).isTrue();
