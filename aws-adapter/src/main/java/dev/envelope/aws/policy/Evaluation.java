@@ -251,7 +251,7 @@ final class Evaluation {
         continue;
       }
       considered++;
-      if (!g.operations().contains(request.operation())) {
+      if (g.operations().stream().noneMatch(o -> o.equalsIgnoreCase(request.operation()))) {
         grantMiss = described + " names the caller but does not include " + request.operation()
             + " (it allows " + new TreeSet<>(g.operations()) + ")";
         chain.add(grantMiss);

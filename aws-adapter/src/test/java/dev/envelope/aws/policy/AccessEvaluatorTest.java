@@ -570,6 +570,18 @@ class AccessEvaluatorTest {
   }
 
   @Test
+  void operationNameIsCanonicalised() {
+    AccessRequest r = AccessRequest.builder().caller(PARTNER).operation("kms:decrypt").keyArn(KEY_ARN).build();
+    assertThat(r.operation()).isEqualTo("Decrypt");
+    PolicyDocument kp = policy(
+        "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+    PolicyDocument iam = policy("{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+    assertThat(eval(r, kp, iam).allowed()).as("cross-account rule uses the canonical name").isTrue();
+    assertThat(AccessRequest.builder().caller(APP).operation("CustomOp").keyArn(KEY_ARN).build().operation())
+        .isEqualTo("CustomOp");
+  }
+
+  @Test
   void operationMayCarryKmsPrefix() {
     AccessRequest r = AccessRequest.builder().caller(APP).operation("kms:Decrypt").keyArn(KEY_ARN).build();
     assertThat(r.operation()).isEqualTo("Decrypt");
