@@ -1,0 +1,82 @@
+package dev.envelope.benchmarks;
+
+import com.amazonaws.encryptionsdk.AwsCrypto;
+import com.amazonaws.encryptionsdk.CommitmentPolicy;
+import com.amazonaws.encryptionsdk.CryptoAlgorithm;
+import dev.envelope.AlgorithmSuite;
+import dev.envelope.Envelope;
+import dev.envelope.keyring.RawAesKeyring;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Random;
+import software.amazon.cryptography.materialproviders.IKeyring;
+import software.amazon.cryptography.materialproviders.MaterialProviders;
+import software.amazon.cryptography.materialproviders.model.AesWrappingAlg;
+import software.amazon.cryptography.materialproviders.model.CreateRawAesKeyringInput;
+import software.amazon.cryptography.materialproviders.model.MaterialProvidersConfig;
+
+/**
+ * The same work set up for Envelope and for the official AWS Encryption SDK: one 256-bit raw AES wrapping
+ * key, the same namespace and name (so each side can read the other's messages), the same context.
+ */
+public final class Fixtures {
+  public static final String NAMESPACE = "bench";
+  public static final String KEY_NAME = "wrapping-key";
+  public static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "purpose", "benchmark");
+
+  private static final byte[] WRAPPING_KEY = new byte[32];
+
+  static {
+    new Random(2026).nextBytes(WRAPPING_KEY);
+  }
+
+  private Fixtures() {}
+
+  public static RawAesKeyring envelopeKeyring() {
+    return RawAesKeyring.builder().keyNamespace(NAMESPACE).keyName(KEY_NAME).wrappingKey(WRAPPING_KEY).build();
+  }
+
+  public static Envelope envelope(AlgorithmSuite suite, int frameSize) {
+    return Envelope.builder().keyring(envelopeKeyring()).algorithmSuite(suite).frameSize(frameSize).build();
+  }
+
+  public static IKeyring esdkKeyring() {
+    return MaterialProviders.builder()
+        .MaterialProvidersConfig(MaterialProvidersConfig.builder().build())
+        .build()
+        .CreateRawAesKeyring(CreateRawAesKeyringInput.builder()
+            .keyNamespace(NAMESPACE)
+            .keyName(KEY_NAME)
+            .wrappingKey(ByteBuffer.wrap(WRAPPING_KEY.clone()))
+            .wrappingAlg(AesWrappingAlg.ALG_AES256_GCM_IV12_TAG16)
+            .build());
+  }
+
+  public static AwsCrypto esdk(AlgorithmSuite suite, int frameSize) {
+    return AwsCrypto.builder()
+        .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
+        .withEncryptionAlgorithm(esdkSuite(suite))
+        .withEncryptionFrameSize(frameSize)
+        .build();
+  }
+
+  public static CryptoAlgorithm esdkSuite(AlgorithmSuite suite) {
+    return switch (suite) {
+      case AES_256_GCM_HKDF_SHA512_COMMIT_KEY -> CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
+      case AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384 ->
+          CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
+      default -> throw new IllegalArgumentException("not an encrypting suite: " + suite);
+    };
+  }
+
+  public static byte[] randomBytes(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+
+  /** Raw AES-256 key bytes for the JCE ceiling benchmarks. */
+  public static byte[] rawKey() {
+    return WRAPPING_KEY.clone();
+  }
+}
