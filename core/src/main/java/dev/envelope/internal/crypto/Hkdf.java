@@ -10,7 +10,23 @@ import javax.crypto.spec.SecretKeySpec;
  * belongs to the caller.
  */
 public final class Hkdf {
+  /** Mac lookups cost more than the HMACs of one message; keep one per algorithm per thread. */
+  private static final ThreadLocal<java.util.Map<String, Mac>> MACS =
+      ThreadLocal.withInitial(() -> new java.util.HashMap<>(4));
+
+  private static final byte[] SCRUB_KEY = new byte[1];
+
   private Hkdf() {}
+
+  private static Mac mac(String algorithm) throws GeneralSecurityException {
+    java.util.Map<String, Mac> macs = MACS.get();
+    Mac mac = macs.get(algorithm);
+    if (mac == null) {
+      mac = Mac.getInstance(algorithm);
+      macs.put(algorithm, mac);
+    }
+    return mac;
+  }
 
   /**
    * Extract-then-expand.
@@ -20,7 +36,7 @@ public final class Hkdf {
    */
   public static byte[] derive(String hmacAlgorithm, byte[] salt, byte[] ikm, byte[] info, int length) {
     try {
-      Mac mac = Mac.getInstance(hmacAlgorithm);
+      Mac mac = mac(hmacAlgorithm);
       int hashLength = mac.getMacLength();
       if (length > 255 * hashLength) {
         throw new IllegalArgumentException("HKDF output too long: " + length);
@@ -32,6 +48,8 @@ public final class Hkdf {
         return expand(mac, hmacAlgorithm, prk, info, length);
       } finally {
         Arrays.fill(prk, (byte) 0);
+        // The reused Mac would otherwise keep pads derived from the PRK until its next use.
+        mac.init(new SecretKeySpec(SCRUB_KEY, hmacAlgorithm));
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC unavailable: " + hmacAlgorithm, e);
