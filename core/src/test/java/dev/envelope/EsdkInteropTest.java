@@ -166,4 +166,52 @@ class EsdkInteropTest {
       assertThat(result.algorithmSuite().id()).isEqualTo(legacy.getValue());
     }
   }
+
+  @Test
+  void legacyNonFramedMessagesDecryptWhenPolicyAllows() {
+    Envelope permissive = Envelope.builder().keyring(OUR_KEYRING)
+        .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT).build();
+    AwsCrypto esdk = AwsCrypto.builder()
+        .withCommitmentPolicy(com.amazonaws.encryptionsdk.CommitmentPolicy.ForbidEncryptAllowDecrypt)
+        .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384)
+        .withEncryptionFrameSize(0)
+        .build();
+    byte[] plaintext = random(3000, 8);
+    byte[] message = esdk.encryptData(ESDK_KEYRING, plaintext, Map.of("k", "v")).getResult();
+    assertThat(permissive.decrypt(message, Map.of("k", "v")).plaintext()).isEqualTo(plaintext);
+    assertThat(readAll(permissive.decryptingStream(new java.io.ByteArrayInputStream(message)))).isEqualTo(plaintext);
+    byte[] tampered = message.clone();
+    tampered[tampered.length - 120] ^= 1;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> permissive.decrypt(tampered))
+        .isInstanceOf(InvalidMessageException.class);
+  }
+
+  @Test
+  void envelopeStreamsInteroperateWithEsdkStreams() throws java.io.IOException {
+    byte[] plaintext = random(300_000, 12);
+    Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).frameSize(4096).build();
+    AwsCrypto esdk = AwsCrypto.builder().withEncryptionFrameSize(4096).build();
+
+    java.io.ByteArrayOutputStream ours = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream out = envelope.encryptingStream(ours, Map.of("s", "1"))) {
+      out.write(plaintext);
+    }
+    assertThat(readAll(esdk.createDecryptingStream(ESDK_KEYRING, new java.io.ByteArrayInputStream(ours.toByteArray()))))
+        .isEqualTo(plaintext);
+
+    java.io.ByteArrayOutputStream theirs = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream out = esdk.createEncryptingStream(ESDK_KEYRING, theirs, Map.of("s", "2"))) {
+      out.write(plaintext);
+    }
+    assertThat(readAll(envelope.decryptingStream(new java.io.ByteArrayInputStream(theirs.toByteArray()), Map.of("s", "2"))))
+        .isEqualTo(plaintext);
+  }
+
+  private static byte[] readAll(java.io.InputStream in) {
+    try (in) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
