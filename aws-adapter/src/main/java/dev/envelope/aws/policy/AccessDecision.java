@@ -1,0 +1,46 @@
+package dev.envelope.aws.policy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of {@link AccessEvaluator#evaluate}: the effect, the one statement or grant that
+ * settled it, and the chain of steps that led there, for audit logs and for explaining a denial.
+ */
+public final class AccessDecision {
+  private final Effect effect;
+  private final String decidedBy;
+  private final List<String> chain;
+
+  AccessDecision(Effect effect, String decidedBy, List<String> chain) {
+    this.effect = Objects.requireNonNull(effect, "effect");
+    this.decidedBy = Objects.requireNonNull(decidedBy, "decidedBy");
+    this.chain = List.copyOf(chain);
+  }
+
+  public Effect effect() {
+    return effect;
+  }
+
+  public boolean allowed() {
+    return effect == Effect.ALLOW;
+  }
+
+  /**
+   * What settled the decision, e.g. {@code key policy statement 'AllowUse'}, {@code grant 0a1b...},
+   * or for an implicit deny {@code no statement allows} followed by the most specific reason.
+   */
+  public String decidedBy() {
+    return decidedBy;
+  }
+
+  /** Human-readable evaluation steps, in order. */
+  public List<String> chain() {
+    return chain;
+  }
+
+  @Override
+  public String toString() {
+    return effect + " (" + decidedBy + ")";
+  }
+}

@@ -1,0 +1,182 @@
+package dev.envelope.aws.policy;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One condition test: an operator applied to one condition key with one or more policy values.
+ * A statement's conditions are AND-ed; the values within one condition are OR-ed (NOR-ed for
+ * negated operators), as IAM defines.
+ */
+public final class Condition {
+
+  /** The ForAllValues:/ForAnyValue: prefix of an operator, if any. */
+  public enum SetQualifier {
+    NONE,
+    FOR_ALL_VALUES,
+    FOR_ANY_VALUE
+  }
+
+  private final String operator;
+  private final Operator base;
+  private final SetQualifier qualifier;
+  private final boolean ifExists;
+  private final String key;
+  private final List<String> values;
+
+  private Condition(
+      String operator,
+      Operator base,
+      SetQualifier qualifier,
+      boolean ifExists,
+      String key,
+      List<String> values) {
+    this.operator = operator;
+    this.base = base;
+    this.qualifier = qualifier;
+    this.ifExists = ifExists;
+    this.key = key;
+    this.values = List.copyOf(values);
+  }
+
+  /** Parses and validates one operator/key/values triple. */
+  static Condition of(String operator, String key, List<String> values) {
+    Objects.requireNonNull(operator, "operator");
+    String rest = operator;
+    SetQualifier qualifier = SetQualifier.NONE;
+    int colon = rest.indexOf(':');
+    if (colon >= 0) {
+      String prefix = rest.substring(0, colon);
+      if (prefix.equalsIgnoreCase("ForAllValues")) {
+        qualifier = SetQualifier.FOR_ALL_VALUES;
+      } else if (prefix.equalsIgnoreCase("ForAnyValue")) {
+        qualifier = SetQualifier.FOR_ANY_VALUE;
+      } else {
+        throw new PolicyException(
+            "Unknown set qualifier '" + prefix + "' in condition operator '" + operator
+                + "'; only ForAllValues: and ForAnyValue: exist.");
+      }
+      rest = rest.substring(colon + 1);
+    }
+    boolean ifExists = false;
+    if (rest.toLowerCase(Locale.ROOT).endsWith("ifexists")) {
+      ifExists = true;
+      rest = rest.substring(0, rest.length() - "IfExists".length());
+    }
+    Operator base = Operator.byName(rest, operator);
+    if (base == Operator.NULL && (ifExists || qualifier != SetQualifier.NONE)) {
+      throw new PolicyException(
+          "Condition operator '" + operator + "' is invalid: Null takes neither IfExists nor a"
+              + " set qualifier.");
+    }
+    ConditionKeys.requireKnown(key);
+    if (values.isEmpty()) {
+      throw new PolicyException(
+          "Condition " + operator + " on " + key + " has no values; give at least one.");
+    }
+    for (String v : values) {
+      validateValue(operator, base, key, v);
+    }
+    return new Condition(operator, base, qualifier, ifExists, key, values);
+  }
+
+  private static void validateValue(String operator, Operator base, String key, String v) {
+    if (base == Operator.BOOL || base == Operator.NULL) {
+      if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+        throw new PolicyException(
+            "Condition " + operator + " on " + key + " needs \"true\" or \"false\", got \"" + v
+                + "\".");
+      }
+    } else if (base.numeric()) {
+      try {
+        new BigDecimal(v.trim());
+      } catch (NumberFormatException e) {
+        throw new PolicyException(
+            "Condition " + operator + " on " + key + " needs a number, got \"" + v + "\".", e);
+      }
+    }
+  }
+
+  /** The operator as written in the policy, e.g. {@code ForAnyValue:StringEqualsIfExists}. */
+  public String operator() {
+    return operator;
+  }
+
+  /** The base operator name, e.g. {@code StringEquals}. */
+  public String baseOperator() {
+    return base.iamName();
+  }
+
+  public SetQualifier setQualifier() {
+    return qualifier;
+  }
+
+  public boolean ifExists() {
+    return ifExists;
+  }
+
+  /** True for negated operators such as StringNotEquals or ArnNotLike. */
+  public boolean negated() {
+    return base.negated();
+  }
+
+  /** The condition key as written in the policy. */
+  public String key() {
+    return key;
+  }
+
+  public List<String> values() {
+    return values;
+  }
+
+  /**
+   * True if the key can carry several values in one request (kms:EncryptionContextKeys,
+   * kms:GrantOperations, ...). A set qualifier on a single-valued key is legal but usually a
+   * mistake: ForAllValues is then true whenever the key is absent.
+   */
+  public boolean keyIsMultiValued() {
+    return ConditionKeys.isMultiValued(key);
+  }
+
+  /** Evaluates this condition against a request context. */
+  boolean test(RequestContext ctx) {
+    List<String> present = ctx.values(key);
+    if (base == Operator.NULL) {
+      // "Null": "true" means "the key is absent"; several values are OR-ed like any other.
+      boolean absent = present.isEmpty();
+      return values.stream().anyMatch(v -> Boolean.parseBoolean(v.toLowerCase(Locale.ROOT)) == absent);
+    }
+    if (present.isEmpty()) {
+      if (ifExists) {
+        return true;
+      }
+      return switch (qualifier) {
+        case FOR_ALL_VALUES -> true; // vacuous truth: every one of zero values matches
+        case FOR_ANY_VALUE -> false;
+        case NONE -> base.negated(); // "not equal to X" holds for an absent key
+      };
+    }
+    // A single-valued key under a set qualifier is treated as a one-element set, as IAM does.
+    return switch (qualifier) {
+      case FOR_ALL_VALUES -> present.stream().allMatch(this::valueSatisfies);
+      case FOR_ANY_VALUE -> present.stream().anyMatch(this::valueSatisfies);
+      case NONE ->
+          base.negated()
+              ? present.stream().allMatch(this::valueSatisfies)
+              : present.stream().anyMatch(this::valueSatisfies);
+    };
+  }
+
+  /** One request value against all policy values: OR for positive operators, NOR for negated. */
+  private boolean valueSatisfies(String requestValue) {
+    boolean anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v));
+    return base.negated() != anyMatch;
+  }
+
+  @Override
+  public String toString() {
+    return operator + " " + key + " " + values;
+  }
+}

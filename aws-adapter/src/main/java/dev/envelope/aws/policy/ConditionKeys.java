@@ -1,0 +1,125 @@
+package dev.envelope.aws.policy;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The condition keys this engine understands. Anything else is rejected when a policy is parsed:
+ * a misspelled key would otherwise be "missing" from every request, which silently turns a
+ * positive condition off and a negated one (StringNotEquals, a Deny guard) permanently on.
+ *
+ * <p>Condition key names are case-insensitive in IAM; every lookup here uses the lower-case form.
+ */
+final class ConditionKeys {
+  static final String ENCRYPTION_CONTEXT_PREFIX = "kms:encryptioncontext:";
+
+  /** Keys the evaluator derives from the {@link AccessRequest} itself. */
+  private static final Set<String> DERIVED =
+      Set.of(
+          "kms:calleraccount",
+          "kms:viaservice",
+          "kms:encryptioncontextkeys",
+          "kms:grantisforawsresource",
+          "kms:grantoperations",
+          "kms:requestalias",
+          "aws:principalarn",
+          "aws:principalaccount",
+          "aws:principalorgid",
+          "aws:principaltype",
+          "aws:username",
+          "aws:requestedregion");
+
+  /**
+   * Real KMS and global keys whose values the engine cannot know (key metadata, network facts,
+   * tags); a caller of the engine supplies them with {@link AccessRequest.Builder#contextValue}.
+   * When not supplied they are absent from the request context, exactly as in AWS when a key does
+   * not apply to a request.
+   */
+  private static final Set<String> SUPPLIED =
+      Set.of(
+          "kms:keyspec",
+          "kms:keyusage",
+          "kms:keyorigin",
+          "kms:multiregion",
+          "kms:multiregionkeytype",
+          "kms:encryptionalgorithm",
+          "kms:signingalgorithm",
+          "kms:macalgorithm",
+          "kms:datakeypairspec",
+          "kms:resourcealiases",
+          "kms:granteeprincipal",
+          "kms:retiringprincipal",
+          "kms:grantconstrainttype",
+          "kms:bypasspolicylockoutsafetycheck",
+          "aws:securetransport",
+          "aws:sourcevpce",
+          "aws:sourcevpc",
+          "aws:sourceaccount",
+          "aws:sourcearn",
+          "aws:calledvia",
+          "aws:calledviafirst",
+          "aws:calledvialast",
+          "aws:viaawsservice",
+          "aws:principalisawsservice",
+          "aws:principalservicename",
+          "aws:principalorgpaths",
+          "aws:userid",
+          "aws:multifactorauthpresent",
+          "aws:tagkeys");
+
+  private static final Set<String> SUPPLIED_PREFIXES =
+      Set.of("aws:principaltag/", "aws:resourcetag/", "aws:requesttag/");
+
+  /** Keys that can hold several values in one request; the others hold at most one. */
+  private static final Set<String> MULTI_VALUED =
+      Set.of(
+          "kms:encryptioncontextkeys",
+          "kms:grantoperations",
+          "kms:resourcealiases",
+          "aws:tagkeys",
+          "aws:calledvia",
+          "aws:principalorgpaths");
+
+  private ConditionKeys() {}
+
+  static String normalize(String key) {
+    return key.toLowerCase(Locale.ROOT);
+  }
+
+  static boolean isKnown(String key) {
+    String k = normalize(key);
+    if (k.startsWith(ENCRYPTION_CONTEXT_PREFIX)) {
+      return k.length() > ENCRYPTION_CONTEXT_PREFIX.length();
+    }
+    if (DERIVED.contains(k) || SUPPLIED.contains(k)) {
+      return true;
+    }
+    for (String prefix : SUPPLIED_PREFIXES) {
+      if (k.startsWith(prefix) && k.length() > prefix.length()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static void requireKnown(String key) {
+    if (!isKnown(key)) {
+      throw new PolicyException(
+          "Unknown condition key '"
+              + key
+              + "'. Supported: kms:EncryptionContext:<key>, kms:EncryptionContextKeys,"
+              + " kms:ViaService, kms:CallerAccount, kms:GrantIsForAWSResource,"
+              + " kms:GrantOperations, kms:RequestAlias, aws:PrincipalArn, aws:PrincipalAccount,"
+              + " aws:PrincipalOrgID and other documented KMS/global keys; check the spelling.");
+    }
+  }
+
+  /** True if the evaluator fills the key from the request rather than from supplied values. */
+  static boolean isDerived(String lowerKey) {
+    return DERIVED.contains(lowerKey) || lowerKey.startsWith(ENCRYPTION_CONTEXT_PREFIX);
+  }
+
+  static boolean isMultiValued(String key) {
+    return MULTI_VALUED.contains(normalize(key));
+  }
+}

@@ -1,0 +1,72 @@
+package dev.envelope.aws.policy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The request context: condition-key values of one request, keyed by lower-case key name. */
+final class RequestContext {
+  /** Operations for which KMS puts kms:GrantIsForAWSResource into the request context. */
+  private static final Set<String> GRANT_MANAGEMENT =
+      Set.of("CreateGrant", "ListGrants", "RevokeGrant");
+
+  private final Map<String, List<String>> values;
+  private final Map<String, String> encryptionContext;
+
+  private RequestContext(Map<String, List<String>> values, Map<String, String> encryptionContext) {
+    this.values = values;
+    this.encryptionContext = encryptionContext;
+  }
+
+  static RequestContext of(AccessRequest r) {
+    Map<String, List<String>> v = new HashMap<>(r.extraContext());
+    CallerIdentity caller = r.caller();
+    v.put("kms:calleraccount", List.of(caller.accountId()));
+    v.put("aws:principalaccount", List.of(caller.accountId()));
+    v.put("aws:principalarn", List.of(caller.principalArn()));
+    v.put("aws:principaltype", List.of(caller.principalType()));
+    caller.userName().ifPresent(u -> v.put("aws:username", List.of(u)));
+    r.principalOrgId().ifPresent(o -> v.put("aws:principalorgid", List.of(o)));
+    if (r.keyRegion() != null && !r.keyRegion().isEmpty()) {
+      v.put("aws:requestedregion", List.of(r.keyRegion()));
+    }
+    r.viaService().ifPresent(s -> v.put("kms:viaservice", List.of(s)));
+    r.requestAlias().ifPresent(a -> v.put("kms:requestalias", List.of(a)));
+    if (!r.encryptionContext().isEmpty()) {
+      v.put("kms:encryptioncontextkeys", List.copyOf(r.encryptionContext().keySet()));
+    }
+    if (GRANT_MANAGEMENT.contains(r.operation())) {
+      v.put("kms:grantisforawsresource", List.of(Boolean.toString(r.grantIsForAwsResource())));
+    }
+    if ("CreateGrant".equals(r.operation()) && !r.grantOperations().isEmpty()) {
+      v.put("kms:grantoperations", List.copyOf(r.grantOperations()));
+    }
+    return new RequestContext(Map.copyOf(v), r.encryptionContext());
+  }
+
+  /**
+   * The values of {@code key} in this request, or an empty list if the key is absent.
+   *
+   * <p>For {@code kms:EncryptionContext:<name>} the name is matched case-insensitively, because
+   * IAM condition key names are case-insensitive (KMS documents that only kms:EncryptionContextKeys
+   * gives a case-sensitive check of context keys); an exact-case pair wins if both exist.
+   */
+  List<String> values(String key) {
+    String lower = ConditionKeys.normalize(key);
+    if (lower.startsWith(ConditionKeys.ENCRYPTION_CONTEXT_PREFIX)) {
+      String name = key.substring(ConditionKeys.ENCRYPTION_CONTEXT_PREFIX.length());
+      String exact = encryptionContext.get(name);
+      if (exact != null) {
+        return List.of(exact);
+      }
+      for (Map.Entry<String, String> e : encryptionContext.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) {
+          return List.of(e.getValue());
+        }
+      }
+      return List.of();
+    }
+    return values.getOrDefault(lower, List.of());
+  }
+}

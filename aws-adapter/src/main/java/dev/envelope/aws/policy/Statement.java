@@ -1,0 +1,126 @@
+package dev.envelope.aws.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One statement of a {@link PolicyDocument}. Immutable. Exactly one of Action/NotAction and of
+ * Resource/NotResource is present; Principal/NotPrincipal may both be absent (identity policies).
+ */
+public final class Statement {
+  private final int index;
+  private final String sid;
+  private final StatementEffect effect;
+  private final Map<String, List<String>> principals;
+  private final boolean notPrincipal;
+  private final List<String> actions;
+  private final boolean notAction;
+  private final List<String> resources;
+  private final boolean notResource;
+  private final List<Condition> conditions;
+
+  Statement(
+      int index,
+      String sid,
+      StatementEffect effect,
+      Map<String, List<String>> principals,
+      boolean notPrincipal,
+      List<String> actions,
+      boolean notAction,
+      List<String> resources,
+      boolean notResource,
+      List<Condition> conditions) {
+    this.index = index;
+    this.sid = sid;
+    this.effect = effect;
+    this.principals = principals == null ? null : Map.copyOf(principals);
+    this.notPrincipal = notPrincipal;
+    this.actions = List.copyOf(actions);
+    this.notAction = notAction;
+    this.resources = List.copyOf(resources);
+    this.notResource = notResource;
+    this.conditions = List.copyOf(conditions);
+  }
+
+  /** Zero-based position of the statement in its policy. */
+  public int index() {
+    return index;
+  }
+
+  public Optional<String> sid() {
+    return Optional.ofNullable(sid);
+  }
+
+  /** {@code statement 'Sid'}, or {@code statement #index} when the statement has no Sid. */
+  public String label() {
+    return sid != null && !sid.isEmpty() ? "statement '" + sid + "'" : "statement #" + index;
+  }
+
+  public StatementEffect effect() {
+    return effect;
+  }
+
+  /** True if the statement has a Principal or NotPrincipal element. */
+  public boolean hasPrincipal() {
+    return principals != null;
+  }
+
+  /**
+   * Principal (or NotPrincipal) values by type ({@code AWS}, {@code Service}, {@code Federated},
+   * {@code CanonicalUser}); {@code "Principal": "*"} appears as {@code AWS: ["*"]}. Empty if the
+   * statement names no principal.
+   */
+  public Map<String, List<String>> principals() {
+    return principals == null ? Map.of() : principals;
+  }
+
+  /** True if {@link #principals()} came from NotPrincipal. */
+  public boolean notPrincipal() {
+    return notPrincipal;
+  }
+
+  /** Action (or NotAction) patterns as written. */
+  public List<String> actions() {
+    return actions;
+  }
+
+  public boolean notAction() {
+    return notAction;
+  }
+
+  /** Resource (or NotResource) patterns as written. */
+  public List<String> resources() {
+    return resources;
+  }
+
+  public boolean notResource() {
+    return notResource;
+  }
+
+  public List<Condition> conditions() {
+    return conditions;
+  }
+
+  /** Action matching is case-insensitive with * and ? wildcards, as in IAM. */
+  boolean matchesAction(String action) {
+    boolean listed = actions.stream().anyMatch(p -> Wildcards.matches(p, action, true));
+    return listed != notAction;
+  }
+
+  /** Resource ARNs are matched case-sensitively with wildcards. */
+  boolean matchesResource(String resourceArn) {
+    boolean listed = resources.stream().anyMatch(p -> Wildcards.matches(p, resourceArn, false));
+    return listed != notResource;
+  }
+
+  /** The first condition that does not hold, if any. */
+  Optional<Condition> firstFailingCondition(RequestContext ctx) {
+    return conditions.stream().filter(c -> !c.test(ctx)).findFirst();
+  }
+
+  @Override
+  public String toString() {
+    return label() + " (" + effect + ")";
+  }
+}
