@@ -1040,7 +1040,7 @@ final class KmsOperations {
     }
     int i = ids.indexOf(marker);
     if (i < 0) {
-      throw KmsException.validation("Invalid marker " + marker);
+      throw new KmsException("InvalidMarkerException", "Invalid marker " + marker);
     }
     return i + 1;
   }
