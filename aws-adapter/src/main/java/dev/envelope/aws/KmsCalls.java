@@ -61,7 +61,7 @@ final class KmsCalls {
   Result decrypt(KmsArn key, byte[] ciphertext, Map<String, String> context) {
     List<String> tokens = tokens();
     return call("Decrypt", key, context, tokens, client -> {
-      DecryptResponse r = client.decrypt(b -> b.keyId(key.toString()).ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
+      DecryptResponse r = client.decrypt(b -> b.keyId(key.toString()).ciphertextBlob(SdkBytes.fromByteArrayUnsafe(ciphertext))
           .encryptionContext(context).grantTokens(tokens));
       return new Result(r.keyId(), unsafeBytes(r.plaintext()), null);
     });
@@ -98,7 +98,8 @@ final class KmsCalls {
     String message = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
     KmsDiagnosis.KeyFacts facts = needsKeyFacts(code) ? describeKey(client, key, tokens)
         : KmsDiagnosis.KeyFacts.notAsked();
-    KmsDiagnosis.Request request = request(operation, key, context, tokens);
+    String callerAccount = KmsDiagnosis.callerArn(message) == null ? callerAccount(client) : callerAccountId;
+    KmsDiagnosis.Request request = request(operation, key, context, tokens, callerAccount);
     String explanation = KmsDiagnosis.explain(request, code, message, facts);
     String summary = "KMS " + operation + " with " + key + " in " + key.region() + " failed: " + code
         + " (request id " + e.requestId() + ", HTTP " + e.statusCode() + ")"
@@ -135,8 +136,30 @@ final class KmsCalls {
 
   private KmsDiagnosis.Request request(String operation, KmsArn key, Map<String, String> context,
       List<String> tokens) {
+    return request(operation, key, context, tokens, callerAccountId);
+  }
+
+  private static KmsDiagnosis.Request request(String operation, KmsArn key, Map<String, String> context,
+      List<String> tokens, String callerAccount) {
     return new KmsDiagnosis.Request(operation, key.toString(), key.region(), context.keySet(), tokens.size(),
-        callerAccountId);
+        callerAccount);
+  }
+
+  /**
+   * The caller's account without asking STS: the configured one, else decoded from the access key id of the
+   * client's credentials (null when neither works). Only used when KMS's own message does not name the caller.
+   */
+  private String callerAccount(KmsClient client) {
+    if (callerAccountId != null) {
+      return callerAccountId;
+    }
+    try {
+      String accessKeyId = client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join()
+          .accessKeyId();
+      return KmsDiagnosis.accountFromAccessKeyId(accessKeyId);
+    } catch (RuntimeException e) {
+      return null; // credentials unavailable: the diagnosis does without
+    }
   }
 
   /** The tokens for one request, validated each time because a supplier may change them. */

@@ -28,7 +28,7 @@ final class KmsDiagnosis {
 
   /** What the failing request was. {@code keyId} is the ARN as sent (key or alias ARN). */
   record Request(String operation, String keyId, String region, Set<String> contextKeys, int grantTokenCount,
-      String configuredCallerAccount) {
+      String callerAccount) {
     Request {
       contextKeys = new TreeSet<>(contextKeys);
     }
@@ -60,7 +60,7 @@ final class KmsDiagnosis {
     String callerArn = callerArn(awsMessage);
     String callerAccount = callerArn != null ? accountOf(callerArn) : null;
     if (callerAccount == null) {
-      callerAccount = request.configuredCallerAccount();
+      callerAccount = request.callerAccount();
     }
     boolean crossAccount = key != null && callerAccount != null && !callerAccount.equals(key.accountId());
     String action = "kms:" + request.operation();
@@ -74,7 +74,9 @@ final class KmsDiagnosis {
             + (key != null && key.isMultiRegionKey()
                 ? "; each multi-Region replica is enabled or disabled on its own, so check the replica in "
                     + request.region() + "." : "."));
-        keyStateLine(lines, facts);
+        if (!"Disabled".equals(facts.keyState())) {
+          keyStateLine(lines, facts);
+        }
       }
       case "KMSInvalidStateException" -> invalidState(lines, request, facts);
       case "NotFoundException" -> notFound(lines, request, key, crossAccount);
@@ -241,6 +243,33 @@ final class KmsDiagnosis {
       case "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncrypt" -> true;
       default -> false;
     };
+  }
+
+  /**
+   * The account an access key id belongs to, decoded without STS: newer {@code AKIA}/{@code ASIA} key ids
+   * carry the account id in bits 1-40 of their base32 payload (what {@code sts:GetAccessKeyInfo} reports).
+   * Null for ids that do not have that shape. Old key ids do not encode the account, so the result is only
+   * used for a hint, never for a decision.
+   */
+  static String accountFromAccessKeyId(String accessKeyId) {
+    if (accessKeyId == null || accessKeyId.length() != 20
+        || !(accessKeyId.startsWith("AKIA") || accessKeyId.startsWith("ASIA"))
+        || !accessKeyId.substring(4).chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= '2' && c <= '7')) {
+      return null;
+    }
+    // The first 48 bits of the base32 payload: 10 characters give 50 bits, drop the last 2.
+    String payload = accessKeyId.substring(4, 14);
+    long value = 0;
+    for (int i = 0; i < payload.length(); i++) {
+      char c = payload.charAt(i);
+      int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= '2' && c <= '7' ? c - '2' + 26 : -1;
+      if (v < 0) {
+        return null;
+      }
+      value = (value << 5) | v;
+    }
+    long account = ((value >>> 2) & 0x7fffffffff80L) >>> 7;
+    return String.format("%012d", account);
   }
 
   /** The caller's principal ARN as KMS names it in an access-denied message, or null. */

@@ -331,7 +331,7 @@ public final class KmsKeyring implements Keyring {
      * Grant tokens asked for before every KMS request, for tokens that change (a new grant's token until it
      * has propagated). More than 10 fails the request with {@link IllegalArgumentException}.
      */
-    public Builder grantTokenSupplier(Supplier<? extends List<String>> supplier) {
+    public Builder grantTokens(Supplier<? extends List<String>> supplier) {
       Objects.requireNonNull(supplier, "supplier");
       this.grantTokens = supplier::get;
       return this;
@@ -354,7 +354,8 @@ public final class KmsKeyring implements Keyring {
 
     /**
      * The caller's AWS account, for the diagnosis of cross-account denials when KMS's message does not name
-     * the caller. Optional; no STS call is ever made to find it.
+     * the caller. Optional: without it the diagnosis reads the caller from KMS's message, else decodes the
+     * account from the client's access key id. No STS call is ever made to find it.
      */
     public Builder callerAccountId(String accountId) {
       if (!ACCOUNT.matcher(Objects.requireNonNull(accountId, "accountId")).matches()) {

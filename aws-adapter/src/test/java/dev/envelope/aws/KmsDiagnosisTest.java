@@ -101,4 +101,14 @@ class KmsDiagnosisTest {
     assertThat(KmsDiagnosis.accountOf("arn:aws:sts::111122223333:assumed-role/App/s")).isEqualTo("111122223333");
     assertThat(KmsDiagnosis.callerArn("nothing here")).isNull();
   }
+
+  @Test
+  void accountFromAccessKeyIdWithoutSts() {
+    // Published example: this key id belongs to account 609629065308 (what sts:GetAccessKeyInfo answers).
+    assertThat(KmsDiagnosis.accountFromAccessKeyId("ASIAY34FZKBOKMUTVV7A")).isEqualTo("609629065308");
+    assertThat(KmsDiagnosis.accountFromAccessKeyId("AKIAENVELOPEAPP00000")).isNull(); // 0 is not base32
+    assertThat(KmsDiagnosis.accountFromAccessKeyId("AGPAY34FZKBOKMUTVV7A")).isNull();
+    assertThat(KmsDiagnosis.accountFromAccessKeyId("short")).isNull();
+    assertThat(KmsDiagnosis.accountFromAccessKeyId(null)).isNull();
+  }
 }

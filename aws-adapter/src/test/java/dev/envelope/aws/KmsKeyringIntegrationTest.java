@@ -173,7 +173,7 @@ class KmsKeyringIntegrationTest {
       // A supplier works the same way and is asked on every call.
       AtomicInteger asked = new AtomicInteger();
       KmsKeyring supplied = KmsKeyring.builder().generatorKeyId(GRANTS).clientSupplier(grantee)
-          .grantTokenSupplier(() -> {
+          .grantTokens(() -> {
             asked.incrementAndGet();
             return List.of(grant.grantToken());
           }).build();
@@ -193,7 +193,7 @@ class KmsKeyringIntegrationTest {
 
       // Too many tokens from a supplier: a clear error, before any request.
       KmsKeyring tooMany = KmsKeyring.builder().generatorKeyId(GRANTS).clientSupplier(grantee)
-          .grantTokenSupplier(() -> java.util.Collections.nCopies(11, grant.grantToken())).build();
+          .grantTokens(() -> java.util.Collections.nCopies(11, grant.grantToken())).build();
       assertThatThrownBy(() -> envelope(tooMany).encrypt(PLAINTEXT, CONTEXT))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 10 grant tokens");
     } finally {
