@@ -47,6 +47,13 @@ final class KmsOperations {
   private static final Set<String> OTHER_GRANT_OPERATIONS = Set.of(
       "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify",
       "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret");
+  /** The operations this KMS implements; anything else is UnknownOperationException. */
+  static final Set<String> OPERATIONS = Set.of("CreateKey", "DescribeKey", "ListKeys",
+      "CreateAlias", "UpdateAlias", "DeleteAlias", "ListAliases", "Encrypt", "Decrypt",
+      "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "CreateGrant",
+      "ListGrants", "RetireGrant", "RevokeGrant", "GetKeyPolicy", "PutKeyPolicy", "EnableKey",
+      "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "EnableKeyRotation",
+      "DisableKeyRotation", "GetKeyRotationStatus", "UpdateKeyDescription", "ReplicateKey");
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern GRANT_ID = Pattern.compile("[0-9a-f]{64}");
