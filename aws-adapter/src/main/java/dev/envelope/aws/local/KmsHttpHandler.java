@@ -70,8 +70,11 @@ final class KmsHttpHandler implements HttpHandler {
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
       operation = target != null && target.startsWith(TARGET_PREFIX)
           ? target.substring(TARGET_PREFIX.length()) : null;
-      if (!"POST".equals(exchange.getRequestMethod()) || operation == null) {
-        throw new KmsException("UnknownOperationException", null);
+      // Routing comes before authentication, as at the service's front door.
+      if (!"POST".equals(exchange.getRequestMethod()) || operation == null
+          || !KmsOperations.OPERATIONS.contains(operation)) {
+        throw new KmsException("UnknownOperationException",
+            operation == null ? null : "The local KMS does not implement " + operation);
       }
       SigV4.Credential credential =
           SigV4.parse(exchange.getRequestHeaders().getFirst("Authorization"));

@@ -47,6 +47,13 @@ final class KmsOperations {
   private static final Set<String> OTHER_GRANT_OPERATIONS = Set.of(
       "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify",
       "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret");
+  /** The operations this KMS implements; anything else is UnknownOperationException. */
+  static final Set<String> OPERATIONS = Set.of("CreateKey", "DescribeKey", "ListKeys",
+      "CreateAlias", "UpdateAlias", "DeleteAlias", "ListAliases", "Encrypt", "Decrypt",
+      "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "CreateGrant",
+      "ListGrants", "RetireGrant", "RevokeGrant", "GetKeyPolicy", "PutKeyPolicy", "EnableKey",
+      "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "EnableKeyRotation",
+      "DisableKeyRotation", "GetKeyRotationStatus", "UpdateKeyDescription", "ReplicateKey");
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern GRANT_ID = Pattern.compile("[0-9a-f]{64}");
@@ -669,6 +676,7 @@ final class KmsOperations {
     conditionContext.putAll(equals);
     call.encryptionContext = conditionContext;
     authorize(call, key, "CreateGrant", conditionContext, null, grantIds, ops);
+    checkDerivedGrant(call, key, conditionContext, grantIds, ops, equals, subset);
     requireNotPendingDeletion(key);
     for (String op : operations) {
       if (OTHER_GRANT_OPERATIONS.contains(op)) {
@@ -886,15 +894,19 @@ final class KmsOperations {
 
   private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
       String requestAlias, Set<String> grantIds, Set<String> grantOperations) {
-    Instant now = now();
-    List<Grant> visible = new ArrayList<>();
-    for (KmsKey.StoredGrant s : key.grants) {
-      // Grants become visible after the propagation delay, or at once for a request that
-      // presents the grant's token.
-      if (!s.visibleAt().isAfter(now) || grantIds.contains(s.grant().grantId())) {
-        visible.add(s.grant());
-      }
+    AccessRequest request = accessRequest(call, key, operation, ctx, requestAlias, grantIds,
+        grantOperations);
+    AccessDecision d = AccessEvaluator.evaluate(request, key.policy, call.iamPolicies,
+        visibleGrants(key, grantIds));
+    call.decided(d);
+    if (!d.allowed()) {
+      throw denied(call, operation, key.arn, d);
     }
+  }
+
+  private static AccessRequest accessRequest(Call call, KmsKey key, String operation,
+      Map<String, String> ctx, String requestAlias, Set<String> grantIds,
+      Set<String> grantOperations) {
     AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
         .keyArn(key.arn).keyAccountId(key.accountId).keyRegion(key.region)
         .encryptionContext(ctx).viaService(call.viaService).requestAlias(requestAlias)
@@ -902,11 +914,60 @@ final class KmsOperations {
     if (grantOperations != null) {
       b.grantOperations(grantOperations).grantIsForAwsResource(call.viaService != null);
     }
-    AccessDecision d = AccessEvaluator.evaluate(b.build(), key.policy, call.iamPolicies, visible);
-    call.decided(d);
-    if (!d.allowed()) {
-      throw denied(call, operation, key.arn, d);
+    return b.build();
+  }
+
+  /**
+   * Grants become visible after the propagation delay, or at once for a request that presents
+   * the grant's token.
+   */
+  private List<Grant> visibleGrants(KmsKey key, Set<String> grantIds) {
+    Instant now = now();
+    List<Grant> visible = new ArrayList<>();
+    for (KmsKey.StoredGrant s : key.grants) {
+      if (!s.visibleAt().isAfter(now) || grantIds.contains(s.grant().grantId())) {
+        visible.add(s.grant());
+      }
     }
+    return visible;
+  }
+
+  /**
+   * A grant that allows CreateGrant lets its grantee create only grants that are no broader:
+   * operations within the parent's, and an encryption-context constraint at least as strict
+   * (KMS developer guide, grant constraints). Policies that allow CreateGrant have no such limit.
+   */
+  private void checkDerivedGrant(Call call, KmsKey key, Map<String, String> ctx,
+      Set<String> grantIds, Set<String> ops, Map<String, String> equals,
+      Map<String, String> subset) {
+    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, ops);
+    if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of()).allowed()) {
+      return;
+    }
+    for (Grant parent : visibleGrants(key, grantIds)) {
+      if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of(parent))
+          .allowed() && parent.operations().containsAll(ops)
+          && atLeastAsStrict(parent, equals, subset)) {
+        return;
+      }
+    }
+    call.decided(false, "grants allowing CreateGrant do not cover the new grant's operations or "
+        + "constraints");
+    throw KmsException.accessDenied("User: " + call.caller.arn() + " is not authorized to "
+        + "perform: kms:CreateGrant on resource: " + key.arn + " because the grant that allows "
+        + "CreateGrant does not allow a grant with these operations or constraints");
+  }
+
+  private static boolean atLeastAsStrict(Grant parent, Map<String, String> equals,
+      Map<String, String> subset) {
+    if (!parent.encryptionContextEquals().isEmpty()) {
+      return equals.equals(parent.encryptionContextEquals());
+    }
+    if (!parent.encryptionContextSubset().isEmpty()) {
+      Map<String, String> child = !equals.isEmpty() ? equals : subset;
+      return child.entrySet().containsAll(parent.encryptionContextSubset().entrySet());
+    }
+    return true;
   }
 
   /**

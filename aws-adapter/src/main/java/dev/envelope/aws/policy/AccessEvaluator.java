@@ -47,6 +47,42 @@ public final class AccessEvaluator {
   private AccessEvaluator() {}
 
   /**
+   * Decides whether {@code caller} may retire {@code grant}. KMS decides this by the grant, not by
+   * policies: the grant's retiring principal, its grantee principal when the grant includes
+   * {@code RetireGrant}, and the root user of the account that created the grant may retire it.
+   */
+  public static AccessDecision evaluateRetireGrant(CallerIdentity caller, Grant grant) {
+    Objects.requireNonNull(caller, "caller");
+    Objects.requireNonNull(grant, "grant");
+    List<String> chain = new java.util.ArrayList<>();
+    String label = "grant " + grant.grantId();
+    chain.add("request: " + caller.arn() + " retires " + label);
+    String by = null;
+    if (grant.retiringPrincipal() != null && names(grant.retiringPrincipal(), caller)) {
+      by = label + " names the caller as retiring principal";
+    } else if (grant.operations().contains("RetireGrant") && names(grant.granteePrincipal(), caller)) {
+      by = label + " names the caller as grantee and includes RetireGrant";
+    } else if (caller.isRoot() && caller.accountId().equals(grant.issuingAccount())) {
+      by = "the root user of account " + caller.accountId() + ", which created " + label;
+    }
+    if (by != null) {
+      chain.add(by);
+      chain.add("decision: ALLOW (" + by + ")");
+      return new AccessDecision(Effect.ALLOW, by, chain);
+    }
+    String reason = "no statement allows: the caller is neither the retiring principal, nor a"
+        + " grantee with RetireGrant, nor the root user of the issuing account";
+    chain.add("decision: IMPLICIT_DENY (" + reason + ")");
+    return new AccessDecision(Effect.IMPLICIT_DENY, reason, chain);
+  }
+
+  private static boolean names(String principal, CallerIdentity caller) {
+    return principal.equals(caller.arn())
+        || principal.equals(caller.principalArn())
+        || Principals.namesIdentity(principal, caller);
+  }
+
+  /**
    * Evaluates one request.
    *
    * @param callerIamPolicies identity policies attached to the caller (may be empty)

@@ -40,7 +40,7 @@ public final class AccessRequest {
     if (op.isEmpty()) {
       throw new IllegalArgumentException("operation must not be empty");
     }
-    this.operation = op;
+    this.operation = KmsOperations.canonical(op);
     this.keyArn = Objects.requireNonNull(b.keyArn, "keyArn");
     Optional<Arn> parsed = Arn.parse(keyArn);
     this.keyAccountId =
@@ -160,7 +160,11 @@ public final class AccessRequest {
       return this;
     }
 
-    /** KMS operation name, e.g. {@code Decrypt} (a leading {@code kms:} is tolerated). */
+    /**
+     * KMS operation name, e.g. {@code Decrypt}; a leading {@code kms:} and any capitalisation are
+     * tolerated. A ReEncrypt call is two authorizations: {@code ReEncryptFrom} on the source key
+     * and {@code ReEncryptTo} on the destination key.
+     */
     public Builder operation(String operation) {
       this.operation = operation;
       return this;

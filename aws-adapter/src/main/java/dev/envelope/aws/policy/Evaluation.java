@@ -39,7 +39,8 @@ final class Evaluation {
             + (request.crossAccount()
                 ? " (cross-account: caller account " + caller.accountId() + ", key account "
                     + request.keyAccountId() + ")"
-                : " (same account " + caller.accountId() + ")"));
+                : " (same account " + caller.accountId() + ")")
+            + (request.grantTokensPresented() ? "; grant tokens presented" : ""));
 
     // 1. Explicit deny anywhere wins, before any allow is considered (grants included).
     Optional<String> deny = keyPolicyDeny().or(this::iamDeny);
@@ -240,7 +241,9 @@ final class Evaluation {
   private Optional<String> grantAllow(boolean iamAllows) {
     int considered = 0;
     for (Grant g : grants) {
-      String label = "grant " + g.grantId() + (g.name() != null ? " ('" + g.name() + "')" : "");
+      // decidedBy names the grant by id only (stable for callers); the chain also gives its name.
+      String label = "grant " + g.grantId();
+      String described = label + (g.name() != null ? " ('" + g.name() + "')" : "");
       if (g.keyArn() != null && !g.keyArn().equals(request.keyArn())) {
         continue;
       }
@@ -248,20 +251,20 @@ final class Evaluation {
         continue;
       }
       considered++;
-      if (!g.operations().contains(request.operation())) {
-        grantMiss = label + " names the caller but does not include " + request.operation()
+      if (g.operations().stream().noneMatch(o -> o.equalsIgnoreCase(request.operation()))) {
+        grantMiss = described + " names the caller but does not include " + request.operation()
             + " (it allows " + new TreeSet<>(g.operations()) + ")";
         chain.add(grantMiss);
         continue;
       }
       Optional<String> failed = failedConstraint(g);
       if (failed.isPresent()) {
-        grantMiss = label + " names the caller for " + request.operation() + " but its constraint "
+        grantMiss = described + " names the caller for " + request.operation() + " but its constraint "
             + failed.get();
         chain.add(grantMiss);
         continue;
       }
-      chain.add(label + " allows " + request.operation() + " for " + g.granteePrincipal()
+      chain.add(described + " allows " + request.operation() + " for " + g.granteePrincipal()
           + (g.hasConstraints() && constraintsApply() ? " (encryption-context constraint met)" : ""));
       return Optional.of(label);
     }

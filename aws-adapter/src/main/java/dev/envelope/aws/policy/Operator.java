@@ -3,6 +3,7 @@ package dev.envelope.aws.policy;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,8 +37,8 @@ enum Operator {
   NULL("Null", false, (req, pol) -> false);
 
   /** Real IAM operators this engine does not implement; named so the error can say so. */
-  private static final java.util.Set<String> UNSUPPORTED_IAM =
-      java.util.Set.of(
+  private static final Set<String> UNSUPPORTED_IAM =
+      Set.of(
           "dateequals", "datenotequals", "datelessthan", "datelessthanequals", "dategreaterthan",
           "dategreaterthanequals", "ipaddress", "notipaddress", "binaryequals");
 

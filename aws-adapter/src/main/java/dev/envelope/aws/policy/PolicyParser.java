@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,10 +9,20 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
 
 /** Turns policy JSON into {@link PolicyDocument}; every rejection is a {@link PolicyException}. */
 final class PolicyParser {
-  private static final JsonNodeParser JSON = JsonNode.parserBuilder().removeErrorLocations(true).build();
+  /**
+   * Duplicate keys are rejected rather than last-one-wins: {"Effect":"Deny","Effect":"Allow"} must
+   * not quietly become an Allow.
+   */
+  private static final JsonNodeParser JSON =
+      JsonNode.parserBuilder()
+          .removeErrorLocations(true)
+          .jsonFactory(new JsonFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
+          .build();
   private static final Set<String> TOP_LEVEL = Set.of("Version", "Id", "Statement");
   private static final Set<String> VERSIONS = Set.of("2012-10-17", "2008-10-17");
   private static final Set<String> STATEMENT_ELEMENTS =
@@ -28,8 +39,20 @@ final class PolicyParser {
   static PolicyDocument parse(String json, String name) {
     JsonNode root;
     try {
-      root = JSON.parse(json);
+      // The parser stops after the first value; wrapping the text in an array makes trailing
+      // content ("{...} junk" or a second object) a syntax error or a second element.
+      JsonNode wrapped = JSON.parse("[" + json + "\n]");
+      if (wrapped.asArray().size() != 1) {
+        throw new PolicyException("Policy must be exactly one JSON object.");
+      }
+      root = wrapped.asArray().get(0);
+    } catch (UncheckedIOException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new PolicyException("Policy is not valid JSON: " + cause.getMessage(), e);
     } catch (RuntimeException e) {
+      if (e instanceof PolicyException pe) {
+        throw pe;
+      }
       throw new PolicyException("Policy is not valid JSON: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
@@ -170,6 +193,13 @@ final class PolicyParser {
   private static void validateAwsPrincipal(String v, String where) {
     if ("*".equals(v) || ACCOUNT_ID.matcher(v).matches()) {
       return;
+    }
+    if (v.indexOf('*') >= 0 || v.indexOf('?') >= 0) {
+      // IAM matches principals literally; a wildcard here would silently never match, which for
+      // a Deny means no protection at all.
+      throw new PolicyException(
+          where + " has wildcard principal '" + v + "'; principal ARNs cannot contain wildcards."
+              + " Use \"*\" with an ArnLike condition on aws:PrincipalArn instead.");
     }
     Arn arn =
         Arn.parse(v)

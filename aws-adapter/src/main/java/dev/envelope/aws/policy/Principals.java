@@ -2,9 +2,11 @@ package dev.envelope.aws.policy;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** How a statement's Principal element relates to a caller. */
 final class Principals {
+  private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
   /** How an Allow statement's principal covers the caller. */
   enum Match {
@@ -51,7 +53,9 @@ final class Principals {
    */
   static boolean forDeny(Statement s, CallerIdentity caller) {
     if (!s.hasPrincipal()) {
-      return false;
+      // Fail closed: a Deny that names no principal (invalid in a key policy, but parse() accepts
+      // it) is read as denying everyone rather than no one.
+      return true;
     }
     List<String> aws = s.principals().getOrDefault("AWS", List.of());
     boolean listed = aws.stream().anyMatch(p -> coversForDeny(p, caller));
@@ -85,7 +89,7 @@ final class Principals {
 
   /** For an account principal ({@code 111122223333} or its root ARN), the account id. */
   static Optional<String> accountOf(String principal) {
-    if (principal.matches("\\d{12}")) {
+    if (ACCOUNT_ID.matcher(principal).matches()) {
       return Optional.of(principal);
     }
     return Arn.parse(principal)

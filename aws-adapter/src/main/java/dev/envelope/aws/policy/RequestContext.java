@@ -11,6 +11,11 @@ final class RequestContext {
   private static final Set<String> GRANT_MANAGEMENT =
       Set.of("CreateGrant", "ListGrants", "RevokeGrant");
 
+  /** Operations for which KMS does not set kms:CallerAccount (KMS developer guide). */
+  private static final Set<String> NO_CALLER_ACCOUNT =
+      Set.of("CreateKey", "GenerateRandom", "ListAliases", "ListKeys", "ListRetirableGrants",
+          "RetireGrant");
+
   private final Map<String, List<String>> values;
   private final Map<String, String> encryptionContext;
 
@@ -22,7 +27,9 @@ final class RequestContext {
   static RequestContext of(AccessRequest r) {
     Map<String, List<String>> v = new HashMap<>(r.extraContext());
     CallerIdentity caller = r.caller();
-    v.put("kms:calleraccount", List.of(caller.accountId()));
+    if (!NO_CALLER_ACCOUNT.contains(r.operation())) {
+      v.put("kms:calleraccount", List.of(caller.accountId()));
+    }
     v.put("aws:principalaccount", List.of(caller.accountId()));
     v.put("aws:principalarn", List.of(caller.principalArn()));
     v.put("aws:principaltype", List.of(caller.principalType()));

@@ -472,6 +472,52 @@ class AuthorizationConformanceTest {
     admin.revokeGrant(b -> b.keyId(arn("cross")).grantId(g.grantId()));
   }
 
+  @Test
+  void grantWithCreateGrantAllowsOnlyNarrowerGrants() {
+    CreateGrantResponse parent = admin.createGrant(b -> b.keyId(arn("grants"))
+        .granteePrincipal(GRANTEE).operations(GrantOperation.CREATE_GRANT,
+            GrantOperation.DECRYPT));
+    // Narrower: Decrypt only. Allowed through the parent grant, no policy involved.
+    CreateGrantResponse child = grantee.createGrant(b -> b.keyId(arn("grants"))
+        .granteePrincipal(NOIAM).operations(GrantOperation.DECRYPT));
+    // Broader: Encrypt is not in the parent grant.
+    assertDenied(() -> grantee.createGrant(b -> b.keyId(arn("grants")).granteePrincipal(NOIAM)
+        .operations(GrantOperation.ENCRYPT)));
+    admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(child.grantId()));
+    admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(parent.grantId()));
+  }
+
+  @Test
+  void grantWithConstraintAndCreateGrantRequiresEquallyStrictChildren() {
+    CreateGrantResponse parent = admin.createGrant(b -> b.keyId(arn("grants"))
+        .granteePrincipal(GRANTEE).operations(GrantOperation.CREATE_GRANT,
+            GrantOperation.DECRYPT)
+        .constraints(c -> c.encryptionContextSubset(Map.of("dept", "hr"))));
+    assertDenied(() -> grantee.createGrant(b -> b.keyId(arn("grants")).granteePrincipal(NOIAM)
+        .operations(GrantOperation.DECRYPT)));
+    CreateGrantResponse child = grantee.createGrant(b -> b.keyId(arn("grants"))
+        .granteePrincipal(NOIAM).operations(GrantOperation.DECRYPT)
+        .constraints(c -> c.encryptionContextSubset(Map.of("dept", "hr", "site", "a"))));
+    admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(child.grantId()));
+    admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(parent.grantId()));
+  }
+
+  @Test
+  void grantOnlyForDisabledKeyStillRefusesUse() {
+    // CreateGrant works on a disabled key (KMS allows it); using the grant does not.
+    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("disabled"))
+        .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT));
+    assertKmsError(() -> grantee.encrypt(b -> b.keyId(arn("disabled"))
+        .plaintext(SdkBytes.fromUtf8String("d"))), "DisabledException");
+    admin.revokeGrant(b -> b.keyId(arn("disabled")).grantId(g.grantId()));
+  }
+
+  @Test
+  void createGrantOnPendingDeletionKeyIsInvalidState() {
+    assertKmsError(() -> admin.createGrant(b -> b.keyId(arn("pending")).granteePrincipal(GRANTEE)
+        .operations(GrantOperation.ENCRYPT)), "KMSInvalidStateException");
+  }
+
   // ---- key states --------------------------------------------------------------------------
 
   @Test
