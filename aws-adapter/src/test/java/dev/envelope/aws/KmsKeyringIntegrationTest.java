@@ -367,4 +367,18 @@ class KmsKeyringIntegrationTest {
     assertThatThrownBy(() -> envelope(westK1).decrypt(east)).isInstanceOf(NoUsableDataKeyException.class);
     assertThat(eventsSince(mark)).extracting(AuditEvent::operation).containsExactly("GenerateDataKey");
   }
+
+  @Test
+  void describeKeyForTheDiagnosisIsOptional() {
+    int mark = mark();
+    assertThatThrownBy(() -> envelope(keyring().generatorKeyId(DISABLED).describeKeyOnFailure(false).build())
+        .encrypt(PLAINTEXT, CONTEXT)).isInstanceOfSatisfying(KmsKeyProviderException.class,
+            e -> assertThat(e.explanation()).doesNotContain("DescribeKey"));
+    assertThat(eventsSince(mark)).extracting(AuditEvent::operation).containsExactly("GenerateDataKey");
+
+    mark = mark();
+    assertThatThrownBy(() -> envelope(keyring().generatorKeyId(DISABLED).build()).encrypt(PLAINTEXT, CONTEXT))
+        .isInstanceOf(KmsKeyProviderException.class);
+    assertThat(eventsSince(mark)).extracting(AuditEvent::operation).containsExactly("GenerateDataKey", "DescribeKey");
+  }
 }
