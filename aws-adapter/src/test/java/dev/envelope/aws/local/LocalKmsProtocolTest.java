@@ -71,6 +71,8 @@ class LocalKmsProtocolTest {
         .principal(PrincipalConfig.of("B_ADMIN", B_ADMIN,
             policy(statement("All", "Allow", null, "\"kms:*\"", null))).withSecret("b-secret"))
         .principal(PrincipalConfig.of("A_NOBODY", "arn:aws:iam::" + A + ":user/nobody"))
+        .principal(PrincipalConfig.of("A_CREATOR", "arn:aws:iam::" + A + ":user/creator",
+            policy(statement("Create", "Allow", null, "[\"kms:CreateKey\"]", null))))
         .auditFile(auditFile)
         .build();
     kms = LocalKms.start(config);
@@ -440,6 +442,22 @@ class LocalKmsProtocolTest {
     assertDenied(() -> admin.describeKey(b -> b.keyId(m.keyId())));
     assertThat(app.describeKey(b -> b.keyId(m.keyId())).keyMetadata().keyId())
         .isEqualTo(m.keyId());
+  }
+
+  @Test
+  void lockoutCheckLooksAtTheKeyPolicyNotAtTodaysIamPolicies() {
+    KmsClient creator = kms.kmsClientFor("A_CREATOR");
+    // The creator's IAM policy allows only CreateKey; the default policy and a policy that
+    // delegates to the account both pass the check, because IAM can allow PutKeyPolicy later.
+    creator.createKey(b -> b.description("default policy"));
+    creator.createKey(b -> b.policy(policy(allowRoot(A))));
+    // An explicit deny of PutKeyPolicy for the creator fails it.
+    String denyCreator = policy(allowRoot(A), statement("NoPolicyChanges", "Deny",
+        "arn:aws:iam::" + A + ":user/creator", "\"kms:PutKeyPolicy\"", null));
+    assertThatThrownBy(() -> creator.createKey(b -> b.policy(denyCreator)))
+        .isInstanceOf(MalformedPolicyDocumentException.class);
+    // CreateKey itself still needs the IAM permission.
+    assertDenied(() -> kms.kmsClientFor("A_NOBODY").createKey(b -> b.description("x")));
   }
 
   @Test
