@@ -218,7 +218,7 @@ public final class Envelope {
         checkExpectedContext(header.encryptionContext(), expectedContext);
       }
       int bodyStart = header.length();
-      long plaintextLength = scanBody(decryptor, message, bodyStart);
+      long plaintextLength = decryptor.scanPlaintextLength(message, bodyStart);
       byte[] plaintext = new byte[(int) plaintextLength];
       int p = bodyStart;
       int out = 0;
@@ -248,54 +248,6 @@ public final class Envelope {
       }
       return new DecryptResult(plaintext, header.encryptionContext(), header.suite());
     }
-  }
-
-  /**
-   * Walks the body's framing to learn the plaintext length before allocating it; frames are authenticated
-   * afterwards. Every declared length is checked against the bytes actually present.
-   */
-  private static long scanBody(MessageDecryptor decryptor, byte[] message, int start) {
-    MessageHeader header = decryptor.header();
-    long remaining = message.length - (long) start;
-    long p = start;
-    long total = 0;
-    if (header.contentType() == MessageHeader.CONTENT_TYPE_NON_FRAMED) {
-      MessageDecryptor.Frame block = decryptor.peekFrame(message, start, message.length - start);
-      if (block == null || block.totalLength() > remaining) {
-        throw new InvalidMessageException("message is truncated inside its body");
-      }
-      return block.contentLength();
-    }
-    int frameLength = header.frameLength();
-    while (true) {
-      if (message.length - p < 4) {
-        throw new InvalidMessageException("message is truncated inside its body");
-      }
-      boolean isFinal = readInt(message, (int) p) == -1;
-      if (isFinal) {
-        if (message.length - p < MessageEncryptor.FINAL_FRAME_OVERHEAD - AlgorithmSuite.TAG_LENGTH) {
-          throw new InvalidMessageException("message is truncated inside its final frame");
-        }
-        long content = Integer.toUnsignedLong(readInt(message, (int) p + 4 + 4 + AlgorithmSuite.IV_LENGTH));
-        if (content > frameLength) {
-          throw new InvalidMessageException("final frame declares " + content + " bytes, more than the frame length");
-        }
-        if (content + MessageEncryptor.FINAL_FRAME_OVERHEAD > message.length - p) {
-          throw new InvalidMessageException("message is truncated inside its final frame");
-        }
-        return total + content;
-      }
-      long size = (long) frameLength + MessageEncryptor.REGULAR_FRAME_OVERHEAD;
-      if (size > message.length - p) {
-        throw new InvalidMessageException("message is truncated inside a frame, or its final frame is missing");
-      }
-      total += frameLength;
-      p += size;
-    }
-  }
-
-  private static int readInt(byte[] b, int p) {
-    return ((b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
   }
 
   /** Checks the policy and gets materials for a parsed header. Package-private for the streams. */

@@ -207,6 +207,52 @@ public final class MessageDecryptor implements AutoCloseable {
     return written;
   }
 
+  /**
+   * Walks the framing of a complete in-memory body to learn its plaintext length before anything is
+   * allocated; every declared length is checked against the bytes present. Frames are authenticated
+   * later by {@link #decryptFrame}.
+   *
+   * @throws InvalidMessageException if the body is truncated or declares impossible lengths
+   */
+  public long scanPlaintextLength(byte[] message, int bodyStart) {
+    if (header.contentType() == MessageHeader.CONTENT_TYPE_NON_FRAMED) {
+      Frame block = peekSingleBlock(message, bodyStart, message.length - bodyStart);
+      if (block == null || block.totalLength() > message.length - bodyStart) {
+        throw new InvalidMessageException("message is truncated inside its body");
+      }
+      return block.contentLength();
+    }
+    int frameLength = header.frameLength();
+    long p = bodyStart;
+    long total = 0;
+    while (true) {
+      long remaining = message.length - p;
+      if (remaining < 4) {
+        throw new InvalidMessageException("message is truncated inside its body");
+      }
+      if (BodyAad.readInt(message, (int) p) == FINAL_MARKER) {
+        int lengthField = 4 + 4 + AlgorithmSuite.IV_LENGTH;
+        if (remaining < lengthField + 4) {
+          throw new InvalidMessageException("message is truncated inside its final frame");
+        }
+        long content = Integer.toUnsignedLong(BodyAad.readInt(message, (int) p + lengthField));
+        if (content > frameLength) {
+          throw new InvalidMessageException("final frame declares " + content + " bytes, more than the frame length");
+        }
+        if (content + MessageEncryptor.FINAL_FRAME_OVERHEAD > remaining) {
+          throw new InvalidMessageException("message is truncated inside its final frame");
+        }
+        return total + content;
+      }
+      long size = (long) frameLength + MessageEncryptor.REGULAR_FRAME_OVERHEAD;
+      if (size > remaining) {
+        throw new InvalidMessageException("message is truncated inside a frame, or its final frame is missing");
+      }
+      total += frameLength;
+      p += size;
+    }
+  }
+
   /** Whether a footer follows the body. */
   public boolean hasFooter() {
     return verifier != null;
