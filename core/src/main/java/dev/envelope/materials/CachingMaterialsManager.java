@@ -117,7 +117,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     this.underlying = b.underlying != null ? b.underlying : new DefaultMaterialsManager(b.keyring);
     this.store = b.sharedCache != null ? b.sharedCache : new SharedCache(b.capacity, b.ticker);
     this.partition = b.partition != null ? b.partition : UUID.randomUUID().toString();
-    this.limits = new Limits(b.maxAge.toNanos(), b.maxMessages, b.maxBytes);
+    this.limits = new Limits(saturatedNanos(b.maxAge), b.maxMessages, b.maxBytes);
     this.metrics = b.meterRegistry == null ? CacheMetrics.NONE : new CacheMetrics(b.meterRegistry, partition);
     this.refreshAhead = b.refreshAhead;
     this.refreshExecutor = b.refreshExecutor;
@@ -125,6 +125,14 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE; // about 292 years: never
+    }
   }
 
   /** The name that keeps this manager's entries apart from other managers sharing its cache. */
