@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -264,7 +265,11 @@ public final class CachingMaterialsManager implements MaterialsManager {
     if (typed.isRetired()) {
       store.cache.asMap().remove(key, typed);
     } else if (copy != null && refreshAhead && typed.nearBound(use, now) && typed.claimRefresh()) {
-      refreshExecutor.execute(() -> refresh(key, typed, load));
+      try {
+        refreshExecutor.execute(() -> refresh(key, typed, load));
+      } catch (RejectedExecutionException busy) {
+        // Refresh ahead is an optimization: without it the next caller past the bound loads in the foreground.
+      }
     }
     return copy;
   }
@@ -705,11 +710,6 @@ public final class CachingMaterialsManager implements MaterialsManager {
           throw new IllegalStateException("could not destroy cached materials", e);
         }
       }
-    }
-
-    /** The cached master materials themselves (not a copy). For tests that observe zeroing. */
-    M master() {
-      return master;
     }
 
     @Override

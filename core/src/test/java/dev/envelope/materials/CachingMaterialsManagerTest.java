@@ -468,7 +468,7 @@ class CachingMaterialsManagerTest {
         .isInstanceOf(IllegalStateException.class);
 
     CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofDays(100_000)).build(); // beyond what nanoseconds hold: saturates
+        .maxAge(Duration.ofDays(1_000_000)).build(); // beyond what nanoseconds hold: saturates
     assertThat(mm.maxMessages()).isEqualTo(1L << 32);
     assertThat(mm.maxBytes()).isEqualTo(Long.MAX_VALUE);
     mm.getEncryptionMaterials(request(1)).close();
