@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * How the cache bounds trade key-provider calls for record throughput when the provider has a request
  * quota and latency (a {@link SimulatedKeyProvider}: by default 100 requests/s, 2 ms per call). For each
- * {@code maxMessages} it reports records/s (the primary score) and, as secondary results,
- * {@code providerCallsPerMillionRecords} and {@code throttledPerMillionRecords}. {@code maxMessages = 0}
+ * {@code maxMessages} it reports records/s (the primary score) and, as secondary results, the records,
+ * provider calls and throttled calls counted during measurement; each trial also prints provider calls per
+ * million records. {@code maxMessages = 0}
  * means no cache: every record calls the provider, so records/s is capped by the quota.
  *
  * <p>The quota is scaled down from KMS's thousands per second so that a short run shows the cap; the ratio
@@ -58,9 +60,6 @@ public class ProviderQuotaBenchmark {
   private Envelope envelope;
   private byte[] record;
   final LongAdder records = new LongAdder();
-  private long callsAtStart;
-  private long throttledAtStart;
-  private long recordsAtStart;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -81,51 +80,60 @@ public class ProviderQuotaBenchmark {
     record = new byte[1024];
   }
 
-  @Setup(Level.Iteration)
-  public void markIteration() {
-    callsAtStart = provider.calls();
-    throttledAtStart = provider.throttled();
-    recordsAtStart = records.sum();
-  }
-
-  /** Per-iteration provider calls and throttled calls per million records, as JMH secondary results. */
+  /**
+   * Secondary results: JMH sums event counters over threads and iterations, so they are raw counts over the
+   * measurement; provider calls per million records is {@code providerCalls / records * 1e6} (also printed
+   * at the end of each trial).
+   */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class ProviderLoad {
-    /** Filled by the last thread's teardown; JMH sums events over threads, so only one thread reports. */
-    public double providerCallsPerMillionRecords;
-    public double throttledPerMillionRecords;
-    ProviderQuotaBenchmark bench;
-    boolean reporter;
+    public long records;
+    /** Counted by one thread only, since the provider's counters are global. */
+    public long providerCalls;
+    public long throttledCalls;
+    private ProviderQuotaBenchmark bench;
+    private boolean reporter;
+    private long callsAtStart;
+    private long throttledAtStart;
+
+    @Setup(Level.Trial)
+    public void join(ProviderQuotaBenchmark bench) {
+      this.bench = bench;
+      this.reporter = bench.threadsJoined.getAndIncrement() == 0;
+    }
 
     @Setup(Level.Iteration)
-    public void reset(ProviderQuotaBenchmark bench) {
-      this.bench = bench;
-      providerCallsPerMillionRecords = 0;
-      throttledPerMillionRecords = 0;
-      synchronized (bench) {
-        reporter = !bench.reporterTaken;
-        bench.reporterTaken = true;
-      }
+    public void reset() {
+      records = 0;
+      providerCalls = 0;
+      throttledCalls = 0;
+      callsAtStart = bench.provider.calls();
+      throttledAtStart = bench.provider.throttled();
     }
 
     @TearDown(Level.Iteration)
-    public void report() {
+    public void count() {
       if (reporter) {
-        long n = Math.max(1, bench.records.sum() - bench.recordsAtStart);
-        providerCallsPerMillionRecords = (bench.provider.calls() - bench.callsAtStart) * 1e6 / n;
-        throttledPerMillionRecords = (bench.provider.throttled() - bench.throttledAtStart) * 1e6 / n;
-      }
-      synchronized (bench) {
-        bench.reporterTaken = false;
+        providerCalls = bench.provider.calls() - callsAtStart;
+        throttledCalls = bench.provider.throttled() - throttledAtStart;
       }
     }
   }
 
-  boolean reporterTaken;
+  final AtomicInteger threadsJoined = new AtomicInteger();
+
+  @TearDown(Level.Trial)
+  public void printRatio() {
+    long n = Math.max(1, records.sum());
+    System.out.printf("%nmaxMessages=%d: %.1f provider calls and %.1f throttled calls per million records"
+        + " (%d records in the trial, warmup included)%n", maxMessages, provider.calls() * 1e6 / n,
+        provider.throttled() * 1e6 / n, n);
+  }
 
   @Benchmark
   public byte[] encrypt1KiB(ProviderLoad load) {
+    load.records++;
     records.increment();
     return envelope.encrypt(record, CONTEXT);
   }
