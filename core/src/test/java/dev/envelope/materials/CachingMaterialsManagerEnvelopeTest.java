@@ -63,6 +63,25 @@ class CachingMaterialsManagerEnvelopeTest {
   }
 
   @Test
+  void encryptingStreamsBypassTheCacheBecauseTheirLengthIsUnknown() throws java.io.IOException {
+    RecordingKeyring keyring = new RecordingKeyring();
+    Envelope envelope = Envelope.builder().materialsManager(CachingMaterialsManager.builder().keyring(keyring)
+        .maxAge(Duration.ofMinutes(5)).maxBytes(1 << 20).build()).build();
+    for (int i = 0; i < 3; i++) {
+      java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+      try (java.io.OutputStream out = envelope.encryptingStream(sink, CONTEXT)) {
+        out.write(record(i));
+      }
+      assertThat(envelope.decrypt(sink.toByteArray(), CONTEXT).plaintext()).isEqualTo(record(i));
+    }
+    assertThat(keyring.encryptCalls.get()).isEqualTo(3);
+    // One-shot records of known length do use the cache.
+    envelope.encrypt(record(7), CONTEXT);
+    envelope.encrypt(record(8), CONTEXT);
+    assertThat(keyring.encryptCalls.get()).isEqualTo(4);
+  }
+
+  @Test
   void messagesFromOneCachedKeyStillDifferAndDecrypt() {
     RecordingKeyring keyring = new RecordingKeyring();
     Envelope envelope = Envelope.builder().materialsManager(CachingMaterialsManager.builder().keyring(keyring)
