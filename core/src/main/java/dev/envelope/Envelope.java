@@ -50,12 +50,15 @@ public final class Envelope {
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
   public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
   private static final int MAX_ONE_SHOT_MESSAGE = Integer.MAX_VALUE - 16;
+  /** Longest context key, value or whole serialization the official Java SDK reads (signed 16-bit). */
+  static final int MAX_CONTEXT_FIELD = 0x7FFF;
 
   private final MaterialsManager materialsManager;
   private final AlgorithmSuite suite;
   private final int frameSize;
   private final CommitmentPolicy commitmentPolicy;
   private final DecryptionLimits limits;
+  private final DecryptionLimits oneShotLimits;
   private final EnvelopeMetrics metrics;
   private final SignedStreamPolicy signedStreamPolicy;
   private final long maxSignedStreamBuffer;
@@ -68,6 +71,7 @@ public final class Envelope {
     this.frameSize = b.frameSize;
     this.commitmentPolicy = b.commitmentPolicy;
     this.limits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, b.maxFrameSize);
+    this.oneShotLimits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, Integer.MAX_VALUE);
     this.metrics = EnvelopeMetrics.of(b.meterRegistry);
   }
 
@@ -163,14 +167,35 @@ public final class Envelope {
     }
   }
 
+  /**
+   * Refuses contexts that other AWS Encryption SDK implementations cannot read back: the official Java
+   * SDK reads context lengths as signed 16-bit values and rejects empty keys and values.
+   */
   private static void checkCallerContext(Map<String, String> context) {
     Objects.requireNonNull(context, "encryptionContext (use Map.of() for none)");
-    for (String key : context.keySet()) {
+    for (Map.Entry<String, String> e : context.entrySet()) {
+      String key = Objects.requireNonNull(e.getKey(), "encryption context key");
+      String value = Objects.requireNonNull(e.getValue(), "encryption context value");
       if (key.startsWith(RESERVED_CONTEXT_PREFIX)) {
         throw new IllegalArgumentException("encryption context key '" + key + "' uses the reserved prefix "
             + RESERVED_CONTEXT_PREFIX);
       }
+      if (key.isEmpty() || value.isEmpty()) {
+        throw new IllegalArgumentException("encryption context keys and values must not be empty"
+            + (key.isEmpty() ? "" : " (key '" + key + "')") + ": other AWS Encryption SDKs cannot read them");
+      }
+      if (utf8Length(key) > MAX_CONTEXT_FIELD || utf8Length(value) > MAX_CONTEXT_FIELD) {
+        throw new IllegalArgumentException("encryption context key or value longer than " + MAX_CONTEXT_FIELD
+            + " UTF-8 bytes: other AWS Encryption SDKs cannot read it");
+      }
     }
+  }
+
+  private static int utf8Length(String s) {
+    if (s.length() * 3 <= MAX_CONTEXT_FIELD) {
+      return s.length();
+    }
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   /**
@@ -208,15 +233,18 @@ public final class Envelope {
   }
 
   private DecryptResult decryptOneShot(byte[] message, Map<String, String> expectedContext) {
-    MessageHeader header = MessageHeader.parse(message, 0, message.length, limits);
+    // The whole message is in memory already, so the declared frame length allocates nothing here.
+    MessageHeader header = MessageHeader.parse(message, 0, message.length, oneShotLimits);
     if (header == null) {
       throw new InvalidMessageException("message is truncated inside its header");
     }
+    // Checked before the key provider is called: a message for another context costs no KMS request.
+    // The header is authenticated right after, so a match here is confirmed before any plaintext.
+    if (expectedContext != null) {
+      checkExpectedContext(header.encryptionContext(), expectedContext);
+    }
     try (DecryptionMaterials materials = decryptionMaterials(header);
         MessageDecryptor decryptor = new MessageDecryptor(header, materials, AesGcm.forThread())) {
-      if (expectedContext != null) {
-        checkExpectedContext(header.encryptionContext(), expectedContext);
-      }
       int bodyStart = header.length();
       long plaintextLength = decryptor.scanPlaintextLength(message, bodyStart);
       byte[] plaintext = new byte[(int) plaintextLength];
@@ -333,26 +361,18 @@ public final class Envelope {
   private DecryptingInputStream openDecryptingStream(InputStream source, Map<String, String> expectedContext) {
     Objects.requireNonNull(source, "source");
     return new DecryptingInputStream(source, limits, header -> {
-      try (DecryptionMaterials materials = decryptionMaterials(header)) {
-        MessageDecryptor decryptor = new MessageDecryptor(header, materials, new AesGcm());
+      try {
         if (expectedContext != null) {
-          try {
-            checkExpectedContext(header.encryptionContext(), expectedContext);
-          } catch (RuntimeException e) {
-            decryptor.close();
-            throw e;
-          }
+          checkExpectedContext(header.encryptionContext(), expectedContext);
         }
-        return decryptor;
+        try (DecryptionMaterials materials = decryptionMaterials(header)) {
+          return new MessageDecryptor(header, materials, new AesGcm());
+        }
       } catch (RuntimeException e) {
         metrics.failed("decrypt", e);
         throw e;
       }
     }, signedStreamPolicy, maxSignedStreamBuffer, metrics::decrypted);
-  }
-
-  DecryptionLimits limits() {
-    return limits;
   }
 
   /** Builds an {@link Envelope}. Exactly one of {@link #keyring} and {@link #materialsManager} is required. */
@@ -426,7 +446,10 @@ public final class Envelope {
       return this;
     }
 
-    /** Messages declaring larger frames are refused (bounds stream memory); default 16 MiB. */
+    /**
+     * Decrypting streams refuse messages declaring larger frames, since they buffer one frame; default
+     * 16 MiB. One-shot decryption, whose input is already in memory, does not need this bound.
+     */
     public Builder maxFrameSize(int maxFrameSize) {
       this.maxFrameSize = maxFrameSize;
       return this;

@@ -112,11 +112,69 @@ class EnvelopeTest {
   }
 
   @Test
-  void oversizedDeclaredFrameIsRefusedByLimit() {
+  void frameLimitBoundsStreamsButNotOneShotDecryption() throws java.io.IOException {
     byte[] message = Envelope.builder().keyring(KEYRING).frameSize(1 << 20).build().encrypt(new byte[10], Map.of());
     Envelope reader = Envelope.builder().keyring(KEYRING).maxFrameSize(1 << 16).build();
-    assertThatThrownBy(() -> reader.decrypt(message)).isInstanceOf(InvalidMessageException.class)
-        .hasMessageContaining("frame length");
+    assertThat(reader.decrypt(message).plaintext()).hasSize(10);
+    assertThatThrownBy(() -> reader.decryptingStream(new java.io.ByteArrayInputStream(message)).read())
+        .isInstanceOf(InvalidMessageException.class).hasMessageContaining("frame length");
+  }
+
+  @Test
+  void contextsOtherSdksCannotReadAreRefusedOnEncrypt() {
+    Envelope envelope = Envelope.builder().keyring(KEYRING).build();
+    assertThatThrownBy(() -> envelope.encrypt(new byte[1], Map.of("k", "")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    assertThatThrownBy(() -> envelope.encrypt(new byte[1], Map.of("", "v")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    assertThatThrownBy(() -> envelope.encrypt(new byte[1], Map.of("k", "x".repeat(40_000))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32767");
+    java.util.Map<String, String> many = new java.util.HashMap<>();
+    for (int i = 0; i < 400; i++) {
+      many.put("key-" + i, "v".repeat(100));
+    }
+    assertThatThrownBy(() -> envelope.encrypt(new byte[1], many))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32767");
+  }
+
+  @Test
+  void base64InputGetsAHint() {
+    byte[] message = Envelope.builder().keyring(KEYRING).build().encrypt(new byte[10], Map.of());
+    byte[] base64 = java.util.Base64.getEncoder().encode(message);
+    assertThatThrownBy(() -> Envelope.builder().keyring(KEYRING).build().decrypt(base64))
+        .isInstanceOf(InvalidMessageException.class).hasMessageContaining("Base64");
+  }
+
+  @Test
+  void contextMismatchCostsNoKeyProviderCall() throws java.io.IOException {
+    byte[] message = Envelope.builder().keyring(KEYRING).build().encrypt(new byte[10], Map.of("a", "1"));
+    CountingKeyring counting = new CountingKeyring(KEYRING);
+    Envelope reader = Envelope.builder().keyring(counting).build();
+    assertThatThrownBy(() -> reader.decrypt(message, Map.of("a", "2")))
+        .isInstanceOf(EncryptionContextMismatchException.class);
+    dev.envelope.stream.DecryptingInputStream in =
+        reader.decryptingStream(new java.io.ByteArrayInputStream(message), Map.of("a", "2"));
+    assertThatThrownBy(in::header).isInstanceOf(EncryptionContextMismatchException.class);
+    // The failure is latched: a later read reports the same error instead of parsing on.
+    assertThatThrownBy(in::read).isInstanceOf(EncryptionContextMismatchException.class);
+    assertThat(counting.decryptCalls).isZero();
+  }
+
+  @Test
+  void rawKeyringRefusesMaterialsThatAlreadyHoldAKey() {
+    DecryptionMaterials withKey = DecryptionMaterials.of(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+        Map.of(), null).withDataKey(DataKey.wrap(new byte[32]));
+    assertThatThrownBy(() -> KEYRING.onDecrypt(withKey, List.of()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void destroyedRawKeyringRefusesWork() {
+    RawAesKeyring keyring = keyring("d", 9);
+    keyring.destroy();
+    assertThat(keyring.isDestroyed()).isTrue();
+    assertThatThrownBy(() -> Envelope.builder().keyring(keyring).build().encrypt(new byte[1], Map.of()))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test

@@ -187,6 +187,20 @@ class EsdkInteropTest {
   }
 
   @Test
+  void committingNonFramedMessagesFromEsdkDecrypt() {
+    Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).build();
+    for (CryptoAlgorithm suite : new CryptoAlgorithm[] {CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+        CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384}) {
+      AwsCrypto esdk = AwsCrypto.builder().withEncryptionAlgorithm(suite).withEncryptionFrameSize(0).build();
+      byte[] plaintext = random(2500, 13);
+      byte[] message = esdk.encryptData(ESDK_KEYRING, plaintext, Map.of("k", "v")).getResult();
+      assertThat(envelope.decrypt(message, Map.of("k", "v")).plaintext()).as(suite.name()).isEqualTo(plaintext);
+      assertThat(readAll(envelope.decryptingStream(new java.io.ByteArrayInputStream(message))))
+          .as(suite.name()).isEqualTo(plaintext);
+    }
+  }
+
+  @Test
   void envelopeStreamsInteroperateWithEsdkStreams() throws java.io.IOException {
     byte[] plaintext = random(300_000, 12);
     Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).frameSize(4096).build();

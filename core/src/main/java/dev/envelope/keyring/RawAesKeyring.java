@@ -1,6 +1,7 @@
 package dev.envelope.keyring;
 
 import dev.envelope.internal.crypto.AesGcm;
+import dev.envelope.internal.crypto.OwnedKey;
 import dev.envelope.internal.crypto.RandomSource;
 import dev.envelope.internal.format.EncryptionContextCodec;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.Destroyable;
 
 /**
@@ -23,7 +23,8 @@ import javax.security.auth.Destroyable;
  * followed by the tag. The serialized encryption context is the wrapping AAD, so a data key only
  * unwraps under the context it was wrapped for.
  *
- * <p>Holds a copy of the wrapping key; {@link #destroy()} zeroes it, after which the keyring refuses work.
+ * <p>Holds its own copy of the wrapping key; {@link #destroy()} zeroes it, after which the keyring refuses
+ * work.
  */
 public final class RawAesKeyring implements Keyring, Destroyable {
   private static final int TAG_BITS = 128;
@@ -31,16 +32,16 @@ public final class RawAesKeyring implements Keyring, Destroyable {
   private final String keyNamespace;
   private final String keyName;
   private final byte[] keyNameBytes;
-  private final byte[] wrappingKey;
-  private final SecretKeySpec wrappingKeySpec;
+  private final OwnedKey wrappingKey;
+  private final int wrappingKeyLength;
   private volatile boolean destroyed;
 
   private RawAesKeyring(Builder builder) {
     this.keyNamespace = builder.keyNamespace;
     this.keyName = builder.keyName;
     this.keyNameBytes = keyName.getBytes(StandardCharsets.UTF_8);
-    this.wrappingKey = builder.wrappingKey.clone();
-    this.wrappingKeySpec = new SecretKeySpec(wrappingKey, "AES");
+    this.wrappingKeyLength = builder.wrappingKey.length;
+    this.wrappingKey = new OwnedKey(builder.wrappingKey.clone(), "AES");
   }
 
   public static Builder builder() {
@@ -77,7 +78,7 @@ public final class RawAesKeyring implements Keyring, Destroyable {
     RandomSource.get().nextBytes(iv);
     byte[] ciphertext = new byte[dataKey.length() + AesGcm.TAG_LENGTH];
     try {
-      AesGcm.forThread().encrypt(wrappingKeySpec, iv, EncryptionContextCodec.serialize(context), dataKey.bytes(), 0,
+      AesGcm.forThread().encrypt(wrappingKey, iv, EncryptionContextCodec.serialize(context), dataKey.bytes(), 0,
           dataKey.length(), ciphertext, 0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM wrapping failed", e);
@@ -91,7 +92,8 @@ public final class RawAesKeyring implements Keyring, Destroyable {
   public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
     checkNotDestroyed();
     if (materials.hasDataKey()) {
-      return materials;
+      // The raw AES keyring specification requires failing rather than passing the materials through.
+      throw new IllegalStateException("decryption materials already hold a data key");
     }
     byte[] aad = null;
     for (EncryptedDataKey edk : encryptedDataKeys) {
@@ -145,7 +147,7 @@ public final class RawAesKeyring implements Keyring, Destroyable {
     }
     byte[] key = new byte[ciphertext.length - AesGcm.TAG_LENGTH];
     try {
-      AesGcm.forThread().decrypt(wrappingKeySpec, iv, aad, ciphertext, 0, ciphertext.length, key, 0);
+      AesGcm.forThread().decrypt(wrappingKey, iv, aad, ciphertext, 0, ciphertext.length, key, 0);
       return key;
     } catch (AEADBadTagException e) {
       Arrays.fill(key, (byte) 0);
@@ -164,7 +166,7 @@ public final class RawAesKeyring implements Keyring, Destroyable {
   @Override
   public void destroy() {
     destroyed = true;
-    Arrays.fill(wrappingKey, (byte) 0);
+    wrappingKey.destroy();
   }
 
   @Override
@@ -174,7 +176,7 @@ public final class RawAesKeyring implements Keyring, Destroyable {
 
   @Override
   public String toString() {
-    return "RawAesKeyring[namespace=" + keyNamespace + ", name=" + keyName + ", " + wrappingKey.length * 8
+    return "RawAesKeyring[namespace=" + keyNamespace + ", name=" + keyName + ", " + wrappingKeyLength * 8
         + "-bit key]";
   }
 

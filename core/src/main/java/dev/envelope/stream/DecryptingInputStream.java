@@ -5,7 +5,6 @@ import dev.envelope.SignedStreamPolicy;
 import dev.envelope.internal.format.DecryptionLimits;
 import dev.envelope.internal.format.MessageDecryptor;
 import dev.envelope.internal.format.MessageHeader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -44,7 +43,7 @@ public final class DecryptingInputStream extends InputStream {
   private byte[] plaintext = new byte[0];
   private int plainPos;
   private int plainEnd;
-  private ByteArrayOutputStream held;
+  private HeldPlaintext held;
   private long plaintextLength;
   private boolean done;
   private boolean closed;
@@ -68,7 +67,12 @@ public final class DecryptingInputStream extends InputStream {
   /** The header, reading it from the source if needed; lets callers inspect the context before reading. */
   public MessageHeader header() throws IOException {
     ensureOpen();
-    return decryptor().header();
+    try {
+      return decryptor().header();
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
   }
 
   @Override
@@ -111,7 +115,10 @@ public final class DecryptingInputStream extends InputStream {
     if (decryptor == null) {
       MessageHeader header;
       while ((header = MessageHeader.parse(in, inStart, inEnd - inStart, limits)) == null) {
-        if (!fill(inEnd - inStart + 1, limits.maxHeaderLength())) {
+        // Ask for twice what is buffered, so a source that trickles bytes costs log(n) parses, not n.
+        int have = inEnd - inStart;
+        int want = (int) Math.min(Math.max(2L * have, have + 1L), limits.maxHeaderLength() + 1L);
+        if (!fill(want, limits.maxHeaderLength() + 1) && inEnd - inStart == have) {
           throw new InvalidMessageException("message is truncated inside its header");
         }
       }
@@ -119,11 +126,11 @@ public final class DecryptingInputStream extends InputStream {
         throw new InvalidMessageException("message is signed (" + header.suite() + ") and this Envelope refuses"
             + " to stream signed messages (SignedStreamPolicy.REFUSE); decrypt it one-shot instead");
       }
-      inStart += header.length();
       decryptor = opener.apply(header);
+      inStart += header.length();
       plaintext = new byte[Math.max(header.frameLength(), 0)];
       if (header.suite().isSigned() && signedPolicy == SignedStreamPolicy.BUFFER_UNTIL_VERIFIED) {
-        held = new ByteArrayOutputStream();
+        held = new HeldPlaintext();
       }
     }
     return decryptor;
@@ -158,18 +165,19 @@ public final class DecryptingInputStream extends InputStream {
       finishMessage(d);
     }
     if (held != null) {
-      if (held.size() + (long) n > maxSignedBuffer) {
+      if (held.length + (long) n > maxSignedBuffer) {
         Arrays.fill(plaintext, 0, n, (byte) 0);
         plainEnd = 0;
+        held.zero();
         throw new InvalidMessageException("signed message exceeds maxSignedStreamBuffer (" + maxSignedBuffer
             + " bytes) while SignedStreamPolicy.BUFFER_UNTIL_VERIFIED holds plaintext until the signature verifies");
       }
-      held.write(plaintext, 0, n);
+      held.append(plaintext, n);
       Arrays.fill(plaintext, 0, n, (byte) 0);
       plainEnd = 0;
       if (done) {
-        plaintext = held.toByteArray();
-        plainEnd = plaintext.length;
+        plaintext = held.bytes;
+        plainEnd = held.length;
         held = null;
       }
     }
@@ -259,6 +267,31 @@ public final class DecryptingInputStream extends InputStream {
     failure = e;
     Arrays.fill(plaintext, (byte) 0);
     plainPos = plainEnd = 0;
+    if (held != null) {
+      held.zero();
+    }
+  }
+
+  /** Plaintext held until the signature verifies; old arrays are zeroed as it grows. */
+  private static final class HeldPlaintext {
+    byte[] bytes = new byte[0];
+    int length;
+
+    void append(byte[] b, int n) {
+      if (length + n > bytes.length) {
+        byte[] grown = new byte[(int) Math.min(Integer.MAX_VALUE - 16L, Math.max(length + (long) n, 2L * bytes.length))];
+        System.arraycopy(bytes, 0, grown, 0, length);
+        Arrays.fill(bytes, (byte) 0);
+        bytes = grown;
+      }
+      System.arraycopy(b, 0, bytes, length, n);
+      length += n;
+    }
+
+    void zero() {
+      Arrays.fill(bytes, (byte) 0);
+      length = 0;
+    }
   }
 
   @Override

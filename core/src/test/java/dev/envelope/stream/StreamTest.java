@@ -275,6 +275,20 @@ class StreamTest {
   }
 
   @Test
+  void sourceThatTricklesOneByteAtATimeStillDecrypts() throws IOException {
+    Envelope envelope = envelope(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384);
+    byte[] plaintext = data(700);
+    byte[] message = streamEncrypt(envelope, plaintext, 700);
+    InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(message)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return super.read(b, off, Math.min(len, 1));
+      }
+    };
+    assertThat(envelope.decryptingStream(trickle, CONTEXT).readAllBytes()).isEqualTo(plaintext);
+  }
+
+  @Test
   void closingDecryptingStreamEarlyIsHarmless() throws IOException {
     Envelope envelope = envelope(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY);
     byte[] message = streamEncrypt(envelope, data(1000), 1000);

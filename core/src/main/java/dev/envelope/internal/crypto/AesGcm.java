@@ -25,6 +25,9 @@ public final class AesGcm {
 
   private static final ThreadLocal<AesGcm> PER_THREAD = ThreadLocal.withInitial(AesGcm::new);
 
+  private static final SecretKey SCRUB_KEY = new javax.crypto.spec.SecretKeySpec(new byte[16], "AES");
+  private static final GCMParameterSpec SCRUB_IV = new GCMParameterSpec(TAG_LENGTH * 8, new byte[IV_LENGTH]);
+
   private final Cipher cipher;
 
   public AesGcm() {
@@ -64,8 +67,11 @@ public final class AesGcm {
 
   /**
    * Decrypts {@code len} bytes (ciphertext then tag) from {@code in} into {@code out}, which must have
-   * room for {@code len - 16} bytes. On a bad tag nothing is written to {@code out}: the JCE releases GCM
+   * room for {@code len - 16} bytes. On a bad tag nothing usable is in {@code out}: the JCE releases GCM
    * plaintext only after the tag verified.
+   *
+   * <p>One {@code doFinal}: SunJCE holds back all GCM decryption input until the tag is checked anyway, so
+   * feeding it in pieces would only add a copy (the slow-{@code doFinal} trap affects encryption only).
    *
    * @return plaintext bytes written
    * @throws AEADBadTagException if the tag does not verify
@@ -79,13 +85,18 @@ public final class AesGcm {
     if (aad != null) {
       cipher.updateAAD(aad);
     }
-    int written = 0;
-    int pos = 0;
-    while (len - pos > MAX_CHUNK) {
-      written += cipher.update(in, inOff + pos, MAX_CHUNK, out, outOff + written);
-      pos += MAX_CHUNK;
+    return cipher.doFinal(in, inOff, len, out, outOff);
+  }
+
+  /**
+   * Re-initialises the cipher with a constant dummy key so that it no longer holds the expanded form of
+   * the last real key. Decrypt mode, because GCM refuses to encrypt twice with one key and IV.
+   */
+  public void scrub() {
+    try {
+      cipher.init(Cipher.DECRYPT_MODE, SCRUB_KEY, SCRUB_IV);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM unavailable", e);
     }
-    written += cipher.doFinal(in, inOff + pos, len - pos, out, outOff + written);
-    return written;
   }
 }

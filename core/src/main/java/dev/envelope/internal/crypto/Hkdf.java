@@ -58,7 +58,7 @@ public final class Hkdf {
 
   private static byte[] expand(Mac mac, String algorithm, byte[] prk, byte[] info, int length)
       throws GeneralSecurityException {
-    mac.init(new SecretKeySpec(prk, algorithm));
+    mac.init(new OwnedKey(prk, algorithm));
     byte[] out = new byte[length];
     byte[] block = new byte[0];
     int written = 0;

@@ -95,6 +95,9 @@ public final class EncryptionContextCodec {
     }
     ByteBuffer in = ByteBuffer.wrap(buf, off, len);
     int count = Short.toUnsignedInt(in.getShort());
+    if (count == 0) {
+      throw new InvalidMessageException("encryption context declares zero pairs; an empty context has no bytes");
+    }
     Map<String, String> context = new LinkedHashMap<>(Math.min(count, 64) * 2);
     for (int i = 0; i < count; i++) {
       String key = readString(in);

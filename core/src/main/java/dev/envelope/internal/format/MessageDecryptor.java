@@ -157,9 +157,13 @@ public final class MessageDecryptor implements AutoCloseable {
     }
     checkIv(buf, off);
     long declared = BodyAad.readLong(buf, off + AlgorithmSuite.IV_LENGTH);
-    // A non-framed body is one block; bound it like a frame so that no stream buffers an absurd claim.
-    if (declared < 0 || declared > Integer.MAX_VALUE - 64) {
+    // The format caps non-framed content at 2^36 - 32 bytes; Envelope holds it in one array, so less.
+    if (declared < 0 || declared > (1L << 36) - 32) {
       throw new InvalidMessageException("non-framed message declares an impossible length " + declared);
+    }
+    if (declared > Integer.MAX_VALUE - 64) {
+      throw new InvalidMessageException("non-framed message of " + declared + " bytes is too large to decrypt"
+          + " in memory");
     }
     return new Frame(BodyAad.FrameKind.SINGLE_BLOCK, headerLength, (int) declared);
   }
@@ -286,8 +290,10 @@ public final class MessageDecryptor implements AutoCloseable {
     }
   }
 
+  /** Zeroes the derived key and drops the cipher's copy of it. */
   @Override
   public void close() {
     keys.close();
+    gcm.scrub();
   }
 }

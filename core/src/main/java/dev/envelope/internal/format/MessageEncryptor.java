@@ -170,8 +170,10 @@ public final class MessageEncryptor implements AutoCloseable {
     }
   }
 
+  /** Zeroes the derived key and drops the cipher's copy of it. */
   @Override
   public void close() {
     keys.close();
+    gcm.scrub();
   }
 }

@@ -35,6 +35,8 @@ public final class MessageHeader {
   public static final int V1_MESSAGE_ID_LENGTH = 16;
   public static final int COMMITMENT_LENGTH = 32;
   private static final int V1_TYPE_CUSTOMER_AED = 0x80;
+  /** The official Java SDK reads the context length as a signed 16-bit value. */
+  static final int MAX_INTEROPERABLE_CONTEXT_LENGTH = 0x7FFF;
 
   private final AlgorithmSuite suite;
   private final byte[] messageId;
@@ -66,6 +68,10 @@ public final class MessageHeader {
   static MessageHeader forEncryption(AlgorithmSuite suite, byte[] messageId, Map<String, String> context,
       List<EncryptedDataKey> encryptedDataKeys, int frameLength, byte[] commitment) {
     byte[] aad = EncryptionContextCodec.serialize(context);
+    if (aad.length > MAX_INTEROPERABLE_CONTEXT_LENGTH) {
+      throw new IllegalArgumentException("encryption context serializes to " + aad.length + " bytes; other AWS"
+          + " Encryption SDKs read at most " + MAX_INTEROPERABLE_CONTEXT_LENGTH);
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + aad.length + 256 * encryptedDataKeys.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(2);
@@ -121,8 +127,10 @@ public final class MessageHeader {
   private static MessageHeader parse(Cursor in, DecryptionLimits limits) {
     int version = in.u8();
     if (version != 1 && version != 2) {
+      // Base64 of a version 1 or 2 header starts with "AY" or "Ag"; say so rather than "unknown version".
+      String hint = version == 'A' ? " (it looks Base64-encoded: decode it first)" : "";
       throw new InvalidMessageException(String.format(
-          "not an Envelope / AWS Encryption SDK message: unknown version byte 0x%02X", version));
+          "not an Envelope / AWS Encryption SDK message: unknown version byte 0x%02X%s", version, hint));
     }
     if (version == 1 && in.u8() != V1_TYPE_CUSTOMER_AED) {
       throw new InvalidMessageException("unsupported message type in a version 1 header");
@@ -155,7 +163,7 @@ public final class MessageHeader {
       edks.add(new EncryptedDataKey(providerId, info, ciphertext));
     }
     int contentType = in.u8();
-    if (contentType != CONTENT_TYPE_FRAMED && !(version == 1 && contentType == CONTENT_TYPE_NON_FRAMED)) {
+    if (contentType != CONTENT_TYPE_FRAMED && contentType != CONTENT_TYPE_NON_FRAMED) {
       throw new InvalidMessageException("unsupported content type " + contentType);
     }
     byte[] commitment = null;

@@ -5,8 +5,8 @@ import dev.envelope.internal.crypto.Hkdf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import javax.crypto.spec.SecretKeySpec;
-import javax.security.auth.DestroyFailedException;
+import dev.envelope.internal.crypto.OwnedKey;
+import javax.crypto.SecretKey;
 
 /**
  * The per-message AES key derived from the data key, and for committing suites the key commitment.
@@ -18,20 +18,18 @@ import javax.security.auth.DestroyFailedException;
  *   <li>v1 without KDF: the data key itself.
  * </ul>
  *
- * <p>Owns the derived key bytes and zeroes them on {@link #close()}. The {@link SecretKeySpec} handed to the
- * JCE holds its own copy, which JDK 17 cannot destroy; it is dropped with this object.
+ * <p>Owns the derived key bytes and zeroes them on {@link #close()}. The JCE copies the key into the
+ * cipher it initialises; Envelope re-initialises its ciphers after each message to drop that copy.
  */
 final class MessageKeys implements AutoCloseable {
   private static final byte[] DERIVE_KEY_LABEL = "DERIVEKEY".getBytes(StandardCharsets.UTF_8);
   private static final byte[] COMMIT_KEY_LABEL = "COMMITKEY".getBytes(StandardCharsets.UTF_8);
 
-  private final byte[] keyBytes;
-  private final SecretKeySpec key;
+  private final OwnedKey key;
   private final byte[] commitment;
 
   private MessageKeys(byte[] keyBytes, byte[] commitment) {
-    this.keyBytes = keyBytes;
-    this.key = new SecretKeySpec(keyBytes, "AES");
+    this.key = new OwnedKey(keyBytes, "AES");
     this.commitment = commitment;
   }
 
@@ -67,7 +65,7 @@ final class MessageKeys implements AutoCloseable {
     return out;
   }
 
-  SecretKeySpec key() {
+  SecretKey key() {
     return key;
   }
 
@@ -78,11 +76,6 @@ final class MessageKeys implements AutoCloseable {
 
   @Override
   public void close() {
-    Arrays.fill(keyBytes, (byte) 0);
-    try {
-      key.destroy();
-    } catch (DestroyFailedException e) {
-      // JDK 17's SecretKeySpec cannot be destroyed; its copy becomes garbage with this object.
-    }
+    key.destroy();
   }
 }
