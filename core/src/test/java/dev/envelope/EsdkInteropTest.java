@@ -202,7 +202,12 @@ class EsdkInteropTest {
 
   @Test
   void envelopeStreamsInteroperateWithEsdkStreams() throws java.io.IOException {
-    byte[] plaintext = random(300_000, 12);
+    for (int size : new int[] {300_000, 4096 * 20, 0}) {
+      streamsBothWays(random(size, 12));
+    }
+  }
+
+  private static void streamsBothWays(byte[] plaintext) throws java.io.IOException {
     Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).frameSize(4096).build();
     AwsCrypto esdk = AwsCrypto.builder().withEncryptionFrameSize(4096).build();
 

@@ -94,7 +94,10 @@ public final class DecryptingInputStream extends InputStream {
         if (done) {
           return -1;
         }
-        nextFrame();
+        int direct = nextFrame(b, off, len);
+        if (direct > 0) {
+          return direct;
+        }
       }
       int n = Math.min(len, plainEnd - plainPos);
       System.arraycopy(plaintext, plainPos, b, off, n);
@@ -136,8 +139,13 @@ public final class DecryptingInputStream extends InputStream {
     return decryptor;
   }
 
-  /** Decrypts the next frame into {@code plaintext}; on the final frame also verifies footer and end. */
-  private void nextFrame() throws IOException {
+  /**
+   * Decrypts the next frame. A regular frame that fits in the caller's buffer is decrypted straight into
+   * it (saving a copy) and its length returned; otherwise the frame goes to {@code plaintext} and 0 is
+   * returned. The final frame always goes through {@code plaintext}, released only after the footer and
+   * the end of input verified.
+   */
+  private int nextFrame(byte[] callerBuffer, int callerOff, int callerLen) throws IOException {
     MessageDecryptor d = decryptor();
     MessageDecryptor.Frame frame;
     while ((frame = d.peekFrame(in, inStart, inEnd - inStart)) == null) {
@@ -152,6 +160,12 @@ public final class DecryptingInputStream extends InputStream {
     }
     if (!fill(total, Integer.MAX_VALUE)) {
       throw truncated();
+    }
+    if (!frame.isFinal() && held == null && callerLen >= frame.contentLength()) {
+      int n = d.decryptFrame(frame, in, inStart, callerBuffer, callerOff);
+      inStart += total;
+      plaintextLength += n;
+      return n;
     }
     if (plaintext.length < frame.contentLength()) {
       plaintext = new byte[frame.contentLength()];
@@ -181,6 +195,7 @@ public final class DecryptingInputStream extends InputStream {
         held = null;
       }
     }
+    return 0;
   }
 
   /** Verifies the footer and that nothing follows the message; only then is the final frame released. */

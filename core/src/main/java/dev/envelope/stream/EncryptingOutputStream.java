@@ -10,7 +10,9 @@ import java.util.Objects;
  * Encrypts everything written to it into one message on the underlying stream, one frame at a time;
  * memory stays at one frame whatever the length. Obtain it from {@code Envelope.encryptingStream}.
  *
- * <p>The final frame, and for signed suites the signature, are written by {@link #close()}. A stream
+ * <p>Each frame is encrypted and written as soon as it is full, straight from the caller's array when a
+ * write covers a whole frame. The final frame, and for signed suites the signature, are written by
+ * {@link #close()}. A stream
  * abandoned without {@code close()} leaves a message without a final frame, which every decryptor rejects
  * as truncated. After any failure the stream refuses further writes and {@code close()} does not complete
  * the message. Closing twice is harmless. Not thread-safe.
@@ -55,13 +57,10 @@ public final class EncryptingOutputStream extends OutputStream {
     checkUsable();
     try {
       writeHeaderOnce();
-      // A full frame is held back until more input proves it is not the last one.
+      // Full frames go out as soon as they are complete; close() writes the final frame from what is left
+      // (possibly nothing: an empty final frame, as the format allows, when input ends on a boundary).
       while (len > 0) {
-        if (pendingLength == frameLength) {
-          emitRegular(pending, 0);
-          pendingLength = 0;
-        }
-        if (pendingLength == 0 && len > frameLength) {
+        if (pendingLength == 0 && len >= frameLength) {
           // Encrypt straight from the caller's array: no copy for large writes.
           emitRegular(b, off);
           off += frameLength;
@@ -73,6 +72,10 @@ public final class EncryptingOutputStream extends OutputStream {
         pendingLength += n;
         off += n;
         len -= n;
+        if (pendingLength == frameLength) {
+          emitRegular(pending, 0);
+          pendingLength = 0;
+        }
       }
     } catch (IOException | RuntimeException e) {
       failed = true;
