@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -124,13 +123,6 @@ public final class AccessEnvironment {
       list = m.array("grants");
     }
     return grants(list, "grants", List.of()).stream().map(EnvGrant::grant).toList();
-  }
-
-  /** A copy with more grants, e.g. ones created on a local KMS. They count as propagated. */
-  public AccessEnvironment withGrants(List<Grant> more) {
-    List<EnvGrant> all = new ArrayList<>(grants);
-    more.forEach(g -> all.add(new EnvGrant(g, null, true)));
-    return new AccessEnvironment(keys, principals, all);
   }
 
   /** The ARNs of the keys described (the primary Region's ARN of each). */
@@ -309,7 +301,4 @@ public final class AccessEnvironment {
         + ", grants=" + grants.size() + "]";
   }
 
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
-  }
 }
