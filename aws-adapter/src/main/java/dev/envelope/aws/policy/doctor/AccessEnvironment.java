@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy.doctor;
 
+import dev.envelope.aws.local.LocalKmsConfig;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
@@ -47,8 +48,9 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * {@code Grants} array can be pasted in; {@code GrantToken} and {@code Propagated} are additions.
  */
 public final class AccessEnvironment {
-  static final String DEFAULT_REGION = "us-east-1";
-  static final String DEFAULT_ACCOUNT = "111122223333";
+  // Same defaults as the local KMS, so that one file means the same thing to both.
+  static final String DEFAULT_REGION = LocalKmsConfig.DEFAULT_REGION;
+  static final String DEFAULT_ACCOUNT = LocalKmsConfig.DEFAULT_ACCOUNT;
   private static final Set<String> TOP =
       Set.of("region", "principals", "keys", "grants",
           // local KMS server settings, accepted so that its config file can be used as-is
@@ -225,7 +227,7 @@ public final class AccessEnvironment {
       }
     }
     String policyText = m.has("policy") ? PolicyText.of(m.node("policy"))
-        : defaultKeyPolicy(account);
+        : LocalKmsConfig.defaultKeyPolicy(account);
     PolicyDocument policy;
     try {
       policy = PolicyDocument.parseKeyPolicy(policyText);
@@ -235,13 +237,6 @@ public final class AccessEnvironment {
               + " Run 'envelope lint-policy' on it for details.", e);
     }
     return new EnvKey(keyId, account, region, arns, aliasArns, state, policy);
-  }
-
-  /** The policy KMS gives a key created without one (same text as the local KMS uses). */
-  static String defaultKeyPolicy(String account) {
-    return "{\"Version\":\"2012-10-17\",\"Id\":\"key-default-1\",\"Statement\":[{\"Sid\":"
-        + "\"Enable IAM User Permissions\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-        + "\"arn:aws:iam::" + account + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
   }
 
   private static List<EnvGrant> grants(List<JsonNode> nodes, String what, List<EnvKey> keys) {
