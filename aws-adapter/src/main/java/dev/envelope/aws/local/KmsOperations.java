@@ -66,6 +66,10 @@ final class KmsOperations {
   private final Clock clock;
   private volatile Duration grantPropagationDelay;
   private final Object lock = new Object();
+  /** The identity side assumed by the lockout safety check. */
+  private static final PolicyDocument IAM_ALLOWS_ALL = PolicyDocument.parseIdentityPolicy(
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+          + "\"kms:PutKeyPolicy\",\"Resource\":\"*\"}]}");
   /** Per account: a key policy that trusts the account, to evaluate IAM-only permissions. */
   private final Map<String, PolicyDocument> accountTrust = new ConcurrentHashMap<>();
 
@@ -140,11 +144,12 @@ final class KmsOperations {
       throw KmsException.unsupported("The local KMS supports only Origin AWS_KMS");
     }
     String account = call.caller.accountId();
+    boolean given = req.has("Policy");
     PolicyDocument policy = parseKeyPolicy(
         req.string("Policy").orElseGet(() -> LocalKmsConfig.defaultKeyPolicy(account)));
     String keyId = multiRegion ? "mrk-" + HexFormat.of().formatHex(randomBytes(16))
         : UUID.randomUUID().toString();
-    if (!bypass) {
+    if (given && !bypass) { // the default policy trusts the account: nothing to check
       lockoutCheck(call, policy, KmsKey.arn(call.region, account, keyId));
     }
     KmsKey key = new KmsKey(keyId, account, call.region, now(), KeyMaterial.generate(random),
@@ -333,7 +338,7 @@ final class KmsOperations {
     String replicaArn = KmsKey.arn(replicaRegion, primary.accountId, primary.keyId);
     PolicyDocument policy = parseKeyPolicy(req.string("Policy")
         .orElseGet(() -> LocalKmsConfig.defaultKeyPolicy(primary.accountId)));
-    if (!bypass) {
+    if (req.has("Policy") && !bypass) {
       lockoutCheck(call, policy, replicaArn);
     }
     KmsKey replica;
@@ -998,13 +1003,15 @@ final class KmsOperations {
   }
 
   /**
-   * The policy lockout safety check: the new policy must let the caller call PutKeyPolicy again,
-   * counting the caller's IAM policies where the policy delegates to the account.
+   * The policy lockout safety check: the new key policy must allow the caller a later
+   * PutKeyPolicy, either by naming the caller or by delegating to the caller's account. It is a
+   * check of the key policy, so the caller's IAM side is assumed to allow (KMS cannot know what
+   * IAM policies will say later); an explicit deny in the new policy still fails it.
    */
   private void lockoutCheck(Call call, PolicyDocument policy, String keyArn) {
     AccessRequest r = AccessRequest.builder().caller(call.caller).operation("PutKeyPolicy")
         .keyArn(keyArn).build();
-    AccessDecision d = AccessEvaluator.evaluate(r, policy, call.iamPolicies, List.of());
+    AccessDecision d = AccessEvaluator.evaluate(r, policy, List.of(IAM_ALLOWS_ALL), List.of());
     if (!d.allowed()) {
       throw new KmsException("MalformedPolicyDocumentException", "The new key policy will not "
           + "allow you to update the key policy in the future.");

@@ -276,22 +276,68 @@ public final class LocalKms implements AutoCloseable {
     }
   }
 
-  /** Configures and starts a {@link LocalKms}. */
+  /**
+   * Configures and starts a {@link LocalKms}. Starts from {@link LocalKmsConfig#defaults()};
+   * {@link #config} replaces the whole configuration, the other methods add to or change it.
+   */
   public static final class Builder {
-    private LocalKmsConfig config = LocalKmsConfig.defaults();
+    private LocalKmsConfig.Builder config = LocalKmsConfig.defaults().toBuilder();
     private Integer port;
     private Clock clock = Clock.systemUTC();
 
     private Builder() { }
 
+    /** Replaces the configuration (including the defaults) with this one. */
     public Builder config(LocalKmsConfig config) {
-      this.config = Objects.requireNonNull(config);
+      this.config = config.toBuilder();
       return this;
     }
 
     /** Overrides the config's port; 0 picks an ephemeral port. */
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /** The default Region. */
+    public Builder region(String region) {
+      config.region(region);
+      return this;
+    }
+
+    public Builder principal(PrincipalConfig principal) {
+      config.principal(principal);
+      return this;
+    }
+
+    public Builder key(KeyConfig key) {
+      config.key(key);
+      return this;
+    }
+
+    /** Quota of the cryptographic operations per account and Region; 0 is off. */
+    public Builder requestsPerSecond(double requestsPerSecond) {
+      config.requestsPerSecond(requestsPerSecond);
+      return this;
+    }
+
+    public Builder latency(Duration latency) {
+      config.latency(latency);
+      return this;
+    }
+
+    public Builder grantPropagationDelay(Duration delay) {
+      config.grantPropagationDelay(delay);
+      return this;
+    }
+
+    public Builder verifySignatures(boolean verify) {
+      config.verifySignatures(verify);
+      return this;
+    }
+
+    public Builder auditFile(Path file) {
+      config.auditFile(file);
       return this;
     }
 
@@ -302,8 +348,9 @@ public final class LocalKms implements AutoCloseable {
     }
 
     public LocalKms start() {
+      LocalKmsConfig built = config.build();
       try {
-        return new LocalKms(config, port != null ? port : config.port(), clock);
+        return new LocalKms(built, port != null ? port : built.port(), clock);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start the local KMS", e);
       }

@@ -21,6 +21,7 @@ class LocalKmsConfigTest {
   void jsonConfigStartsAServerWithItsPrincipalsKeysAndReplicas() throws Exception {
     LocalKmsConfig config = LocalKmsConfig.load(resource("kms-config.json"));
     assertThat(config.region()).isEqualTo("eu-central-1");
+    assertThat(config.accounts()).containsExactly("123456789012");
     assertThat(config.principals()).hasSize(2);
     assertThat(config.keys()).hasSize(3);
     assertThat(config.principals().get(0).toString()).doesNotContain("config-admin-secret");
@@ -65,11 +66,64 @@ class LocalKmsConfigTest {
   }
 
   @Test
+  void builderAddsToTheDefaultsAndGrantsBecomeVisibleWhenTheDelayHasPassed() {
+    MutableClock clock = new MutableClock();
+    String partnerArn = "arn:aws:iam::444455556666:role/Partner";
+    try (LocalKms kms = LocalKms.builder()
+        .principal(PrincipalConfig.of("PARTNER", partnerArn))
+        .grantPropagationDelay(java.time.Duration.ofMinutes(5))
+        .clock(clock)
+        .start()) {
+      KmsClient admin = kms.kmsClientFor(LocalKmsConfig.ADMIN_ACCESS_KEY_ID);
+      KmsClient partner = kms.kmsClientFor("PARTNER");
+      String keyArn = kms.keyArn(LocalKmsConfig.DEFAULT_ACCOUNT, LocalKmsConfig.DEFAULT_KEY_ID);
+      var grant = admin.createGrant(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
+          .granteePrincipal(partnerArn)
+          .operations(software.amazon.awssdk.services.kms.model.GrantOperation.ENCRYPT));
+      KmsAssertions.assertDenied(() -> partner.encrypt(b -> b.keyId(keyArn)
+          .plaintext(SdkBytes.fromUtf8String("x"))));
+      assertThat(admin.listGrants(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)).grants())
+          .isEmpty();
+      clock.advance(java.time.Duration.ofMinutes(5));
+      partner.encrypt(b -> b.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("x")));
+      assertThat(admin.listGrants(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)).grants())
+          .extracting(g -> g.grantId()).containsExactly(grant.grantId());
+    }
+  }
+
+  /** A clock tests move by hand. */
+  static final class MutableClock extends java.time.Clock {
+    private volatile java.time.Instant now = java.time.Instant.now();
+
+    void advance(java.time.Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
   void unknownMembersAreConfigurationErrors() {
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"principles\": []}"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("principles");
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"keys\": [{\"state\": \"Gone\"}]}"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Gone");
+    assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"accounts\": [\"111122223333\"], "
+        + "\"keys\": [{\"account\": \"111122223334\"}]}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("111122223334");
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("not json"))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -71,6 +71,8 @@ class LocalKmsProtocolTest {
         .principal(PrincipalConfig.of("B_ADMIN", B_ADMIN,
             policy(statement("All", "Allow", null, "\"kms:*\"", null))).withSecret("b-secret"))
         .principal(PrincipalConfig.of("A_NOBODY", "arn:aws:iam::" + A + ":user/nobody"))
+        .principal(PrincipalConfig.of("A_CREATOR", "arn:aws:iam::" + A + ":user/creator",
+            policy(statement("Create", "Allow", null, "[\"kms:CreateKey\"]", null))))
         .auditFile(auditFile)
         .build();
     kms = LocalKms.start(config);
@@ -443,6 +445,22 @@ class LocalKmsProtocolTest {
   }
 
   @Test
+  void lockoutCheckLooksAtTheKeyPolicyNotAtTodaysIamPolicies() {
+    KmsClient creator = kms.kmsClientFor("A_CREATOR");
+    // The creator's IAM policy allows only CreateKey; the default policy and a policy that
+    // delegates to the account both pass the check, because IAM can allow PutKeyPolicy later.
+    creator.createKey(b -> b.description("default policy"));
+    creator.createKey(b -> b.policy(policy(allowRoot(A))));
+    // An explicit deny of PutKeyPolicy for the creator fails it.
+    String denyCreator = policy(allowRoot(A), statement("NoPolicyChanges", "Deny",
+        "arn:aws:iam::" + A + ":user/creator", "\"kms:PutKeyPolicy\"", null));
+    assertThatThrownBy(() -> creator.createKey(b -> b.policy(denyCreator)))
+        .isInstanceOf(MalformedPolicyDocumentException.class);
+    // CreateKey itself still needs the IAM permission.
+    assertDenied(() -> kms.kmsClientFor("A_NOBODY").createKey(b -> b.description("x")));
+  }
+
+  @Test
   void malformedAndOversizedPoliciesAreRefused() {
     String key = newKey("malformed");
     assertThatThrownBy(() -> admin.putKeyPolicy(b -> b.keyId(key).policy("{not json")))
@@ -659,6 +677,29 @@ class LocalKmsProtocolTest {
         kms.setRequestsPerSecond(0);
       }
       noRetry.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256"));
+    }
+  }
+
+  @Test
+  void concurrentDataKeyRequestsAllSucceedAndDecrypt() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String tag = "t" + i;
+        results.add(pool.submit(() -> {
+          GenerateDataKeyResponse dk = app.generateDataKey(b -> b
+              .keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256")
+              .encryptionContext(Map.of("n", tag)));
+          return app.decrypt(b -> b.ciphertextBlob(dk.ciphertextBlob())
+              .encryptionContext(Map.of("n", tag))).plaintext().equals(dk.plaintext());
+        }));
+      }
+      for (var r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
