@@ -224,6 +224,22 @@ class DoctorAgreesWithLocalKmsTest {
     s.add(call("ForAnyValue single-valued: no match", "A_APP", "Encrypt", key("forany"))
         .ctx(Map.of("tenant", "initech")));
     s.add(call("ForAnyValue single-valued: absent", "A_APP", "Encrypt", key("forany")));
+    s.add(call("kms:GrantOperations within the allowed set", "A_APP", "CreateGrant",
+        key("grantops")).newGrantFor("Decrypt"));
+    s.add(call("kms:GrantOperations beyond the allowed set", "A_APP", "CreateGrant",
+        key("grantops")).newGrantFor("Decrypt", "CreateGrant"));
+    s.add(call("kms:GrantIsForAWSResource: direct call", "A_APP", "CreateGrant",
+        key("awsresource")).newGrantFor("Decrypt"));
+    s.add(call("kms:GrantIsForAWSResource: through S3", "A_APP_S3", "CreateGrant",
+        key("awsresource")).newGrantFor("Decrypt"));
+    s.add(call("kms:CallerAccount with Principal *: own account", "A_NOIAM", "Encrypt",
+        key("calleraccount")));
+    s.add(call("kms:CallerAccount with Principal *: other account", "B_PARTNER", "Encrypt",
+        key("calleraccount")));
+    s.add(call("aws:PrincipalArn pattern: matching role", "A_APP", "Encrypt",
+        key("principalarn")));
+    s.add(call("aws:PrincipalArn pattern: other role", "A_NOIAM", "Encrypt",
+        key("principalarn")));
     // grants
     s.add(call("grant allows grantee without policy", "A_GRANTEE", "Encrypt", key("grants"))
         .with(grant(GRANTEE, "Encrypt", "Decrypt")));
