@@ -112,7 +112,8 @@ public final class LargeFileSample implements Callable<Integer> {
       out.println("SHA-256 original  " + want);
       out.println("SHA-256 decrypted " + got + (match ? "  (match)" : "  (MISMATCH)"));
       out.println("Peak heap used " + Sizes.format(peak) + " of max " + Sizes.format(Runtime.getRuntime().maxMemory())
-          + " for a " + Sizes.format(size) + " file");
+          + " for a " + Sizes.format(size) + " file" + (Runtime.getRuntime().maxMemory() > (1L << 30)
+          ? " (a large heap lets garbage pile up; run with -Xmx64m to see the working set stay flat)" : ""));
       return new Report(size, got, match, enc, dec, messageBytes, peak);
     } finally {
       if (!keep) {

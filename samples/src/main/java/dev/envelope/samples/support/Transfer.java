@@ -21,14 +21,23 @@ public final class Transfer {
 
   private Transfer() {}
 
-  /** What one copy moved and how long it took. */
-  public record Result(long bytes, long nanos) {
+  /**
+   * What one copy moved and how long it took. {@code firstReadNanos} is the wait for the first bytes: for a
+   * decrypting stream that is the header and the data key (a KMS call), which would distort the rate of
+   * a small file, so the rate is measured after it.
+   */
+  public record Result(long bytes, long nanos, long firstReadNanos) {
+    /** Streaming throughput, after the first read. */
     public String rate() {
-      return Sizes.rate(bytes, nanos);
+      return Sizes.rate(bytes, Math.max(1, nanos - firstReadNanos));
     }
 
     public String summary() {
-      return Sizes.format(bytes) + " in " + Sizes.seconds(nanos) + " (" + rate() + ")";
+      String s = Sizes.format(bytes) + " in " + Sizes.seconds(nanos) + " (" + rate();
+      if (firstReadNanos > 50_000_000L) {
+        s += "; the first bytes took " + Sizes.seconds(firstReadNanos) + ": header and data key";
+      }
+      return s + ")";
     }
   }
 
@@ -51,8 +60,12 @@ public final class Transfer {
     long start = System.nanoTime();
     ProgressBar bar = progress && expectedBytes >= PROGRESS_THRESHOLD ? bar(task, expectedBytes, barStream) : null;
     try {
+      long firstRead = -1;
       int n;
       while ((n = in.read(buf)) != -1) {
+        if (firstRead < 0) {
+          firstRead = System.nanoTime() - start;
+        }
         out.write(buf, 0, n);
         total += n;
         if (bar != null) {
@@ -63,12 +76,12 @@ public final class Transfer {
       if (bar != null) {
         bar.stepTo(bar.getMax());
       }
+      return new Result(total, System.nanoTime() - start, Math.max(firstRead, 0));
     } finally {
       if (bar != null) {
         bar.close();
       }
     }
-    return new Result(total, System.nanoTime() - start);
   }
 
   /** A bar counting MiB with the speed shown, drawn on {@code out} (stderr, so stdout stays clean for scripts). */
