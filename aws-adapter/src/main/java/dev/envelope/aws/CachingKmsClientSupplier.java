@@ -1,0 +1,210 @@
+package dev.envelope.aws;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
+
+/**
+ * A {@link KmsClientSupplier} that builds one {@link KmsClient} per Region on first use and keeps it.
+ *
+ * <p>Retries use the AWS SDK's retry strategies ({@code software.amazon.awssdk.retries}): standard (the
+ * default) or adaptive, both of which retry {@code ThrottlingException} with backoff. Each Region's client
+ * gets its own strategy instance, because KMS request quotas are per account and Region: throttling in one
+ * Region should not slow calls to another.
+ *
+ * <pre>{@code
+ * CachingKmsClientSupplier clients = CachingKmsClientSupplier.builder()
+ *     .retryMode(RetryMode.ADAPTIVE_V2)
+ *     .maxAttempts(5)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} closes the clients it made.
+ */
+public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCloseable {
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
+
+  private final AwsCredentialsProvider credentialsProvider;
+  private final URI endpointOverride;
+  private final RetryStrategy retryStrategy;
+  private final RetryMode retryMode;
+  private final Integer maxAttempts;
+  private final BackoffStrategy backoffStrategy;
+  private final BackoffStrategy throttlingBackoffStrategy;
+  private final Consumer<KmsClientBuilder> customizer;
+  private final ConcurrentMap<String, KmsClient> clients = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private CachingKmsClientSupplier(Builder b) {
+    this.credentialsProvider = b.credentialsProvider;
+    this.endpointOverride = b.endpointOverride;
+    this.retryStrategy = b.retryStrategy;
+    this.retryMode = b.retryMode;
+    this.maxAttempts = b.maxAttempts;
+    this.backoffStrategy = b.backoffStrategy;
+    this.throttlingBackoffStrategy = b.throttlingBackoffStrategy;
+    this.customizer = b.customizer;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public KmsClient client(String region) {
+    Objects.requireNonNull(region, "region");
+    if (closed) {
+      throw new IllegalStateException("client supplier closed");
+    }
+    if (!REGION.matcher(region).matches()) {
+      throw new IllegalArgumentException("invalid Region " + KmsArn.printable(region));
+    }
+    return clients.computeIfAbsent(region, this::create);
+  }
+
+  private KmsClient create(String region) {
+    KmsClientBuilder builder = KmsClient.builder()
+        .region(Region.of(region))
+        .overrideConfiguration(o -> o.retryStrategy(newRetryStrategy()));
+    if (credentialsProvider != null) {
+      builder.credentialsProvider(credentialsProvider);
+    }
+    if (endpointOverride != null) {
+      builder.endpointOverride(endpointOverride);
+    }
+    if (customizer != null) {
+      customizer.accept(builder);
+    }
+    return builder.build();
+  }
+
+  /** A fresh strategy per client: token buckets and adaptive rate limiters must not be shared across Regions. */
+  RetryStrategy newRetryStrategy() {
+    RetryStrategy.Builder<?, ?> b = retryStrategy != null
+        ? retryStrategy.toBuilder()
+        : AwsRetryStrategy.forRetryMode(retryMode).toBuilder();
+    if (maxAttempts != null) {
+      b.maxAttempts(maxAttempts);
+    }
+    if (backoffStrategy != null) {
+      b.backoffStrategy(backoffStrategy);
+    }
+    if (throttlingBackoffStrategy != null) {
+      b.throttlingBackoffStrategy(throttlingBackoffStrategy);
+    } else if (backoffStrategy != null) {
+      b.throttlingBackoffStrategy(backoffStrategy);
+    }
+    return b.build();
+  }
+
+  /** Closes every client this supplier made; later calls to {@link #client} fail. */
+  @Override
+  public void close() {
+    closed = true;
+    List<KmsClient> made = new ArrayList<>(clients.values());
+    clients.clear();
+    made.forEach(KmsClient::close);
+  }
+
+  @Override
+  public String toString() {
+    return "CachingKmsClientSupplier[regions=" + clients.keySet() + ", retry="
+        + (retryStrategy != null ? "custom" : retryMode) + (maxAttempts != null ? ", maxAttempts=" + maxAttempts : "")
+        + (endpointOverride != null ? ", endpoint=" + endpointOverride : "") + "]";
+  }
+
+  /** Builds a {@link CachingKmsClientSupplier}. Every setting is optional. */
+  public static final class Builder {
+    private AwsCredentialsProvider credentialsProvider;
+    private URI endpointOverride;
+    private RetryStrategy retryStrategy;
+    private RetryMode retryMode = RetryMode.STANDARD;
+    private Integer maxAttempts;
+    private BackoffStrategy backoffStrategy;
+    private BackoffStrategy throttlingBackoffStrategy;
+    private Consumer<KmsClientBuilder> customizer;
+
+    private Builder() {}
+
+    /** Credentials for every client; by default the SDK's default credentials chain. */
+    public Builder credentialsProvider(AwsCredentialsProvider credentialsProvider) {
+      this.credentialsProvider = Objects.requireNonNull(credentialsProvider, "credentialsProvider");
+      return this;
+    }
+
+    /**
+     * Sends every Region's requests to this endpoint (a VPC endpoint, or the local KMS); the Region still
+     * goes into the request signature.
+     */
+    public Builder endpointOverride(URI endpoint) {
+      this.endpointOverride = Objects.requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    /**
+     * {@link RetryMode#STANDARD} (default) or {@link RetryMode#ADAPTIVE_V2}, which also slows the client
+     * down when KMS throttles, for callers that would rather wait than fail. Uses the SDK's AWS retry
+     * conditions, which include {@code ThrottlingException}.
+     */
+    public Builder retryMode(RetryMode mode) {
+      this.retryMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * A complete retry strategy, replacing {@link #retryMode}. Each client gets its own copy made with
+     * {@code toBuilder().build()}; {@link #maxAttempts} and the backoff settings still apply on top.
+     */
+    public Builder retryStrategy(RetryStrategy strategy) {
+      this.retryStrategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /** Total attempts per call including the first (1 disables retries); the SDK default is 3. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * Delay before each retry, for example {@code BackoffStrategy.exponentialDelay(base, max)}; also used
+     * for throttling errors unless {@link #throttlingBackoffStrategy} is set.
+     */
+    public Builder backoffStrategy(BackoffStrategy backoff) {
+      this.backoffStrategy = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /** Delay before retrying a throttling error; the SDK default backs off longer than for other errors. */
+    public Builder throttlingBackoffStrategy(BackoffStrategy backoff) {
+      this.throttlingBackoffStrategy = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /** Anything else (HTTP client, timeouts, metrics): applied to each client builder last. */
+    public Builder clientCustomizer(Consumer<KmsClientBuilder> customizer) {
+      this.customizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    public CachingKmsClientSupplier build() {
+      return new CachingKmsClientSupplier(this);
+    }
+  }
+}

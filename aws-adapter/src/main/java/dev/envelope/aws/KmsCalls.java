@@ -1,0 +1,192 @@
+package dev.envelope.aws;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DecryptResponse;
+import software.amazon.awssdk.services.kms.model.DescribeKeyResponse;
+import software.amazon.awssdk.services.kms.model.EncryptResponse;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+
+/**
+ * Every KMS request the keyring makes, in one place: which client (by Region), which grant tokens, and how
+ * failures become {@link KmsKeyProviderException}s with a diagnosis. Returns raw arrays; the caller owns
+ * plaintext arrays and zeroes them.
+ */
+final class KmsCalls {
+  static final int MAX_GRANT_TOKENS = 10;
+
+  private final KmsClientSupplier clients;
+  private final Supplier<List<String>> grantTokens;
+  private final boolean describeKeyOnFailure;
+  private final String callerAccountId;
+
+  KmsCalls(KmsClientSupplier clients, Supplier<List<String>> grantTokens, boolean describeKeyOnFailure,
+      String callerAccountId) {
+    this.clients = clients;
+    this.grantTokens = grantTokens;
+    this.describeKeyOnFailure = describeKeyOnFailure;
+    this.callerAccountId = callerAccountId;
+  }
+
+  /** What KMS returned: the key ARN it used, the ciphertext, and (for generate and decrypt) the plaintext. */
+  record Result(String keyId, byte[] plaintext, byte[] ciphertext) {}
+
+  Result generateDataKey(KmsArn key, int numberOfBytes, Map<String, String> context) {
+    List<String> tokens = tokens();
+    return call("GenerateDataKey", key, context, tokens, client -> {
+      GenerateDataKeyResponse r = client.generateDataKey(b -> b.keyId(key.toString()).numberOfBytes(numberOfBytes)
+          .encryptionContext(context).grantTokens(tokens));
+      return new Result(r.keyId(), unsafeBytes(r.plaintext()), bytes(r.ciphertextBlob()));
+    });
+  }
+
+  Result encrypt(KmsArn key, byte[] plaintext, Map<String, String> context) {
+    List<String> tokens = tokens();
+    return call("Encrypt", key, context, tokens, client -> {
+      // fromByteArrayUnsafe: no extra copy of the data key; the call is synchronous and the SDK keeps no
+      // reference once it returns.
+      EncryptResponse r = client.encrypt(b -> b.keyId(key.toString()).plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
+          .encryptionContext(context).grantTokens(tokens));
+      return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
+    });
+  }
+
+  Result decrypt(KmsArn key, byte[] ciphertext, Map<String, String> context) {
+    List<String> tokens = tokens();
+    return call("Decrypt", key, context, tokens, client -> {
+      DecryptResponse r = client.decrypt(b -> b.keyId(key.toString()).ciphertextBlob(SdkBytes.fromByteArrayUnsafe(ciphertext))
+          .encryptionContext(context).grantTokens(tokens));
+      return new Result(r.keyId(), unsafeBytes(r.plaintext()), null);
+    });
+  }
+
+  private interface KmsCall {
+    Result apply(KmsClient client);
+  }
+
+  private Result call(String operation, KmsArn key, Map<String, String> context, List<String> tokens, KmsCall call) {
+    KmsClient client;
+    try {
+      client = clients.client(key.region());
+    } catch (RuntimeException e) {
+      throw new KmsKeyProviderException("no KMS client for Region " + key.region() + " (" + operation + " with "
+          + key + "): " + e.getMessage(), null, null, operation, key.toString(), key.region(), 0, "", e);
+    }
+    Objects.requireNonNull(client, "client supplier returned null for Region " + key.region());
+    try {
+      return call.apply(client);
+    } catch (AwsServiceException e) {
+      throw failure(client, operation, key, context, tokens, e);
+    } catch (SdkException e) {
+      KmsDiagnosis.Request request = request(operation, key, context, tokens);
+      throw new KmsKeyProviderException("KMS " + operation + " with " + key + " in " + key.region()
+          + " failed before KMS answered: " + e.getMessage(), null, null, operation, key.toString(), key.region(),
+          0, KmsDiagnosis.explain(request, null, e.getMessage(), KmsDiagnosis.KeyFacts.notAsked()), e);
+    }
+  }
+
+  private KmsKeyProviderException failure(KmsClient client, String operation, KmsArn key, Map<String, String> context,
+      List<String> tokens, AwsServiceException e) {
+    String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+    String message = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    KmsDiagnosis.KeyFacts facts = needsKeyFacts(code) ? describeKey(client, key, tokens)
+        : KmsDiagnosis.KeyFacts.notAsked();
+    String callerAccount = KmsDiagnosis.callerArn(message) == null ? callerAccount(client) : callerAccountId;
+    KmsDiagnosis.Request request = request(operation, key, context, tokens, callerAccount);
+    String explanation = KmsDiagnosis.explain(request, code, message, facts);
+    String summary = "KMS " + operation + " with " + key + " in " + key.region() + " failed: " + code
+        + " (request id " + e.requestId() + ", HTTP " + e.statusCode() + ")"
+        + (message != null && !message.isEmpty() ? ": " + message : "");
+    return new KmsKeyProviderException(summary, code, e.requestId(), operation, key.toString(), key.region(),
+        e.statusCode(), explanation, e);
+  }
+
+  private boolean needsKeyFacts(String code) {
+    return describeKeyOnFailure && code != null && switch (code) {
+      case "AccessDeniedException", "DisabledException", "KMSInvalidStateException", "InvalidKeyUsageException" -> true;
+      default -> false;
+    };
+  }
+
+  /** DescribeKey for the diagnosis only; its own failure becomes a note, never an exception. */
+  private KmsDiagnosis.KeyFacts describeKey(KmsClient client, KmsArn key, List<String> tokens) {
+    try {
+      DescribeKeyResponse r = client.describeKey(b -> b.keyId(key.toString()).grantTokens(tokens));
+      KeyMetadata m = r.keyMetadata();
+      return new KmsDiagnosis.KeyFacts(m.arn(), m.keyStateAsString(), m.enabled(), m.keyManagerAsString(),
+          m.keyUsageAsString(), m.keySpecAsString(), m.multiRegion(), m.deletionDate(), null);
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "error";
+      return KmsDiagnosis.KeyFacts.unavailable("DescribeKey, asked for this diagnosis, failed too (" + code
+          + ", request id " + e.requestId() + ")" + ("AccessDeniedException".equals(code)
+              ? ": usual when the caller lacks kms:DescribeKey, for example across accounts; key state unknown."
+              : "; key state unknown."));
+    } catch (SdkException e) {
+      return KmsDiagnosis.KeyFacts.unavailable("DescribeKey, asked for this diagnosis, failed too ("
+          + e.getClass().getSimpleName() + "); key state unknown.");
+    }
+  }
+
+  private KmsDiagnosis.Request request(String operation, KmsArn key, Map<String, String> context,
+      List<String> tokens) {
+    return request(operation, key, context, tokens, callerAccountId);
+  }
+
+  private static KmsDiagnosis.Request request(String operation, KmsArn key, Map<String, String> context,
+      List<String> tokens, String callerAccount) {
+    return new KmsDiagnosis.Request(operation, key.toString(), key.region(), context.keySet(), tokens.size(),
+        callerAccount);
+  }
+
+  /**
+   * The caller's account without asking STS: the configured one, else decoded from the access key id of the
+   * client's credentials (null when neither works). Only used when KMS's own message does not name the caller.
+   */
+  private String callerAccount(KmsClient client) {
+    if (callerAccountId != null) {
+      return callerAccountId;
+    }
+    try {
+      String accessKeyId = client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join()
+          .accessKeyId();
+      return KmsDiagnosis.accountFromAccessKeyId(accessKeyId);
+    } catch (RuntimeException e) {
+      return null; // credentials unavailable: the diagnosis does without
+    }
+  }
+
+  /** The tokens for one request, validated each time because a supplier may change them. */
+  private List<String> tokens() {
+    List<String> tokens = grantTokens.get();
+    return validateGrantTokens(tokens == null ? List.of() : tokens);
+  }
+
+  static List<String> validateGrantTokens(List<String> tokens) {
+    if (tokens.size() > MAX_GRANT_TOKENS) {
+      throw new IllegalArgumentException("KMS accepts at most " + MAX_GRANT_TOKENS + " grant tokens per request, got "
+          + tokens.size() + "; pass only the tokens of grants that have not propagated yet");
+    }
+    for (String t : tokens) {
+      if (t == null || t.isEmpty()) {
+        throw new IllegalArgumentException("grant tokens must be non-empty strings");
+      }
+    }
+    return List.copyOf(tokens);
+  }
+
+  private static byte[] bytes(SdkBytes b) {
+    return b == null ? null : b.asByteArray();
+  }
+
+  /** The response's own array where possible, so that zeroing it leaves no copy of the key in the response. */
+  private static byte[] unsafeBytes(SdkBytes b) {
+    return b == null ? null : b.asByteArrayUnsafe();
+  }
+}

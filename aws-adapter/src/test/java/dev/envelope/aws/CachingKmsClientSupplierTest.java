@@ -1,0 +1,51 @@
+package dev.envelope.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.retries.AdaptiveRetryStrategy;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+class CachingKmsClientSupplierTest {
+
+  @Test
+  void oneClientPerRegion() {
+    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
+        .credentialsProvider(AnonymousCredentialsProvider.create())
+        .endpointOverride(URI.create("http://127.0.0.1:1")).build()) {
+      KmsClient east = s.client("us-east-1");
+      assertThat(s.client("us-east-1")).isSameAs(east);
+      assertThat(s.client("eu-west-1")).isNotSameAs(east);
+      assertThat(east.serviceClientConfiguration().region().id()).isEqualTo("us-east-1");
+      assertThatThrownBy(() -> s.client("not a region")).isInstanceOf(IllegalArgumentException.class);
+      s.close();
+      assertThatThrownBy(() -> s.client("us-east-1")).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void retryStrategyPerClientFromModeAttemptsAndBackoff() {
+    CachingKmsClientSupplier standard = CachingKmsClientSupplier.builder().maxAttempts(7)
+        .backoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(5))).build();
+    RetryStrategy a = standard.newRetryStrategy();
+    assertThat(a).isInstanceOf(StandardRetryStrategy.class);
+    assertThat(a.maxAttempts()).isEqualTo(7);
+    // Fresh per Region: token buckets are not shared between Regions' quotas.
+    assertThat(standard.newRetryStrategy()).isNotSameAs(a);
+
+    RetryStrategy adaptive = CachingKmsClientSupplier.builder().retryMode(RetryMode.ADAPTIVE_V2).build()
+        .newRetryStrategy();
+    assertThat(adaptive).isInstanceOf(AdaptiveRetryStrategy.class);
+
+    assertThatThrownBy(() -> CachingKmsClientSupplier.builder().maxAttempts(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

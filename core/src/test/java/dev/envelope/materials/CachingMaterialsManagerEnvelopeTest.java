@@ -1,0 +1,99 @@
+package dev.envelope.materials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.envelope.AlgorithmSuite;
+import dev.envelope.DecryptResult;
+import dev.envelope.Envelope;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CachingMaterialsManagerEnvelopeTest {
+  static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "table", "orders");
+
+  static byte[] record(int i) {
+    byte[] r = new byte[1024];
+    byte[] id = ("record-" + i).getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(id, 0, r, 0, id.length);
+    return r;
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1000, 64", "1000, 1", "1000, 1000", "1000, 4096", "257, 16"})
+  void encryptingManyRecordsCallsTheKeyringOncePerMaxMessages(int n, long maxMessages) {
+    RecordingKeyring keyring = new RecordingKeyring();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CachingMaterialsManager cache = CachingMaterialsManager.builder().keyring(keyring)
+        .maxAge(Duration.ofMinutes(5)).maxMessages(maxMessages).meterRegistry(registry).partition("e2e").build();
+    Envelope envelope = Envelope.builder().materialsManager(cache).build();
+
+    List<byte[]> messages = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      messages.add(envelope.encrypt(record(i), CONTEXT));
+    }
+    long expectedCalls = (n + maxMessages - 1) / maxMessages;
+    assertThat(keyring.encryptCalls.get()).isEqualTo(expectedCalls);
+    assertThat(registry.get("envelope.cache.misses").counter().count()).isEqualTo(expectedCalls);
+    assertThat(registry.get("envelope.cache.hits").counter().count()).isEqualTo(n - expectedCalls);
+    // Every spent key is zeroed; at most the one still cached is live.
+    assertThat(keyring.produced.stream().filter(k -> !k.isDestroyed()).count()).isLessThanOrEqualTo(1);
+
+    // Decrypt with a caching manager of its own: one keyring call per distinct data key.
+    RecordingKeyring decryptKeyring = new RecordingKeyring();
+    Envelope reader = Envelope.builder().materialsManager(CachingMaterialsManager.builder().keyring(decryptKeyring)
+        .maxAge(Duration.ofMinutes(5)).build()).build();
+    for (int i = 0; i < n; i++) {
+      DecryptResult r = reader.decrypt(messages.get(i), CONTEXT);
+      assertThat(r.plaintext()).isEqualTo(record(i));
+    }
+    assertThat(decryptKeyring.decryptCalls.get()).isEqualTo(expectedCalls);
+
+    // And without any cache: the messages are ordinary messages.
+    Envelope plain = Envelope.builder().keyring(new RecordingKeyring()).build();
+    assertThat(plain.decrypt(messages.get(n - 1), CONTEXT).plaintext()).isEqualTo(record(n - 1));
+  }
+
+  @Test
+  void messagesFromOneCachedKeyStillDifferAndDecrypt() {
+    RecordingKeyring keyring = new RecordingKeyring();
+    Envelope envelope = Envelope.builder().materialsManager(CachingMaterialsManager.builder().keyring(keyring)
+        .maxAge(Duration.ofMinutes(5)).build()).build();
+    byte[] a = envelope.encrypt(record(1), CONTEXT);
+    byte[] b = envelope.encrypt(record(1), CONTEXT);
+    assertThat(keyring.calls()).isEqualTo(1);
+    assertThat(a).isNotEqualTo(b); // fresh message id, hence a fresh derived key, per message
+    assertThat(envelope.decrypt(a, CONTEXT).plaintext()).isEqualTo(record(1));
+    assertThat(envelope.decrypt(b, CONTEXT).plaintext()).isEqualTo(record(1));
+  }
+
+  @Test
+  void signedSuiteEndToEnd() {
+    RecordingKeyring keyring = new RecordingKeyring();
+    Envelope envelope = Envelope.builder()
+        .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384)
+        .materialsManager(CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(5))
+            .maxMessages(3).build())
+        .build();
+    List<byte[]> messages = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      messages.add(envelope.encrypt(record(i), CONTEXT));
+    }
+    assertThat(keyring.encryptCalls.get()).isEqualTo(3);
+    Set<String> publicKeys = new HashSet<>();
+    for (int i = 0; i < 7; i++) {
+      DecryptResult r = envelope.decrypt(messages.get(i), CONTEXT);
+      assertThat(r.plaintext()).isEqualTo(record(i));
+      publicKeys.add(r.encryptionContext().get("aws-crypto-public-key"));
+    }
+    assertThat(publicKeys).hasSize(3); // one signing key pair per cached entry
+  }
+}
