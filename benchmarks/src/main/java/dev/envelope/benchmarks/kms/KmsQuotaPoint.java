@@ -4,6 +4,8 @@ package dev.envelope.benchmarks.kms;
  * What one cache bound achieved against the rate-limited local KMS.
  *
  * @param maxMessages messages per cached data key; 0 means no cache
+ * @param refreshAhead whether the cache fetched the next data key in the background before the current one
+ *     ran out (otherwise callers wait for KMS each time a key is exhausted)
  * @param threads caller threads
  * @param seconds wall time from start until the last caller thread finished
  * @param records records encrypted successfully
@@ -15,7 +17,7 @@ package dev.envelope.benchmarks.kms;
  * @param p99Micros 99th percentile of the same
  * @param maxMicros slowest record
  */
-public record KmsQuotaPoint(long maxMessages, int threads, double seconds, long records, long kmsCalls,
+public record KmsQuotaPoint(long maxMessages, boolean refreshAhead, int threads, double seconds, long records, long kmsCalls,
     long kmsThrottled, long callerThrottlingErrors, long otherErrors, double p50Micros, double p99Micros,
     double maxMicros) {
 
@@ -56,11 +58,21 @@ public record KmsQuotaPoint(long maxMessages, int threads, double seconds, long 
     return quotaPerSecond * Math.max(1, maxMessages);
   }
 
+  /** What limits the record rate at a point, as the report names it. */
+  public enum Limit { KMS_QUOTA, WAITING_FOR_KMS, CPU }
+
   /**
-   * True when the quota, not the CPU, limits this point: the measured rate reaches half of what the quota
-   * allows (with KMS latency and retry backoff, a quota-bound run rarely gets much closer than that).
+   * The quota limits when KMS throttled or the rate is within 80% of what the quota allows; the CPU limits
+   * when the rate is within 80% of the best rate the sweep reached (with the cache making KMS irrelevant);
+   * otherwise callers spend their time waiting for KMS round trips (latency, not quota).
    */
-  public boolean quotaBound(double quotaPerSecond) {
-    return recordsPerSecond() >= 0.5 * quotaCeiling(quotaPerSecond) || kmsThrottled > 0;
+  public Limit limit(double quotaPerSecond, double bestRecordsPerSecond) {
+    if (kmsThrottled > 0 || recordsPerSecond() >= 0.8 * quotaCeiling(quotaPerSecond)) {
+      return Limit.KMS_QUOTA;
+    }
+    if (recordsPerSecond() >= 0.8 * bestRecordsPerSecond) {
+      return Limit.CPU;
+    }
+    return Limit.WAITING_FOR_KMS;
   }
 }

@@ -42,10 +42,10 @@ public record KmsQuotaRun(String jdkVersion, int threads, double quotaPerSecond,
     for (int i = 0; i < points.size(); i++) {
       KmsQuotaPoint p = points.get(i);
       b.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-          "    {\"maxMessages\": %d, \"threads\": %d, \"seconds\": %.3f, \"records\": %d, \"kmsCalls\": %d,"
+          "    {\"maxMessages\": %d, \"refreshAhead\": %s, \"threads\": %d, \"seconds\": %.3f, \"records\": %d, \"kmsCalls\": %d,"
               + " \"kmsThrottled\": %d, \"callerThrottlingErrors\": %d, \"otherErrors\": %d,"
               + " \"p50Micros\": %.1f, \"p99Micros\": %.1f, \"maxMicros\": %.1f}",
-          p.maxMessages(), p.threads(), p.seconds(), p.records(), p.kmsCalls(), p.kmsThrottled(),
+          p.maxMessages(), p.refreshAhead(), p.threads(), p.seconds(), p.records(), p.kmsCalls(), p.kmsThrottled(),
           p.callerThrottlingErrors(), p.otherErrors(), p.p50Micros(), p.p99Micros(), p.maxMicros()));
     }
     return b.append("\n  ]\n}\n").toString();
@@ -56,7 +56,8 @@ public record KmsQuotaRun(String jdkVersion, int threads, double quotaPerSecond,
     List<KmsQuotaPoint> points = new ArrayList<>();
     for (Object item : Json.array(o.get("points"))) {
       Map<String, Object> p = Json.object(item);
-      points.add(new KmsQuotaPoint(lng(p, "maxMessages"), (int) lng(p, "threads"), dbl(p, "seconds"),
+      points.add(new KmsQuotaPoint(lng(p, "maxMessages"), Boolean.TRUE.equals(p.get("refreshAhead")),
+          (int) lng(p, "threads"), dbl(p, "seconds"),
           lng(p, "records"), lng(p, "kmsCalls"), lng(p, "kmsThrottled"), lng(p, "callerThrottlingErrors"),
           lng(p, "otherErrors"), dbl(p, "p50Micros"), dbl(p, "p99Micros"), dbl(p, "maxMicros")));
     }

@@ -84,13 +84,15 @@ public final class MarkdownReport {
         }
         judged++;
         md.append(String.format(Locale.ROOT, "| KMS calls per million records = ceil(1e6 / maxMessages) within %d"
-                + " threads | maxMessages=%d | %s | %s (expected %d) | %s |%n", p.threads(), p.maxMessages(),
+                + " threads | maxMessages=%d%s | %s | %s (expected %d) | %s |%n", p.threads(), p.maxMessages(),
+            p.refreshAhead() ? " refresh-ahead" : "",
             major(run.jdkVersion()), Units.count(p.kmsCallsPerMillionRecords()),
             KmsQuotaPoint.expectedCallsPerMillion(p.maxMessages()), p.kmsCallsWithinBound() ? PASS : FAIL));
         if (quotaSuffices(run, p)) {
           judged++;
           md.append(String.format(Locale.ROOT, "| No throttling errors reach callers when the bound suffices"
-                  + " | maxMessages=%d | %s | %d | %s |%n", p.maxMessages(), major(run.jdkVersion()),
+                  + " | maxMessages=%d%s | %s | %d | %s |%n", p.maxMessages(),
+              p.refreshAhead() ? " refresh-ahead" : "", major(run.jdkVersion()),
               p.callerThrottlingErrors(), p.callerThrottlingErrors() == 0 ? PASS : FAIL));
         }
       }
@@ -177,17 +179,22 @@ public final class MarkdownReport {
   private void renderKms(StringBuilder md, KmsQuotaRun run) {
     md.append(String.format(Locale.ROOT, "## KMS quota: %d threads, quota %.0f requests/s, %.0f ms per request"
             + " (JDK %s)%n%n", run.threads(), run.quotaPerSecond(), run.kmsLatencyMillis(), run.jdkVersion()));
-    md.append("1 KiB records encrypted through `KmsKeyring` against the local KMS; `maxMessages` 0 means no cache."
+    md.append("1 KiB records encrypted through `KmsKeyring` against the local KMS; `maxMessages` 0 means no cache;"
+        + " *refresh ahead* fetches the next data key in the background at 90% of the bound, so callers do not"
+        + " wait for KMS when a key runs out. *Limited by*: KMS quota (throttled, or within 80% of the quota ceiling),"
+        + " CPU (within 80% of the best rate of the sweep), else waiting for KMS round trips."
         + " *Quota ceiling* is quota x maxMessages, the record rate the quota allows. KMS calls come from the local"
         + " KMS's audit log; *throttled* requests were retried by the AWS SDK, *errors at callers* survived the"
         + " retries.\n\n");
-    md.append("| maxMessages | records/s | quota ceiling | limited by | KMS calls / M records | expected"
-        + " | throttled (retried) | throttling errors at callers | p50 | p99 |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| maxMessages | refresh ahead | records/s | quota ceiling | limited by | KMS calls / M records"
+        + " | expected | throttled (retried) | throttling errors at callers | p50 | p99 |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (KmsQuotaPoint p : run.points()) {
-      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %d | %d | %d | %s | %s |%n",
-          p.maxMessages(), Units.count(p.recordsPerSecond()), Units.count(p.quotaCeiling(run.quotaPerSecond())),
-          p.quotaBound(run.quotaPerSecond()) ? "KMS quota" : "CPU", Units.count(p.kmsCallsPerMillionRecords()),
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %d | %d | %s | %s |%n",
+          p.maxMessages(), p.maxMessages() == 0 ? "-" : p.refreshAhead() ? "on" : "off",
+          Units.count(p.recordsPerSecond()), Units.count(p.quotaCeiling(run.quotaPerSecond())),
+          limit(p.limit(run.quotaPerSecond(), run.bestRecordsPerSecond())),
+          Units.count(p.kmsCallsPerMillionRecords()),
           KmsQuotaPoint.expectedCallsPerMillion(p.maxMessages()), p.kmsThrottled(), p.callerThrottlingErrors(),
           micros(p.p50Micros()), micros(p.p99Micros())));
     }
@@ -200,6 +207,14 @@ public final class MarkdownReport {
             + " at real quotas: records/s <= quota x maxMessages.%n%n",
         Units.count(best), run.threads(), run.maxMessagesFor(best), Units.count(target), run.quotaPerSecond(),
         run.maxMessagesFor(target), run.maxMessagesFor(2 * target)));
+  }
+
+  private static String limit(KmsQuotaPoint.Limit limit) {
+    return switch (limit) {
+      case KMS_QUOTA -> "KMS quota";
+      case WAITING_FOR_KMS -> "waiting for KMS";
+      case CPU -> "CPU";
+    };
   }
 
   private static String micros(double us) {
