@@ -21,7 +21,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *
  * <pre>{@code
  * {
- *   "region": "us-east-1", "port": 0, "requestsPerSecond": 0, "latencyMillis": 0,
+ *   "accounts": ["111122223333"], "region": "us-east-1", "port": 0, "requestsPerSecond": 0, "latencyMillis": 0,
  *   "grantPropagationDelayMillis": 0, "verifySignatures": true, "auditFile": "kms-audit.jsonl",
  *   "principals": [ { "accessKeyId": "AKIA...", "secretAccessKey": "...",
  *                     "arn": "arn:aws:iam::111122223333:role/App", "viaService": null,
@@ -47,6 +47,8 @@ public final class LocalKmsConfig {
 
   private final String region;
   private final int port;
+  private final Set<String> accounts;
+  private final Set<String> declaredAccounts;
   private final List<PrincipalConfig> principals;
   private final List<KeyConfig> keys;
   private final double requestsPerSecond;
@@ -58,6 +60,11 @@ public final class LocalKmsConfig {
   private LocalKmsConfig(Builder b) {
     this.region = b.region;
     this.port = b.port;
+    Set<String> all = new java.util.TreeSet<>(b.accounts);
+    b.principals.forEach(p -> all.add(p.accountId()));
+    b.keys.forEach(k -> all.add(k.accountId()));
+    this.accounts = java.util.Collections.unmodifiableSet(all);
+    this.declaredAccounts = Set.copyOf(b.accounts);
     this.principals = List.copyOf(b.principals);
     this.keys = List.copyOf(b.keys);
     this.requestsPerSecond = b.requestsPerSecond;
@@ -75,6 +82,7 @@ public final class LocalKmsConfig {
     Builder b = new Builder().region(region).port(port).requestsPerSecond(requestsPerSecond)
         .latency(latency).grantPropagationDelay(grantPropagationDelay)
         .verifySignatures(verifySignatures).auditFile(auditFile);
+    b.accounts.addAll(declaredAccounts);
     principals.forEach(b::principal);
     keys.forEach(b::key);
     return b;
@@ -126,9 +134,10 @@ public final class LocalKmsConfig {
       throw new IllegalArgumentException("Local KMS config is not valid JSON", e);
     }
     Map<String, JsonNode> o = object(root, "config");
-    known(o, "config", Set.of("region", "port", "requestsPerSecond", "latencyMillis",
+    known(o, "config", Set.of("accounts", "region", "port", "requestsPerSecond", "latencyMillis",
         "grantPropagationDelayMillis", "verifySignatures", "auditFile", "principals", "keys"));
     Builder b = builder();
+    strings(o, "accounts").forEach(b::account);
     str(o, "region").ifPresent(b::region);
     num(o, "port").ifPresent(n -> b.port(n.intValue()));
     num(o, "requestsPerSecond").ifPresent(b::requestsPerSecond);
@@ -250,6 +259,11 @@ public final class LocalKmsConfig {
     return region;
   }
 
+  /** The accounts: those declared plus those of every principal and key. */
+  public Set<String> accounts() {
+    return accounts;
+  }
+
   public int port() {
     return port;
   }
@@ -286,6 +300,7 @@ public final class LocalKmsConfig {
   public static final class Builder {
     private String region = DEFAULT_REGION;
     private int port;
+    private final Set<String> accounts = new java.util.TreeSet<>();
     private final List<PrincipalConfig> principals = new ArrayList<>();
     private final List<KeyConfig> keys = new ArrayList<>();
     private double requestsPerSecond;
@@ -299,6 +314,18 @@ public final class LocalKmsConfig {
     /** The default Region: of keys without one, and of {@link LocalKms#kmsClientFor(String)}. */
     public Builder region(String region) {
       this.region = Objects.requireNonNull(region);
+      return this;
+    }
+
+    /**
+     * Declares an account. Optional; once any account is declared, every principal and key must
+     * belong to a declared account, which catches mistyped account ids.
+     */
+    public Builder account(String accountId) {
+      if (!accountId.matches("\\d{12}")) {
+        throw new IllegalArgumentException("Account id must be 12 digits: " + accountId);
+      }
+      accounts.add(accountId);
       return this;
     }
 
@@ -353,6 +380,20 @@ public final class LocalKmsConfig {
       for (PrincipalConfig p : principals) {
         if (!ids.add(p.accessKeyId())) {
           throw new IllegalArgumentException("Duplicate access key id " + p.accessKeyId());
+        }
+      }
+      if (!accounts.isEmpty()) {
+        for (PrincipalConfig p : principals) {
+          if (!accounts.contains(p.accountId())) {
+            throw new IllegalArgumentException("Principal " + p.arn()
+                + " is in an undeclared account; declared: " + accounts);
+          }
+        }
+        for (KeyConfig k : keys) {
+          if (!accounts.contains(k.accountId())) {
+            throw new IllegalArgumentException("Key " + k.keyId() + " is in undeclared account "
+                + k.accountId() + "; declared: " + accounts);
+          }
         }
       }
       return new LocalKmsConfig(this);

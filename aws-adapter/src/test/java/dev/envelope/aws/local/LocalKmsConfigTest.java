@@ -21,6 +21,7 @@ class LocalKmsConfigTest {
   void jsonConfigStartsAServerWithItsPrincipalsKeysAndReplicas() throws Exception {
     LocalKmsConfig config = LocalKmsConfig.load(resource("kms-config.json"));
     assertThat(config.region()).isEqualTo("eu-central-1");
+    assertThat(config.accounts()).containsExactly("123456789012");
     assertThat(config.principals()).hasSize(2);
     assertThat(config.keys()).hasSize(3);
     assertThat(config.principals().get(0).toString()).doesNotContain("config-admin-secret");
@@ -120,6 +121,9 @@ class LocalKmsConfigTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("principles");
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"keys\": [{\"state\": \"Gone\"}]}"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Gone");
+    assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"accounts\": [\"111122223333\"], "
+        + "\"keys\": [{\"account\": \"111122223334\"}]}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("111122223334");
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("not json"))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -1,0 +1,42 @@
+package dev.envelope.aws.policy.lint;
+
+import dev.envelope.aws.policy.Condition;
+import dev.envelope.aws.policy.Statement;
+
+/** ENV-KP-007: a user statement allowing CreateGrant without kms:GrantIsForAWSResource true. */
+final class UserCreateGrantCheck implements Check {
+  @Override
+  public LintRule rule() {
+    return LintRule.USER_UNRESTRICTED_CREATE_GRANT;
+  }
+
+  @Override
+  public void run(LintContext ctx) {
+    for (LintedStatement ls : ctx.keyPolicy.statements) {
+      Statement s = ls.statement();
+      if (!RoleChecks.inScope(s) || !KmsActions.isUser(s) || !KmsActions.grants(s, "CreateGrant")) {
+        continue;
+      }
+      if (!requiresAwsResource(s)) {
+        ctx.report(rule(), ctx.keyPolicy, ls,
+            "This key-user statement allows kms:CreateGrant without requiring"
+                + " kms:GrantIsForAWSResource: its principals can give their access to any"
+                + " principal, outside the key policy.",
+            "Add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} to the"
+                + " statement (or move CreateGrant to one that has it).");
+      }
+    }
+  }
+
+  private static boolean requiresAwsResource(Statement s) {
+    for (Condition c : s.conditions()) {
+      if (c.key().equalsIgnoreCase("kms:GrantIsForAWSResource")
+          && c.baseOperator().equals("Bool")
+          && !c.ifExists()
+          && c.values().stream().allMatch(v -> v.equalsIgnoreCase("true"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
