@@ -165,6 +165,17 @@ class EnvelopeCliProcessTest {
   }
 
   @Test
+  void benchReachesTheBenchmarkRunnerAndOtherCommandsAreListed() {
+    Run r = ChildJvm.run(home, "bench", "--help");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("--profile short|full");
+    Run help = ChildJvm.run(home, "--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("encrypt", "decrypt", "local-kms", "demo", "bench", "lint-policy", "why",
+        "records", "large-file", "tune");
+  }
+
+  @Test
   void localKmsRunsInTheForegroundOnLoopback() throws Exception {
     Process p = ChildJvm.builder(home, List.of(), "local-kms", "--port", "0").redirectErrorStream(true).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
