@@ -35,7 +35,7 @@ public final class Transfer {
     public String summary() {
       String s = Sizes.format(bytes) + " in " + Sizes.seconds(nanos) + " (" + rate();
       if (firstReadNanos > 50_000_000L) {
-        s += "; the first bytes took " + Sizes.seconds(firstReadNanos) + ": header and data key";
+        s += "; first bytes after " + Sizes.seconds(firstReadNanos);
       }
       return s + ")";
     }
