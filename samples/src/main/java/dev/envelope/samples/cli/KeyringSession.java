@@ -1,6 +1,9 @@
 package dev.envelope.samples.cli;
 
 import dev.envelope.aws.CachingKmsClientSupplier;
+import dev.envelope.aws.DiscoveryFilter;
+import dev.envelope.aws.local.LocalKmsConfig;
+import dev.envelope.aws.local.PrincipalConfig;
 import dev.envelope.aws.KmsKeyring;
 import dev.envelope.keyring.Keyring;
 import dev.envelope.keyring.RawAesKeyring;
@@ -9,6 +12,8 @@ import dev.envelope.samples.support.KeyFiles;
 import dev.envelope.samples.support.KeyIds;
 import dev.envelope.samples.support.UsageException;
 import java.util.Arrays;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -55,7 +60,61 @@ final class KeyringSession implements AutoCloseable {
         Arrays.fill(wrapping, (byte) 0);
       }
     }
-    return kms.useAws() ? aws(keys, kms, mode) : local(keys, kms, mode);
+    if (kms.useAws()) {
+      if (kms.localEndpoint != null) {
+        throw new UsageException("--aws and --local-kms-endpoint exclude each other; choose one KMS");
+      }
+      return aws(keys, kms, mode);
+    }
+    return kms.localEndpoint != null ? remoteLocal(keys, kms, mode) : local(keys, kms, mode);
+  }
+
+  /** A local KMS in another process: plain KMS keyring, its credentials from the same config file. */
+  private static KeyringSession remoteLocal(KeyOptions keys, KmsOptions kms, Mode mode) {
+    String scheme = kms.localEndpoint.getScheme();
+    if (!"http".equals(scheme) || kms.localEndpoint.getHost() == null) {
+      throw new UsageException("--local-kms-endpoint must look like http://127.0.0.1:PORT (as `envelope local-kms`"
+          + " prints it), not " + kms.localEndpoint);
+    }
+    LocalKmsConfig config = DevKms.loadOrCreateConfig(kms.home());
+    PrincipalConfig app = config.principals().stream()
+        .filter(p -> p.accessKeyId().equals(LocalKmsConfig.APP_ACCESS_KEY_ID)).findFirst()
+        .orElseGet(() -> config.principals().isEmpty() ? null : config.principals().get(0));
+    if (app == null || app.secretAccessKey() == null) {
+      throw new UsageException("the local KMS config in " + kms.home() + " has no principal with a secret to sign"
+          + " requests as; use the config the server runs with (--local-kms-state)");
+    }
+    CachingKmsClientSupplier clients = CachingKmsClientSupplier.builder()
+        .endpointOverride(kms.localEndpoint)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(app.accessKeyId(), app.secretAccessKey())))
+        .build();
+    try {
+      String where = "the local KMS at " + kms.localEndpoint;
+      KmsKeyring.Builder keyring = KmsKeyring.builder().clientSupplier(clients);
+      if (mode == Mode.DECRYPT && keys.key == null) {
+        java.util.Set<String> accounts = new java.util.LinkedHashSet<>();
+        config.keys().forEach(k -> accounts.add(k.accountId()));
+        accounts.add(LocalKmsConfig.DEFAULT_ACCOUNT);
+        return new KeyringSession(keyring.discovery(DiscoveryFilter.of("aws", accounts)).build(), where, clients);
+      }
+      String key = keys.key != null ? keys.key : defaultAlias(config);
+      String arn = KeyIds.resolve(clients.client(config.region()), key, where);
+      return new KeyringSession(keyring.generatorKeyId(arn).build(), "key " + arn + " of " + where, clients);
+    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+      clients.close();
+      throw new UsageException("cannot reach the local KMS at " + kms.localEndpoint + " (" + e.getMessage()
+          + "); is `envelope local-kms` running there?", e);
+    } catch (RuntimeException e) {
+      clients.close();
+      throw e;
+    }
+  }
+
+  private static String defaultAlias(LocalKmsConfig config) {
+    return config.keys().stream().findFirst()
+        .map(k -> k.aliases().isEmpty() ? k.keyId() : k.aliases().get(0))
+        .orElseThrow(() -> new UsageException("the local KMS config has no keys; name one with --key"));
   }
 
   private static KeyringSession local(KeyOptions keys, KmsOptions kms, Mode mode) {

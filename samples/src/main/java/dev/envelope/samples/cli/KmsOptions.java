@@ -17,6 +17,11 @@ public final class KmsOptions {
       + " development escrow key, kept between runs (default: $ENVELOPE_HOME, else ~/.envelope).")
   Path stateDir;
 
+  @Option(names = "--local-kms-endpoint", paramLabel = "URL", description = "Use a local KMS already running"
+      + " (`envelope local-kms`, e.g. http://127.0.0.1:4599) instead of starting one in-process; signs as the"
+      + " application principal of the local KMS config. No escrow: that server must still be running to decrypt.")
+  java.net.URI localEndpoint;
+
   /** True for real AWS KMS: {@code --aws} or {@code ENVELOPE_KMS=aws}. */
   boolean useAws() {
     if (aws) {

@@ -176,11 +176,23 @@ class EnvelopeCliProcessTest {
   }
 
   @Test
-  void localKmsRunsInTheForegroundOnLoopback() throws Exception {
-    Process p = ChildJvm.builder(home, List.of(), "local-kms", "--port", "0").redirectErrorStream(true).start();
+  void localKmsRunsInTheForegroundAndServesOtherProcesses() throws Exception {
+    Path serverHome = dir.resolve("server-home");
+    Process p = ChildJvm.builder(serverHome, List.of(), "local-kms", "--port", "0").redirectErrorStream(true).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String first = out.readLine();
       assertThat(first).startsWith("Local KMS listening on http://127.0.0.1:");
+      String endpoint = first.substring("Local KMS listening on ".length()).split(" ")[0];
+      Path enc = dir.resolve("served.envelope");
+      Path dec = dir.resolve("served.out");
+      Run e = ChildJvm.run(serverHome, "encrypt", "-i", p(plain), "-o", p(enc), "--local-kms-endpoint", endpoint,
+          "-c", "k=v", "--no-progress");
+      assertThat(e.exit()).as(e.toString()).isZero();
+      assertThat(e.out()).contains("of the local KMS at " + endpoint);
+      Run d = ChildJvm.run(serverHome, "decrypt", "-i", p(enc), "-o", p(dec), "--local-kms-endpoint", endpoint,
+          "-c", "k=v", "--no-progress");
+      assertThat(d.exit()).as(d.toString()).isZero();
+      assertThat(Files.mismatch(plain, dec)).isEqualTo(-1L);
       assertThat(p.isAlive()).isTrue();
     } finally {
       p.destroy();
