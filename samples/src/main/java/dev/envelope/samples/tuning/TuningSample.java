@@ -124,7 +124,7 @@ public final class TuningSample implements Callable<Integer> {
         100 * r.kmsCallsPerSecond() / quota, r.feasible() ? "" : "  (OVER BUDGET)");
     if (latencyMs > 0) {
       CacheModel m = new CacheModel(rate, contexts, r.maxMessages(), ageSeconds);
-      out.printf(Locale.ROOT, "At %s ms per KMS call: %.1f requests in flight, %.4f%% of records wait %s ms%n",
+      out.printf(Locale.ROOT, "At %s ms per KMS call: %.1f requests in flight, %.2f%% of records wait %s ms for KMS%n",
           fmt(latencyMs), m.concurrentCalls(latencyMs / 1000), 100 * m.missRatio(), fmt(latencyMs));
     }
     out.println("Note: " + r.note());
