@@ -103,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
       MessageDigest in = MessageDigest.getInstance("SHA-256");
       Transfer.Result enc;
       try (InputStream src = new DigestInputStream(new GeneratedInputStream(fileSize, 7), in);
-          OutputStream sink = envelope.encryptingStream(Files.newOutputStream(message), context)) {
+          OutputStream file = Files.newOutputStream(message);
+          OutputStream sink = envelope.encryptingStream(file, context)) {
         enc = Transfer.copy(src, sink, fileSize, "encrypt", true, System.err);
       }
       long messageSize = Files.size(message);

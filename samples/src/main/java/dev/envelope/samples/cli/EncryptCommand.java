@@ -35,7 +35,8 @@ final class EncryptCommand implements Callable<Integer> {
       Envelope envelope = Envelope.builder().keyring(session.keyring()).build();
       Transfer.Result result;
       try (InputStream source = Files.newInputStream(in);
-          OutputStream sink = envelope.encryptingStream(Files.newOutputStream(tmp), context.context)) {
+          OutputStream file = Files.newOutputStream(tmp); // closed here too in case encryptingStream fails
+          OutputStream sink = envelope.encryptingStream(file, context.context)) {
         result = Transfer.copy(source, sink, size, "encrypt", progress.enabled(), System.err);
       }
       FileCrypto.publish(tmp, out);

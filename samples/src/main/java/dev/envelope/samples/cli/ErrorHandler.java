@@ -88,6 +88,11 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
           + " local KMS.");
       return USAGE;
     }
+    if (t instanceof IllegalArgumentException) {
+      // Arguments the library refuses, e.g. a context key with the reserved aws-crypto- prefix.
+      err.println("envelope: " + t.getMessage());
+      return USAGE;
+    }
     if (t instanceof IOException) {
       err.println("envelope: I/O error: " + t);
       return CRYPTO;

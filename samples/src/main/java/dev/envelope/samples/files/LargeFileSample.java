@@ -90,7 +90,8 @@ public final class LargeFileSample implements Callable<Integer> {
 
       Transfer.Result enc;
       try (InputStream in = Files.newInputStream(plain);
-          OutputStream sink = envelope.encryptingStream(Files.newOutputStream(message), context)) {
+          OutputStream file = Files.newOutputStream(message);
+          OutputStream sink = envelope.encryptingStream(file, context)) {
         enc = Transfer.copy(in, sink, size, "encrypt", !noProgress, System.err);
       }
       long messageBytes = Files.size(message);

@@ -136,6 +136,12 @@ class EnvelopeCliProcessTest {
     assertThat(missingKeyFile.exit()).as(missingKeyFile.toString()).isEqualTo(2);
     assertThat(missingKeyFile.err()).contains("no.key");
 
+    Run reserved = ChildJvm.run(home, "encrypt", "--in", p(plain), "--out", p(dir.resolve("y")), "--context",
+        "aws-crypto-public-key=x");
+    assertThat(reserved.exit()).as(reserved.toString()).isEqualTo(2);
+    assertThat(reserved.err()).contains("aws-crypto-").doesNotContain("\tat ");
+    assertThat(dir.resolve("y")).doesNotExist();
+
     Run noCommand = ChildJvm.run(home);
     assertThat(noCommand.exit()).isEqualTo(2);
   }
