@@ -18,17 +18,16 @@ class CachingKmsClientSupplierTest {
 
   @Test
   void oneClientPerRegion() {
-    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
+    CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
         .credentialsProvider(AnonymousCredentialsProvider.create())
-        .endpointOverride(URI.create("http://127.0.0.1:1")).build()) {
-      KmsClient east = s.client("us-east-1");
-      assertThat(s.client("us-east-1")).isSameAs(east);
-      assertThat(s.client("eu-west-1")).isNotSameAs(east);
-      assertThat(east.serviceClientConfiguration().region().id()).isEqualTo("us-east-1");
-      assertThatThrownBy(() -> s.client("not a region")).isInstanceOf(IllegalArgumentException.class);
-      s.close();
-      assertThatThrownBy(() -> s.client("us-east-1")).isInstanceOf(IllegalStateException.class);
-    }
+        .endpointOverride(URI.create("http://127.0.0.1:1")).build();
+    KmsClient east = s.client("us-east-1");
+    assertThat(s.client("us-east-1")).isSameAs(east);
+    assertThat(s.client("eu-west-1")).isNotSameAs(east);
+    assertThat(east.serviceClientConfiguration().region().id()).isEqualTo("us-east-1");
+    assertThatThrownBy(() -> s.client("not a region")).isInstanceOf(IllegalArgumentException.class);
+    s.close();
+    assertThatThrownBy(() -> s.client("us-east-1")).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

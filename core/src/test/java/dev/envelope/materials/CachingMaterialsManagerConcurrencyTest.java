@@ -163,6 +163,35 @@ class CachingMaterialsManagerConcurrencyTest {
   }
 
   @Test
+  void concurrentDecryptionMissesMakeOneUnderlyingCall() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingKeyring keyring = new RecordingKeyring();
+    EncryptionMaterials written = new DefaultMaterialsManager(keyring).getEncryptionMaterials(request(1));
+    keyring.blockingOn(release);
+    CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
+        .maxAge(Duration.ofHours(1)).build();
+    DecryptionRequest r = new DecryptionRequest(CachingMaterialsManagerTest.SUITE, written.encryptedDataKeys(),
+        written.encryptionContext());
+    CountDownLatch started = new CountDownLatch(THREADS);
+    List<Future<byte[]>> results = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      results.add(pool.submit(() -> {
+        started.countDown();
+        try (var m = mm.decryptMaterials(r)) {
+          return m.dataKey().bytes().clone();
+        }
+      }));
+    }
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(keyring.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    release.countDown();
+    for (Future<byte[]> f : results) {
+      assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(written.dataKey().bytes());
+    }
+    assertThat(keyring.decryptCalls.get()).isEqualTo(1);
+  }
+
+  @Test
   void concurrentMissesShareOneFailure() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     KeyProviderException throttled = new KeyProviderException("throttled");

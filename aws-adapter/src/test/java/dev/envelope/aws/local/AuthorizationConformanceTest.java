@@ -122,6 +122,25 @@ class AuthorizationConformanceTest {
             statement("Admin", "Allow", ADMIN, ALL, null),
             statement("OnlyByAlias", "Allow", APP, CRYPTO,
                 "{\"StringEquals\":{\"kms:RequestAlias\":\"alias/conf-reqalias\"}}"))).build())
+        // App may create grants, but only for Decrypt/Encrypt.
+        .key(key("grantops").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
+            statement("LimitedGrants", "Allow", APP, "\"kms:CreateGrant\"",
+                "{\"ForAllValues:StringEquals\":{\"kms:GrantOperations\":[\"Decrypt\","
+                    + "\"Encrypt\"]}}"))).build())
+        // App may create grants only for AWS resources (through an integrated service).
+        .key(key("awsresource").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
+            statement("ServiceGrants", "Allow", APP, "\"kms:CreateGrant\"",
+                "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}"))).build())
+        // Everyone, but only callers from account A (kms:CallerAccount).
+        .key(key("calleraccount").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
+            "{\"Sid\":\"AccountA\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+                + "\"Action\":" + CRYPTO + ",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+                + "{\"kms:CallerAccount\":\"" + A + "\"}}}")).build())
+        // Everyone, but only principals whose ARN matches role/App* (aws:PrincipalArn).
+        .key(key("principalarn").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
+            "{\"Sid\":\"AppRoles\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+                + "\"Action\":" + CRYPTO + ",\"Resource\":\"*\",\"Condition\":{\"ArnLike\":"
+                + "{\"aws:PrincipalArn\":\"arn:aws:iam::" + A + ":role/App*\"}}}")).build())
         .key(key("grants").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null))).build())
         .key(key("disabled").state(KeyConfig.State.DISABLED).build())
         .key(key("pending").state(KeyConfig.State.PENDING_DELETION).build())
@@ -361,6 +380,36 @@ class AuthorizationConformanceTest {
     assertDenied(() -> encryptAs(app, arn("forany"), Map.of("tenant", "initech")));
     // Absent key: ForAnyValue has nothing to match, so it is false (unlike ForAllValues).
     assertDenied(() -> encryptAs(app, arn("forany"), Map.of()));
+  }
+
+  @Test
+  void grantOperationsConditionLimitsWhatGrantsMayAllow() {
+    CreateGrantResponse g = app.createGrant(b -> b.keyId(arn("grantops"))
+        .granteePrincipal(GRANTEE).operations(GrantOperation.DECRYPT));
+    assertDenied(() -> app.createGrant(b -> b.keyId(arn("grantops")).granteePrincipal(GRANTEE)
+        .operations(GrantOperation.DECRYPT, GrantOperation.CREATE_GRANT)));
+    admin.revokeGrant(b -> b.keyId(arn("grantops")).grantId(g.grantId()));
+  }
+
+  @Test
+  void grantIsForAwsResourceAllowsGrantsOnlyThroughAService() {
+    assertDenied(() -> app.createGrant(b -> b.keyId(arn("awsresource"))
+        .granteePrincipal(GRANTEE).operations(GrantOperation.DECRYPT)));
+    CreateGrantResponse g = appViaS3.createGrant(b -> b.keyId(arn("awsresource"))
+        .granteePrincipal(GRANTEE).operations(GrantOperation.DECRYPT));
+    admin.revokeGrant(b -> b.keyId(arn("awsresource")).grantId(g.grantId()));
+  }
+
+  @Test
+  void callerAccountConditionExcludesOtherAccountsEvenWithPrincipalStar() {
+    encryptAs(noIam, arn("calleraccount"), Map.of());
+    assertDenied(() -> encryptAs(partner, arn("calleraccount"), Map.of()));
+  }
+
+  @Test
+  void principalArnConditionMatchesRolesByPattern() {
+    encryptAs(app, arn("principalarn"), Map.of());
+    assertDenied(() -> encryptAs(noIam, arn("principalarn"), Map.of()));
   }
 
   // ---- grants ------------------------------------------------------------------------------

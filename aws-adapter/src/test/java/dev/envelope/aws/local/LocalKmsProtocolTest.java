@@ -681,6 +681,29 @@ class LocalKmsProtocolTest {
   }
 
   @Test
+  void concurrentDataKeyRequestsAllSucceedAndDecrypt() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String tag = "t" + i;
+        results.add(pool.submit(() -> {
+          GenerateDataKeyResponse dk = app.generateDataKey(b -> b
+              .keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256")
+              .encryptionContext(Map.of("n", tag)));
+          return app.decrypt(b -> b.ciphertextBlob(dk.ciphertextBlob())
+              .encryptionContext(Map.of("n", tag))).plaintext().equals(dk.plaintext());
+        }));
+      }
+      for (var r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void latencyInjectionDelaysResponses() {
     kms.setLatency(Duration.ofMillis(150));
     try {

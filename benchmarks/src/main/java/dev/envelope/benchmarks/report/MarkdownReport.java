@@ -162,16 +162,21 @@ public final class MarkdownReport {
         .append(" / ").append(a).append(" | ours / ESDK JDK ").append(a).append(" | ours / ESDK JDK ").append(b)
         .append(" | ours / raw JDK ").append(a).append(" | ours / raw JDK ").append(b)
         .append(" |\n|---|---|---|---|---|---|---|---|\n");
+    int matched = 0;
     for (Comparison ca : byJdk().get(a)) {
       Comparison cb = byJdk().get(b).stream().filter(x -> x.label().equals(ca.label())).findFirst().orElse(null);
       if (cb == null || ca.envelope() == null || cb.envelope() == null) {
         continue;
       }
+      matched++;
       md.append("| ").append(ca.label()).append(" | ").append(score(ca, ca.envelope())).append(" | ")
           .append(score(cb, cb.envelope())).append(" | ").append(Units.ratio(cb.envelope().score()
               / ca.envelope().score())).append(" | ").append(Units.ratio(ca.versusEsdk())).append(" | ")
           .append(Units.ratio(cb.versusEsdk())).append(" | ").append(Units.percent(ca.versusJce())).append(" | ")
           .append(Units.percent(cb.versusJce())).append(" |\n");
+    }
+    if (matched == 0) {
+      md.append("| (no scenario was measured on both JDKs) | | | | | | | |\n");
     }
     md.append('\n');
   }

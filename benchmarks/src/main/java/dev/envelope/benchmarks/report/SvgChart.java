@@ -28,7 +28,7 @@ public final class SvgChart {
     int rightX = LABEL_WIDTH + PANEL + GAP;
     StringBuilder s = open(width, height);
     text(s, 10, 20, 14, "bold", title);
-    text(s, leftX, TOP - 12, 12, "normal", "Envelope / official ESDK (log scale)");
+    text(s, leftX, TOP - 12, 12, "normal", "Envelope / official ESDK (log scale; red tick: target)");
     text(s, rightX, TOP - 12, 12, "normal", "Envelope / raw AES-GCM");
     int bottom = TOP + rows.size() * ROW;
     for (double tick : new double[] {0.1, 1, 10, 100}) {
@@ -94,30 +94,47 @@ public final class SvgChart {
     for (double e = yMin; e <= yMax; e++) {
       double y = y0 - (e - yMin) / (yMax - yMin) * plotH;
       line(s, x0, y, x0 + plotW, y, "#ddd");
-      text(s, 5, y + 4, 10, "normal", Units.count(Math.pow(10, e)) + "/s");
+      text(s, 5, y + 4, 10, "normal", Units.powerOfTen(e) + "/s");
     }
     for (double e = 0; e <= xMax; e++) {
       double x = x0 + (e + 1) / (xMax + 1) * plotW;
       line(s, x, y0, x, y0 - plotH, "#ddd");
-      text(s, x - 10, y0 + 16, 10, "normal", Units.count(Math.pow(10, e)));
+      text(s, x - 10, y0 + 16, 10, "normal", Units.powerOfTen(e));
     }
     text(s, x0 - 10, y0 + 16, 10, "normal", "none");
     text(s, x0 + plotW / 2 - 40, y0 + 34, 11, "normal", "maxMessages per data key");
-    StringBuilder measured = new StringBuilder();
     StringBuilder ceiling = new StringBuilder();
+    StringBuilder plain = new StringBuilder();
+    StringBuilder ahead = new StringBuilder();
     for (KmsQuotaPoint p : points) {
       double x = x0 + (p.maxMessages() == 0 ? 0 : (Math.log10(p.maxMessages()) + 1) / (xMax + 1)) * plotW;
       double y = y0 - (clampLog(p.recordsPerSecond(), yMin, yMax) - yMin) / (yMax - yMin) * plotH;
-      double yc = y0 - (clampLog(p.quotaCeiling(run.quotaPerSecond()), yMin, yMax) - yMin) / (yMax - yMin) * plotH;
-      measured.append(measured.length() == 0 ? "" : " ").append(fmt(x)).append(',').append(fmt(y));
-      ceiling.append(ceiling.length() == 0 ? "" : " ").append(fmt(x)).append(',').append(fmt(yc));
-      s.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"3\" fill=\"")
-          .append(p.callerThrottlingErrors() > 0 ? "#d62728" : "#2b7bba").append("\"/>\n");
+      String xy = fmt(x) + ',' + fmt(y);
+      if (!p.refreshAhead()) {
+        double yc = y0 - (clampLog(p.quotaCeiling(run.quotaPerSecond()), yMin, yMax) - yMin) / (yMax - yMin) * plotH;
+        ceiling.append(ceiling.length() == 0 ? "" : " ").append(fmt(x)).append(',').append(fmt(yc));
+      }
+      // The no-cache point starts both lines: refresh-ahead does not apply to it.
+      if (!p.refreshAhead()) {
+        plain.append(plain.length() == 0 ? "" : " ").append(xy);
+      }
+      if (p.refreshAhead() || p.maxMessages() == 0) {
+        ahead.append(ahead.length() == 0 ? "" : " ").append(xy);
+      }
+      s.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"3.5\" fill=\"")
+          .append(p.callerThrottlingErrors() > 0 ? "#d62728" : p.refreshAhead() ? "#3a9a5b" : "#2b7bba")
+          .append("\"/>\n");
     }
     s.append("<polyline fill=\"none\" stroke=\"#999\" stroke-dasharray=\"5,4\" points=\"").append(ceiling)
         .append("\"/>\n");
-    s.append("<polyline fill=\"none\" stroke=\"#2b7bba\" stroke-width=\"2\" points=\"").append(measured)
+    s.append("<polyline fill=\"none\" stroke=\"#2b7bba\" stroke-width=\"2\" points=\"").append(plain)
         .append("\"/>\n");
+    if (ahead.indexOf(" ") > 0) {
+      s.append("<polyline fill=\"none\" stroke=\"#3a9a5b\" stroke-width=\"2\" points=\"").append(ahead)
+          .append("\"/>\n");
+    }
+    text(s, x0 + plotW - 170, 60, 10, "normal", "blue: cache, refresh-ahead off");
+    text(s, x0 + plotW - 170, 74, 10, "normal", "green: refresh-ahead on");
     text(s, x0, height - 8, 10, "normal", "red dots: throttling errors reached callers");
     return s.append("</svg>\n").toString();
   }

@@ -24,6 +24,15 @@ public final class Units {
     return String.format(Locale.ROOT, "%.2f", v);
   }
 
+  /** 10^e as an axis label: 1, 10, 100, 1k, 10k, 100k, 1M, ... */
+  public static String powerOfTen(double e) {
+    long v = Math.round(Math.pow(10, e));
+    if (v >= 1_000_000) {
+      return v / 1_000_000 + "M";
+    }
+    return v >= 1000 ? v / 1000 + "k" : Long.toString(v);
+  }
+
   /** Bytes per second as MiB/s, or "-" when unknown. */
   public static String mibPerSecond(double bytesPerSecond) {
     if (Double.isNaN(bytesPerSecond) || bytesPerSecond <= 0) {

@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy.doctor;
 
+import dev.envelope.aws.local.LocalKmsConfig;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
@@ -11,10 +12,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -26,6 +27,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *
  * <pre>{@code
  * {
+ *   "accounts": ["111122223333"],
  *   "region": "us-east-1",
  *   "principals": [
  *     {"arn": "arn:aws:iam::111122223333:role/App", "principalOrgId": "o-abc",
@@ -43,15 +45,17 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * }
  * }</pre>
  *
+ * {@code accounts} is optional; when given, every key and principal must belong to one of them.
  * A key without {@code policy} has the KMS default key policy (the account is trusted, IAM
  * decides). Grants use the member names of {@code aws kms list-grants} output (any case), so its
  * {@code Grants} array can be pasted in; {@code GrantToken} and {@code Propagated} are additions.
  */
 public final class AccessEnvironment {
-  static final String DEFAULT_REGION = "us-east-1";
-  static final String DEFAULT_ACCOUNT = "111122223333";
+  // Same defaults as the local KMS, so that one file means the same thing to both.
+  static final String DEFAULT_REGION = LocalKmsConfig.DEFAULT_REGION;
+  static final String DEFAULT_ACCOUNT = LocalKmsConfig.DEFAULT_ACCOUNT;
   private static final Set<String> TOP =
-      Set.of("region", "principals", "keys", "grants",
+      Set.of("accounts", "region", "principals", "keys", "grants",
           // local KMS server settings, accepted so that its config file can be used as-is
           "port", "requestsPerSecond", "latencyMillis", "grantPropagationDelayMillis",
           "verifySignatures", "auditFile");
@@ -63,6 +67,8 @@ public final class AccessEnvironment {
   private static final Set<String> GRANT =
       Set.of("grantid", "keyid", "keyarn", "granteeprincipal", "retiringprincipal", "operations",
           "constraints", "name", "issuingaccount", "creationdate", "granttoken", "propagated");
+  private static final Pattern PRINCIPAL_ARN =
+      Pattern.compile("arn:aws[a-z-]*:(?:iam|sts)::\\d{12}:.+");
   private static final Set<String> STATES = Set.of("Enabled", "Disabled", "PendingDeletion");
 
   private final List<EnvKey> keys;
@@ -106,6 +112,7 @@ public final class AccessEnvironment {
       keys.add(key(JsonMembers.of(ks.get(i), "keys[" + i + "]"), region));
     }
     List<EnvGrant> grants = grants(top.array("grants"), "grants", keys);
+    checkDeclaredAccounts(top.strings("accounts"), keys, principals);
     return new AccessEnvironment(keys, principals, grants);
   }
 
@@ -124,13 +131,6 @@ public final class AccessEnvironment {
       list = m.array("grants");
     }
     return grants(list, "grants", List.of()).stream().map(EnvGrant::grant).toList();
-  }
-
-  /** A copy with more grants, e.g. ones created on a local KMS. They count as propagated. */
-  public AccessEnvironment withGrants(List<Grant> more) {
-    List<EnvGrant> all = new ArrayList<>(grants);
-    more.forEach(g -> all.add(new EnvGrant(g, null, true)));
-    return new AccessEnvironment(keys, principals, all);
   }
 
   /** The ARNs of the keys described (the primary Region's ARN of each). */
@@ -173,9 +173,37 @@ public final class AccessEnvironment {
     }
   }
 
+  /**
+   * As in the local KMS: once accounts are declared, every key and principal must be in one, so
+   * that a mistyped account id is an error rather than a silent cross-account path.
+   */
+  private static void checkDeclaredAccounts(
+      List<String> declared, List<EnvKey> keys, List<EnvPrincipal> principals) {
+    if (declared.isEmpty()) {
+      return;
+    }
+    for (EnvKey k : keys) {
+      if (!declared.contains(k.accountId())) {
+        throw new IllegalArgumentException("key " + k.keyId() + " is in undeclared account "
+            + k.accountId() + "; declared accounts: " + declared);
+      }
+    }
+    for (EnvPrincipal p : principals) {
+      String account = p.arn().split(":")[4];
+      if (!declared.contains(account)) {
+        throw new IllegalArgumentException("principal " + p.arn() + " is in undeclared account "
+            + account + "; declared accounts: " + declared);
+      }
+    }
+  }
+
   private static EnvPrincipal principal(JsonMembers m) {
     m.onlyKnown(PRINCIPAL);
     String arn = m.required("arn");
+    if (!PRINCIPAL_ARN.matcher(arn).matches()) {
+      throw new IllegalArgumentException(m.where() + ": arn must be an IAM or STS principal ARN"
+          + " such as arn:aws:iam::111122223333:role/App, got " + arn);
+    }
     List<PolicyDocument> policies = new ArrayList<>();
     List<JsonNode> nodes = m.array("policies");
     for (int i = 0; i < nodes.size(); i++) {
@@ -233,7 +261,7 @@ public final class AccessEnvironment {
       }
     }
     String policyText = m.has("policy") ? PolicyText.of(m.node("policy"))
-        : defaultKeyPolicy(account);
+        : LocalKmsConfig.defaultKeyPolicy(account);
     PolicyDocument policy;
     try {
       policy = PolicyDocument.parseKeyPolicy(policyText);
@@ -243,13 +271,6 @@ public final class AccessEnvironment {
               + " Run 'envelope lint-policy' on it for details.", e);
     }
     return new EnvKey(keyId, account, region, arns, aliasArns, state, policy);
-  }
-
-  /** The policy KMS gives a key created without one (same text as the local KMS uses). */
-  static String defaultKeyPolicy(String account) {
-    return "{\"Version\":\"2012-10-17\",\"Id\":\"key-default-1\",\"Statement\":[{\"Sid\":"
-        + "\"Enable IAM User Permissions\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-        + "\"arn:aws:iam::" + account + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
   }
 
   private static List<EnvGrant> grants(List<JsonNode> nodes, String what, List<EnvKey> keys) {
@@ -309,7 +330,4 @@ public final class AccessEnvironment {
         + ", grants=" + grants.size() + "]";
   }
 
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
-  }
 }

@@ -1,7 +1,6 @@
 package dev.envelope.aws.policy.lint;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One problem found in a policy. Immutable.
@@ -37,10 +36,6 @@ public record Finding(
 
   public Severity severity() {
     return rule.severity();
-  }
-
-  public Optional<String> sidIfAny() {
-    return Optional.ofNullable(sid);
   }
 
   /** {@code statement 'Sid'}, {@code statement #2}, or {@code policy} for document findings. */

@@ -8,6 +8,8 @@ final class JsonWriter {
   private final StringBuilder out = new StringBuilder();
   private boolean needComma;
   private int depth;
+  /** A member name was just written: the next value follows it without comma or newline. */
+  private boolean pendingName;
 
   JsonWriter beginObject() {
     value();
@@ -52,8 +54,6 @@ final class JsonWriter {
     pendingName = true;
     return this;
   }
-
-  private boolean pendingName;
 
   JsonWriter value(String s) {
     value();

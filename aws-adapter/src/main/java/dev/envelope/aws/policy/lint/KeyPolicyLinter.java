@@ -50,7 +50,8 @@ public final class KeyPolicyLinter {
 
   private final String keyPolicySource;
   private final String keyPolicyJson;
-  private final Map<String, String> iamPolicies;
+  /** IAM policies by source name, in the order given. */
+  private final List<Map.Entry<String, String>> iamPolicies;
   private final List<Grant> grants;
   private final String grantsSource;
   private final String keyAccount;
@@ -58,14 +59,12 @@ public final class KeyPolicyLinter {
   private KeyPolicyLinter(Builder b) {
     this.keyPolicySource = b.keyPolicySource;
     this.keyPolicyJson = Objects.requireNonNull(b.keyPolicyJson, "keyPolicy is required");
-    this.iamPolicies = Map.copyOf(b.iamPolicies);
-    this.iamOrder = List.copyOf(b.iamPolicies.keySet());
+    this.iamPolicies = List.copyOf(b.iamPolicies.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue())).toList());
     this.grants = List.copyOf(b.grants);
     this.grantsSource = b.grantsSource;
     this.keyAccount = b.keyAccount;
   }
-
-  private final List<String> iamOrder;
 
   public static Builder builder() {
     return new Builder();
@@ -82,8 +81,8 @@ public final class KeyPolicyLinter {
     LintedPolicy kp = read(keyPolicySource, LintedPolicy.Kind.KEY_POLICY, keyPolicyJson,
         loadFindings);
     List<LintedPolicy> iam = new ArrayList<>();
-    for (String source : iamOrder) {
-      iam.add(read(source, LintedPolicy.Kind.IAM_POLICY, iamPolicies.get(source), loadFindings));
+    for (Map.Entry<String, String> e : iamPolicies) {
+      iam.add(read(e.getKey(), LintedPolicy.Kind.IAM_POLICY, e.getValue(), loadFindings));
     }
     String account = keyAccount != null ? keyAccount : inferKeyAccount(kp).orElse(null);
     LintContext ctx = new LintContext(kp, iam, grants, grantsSource, account);

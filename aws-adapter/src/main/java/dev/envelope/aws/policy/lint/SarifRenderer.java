@@ -7,7 +7,6 @@ package dev.envelope.aws.policy.lint;
 final class SarifRenderer {
   static final String TOOL_NAME = "envelope-lint";
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-  private static final String INFO_URI = "https://github.com/envelope-dev/envelope";
 
   private SarifRenderer() {}
 
@@ -16,14 +15,13 @@ final class SarifRenderer {
     w.field("$schema", SCHEMA).field("version", "2.1.0");
     w.name("runs").beginArray().beginObject();
     w.name("tool").beginObject().name("driver").beginObject();
-    w.field("name", TOOL_NAME).field("informationUri", INFO_URI);
+    w.field("name", TOOL_NAME);
     w.name("rules").beginArray();
     for (LintRule r : LintRule.values()) {
       w.beginObject()
           .field("id", r.id())
           .field("name", r.shortName());
       text(w, "shortDescription", r.title());
-      text(w, "fullDescription", r.title());
       text(w, "help", r.help());
       w.name("defaultConfiguration").beginObject()
           .field("level", r.severity().sarifLevel()).endObject();
