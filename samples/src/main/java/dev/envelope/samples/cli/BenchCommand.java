@@ -9,8 +9,9 @@ import picocli.CommandLine.Unmatched;
 
 /** {@code envelope bench}: the benchmark suite's short profile (a few minutes, not a full JMH run). */
 @Command(name = "bench",
-    description = {"Run the short benchmark profile (record encryption and streams, Envelope next to the official",
-        "AWS Encryption SDK and raw AES-GCM, then the KMS-quota sweep); writes JSON, Markdown and SVG results.",
+    description = {"Run the short benchmark profile; writes JSON, Markdown and SVG results.",
+        "Record encryption and streams next to the official AWS Encryption SDK and raw AES-GCM, then the KMS-quota"
+            + " sweep.",
         "Every argument goes to the benchmark runner: `envelope bench --help` shows its options."})
 final class BenchCommand implements Callable<Integer> {
   // Unmatched, not @Parameters: the runner's own options (--no-kms, -f 2, ...) must reach it untouched.
