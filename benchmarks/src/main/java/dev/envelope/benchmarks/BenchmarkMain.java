@@ -1,13 +1,177 @@
 package dev.envelope.benchmarks;
 
+import dev.envelope.benchmarks.kms.KmsQuotaBenchmark;
+import dev.envelope.benchmarks.kms.KmsQuotaPoint;
+import dev.envelope.benchmarks.report.JmhResult;
+import dev.envelope.benchmarks.report.KmsQuotaRun;
+import dev.envelope.benchmarks.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
 /**
- * Entry point of {@code benchmarks.jar}: hands the arguments to JMH. With no arguments it runs every
- * benchmark with the settings in their annotations.
+ * Entry point of {@code benchmarks.jar} and of {@code envelope bench}: runs the JMH suite with a profile,
+ * then the KMS-quota benchmark, writes {@code <date>-<profile>-jdk<N>.json} (and {@code ...-kms.json}) under
+ * the results directory, and renders the report ({@code ...-report.md} and SVG charts) next to them.
  */
 public final class BenchmarkMain {
+  /** Every benchmark of the suite lives in this package. */
+  static final String SUITE = "dev\\.envelope\\.benchmarks\\..*";
+
   private BenchmarkMain() {}
 
-  public static void main(String[] args) throws Exception {
-    org.openjdk.jmh.Main.main(args);
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs as the command line would and returns the exit code: 0 done, 1 a benchmark or the report failed,
+   * 2 bad arguments. Prints progress on standard output.
+   */
+  public static int run(String... args) {
+    return run(System.out, args);
+  }
+
+  static int run(PrintStream out, String... args) {
+    CliOptions cli;
+    try {
+      cli = CliOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      out.print(CliOptions.USAGE);
+      return 2;
+    }
+    if (cli.help()) {
+      out.print(CliOptions.USAGE);
+      return 0;
+    }
+    try {
+      if (!cli.reportOnly().isEmpty()) {
+        String name = LocalDate.now(ZoneOffset.UTC) + "-report";
+        report(out, cli.reportOnly(), cli.resultsDir(), name, cli, "report from " + cli.reportOnly());
+        return 0;
+      }
+      Files.createDirectories(cli.resultsDir());
+      String stem = LocalDate.now(ZoneOffset.UTC) + "-" + cli.profile().id();
+      List<Path> inputs = new ArrayList<>();
+      String load = MachineInfo.loadAverage(); // before we add our own load
+      if (cli.runJmh()) {
+        Path json = runJmh(out, cli, stem);
+        if (json == null) {
+          return 2;
+        }
+        inputs.add(json);
+      }
+      if (cli.runKms()) {
+        List<KmsQuotaPoint> points = new KmsQuotaBenchmark(cli.kms(), out).run();
+        KmsQuotaRun run = KmsQuotaRun.of(cli.kms(), System.getProperty("java.version"), points);
+        Path kms = cli.resultsDir().resolve(stem + "-jdk" + Runtime.version().feature() + ReportWriter.KMS_SUFFIX);
+        Files.writeString(kms, run.toJson(), StandardCharsets.UTF_8);
+        inputs.add(kms);
+      }
+      String name = inputs.get(0).getFileName().toString().replaceFirst("(-kms)?\\.json$", "") + "-report";
+      report(out, inputs, cli.resultsDir(), name, cli, "load average at start " + load);
+      return 0;
+    } catch (RunnerException | IOException | RuntimeException e) {
+      out.println("benchmark run failed: " + e);
+      e.printStackTrace(out);
+      return 1;
+    }
+  }
+
+  /** Runs JMH with the profile's settings under the command line's; returns the result file, or null on bad options. */
+  private static Path runJmh(PrintStream out, CliOptions cli, String stem) throws RunnerException, IOException {
+    CommandLineOptions user;
+    try {
+      user = new CommandLineOptions(cli.jmhArgs().toArray(String[]::new));
+    } catch (CommandLineOptionException e) {
+      out.println("bad JMH option: " + e.getMessage());
+      return null;
+    }
+    if (user.shouldHelp()) {
+      user.showHelp();
+      return null;
+    }
+    Path tmp = cli.resultsDir().resolve(stem + ".json.tmp");
+    Options options = withProfile(user, cli.profile(), tmp);
+    new Runner(options).run();
+    String jdk = JmhResult.parseAll(Files.readString(tmp, StandardCharsets.UTF_8)).stream()
+        .findFirst().map(JmhResult::jdkMajor).orElse(String.valueOf(Runtime.version().feature()));
+    Path json = cli.resultsDir().resolve(stem + "-jdk" + jdk + ".json");
+    Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING);
+    out.println("JMH results: " + json);
+    return json;
+  }
+
+  /**
+   * The command line's JMH options, with the profile filling in what the command line leaves unset: JMH's
+   * {@code parent} options only answer where the builder has no value, so the profile's values are set on
+   * the builder only when the user's are absent.
+   */
+  static Options withProfile(CommandLineOptions user, Profile profile, Path resultFile) {
+    ChainedOptionsBuilder b = new OptionsBuilder().parent(user);
+    if (user.getIncludes().isEmpty()) {
+      b.include(SUITE);
+    }
+    if (profile.forks != null && !user.getForkCount().hasValue()) {
+      b.forks(profile.forks);
+    }
+    if (profile.warmupIterations != null && !user.getWarmupIterations().hasValue()) {
+      b.warmupIterations(profile.warmupIterations);
+    }
+    if (profile.warmupTime != null && !user.getWarmupTime().hasValue()) {
+      b.warmupTime(profile.warmupTime);
+    }
+    if (profile.measurementIterations != null && !user.getMeasurementIterations().hasValue()) {
+      b.measurementIterations(profile.measurementIterations);
+    }
+    if (profile.measurementTime != null && !user.getMeasurementTime().hasValue()) {
+      b.measurementTime(profile.measurementTime);
+    }
+    for (Map.Entry<String, List<String>> p : profile.params.entrySet()) {
+      if (!user.getParameter(p.getKey()).hasValue()) {
+        b.param(p.getKey(), p.getValue().toArray(String[]::new));
+      }
+    }
+    boolean gcAsked = user.getProfilers().stream().anyMatch(p -> p.getKlass().equals("gc") || p.getKlass().endsWith("GCProfiler"));
+    if (!gcAsked) {
+      b.addProfiler("gc"); // allocation per operation goes into the report
+    }
+    return b.resultFormat(ResultFormatType.JSON).result(resultFile.toString()).build();
+  }
+
+  private static void report(PrintStream out, List<Path> inputs, Path dir, String name, CliOptions cli,
+      String note) throws IOException {
+    List<String> header = List.of(
+        "# Envelope benchmark report: " + name,
+        "",
+        "- Inputs: " + inputs.stream().map(p -> "`" + p.getFileName() + "`").toList(),
+        "- Profile: " + cli.profile().id() + (cli.profile() == Profile.SHORT
+            ? " (smoke run: tiny iterations, no fork; the numbers are not figures)" : ""),
+        "- Machine: " + MachineInfo.describe(),
+        "- Report JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+            + "; " + note);
+    for (Path p : ReportWriter.write(inputs, dir, name, header)) {
+      out.println("report: " + p);
+    }
   }
 }

@@ -3,12 +3,19 @@ package dev.envelope.benchmarks;
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CommitmentPolicy;
 import com.amazonaws.encryptionsdk.CryptoAlgorithm;
+import com.amazonaws.encryptionsdk.caching.CachingCryptoMaterialsManager;
+import com.amazonaws.encryptionsdk.caching.LocalCryptoMaterialsCache;
+import com.amazonaws.encryptionsdk.jce.JceMasterKey;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.Envelope;
 import dev.envelope.keyring.RawAesKeyring;
+import dev.envelope.materials.CachingMaterialsManager;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.spec.SecretKeySpec;
 import software.amazon.cryptography.materialproviders.IKeyring;
 import software.amazon.cryptography.materialproviders.MaterialProviders;
 import software.amazon.cryptography.materialproviders.model.AesWrappingAlg;
@@ -24,6 +31,14 @@ public final class Fixtures {
   public static final String KEY_NAME = "wrapping-key";
   public static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "purpose", "benchmark");
 
+  /**
+   * Cache bounds used by both sides in the cached benchmarks. Age and capacity never bind during a run;
+   * messages per key do, so both caches call their keyring once per {@code CACHE_MAX_MESSAGES} records.
+   */
+  public static final long CACHE_MAX_MESSAGES = 1000;
+  public static final Duration CACHE_MAX_AGE = Duration.ofMinutes(10);
+  public static final int CACHE_CAPACITY = 1000;
+
   private static final byte[] WRAPPING_KEY = new byte[32];
 
   static {
@@ -38,6 +53,34 @@ public final class Fixtures {
 
   public static Envelope envelope(AlgorithmSuite suite, int frameSize) {
     return Envelope.builder().keyring(envelopeKeyring()).algorithmSuite(suite).frameSize(frameSize).build();
+  }
+
+  /** Envelope with its data-key cache ({@link CachingMaterialsManager}) over the raw AES keyring. */
+  public static Envelope cachedEnvelope(AlgorithmSuite suite, int frameSize) {
+    CachingMaterialsManager cache = CachingMaterialsManager.builder()
+        .keyring(envelopeKeyring())
+        .maxAge(CACHE_MAX_AGE)
+        .maxMessages(CACHE_MAX_MESSAGES)
+        .capacity(CACHE_CAPACITY)
+        .build();
+    return Envelope.builder().materialsManager(cache).algorithmSuite(suite).frameSize(frameSize).build();
+  }
+
+  /**
+   * The official ESDK's caching materials manager with the same bounds. ESDK 3.x's Material Providers
+   * Library has no caching CMM, so the ESDK's own {@code CachingCryptoMaterialsManager} over a
+   * {@code LocalCryptoMaterialsCache} is the peer; it takes a master key provider, so the wrapping key is
+   * a {@link JceMasterKey} (wire-compatible with the raw AES keyring).
+   */
+  public static CachingCryptoMaterialsManager esdkCachingCmm() {
+    JceMasterKey masterKey = JceMasterKey.getInstance(new SecretKeySpec(WRAPPING_KEY.clone(), "AES"),
+        NAMESPACE, KEY_NAME, "AES/GCM/NoPadding");
+    return CachingCryptoMaterialsManager.newBuilder()
+        .withMasterKeyProvider(masterKey)
+        .withCache(new LocalCryptoMaterialsCache(CACHE_CAPACITY))
+        .withMaxAge(CACHE_MAX_AGE.toMillis(), TimeUnit.MILLISECONDS)
+        .withMessageUseLimit(CACHE_MAX_MESSAGES)
+        .build();
   }
 
   public static IKeyring esdkKeyring() {

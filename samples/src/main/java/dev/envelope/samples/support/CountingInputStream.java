@@ -1,0 +1,43 @@
+package dev.envelope.samples.support;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Counts the bytes read through it, so a progress bar can follow the ciphertext a decrypting stream consumes. */
+public final class CountingInputStream extends FilterInputStream {
+  private volatile long count;
+
+  public CountingInputStream(InputStream in) {
+    super(in);
+  }
+
+  public long count() {
+    return count;
+  }
+
+  @Override
+  public int read() throws IOException {
+    int b = super.read();
+    if (b >= 0) {
+      count++;
+    }
+    return b;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = in.read(b, off, len);
+    if (n > 0) {
+      count += n;
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    long skipped = super.skip(n);
+    count += skipped;
+    return skipped;
+  }
+}
