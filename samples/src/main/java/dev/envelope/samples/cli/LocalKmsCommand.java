@@ -50,7 +50,6 @@ final class LocalKmsCommand implements Callable<Integer> {
     if (port != null && (port < 0 || port > 65535)) {
       throw new UsageException("--port must be 0..65535, got " + port);
     }
-    DevKms.disableNagle();
     LocalKms.Builder builder = LocalKms.builder().config(cfg);
     if (port != null) {
       builder.port(port);

@@ -42,10 +42,6 @@ public final class DevKms implements AutoCloseable {
   static final String ESCROW_NAMESPACE = "envelope-local-kms-escrow";
   static final String ESCROW_KEY_NAME = "development-escrow-v1";
 
-  static {
-    disableNagle();
-  }
-
   private final LocalKms kms;
   private final String accessKeyId;
   private final RawAesKeyring escrow;
@@ -57,17 +53,6 @@ public final class DevKms implements AutoCloseable {
     this.escrow = escrow;
     this.accessKeyId = applicationPrincipal(config);
     this.supplier = region -> clients.computeIfAbsent(region, r -> kms.kmsClientFor(accessKeyId, r));
-  }
-
-  /**
-   * The JDK's HTTP server (under the local KMS) leaves Nagle's algorithm on unless told otherwise; with the
-   * client's delayed ACKs every local KMS call then takes ~40-70 ms instead of well under one. The property is
-   * read once, when the server's configuration class loads, so call this before the first local KMS starts.
-   */
-  public static void disableNagle() {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
   }
 
   /** A local KMS with the default configuration and nothing kept after {@link #close()}. */
