@@ -17,9 +17,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * indentation) are automatic.
  *
  * <p>Strings are escaped as RFC 8259 requires: quote, backslash and the C0 controls (the short
- * forms {@code \b \f \n \r \t} where JSON has them, {@code \}{@code u00xx} otherwise). Everything
- * else, surrogate pairs (non-BMP characters) included, is written as it is; U+2028 and U+2029 are
- * legal in JSON and none of this output is embedded in JavaScript source.
+ * forms {@code \b \f \n \r \t} where JSON has them, {@code \}{@code u00xx} otherwise). A lone
+ * surrogate, which UTF-8 cannot carry (encoding it gives {@code ?}), is written as its {@code
+ * \}{@code udxxx} escape, so that it survives the round trip as JSON.stringify and the SDK's writer
+ * keep it. Everything else, surrogate pairs (non-BMP characters) included, is written as it is;
+ * U+2028 and U+2029 are legal in JSON and none of this output is embedded in JavaScript source.
  */
 public final class JsonOutput {
   private final StringBuilder out = new StringBuilder(256);
@@ -235,7 +237,7 @@ public final class JsonOutput {
         case '\b' -> out.append("\\b");
         case '\f' -> out.append("\\f");
         default -> {
-          if (c < 0x20) {
+          if (c < 0x20 || loneSurrogate(s, i)) {
             unicodeEscape(c);
           } else {
             out.append(c);
@@ -244,6 +246,14 @@ public final class JsonOutput {
       }
     }
     out.append('"');
+  }
+
+  private static boolean loneSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
   }
 
   private void unicodeEscape(char c) {

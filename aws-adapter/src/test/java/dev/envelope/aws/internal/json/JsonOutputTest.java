@@ -117,15 +117,31 @@ class JsonOutputTest {
   }
 
   @Test
+  void loneSurrogatesAreEscapedSoThatTheySurviveUtf8() {
+    assertThat(quoted("a\ud800")).isEqualTo("\"a\\ud800\"");
+    assertThat(quoted("\udc00a")).isEqualTo("\"\\udc00a\"");
+    // A high surrogate followed by a pair: only the first is lone.
+    assertThat(quoted("\ud800\ud83d\udd11")).isEqualTo("\"\\ud800\ud83d\udd11\"");
+    // A pair followed by a low surrogate: only the last is lone.
+    assertThat(quoted("\ud83d\udd11\udd11")).isEqualTo("\"\ud83d\udd11\\udd11\"");
+    String lone = "x\udbff\udfff\udfff\ud800";
+    String json = quoted(lone);
+    assertThat(new String(json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(json);
+    assertThat(parsedBack(lone)).isEqualTo(lone);
+  }
+
+  @Test
   void randomStringsRoundTrip() {
     Random r = new Random(7);
     for (int n = 0; n < 2000; n++) {
       StringBuilder s = new StringBuilder();
       for (int i = r.nextInt(12); i > 0; i--) {
-        switch (r.nextInt(4)) {
+        switch (r.nextInt(5)) {
           case 0 -> s.append((char) r.nextInt(0x80));
           case 1 -> s.append((char) (0x80 + r.nextInt(0xD800 - 0x80)));
           case 2 -> s.appendCodePoint(0x10000 + r.nextInt(0x100000));
+          case 3 -> s.append((char) (0xD800 + r.nextInt(0x800)));
           default -> s.append("\"\\/");
         }
       }
