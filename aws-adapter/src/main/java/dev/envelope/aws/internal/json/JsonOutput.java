@@ -49,11 +49,7 @@ public final class JsonOutput {
   }
 
   public JsonOutput beginObject() {
-    beforeValue();
-    out.append('{');
-    depth++;
-    needComma = false;
-    return this;
+    return begin('{');
   }
 
   public JsonOutput endObject() {
@@ -61,11 +57,7 @@ public final class JsonOutput {
   }
 
   public JsonOutput beginArray() {
-    beforeValue();
-    out.append('[');
-    depth++;
-    needComma = false;
-    return this;
+    return begin('[');
   }
 
   public JsonOutput endArray() {
@@ -193,6 +185,14 @@ public final class JsonOutput {
     beforeValue();
     out.append(json);
     needComma = true;
+    return this;
+  }
+
+  private JsonOutput begin(char open) {
+    beforeValue();
+    out.append(open);
+    depth++;
+    needComma = false;
     return this;
   }
 
