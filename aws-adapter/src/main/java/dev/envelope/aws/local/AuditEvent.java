@@ -1,5 +1,6 @@
 package dev.envelope.aws.local;
 
+import dev.envelope.aws.internal.json.JsonOutput;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public record AuditEvent(Instant time, String requestId, String region, String c
 
   /** This event as one line of JSON. */
   public String toJson() {
-    JsonText j = new JsonText().beginObject()
+    JsonOutput j = JsonOutput.compact().beginObject()
         .field("eventTime", time.toString())
         .field("requestId", requestId)
         .field("awsRegion", region)

@@ -2,6 +2,7 @@ package dev.envelope.aws.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.policy.CallerIdentity;
 import dev.envelope.aws.policy.PolicyDocument;
 import java.io.IOException;
@@ -140,7 +141,7 @@ final class KmsHttpHandler implements HttpHandler {
   }
 
   private static String errorBody(String type, String message) {
-    JsonText j = new JsonText().beginObject().field("__type", type);
+    JsonOutput j = JsonOutput.compact().beginObject().field("__type", type);
     if (message != null) {
       j.field("message", message);
     }

@@ -1,5 +1,6 @@
 package dev.envelope.aws.local;
 
+import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.policy.AccessDecision;
 import dev.envelope.aws.policy.AccessEvaluator;
 import dev.envelope.aws.policy.AccessRequest;
@@ -157,7 +158,7 @@ final class KmsOperations {
         KeyState.ENABLED);
     store.put(key);
     call.keyArn = key.arn;
-    JsonText j = new JsonText().beginObject().name("KeyMetadata");
+    JsonOutput j = JsonOutput.compact().beginObject().name("KeyMetadata");
     keyMetadata(j, key);
     return j.endObject().toString();
   }
@@ -166,7 +167,7 @@ final class KmsOperations {
     req.stringList("GrantTokens");
     KeyStore.Resolved r = resolve(call, req.requiredString("KeyId"), true, true);
     authorize(call, r.key(), "DescribeKey", Map.of(), r.requestAlias(), grantTokens(call, req));
-    JsonText j = new JsonText().beginObject().name("KeyMetadata");
+    JsonOutput j = JsonOutput.compact().beginObject().name("KeyMetadata");
     keyMetadata(j, r.key());
     return j.endObject().toString();
   }
@@ -176,7 +177,7 @@ final class KmsOperations {
     authorizeIdentityOnly(call, "ListKeys", "*", call.region);
     List<KmsKey> keys = store.keys(call.region, call.caller.accountId());
     int start = marker(req, keys.stream().map(k -> k.keyId).toList());
-    JsonText j = new JsonText().beginObject().name("Keys").beginArray();
+    JsonOutput j = JsonOutput.compact().beginObject().name("Keys").beginArray();
     int end = Math.min(keys.size(), start + limit);
     for (KmsKey k : keys.subList(start, end)) {
       j.beginObject().field("KeyId", k.keyId).field("KeyArn", k.arn).endObject();
@@ -195,7 +196,7 @@ final class KmsOperations {
     if (!name.equals("default")) {
       throw KmsException.notFound("No such policy: " + name + " (the only key policy is 'default')");
     }
-    return new JsonText().beginObject().field("Policy", r.key().policy.json())
+    return JsonOutput.compact().beginObject().field("Policy", r.key().policy.json())
         .field("PolicyName", "default").endObject().toString();
   }
 
@@ -248,7 +249,7 @@ final class KmsOperations {
       key.deletionDate = deletion;
       key.pendingWindowInDays = days;
     }
-    JsonText j = new JsonText().beginObject().field("KeyId", key.arn).name("DeletionDate")
+    JsonOutput j = JsonOutput.compact().beginObject().field("KeyId", key.arn).name("DeletionDate")
         .timestamp(deletion).field("KeyState", KeyState.PENDING_DELETION.wireName())
         .field("PendingWindowInDays", days);
     return j.endObject().toString();
@@ -266,7 +267,7 @@ final class KmsOperations {
       key.deletionDate = null;
       key.pendingWindowInDays = 0;
     }
-    return new JsonText().beginObject().field("KeyId", key.arn).endObject().toString();
+    return JsonOutput.compact().beginObject().field("KeyId", key.arn).endObject().toString();
   }
 
   private String setRotation(Call call, KmsRequest req, boolean enable) {
@@ -297,8 +298,8 @@ final class KmsOperations {
   private String getKeyRotationStatus(Call call, KmsRequest req) {
     KmsKey key = resolve(call, req.requiredString("KeyId"), true, false).key();
     authorize(call, key, "GetKeyRotationStatus", Map.of(), null, Set.of());
-    JsonText j = new JsonText().beginObject().field("KeyRotationEnabled", key.rotationEnabled)
-        .field("KeyId", key.arn);
+    JsonOutput j = JsonOutput.compact().beginObject()
+        .field("KeyRotationEnabled", key.rotationEnabled).field("KeyId", key.arn);
     if (key.rotationEnabled) {
       j.field("RotationPeriodInDays", key.rotationPeriodInDays);
     }
@@ -357,7 +358,7 @@ final class KmsOperations {
       primary.group.regions.add(replicaRegion);
       store.put(replica);
     }
-    JsonText j = new JsonText().beginObject().name("ReplicaKeyMetadata");
+    JsonOutput j = JsonOutput.compact().beginObject().name("ReplicaKeyMetadata");
     keyMetadata(j, replica);
     j.field("ReplicaPolicy", policy.json()).name("ReplicaTags").beginArray().endArray();
     return j.endObject().toString();
@@ -430,7 +431,7 @@ final class KmsOperations {
     }
     int start = marker(req, aliases.stream().map(a -> a.name).toList());
     int end = Math.min(aliases.size(), start + limit);
-    JsonText j = new JsonText().beginObject().name("Aliases").beginArray();
+    JsonOutput j = JsonOutput.compact().beginObject().name("Aliases").beginArray();
     for (KmsAlias a : aliases.subList(start, end)) {
       j.beginObject().field("AliasName", a.name).field("AliasArn", a.arn)
           .field("TargetKeyId", a.targetKeyId).name("CreationDate").timestamp(a.creationDate)
@@ -484,7 +485,7 @@ final class KmsOperations {
       dryRun(req);
       byte[] blob = CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, plaintext,
           random);
-      return new JsonText().beginObject().name("CiphertextBlob").blob(blob)
+      return JsonOutput.compact().beginObject().name("CiphertextBlob").blob(blob)
           .field("KeyId", key.arn).field("EncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject()
           .toString();
     } finally {
@@ -511,7 +512,7 @@ final class KmsOperations {
     try {
       byte[] blob = CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, dataKey,
           random);
-      JsonText j = new JsonText().beginObject().name("CiphertextBlob").blob(blob);
+      JsonOutput j = JsonOutput.compact().beginObject().name("CiphertextBlob").blob(blob);
       if (withPlaintext) {
         j.name("Plaintext").blob(dataKey);
       }
@@ -562,7 +563,7 @@ final class KmsOperations {
     dryRun(req);
     byte[] plaintext = blob.open(key.material, ctx);
     try {
-      return new JsonText().beginObject().field("KeyId", key.arn).name("Plaintext")
+      return JsonOutput.compact().beginObject().field("KeyId", key.arn).name("Plaintext")
           .blob(plaintext).field("EncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject().toString();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
@@ -592,7 +593,7 @@ final class KmsOperations {
     try {
       byte[] out = CiphertextBlob.seal(dst.key().material, dst.key().accountId, dst.key().keyId,
           destinationCtx, plaintext, random);
-      return new JsonText().beginObject().name("CiphertextBlob").blob(out)
+      return JsonOutput.compact().beginObject().name("CiphertextBlob").blob(out)
           .field("SourceKeyId", src.key().arn).field("KeyId", dst.key().arn)
           .field("SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT)
           .field("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject().toString();
@@ -714,7 +715,7 @@ final class KmsOperations {
   }
 
   private String grantResponse(String grantId) {
-    return new JsonText().beginObject().field("GrantToken", tokens.issue(grantId))
+    return JsonOutput.compact().beginObject().field("GrantToken", tokens.issue(grantId))
         .field("GrantId", grantId).endObject().toString();
   }
 
@@ -748,7 +749,7 @@ final class KmsOperations {
     }
     int start = marker(req, grants.stream().map(s -> s.grant().grantId()).toList());
     int end = Math.min(grants.size(), start + limit);
-    JsonText j = new JsonText().beginObject().name("Grants").beginArray();
+    JsonOutput j = JsonOutput.compact().beginObject().name("Grants").beginArray();
     for (KmsKey.StoredGrant s : grants.subList(start, end)) {
       Grant g = s.grant();
       j.beginObject().field("KeyId", key.arn).field("GrantId", g.grantId())
@@ -1050,7 +1051,7 @@ final class KmsOperations {
 
   // ---- output helpers ----------------------------------------------------------------------
 
-  static void keyMetadata(JsonText j, KmsKey key) {
+  static void keyMetadata(JsonOutput j, KmsKey key) {
     KeyState state = key.state;
     j.beginObject()
         .field("AWSAccountId", key.accountId)

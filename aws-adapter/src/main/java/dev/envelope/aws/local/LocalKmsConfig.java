@@ -1,5 +1,6 @@
 package dev.envelope.aws.local;
 
+import dev.envelope.aws.internal.json.JsonOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -154,7 +155,7 @@ public final class LocalKmsConfig {
           Set.of("accessKeyId", "secretAccessKey", "arn", "viaService", "policies"));
       List<String> policies = new ArrayList<>();
       for (JsonNode pol : array(po, "policies")) {
-        policies.add(pol.isString() ? pol.asString() : JsonText.serialize(pol));
+        policies.add(JsonOutput.textOf(pol));
       }
       b.principal(new PrincipalConfig(
           str(po, "accessKeyId").orElseThrow(() -> missing("principal", "accessKeyId")),
@@ -168,8 +169,7 @@ public final class LocalKmsConfig {
           "multiRegion", "aliases", "state", "replicaRegions"));
       String policy = null;
       if (ko.containsKey("policy") && !ko.get("policy").isNull()) {
-        JsonNode pol = ko.get("policy");
-        policy = pol.isString() ? pol.asString() : JsonText.serialize(pol);
+        policy = JsonOutput.textOf(ko.get("policy"));
       }
       boolean mrk = ko.containsKey("multiRegion") && ko.get("multiRegion").asBoolean();
       b.key(new KeyConfig(str(ko, "keyId").orElse(null),

@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy.doctor;
 
+import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.local.LocalKmsConfig;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
@@ -209,7 +210,7 @@ public final class AccessEnvironment {
     for (int i = 0; i < nodes.size(); i++) {
       String where = m.where() + " (" + arn + ") policies[" + i + "]";
       try {
-        policies.add(PolicyDocument.parseIdentityPolicy(PolicyText.of(nodes.get(i))).withName(
+        policies.add(PolicyDocument.parseIdentityPolicy(JsonOutput.textOf(nodes.get(i))).withName(
             shortName(arn) + "#" + i));
       } catch (PolicyException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
@@ -260,7 +261,7 @@ public final class AccessEnvironment {
         aliasArns.add("arn:aws:kms:" + r + ":" + account + ":" + alias);
       }
     }
-    String policyText = m.has("policy") ? PolicyText.of(m.node("policy"))
+    String policyText = m.has("policy") ? JsonOutput.textOf(m.node("policy"))
         : LocalKmsConfig.defaultKeyPolicy(account);
     PolicyDocument policy;
     try {

@@ -1,13 +1,15 @@
 package dev.envelope.aws.policy.lint;
 
+import dev.envelope.aws.internal.json.JsonOutput;
+
 /** Machine-readable report: the findings with every field, plus the key account used. */
 final class JsonRenderer {
   private JsonRenderer() {}
 
   static String render(LintReport report) {
-    JsonWriter w = new JsonWriter().beginObject();
+    JsonOutput w = JsonOutput.pretty().beginObject();
     w.field("tool", SarifRenderer.TOOL_NAME);
-    w.field("keyAccount", report.keyAccount().orElse(null));
+    w.name("keyAccount").value(report.keyAccount().orElse(null)); // null when unknown, not omitted
     w.name("findings").beginArray();
     for (Finding f : report.findings()) {
       w.beginObject()

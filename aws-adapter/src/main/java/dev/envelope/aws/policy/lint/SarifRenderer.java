@@ -1,5 +1,7 @@
 package dev.envelope.aws.policy.lint;
 
+import dev.envelope.aws.internal.json.JsonOutput;
+
 /**
  * SARIF 2.1.0 (OASIS): one run, every rule in {@code tool.driver.rules} (so that viewers can show
  * help for any id), one result per finding with a physical location in the policy file.
@@ -11,7 +13,7 @@ final class SarifRenderer {
   private SarifRenderer() {}
 
   static String render(LintReport report) {
-    JsonWriter w = new JsonWriter().beginObject();
+    JsonOutput w = JsonOutput.pretty().beginObject();
     w.field("$schema", SCHEMA).field("version", "2.1.0");
     w.name("runs").beginArray().beginObject();
     w.name("tool").beginObject().name("driver").beginObject();
@@ -62,7 +64,7 @@ final class SarifRenderer {
     return w.endObject().toString();
   }
 
-  private static void text(JsonWriter w, String name, String text) {
+  private static void text(JsonOutput w, String name, String text) {
     w.name(name).beginObject().field("text", text).endObject();
   }
 
