@@ -66,8 +66,8 @@ public final class BenchmarkMain {
     }
     try {
       if (!cli.reportOnly().isEmpty()) {
-        String name = LocalDate.now(ZoneOffset.UTC) + "-report";
-        report(out, cli.reportOnly(), cli.resultsDir(), name, cli, "report from " + cli.reportOnly());
+        String name = cli.reportName() != null ? cli.reportName() : LocalDate.now(ZoneOffset.UTC) + "-report";
+        report(out, cli.reportOnly(), cli.resultsDir(), name, null, "re-rendered from result files");
         return 0;
       }
       Files.createDirectories(cli.resultsDir());
@@ -89,7 +89,7 @@ public final class BenchmarkMain {
         inputs.add(kms);
       }
       String name = inputs.get(0).getFileName().toString().replaceFirst("(-kms)?\\.json$", "") + "-report";
-      report(out, inputs, cli.resultsDir(), name, cli, "load average at start " + load);
+      report(out, inputs, cli.resultsDir(), name, cli.profile(), "load average at start " + load);
       return 0;
     } catch (RunnerException | IOException | RuntimeException e) {
       out.println("benchmark run failed: " + e);
@@ -159,14 +159,16 @@ public final class BenchmarkMain {
     return b.resultFormat(ResultFormatType.JSON).result(resultFile.toString()).build();
   }
 
-  private static void report(PrintStream out, List<Path> inputs, Path dir, String name, CliOptions cli,
+  /** Renders the report; {@code profile} is null when re-rendering files whose profile is not known. */
+  private static void report(PrintStream out, List<Path> inputs, Path dir, String name, Profile profile,
       String note) throws IOException {
     List<String> header = List.of(
         "# Envelope benchmark report: " + name,
         "",
         "- Inputs: " + inputs.stream().map(p -> "`" + p.getFileName() + "`").toList(),
-        "- Profile: " + cli.profile().id() + (cli.profile() == Profile.SHORT
-            ? " (smoke run: tiny iterations, no fork; the numbers are not figures)" : ""),
+        "- Profile: " + (profile == null ? "see the input file names"
+            : profile.id() + (profile == Profile.SHORT
+                ? " (smoke run: tiny iterations, no fork; the numbers are not figures)" : "")),
         "- Machine: " + MachineInfo.describe(),
         "- Report JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
             + "; " + note);

@@ -12,7 +12,7 @@ import java.util.List;
  * the profile sets). See {@link #USAGE}.
  */
 public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boolean runKms, KmsQuotaSettings kms,
-    List<Path> reportOnly, boolean help, List<String> jmhArgs) {
+    List<Path> reportOnly, String reportName, boolean help, List<String> jmhArgs) {
 
   public static final String USAGE = """
       Usage: java -jar benchmarks.jar [--profile short|full] [options] [JMH options]
@@ -28,6 +28,7 @@ public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boole
         --kms-max-messages L   comma-separated cache bounds to sweep, 0 = no cache
         --target-rate R        records/s a user wants; the report sizes maxMessages for it (100000)
         --report FILE...       only render a report from existing result files (JMH JSON and *-kms.json)
+        --report-name NAME     file name stem of that report (default <date>-report)
         -h, --help             this text (--jmh-help: JMH's own options)
 
       Anything else goes to JMH, e.g. a benchmark regex, -p size=1024, -f 2, -prof gc,
@@ -41,6 +42,7 @@ public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boole
     boolean kmsOn = true;
     boolean help = false;
     List<Path> report = new ArrayList<>();
+    String reportName = null;
     List<String> rest = new ArrayList<>();
     Integer threads = null;
     Double quota = null;
@@ -70,6 +72,7 @@ public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boole
             throw new IllegalArgumentException("--report needs at least one result file");
           }
         }
+        case "--report-name" -> reportName = value(args, ++i, a);
         case "-h", "--help" -> help = true;
         case "--jmh-help" -> rest.add("-h");
         default -> rest.add(a);
@@ -98,7 +101,8 @@ public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boole
       results = java.nio.file.Files.isRegularFile(Path.of("benchmarks", "pom.xml"))
           ? Path.of("benchmarks", "results") : Path.of("results");
     }
-    return new CliOptions(profile, results, jmh, kmsOn, kms, List.copyOf(report), help, List.copyOf(rest));
+    return new CliOptions(profile, results, jmh, kmsOn, kms, List.copyOf(report), reportName, help,
+        List.copyOf(rest));
   }
 
   private static String value(String[] args, int i, String option) {

@@ -66,6 +66,8 @@ public class StreamBenchmark {
   private byte[] rawFrameOut;
   private byte[] rawFrameCiphertext;
   private long ivCounter;
+  /** Where setup collects the message that the decrypt benchmark reads. */
+  private ByteArrayOutputStream pending;
 
   @Setup
   public void setUp() throws Exception {
@@ -95,8 +97,6 @@ public class StreamBenchmark {
       default -> throw new IllegalArgumentException("unknown impl " + impl);
     }
   }
-
-  private ByteArrayOutputStream pending;
 
   private OutputStream buffer() {
     pending = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, streamBytes + streamBytes / 64));

@@ -34,8 +34,9 @@ class CliOptionsTest {
 
   @Test
   void reportTakesFiles() {
-    CliOptions o = CliOptions.parse("--report", "a.json", "b-kms.json", "--results", "out");
+    CliOptions o = CliOptions.parse("--report", "a.json", "b-kms.json", "--results", "out", "--report-name", "x");
     assertThat(o.reportOnly()).containsExactly(Path.of("a.json"), Path.of("b-kms.json"));
+    assertThat(o.reportName()).isEqualTo("x");
   }
 
   @Test

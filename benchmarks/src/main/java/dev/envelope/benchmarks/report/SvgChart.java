@@ -23,7 +23,7 @@ public final class SvgChart {
    */
   public static String ratios(List<Comparison> rows, List<Target> targets, String title) {
     int height = TOP + rows.size() * ROW + 30;
-    int width = LABEL_WIDTH + 2 * PANEL + GAP + 20;
+    int width = LABEL_WIDTH + 2 * PANEL + GAP + 60; // room for a value label after a full-width bar
     int leftX = LABEL_WIDTH;
     int rightX = LABEL_WIDTH + PANEL + GAP;
     StringBuilder s = open(width, height);
