@@ -31,7 +31,7 @@ public class RecordBenchmark {
   @Param({RecordCodec.ENVELOPE, RecordCodec.ESDK, RecordCodec.JCE})
   String impl;
 
-  @Param({"64", "1024", "16384", "262144"})
+  @Param({"64", "1024", "16384", "65536", "262144"})
   int size;
 
   private RecordCodec codec;
