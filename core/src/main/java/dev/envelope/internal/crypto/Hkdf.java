@@ -35,19 +35,33 @@ public final class Hkdf {
    * @param salt may be null or empty: RFC 5869 then uses a block of zeros of the hash length
    */
   public static byte[] derive(String hmacAlgorithm, byte[] salt, byte[] ikm, byte[] info, int length) {
+    return derive(hmacAlgorithm, salt, ikm, new byte[][] {info}, new int[] {length})[0];
+  }
+
+  /**
+   * One extract, then one expand per {@code infos[i]} of {@code lengths[i]} bytes: several keys from the
+   * same salt and input keying material (the message key and the key commitment) for the price of one
+   * pseudorandom key.
+   */
+  public static byte[][] derive(String hmacAlgorithm, byte[] salt, byte[] ikm, byte[][] infos, int[] lengths) {
     try {
       Mac mac = mac(hmacAlgorithm);
       int hashLength = mac.getMacLength();
-      if (length > 255 * hashLength) {
-        throw new IllegalArgumentException("HKDF output too long: " + length);
-      }
       byte[] effectiveSalt = salt == null || salt.length == 0 ? new byte[hashLength] : salt;
       mac.init(new SecretKeySpec(effectiveSalt, hmacAlgorithm));
-      byte[] prk = mac.doFinal(ikm);
+      OwnedKey prk = new OwnedKey(mac.doFinal(ikm), hmacAlgorithm);
       try {
-        return expand(mac, hmacAlgorithm, prk, info, length);
+        mac.init(prk);
+        byte[][] out = new byte[infos.length][];
+        for (int i = 0; i < infos.length; i++) {
+          if (lengths[i] > 255 * hashLength) {
+            throw new IllegalArgumentException("HKDF output too long: " + lengths[i]);
+          }
+          out[i] = expand(mac, infos[i], lengths[i]);
+        }
+        return out;
       } finally {
-        Arrays.fill(prk, (byte) 0);
+        prk.destroy();
         // The reused Mac would otherwise keep pads derived from the PRK until its next use.
         mac.init(new SecretKeySpec(SCRUB_KEY, hmacAlgorithm));
       }
@@ -56,9 +70,8 @@ public final class Hkdf {
     }
   }
 
-  private static byte[] expand(Mac mac, String algorithm, byte[] prk, byte[] info, int length)
-      throws GeneralSecurityException {
-    mac.init(new OwnedKey(prk, algorithm));
+  /** RFC 5869 expand with {@code mac} already keyed with the PRK; {@code doFinal} keeps that key. */
+  private static byte[] expand(Mac mac, byte[] info, int length) {
     byte[] out = new byte[length];
     byte[] block = new byte[0];
     int written = 0;

@@ -48,11 +48,11 @@ final class MessageKeys implements AutoCloseable {
         return new MessageKeys(Hkdf.derive(mac, null, dataKey, info, suite.dataKeyLength()), null);
       }
       case HKDF_SHA512: {
-        byte[] key = Hkdf.derive("HmacSHA512", messageId, dataKey, concat(suiteId, DERIVE_KEY_LABEL),
-            suite.dataKeyLength());
-        byte[] commitment = Hkdf.derive("HmacSHA512", messageId, dataKey, COMMIT_KEY_LABEL,
-            MessageHeader.COMMITMENT_LENGTH);
-        return new MessageKeys(key, commitment);
+        // Both come from the same salt and input key: one extract, two expands.
+        byte[][] keys = Hkdf.derive("HmacSHA512", messageId, dataKey,
+            new byte[][] {concat(suiteId, DERIVE_KEY_LABEL), COMMIT_KEY_LABEL},
+            new int[] {suite.dataKeyLength(), MessageHeader.COMMITMENT_LENGTH});
+        return new MessageKeys(keys[0], keys[1]);
       }
       default:
         throw new IllegalStateException("unknown KDF " + suite.kdf());
