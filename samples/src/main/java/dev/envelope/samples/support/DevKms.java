@@ -77,24 +77,7 @@ public final class DevKms implements AutoCloseable {
   public static LocalKmsConfig loadOrCreateConfig(Path home) {
     Path file = home.resolve(CONFIG_FILE);
     try {
-      Files.createDirectories(home);
-      if (!Files.exists(file)) {
-        Path tmp = Files.createTempFile(home, ".local-kms", ".tmp");
-        try {
-          Files.writeString(tmp, defaultConfigJson(), StandardCharsets.UTF_8);
-          try {
-            Files.createLink(file, tmp); // fails if another process wrote it first; theirs is the same
-          } catch (FileAlreadyExistsException ignored) {
-            // fine
-          } catch (UnsupportedOperationException | IOException noLinks) {
-            if (!Files.exists(file)) {
-              Files.move(tmp, file);
-            }
-          }
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
-      }
+      AtomicFiles.createIfAbsent(file, defaultConfigJson().getBytes(StandardCharsets.UTF_8), false);
     } catch (IOException e) {
       throw new UsageException("cannot write " + file + ": " + e.getMessage()
           + "; choose a writable directory with --local-kms-state or ENVELOPE_HOME", e);

@@ -73,24 +73,7 @@ public final class KeyFiles {
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
       try {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".key", ".tmp");
-        try {
-          trySetOwnerOnly(tmp);
-          Files.write(tmp, key);
-          try {
-            // A link fails if the target exists, so the first creator wins and everyone reads its key.
-            Files.createLink(file, tmp);
-          } catch (FileAlreadyExistsException lost) {
-            // another process made it first
-          } catch (UnsupportedOperationException | IOException noLinks) {
-            if (!Files.exists(file)) {
-              Files.move(tmp, file);
-            }
-          }
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.createIfAbsent(file, key, true);
       } catch (IOException e) {
         throw new UsageException("cannot create key file " + file + ": " + e.getMessage()
             + "; choose a writable directory with --local-kms-state or ENVELOPE_HOME", e);
@@ -99,13 +82,5 @@ public final class KeyFiles {
       }
     }
     return read(file);
-  }
-
-  private static void trySetOwnerOnly(Path file) throws IOException {
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: rely on the directory's protection
-    }
   }
 }
