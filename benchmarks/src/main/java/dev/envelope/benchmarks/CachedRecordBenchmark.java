@@ -1,7 +1,6 @@
 package dev.envelope.benchmarks;
 
 import dev.envelope.AlgorithmSuite;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,41 +38,34 @@ public class CachedRecordBenchmark {
   @Param({"64", "1024", "16384", "262144"})
   int size;
 
-  private RecordCodec codec;
-  private byte[] plaintext;
-  private byte[] message;
+  private RecordWorkload workload;
 
   @Setup
   public void setUp() {
-    codec = RecordCodec.create(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, true);
-    plaintext = Fixtures.randomBytes(size);
-    message = codec.encrypt(plaintext);
-    if (!Arrays.equals(codec.decrypt(message), plaintext)) {
-      throw new IllegalStateException(impl + " does not round-trip");
-    }
+    workload = new RecordWorkload(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, true, size);
   }
 
   @Benchmark
   @Threads(1)
   public byte[] encrypt() {
-    return codec.encrypt(plaintext);
+    return workload.encrypt();
   }
 
   @Benchmark
   @Threads(1)
   public byte[] decrypt() {
-    return codec.decrypt(message);
+    return workload.decrypt();
   }
 
   @Benchmark
   @Threads(2)
   public byte[] encrypt2Threads() {
-    return codec.encrypt(plaintext);
+    return workload.encrypt();
   }
 
   @Benchmark
   @Threads(2)
   public byte[] decrypt2Threads() {
-    return codec.decrypt(message);
+    return workload.decrypt();
   }
 }

@@ -1,7 +1,6 @@
 package dev.envelope.benchmarks;
 
 import dev.envelope.AlgorithmSuite;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,27 +33,20 @@ public class RecordBenchmark {
   @Param({"64", "1024", "16384", "65536", "262144"})
   int size;
 
-  private RecordCodec codec;
-  private byte[] plaintext;
-  private byte[] message;
+  private RecordWorkload workload;
 
   @Setup
   public void setUp() {
-    codec = RecordCodec.create(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, false);
-    plaintext = Fixtures.randomBytes(size);
-    message = codec.encrypt(plaintext);
-    if (!Arrays.equals(codec.decrypt(message), plaintext)) {
-      throw new IllegalStateException(impl + " does not round-trip");
-    }
+    workload = new RecordWorkload(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, false, size);
   }
 
   @Benchmark
   public byte[] encrypt() {
-    return codec.encrypt(plaintext);
+    return workload.encrypt();
   }
 
   @Benchmark
   public byte[] decrypt() {
-    return codec.decrypt(message);
+    return workload.decrypt();
   }
 }
