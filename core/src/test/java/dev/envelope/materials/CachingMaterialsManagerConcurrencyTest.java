@@ -132,10 +132,13 @@ class CachingMaterialsManagerConcurrencyTest {
     assertThat(keyring.entered.await(30, TimeUnit.SECONDS)).isTrue();
     // Hold the slow call until every other caller is parked waiting for it (not sleeping: polling state).
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (parked(callers) < THREADS && System.nanoTime() < deadline) {
+    int parked;
+    while ((parked = parked(callers)) < THREADS && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertThat(parked(callers)).isEqualTo(THREADS); // one in the keyring's gate, fifteen on the load
+    // At one instant all were parked: one in the keyring's gate, fifteen on the load. (Re-reading the
+    // states here would be racy: a parked thread may wake spuriously and park again.)
+    assertThat(parked).isEqualTo(THREADS);
     release.countDown();
 
     List<EncryptedDataKey> keys = new ArrayList<>();
