@@ -8,7 +8,8 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The AES-256 root key behind one KMS key, held only in memory. Multi-Region replicas share one
+ * The AES-256 root key behind one KMS key, held in memory (generated at start unless the
+ * configuration supplies it). Multi-Region replicas share one
  * instance, which is what makes a ciphertext from one Region decrypt in another. {@code toString}
  * says nothing about the bytes.
  */
@@ -30,6 +31,14 @@ final class KeyMaterial {
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
+  }
+
+  /** Root material given in the configuration (development only); {@code bytes} is not kept. */
+  static KeyMaterial of(byte[] bytes) {
+    if (bytes.length != 32) {
+      throw new IllegalArgumentException("Key material must be 32 bytes, not " + bytes.length);
+    }
+    return new KeyMaterial(new SecretKeySpec(bytes, "AES")); // SecretKeySpec keeps its own copy
   }
 
   byte[] seal(byte[] iv, byte[] aad, byte[] plaintext) {

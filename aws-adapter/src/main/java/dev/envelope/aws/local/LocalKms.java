@@ -253,7 +253,17 @@ public final class LocalKms implements AutoCloseable {
       if (store.find(region, k.accountId(), k.keyId()) != null) {
         throw new IllegalArgumentException("Duplicate key " + k.keyId() + " in " + region);
       }
-      KeyMaterial material = KeyMaterial.generate(random);
+      KeyMaterial material;
+      if (k.hasKeyMaterial()) {
+        byte[] configured = k.keyMaterial();
+        try {
+          material = KeyMaterial.of(configured);
+        } finally {
+          java.util.Arrays.fill(configured, (byte) 0);
+        }
+      } else {
+        material = KeyMaterial.generate(random);
+      }
       KmsKey.MultiRegionGroup group = k.multiRegion() ? new KmsKey.MultiRegionGroup(region) : null;
       KeyState state = switch (k.state()) {
         case ENABLED -> KeyState.ENABLED;

@@ -29,9 +29,14 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *                     "policies": [ { "Version": "2012-10-17", "Statement": [ ... ] } ] } ],
  *   "keys": [ { "keyId": "...", "account": "111122223333", "region": "us-east-1",
  *               "policy": { ... }, "description": "", "multiRegion": false,
- *               "aliases": ["alias/app"], "state": "Enabled", "replicaRegions": [] } ]
+ *               "aliases": ["alias/app"], "state": "Enabled", "replicaRegions": [],
+ *               "keyMaterial": "<base64 of 32 bytes>" } ]
  * }
  * }</pre>
+ *
+ * <p>{@code keyMaterial} is for development only: it fixes the key's AES-256 root material so
+ * that ciphertexts survive a restart (without it, material is generated at every start). Anyone
+ * who can read the file can decrypt what the key encrypted; keep such a file private.
  */
 public final class LocalKmsConfig {
   public static final String DEFAULT_ACCOUNT = "111122223333";
@@ -166,7 +171,7 @@ public final class LocalKmsConfig {
     for (JsonNode k : array(o, "keys")) {
       Map<String, JsonNode> ko = object(k, "key");
       known(ko, "key", Set.of("keyId", "account", "region", "policy", "description",
-          "multiRegion", "aliases", "state", "replicaRegions"));
+          "multiRegion", "aliases", "state", "replicaRegions", "keyMaterial"));
       String policy = null;
       if (ko.containsKey("policy") && !ko.get("policy").isNull()) {
         policy = JsonOutput.textOf(ko.get("policy"));
@@ -176,9 +181,32 @@ public final class LocalKmsConfig {
           str(ko, "account").orElse(DEFAULT_ACCOUNT), str(ko, "region").orElse(null), policy,
           str(ko, "description").orElse(null), mrk, strings(ko, "aliases"),
           str(ko, "state").map(LocalKmsConfig::state).orElse(KeyConfig.State.ENABLED),
-          strings(ko, "replicaRegions")));
+          strings(ko, "replicaRegions"), keyMaterial(ko)));
     }
     return b.build();
+  }
+
+  /** The optional {@code keyMaterial} of a key: base64 of exactly 32 bytes. */
+  private static byte[] keyMaterial(Map<String, JsonNode> ko) {
+    String b64 = str(ko, "keyMaterial").orElse(null);
+    if (b64 == null) {
+      return null;
+    }
+    String id = str(ko, "keyId").map(v -> " of key " + v).orElse("");
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getDecoder().decode(b64.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id
+          + " must be base64");
+    }
+    if (bytes.length != KeyConfig.KEY_MATERIAL_BYTES) {
+      int n = bytes.length;
+      java.util.Arrays.fill(bytes, (byte) 0);
+      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id + " must be base64 of "
+          + KeyConfig.KEY_MATERIAL_BYTES + " bytes (AES-256), not " + n + " bytes");
+    }
+    return bytes;
   }
 
   private static KeyConfig.State state(String s) {

@@ -14,7 +14,11 @@
  * around it: key resolution rules, key states, grant tokens and propagation, the lockout safety
  * check, the request quota.
  *
- * <p>Not modelled: asymmetric and HMAC keys, imported key material, custom key stores, tags,
+ * <p>Key material is generated at every start unless a key's configuration carries it ({@link
+ * dev.envelope.aws.local.KeyConfig#keyMaterial()}, development only), in which case ciphertexts
+ * survive restarts.
+ *
+ * <p>Not modelled: asymmetric and HMAC keys, imported key material (the KMS import operations), custom key stores, tags,
  * actual rotation of key material, the end of a deletion window (keys stay PendingDeletion),
  * AWS managed keys and their aliases.
  */

@@ -13,13 +13,14 @@ public final class KmsOptions {
       + " (default: AWS_REGION or your profile).")
   String region;
 
-  @Option(names = "--local-kms-state", paramLabel = "DIR", description = "Directory with the local KMS config and"
-      + " development escrow key, kept between runs (default: $ENVELOPE_HOME, else ~/.envelope).")
+  @Option(names = "--local-kms-state", paramLabel = "DIR", description = "Directory with the local KMS config, which"
+      + " holds its development key material, kept between runs (default: $ENVELOPE_HOME, else ~/.envelope).")
   Path stateDir;
 
   @Option(names = "--local-kms-endpoint", paramLabel = "URL", description = "Use a local KMS already running"
       + " (`envelope local-kms`, e.g. http://127.0.0.1:4599) instead of starting one in-process; signs as the"
-      + " application principal of the local KMS config. No escrow: that server must still be running to decrypt.")
+      + " application principal of the local KMS config. Files decrypt later only with a KMS that has the same key"
+      + " material, e.g. started from the same config.")
   java.net.URI localEndpoint;
 
   /** True for real AWS KMS: {@code --aws} or {@code ENVELOPE_KMS=aws}. */

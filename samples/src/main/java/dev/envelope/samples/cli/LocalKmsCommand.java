@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "local-kms", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run the local KMS in the foreground on 127.0.0.1 until interrupted (Ctrl-C).",
         "Point an AWS SDK or the AWS CLI at it with --endpoint-url http://127.0.0.1:PORT and the access key of a",
-        "configured principal. Key material lives in memory: it is new each time the server starts."})
+        "configured principal. Keys with keyMaterial in the config (the default config has it) keep their",
+        "material across restarts; others get new material each time the server starts."})
 final class LocalKmsCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Local KMS config (JSON). Default: "
       + DevKms.CONFIG_FILE + " in $ENVELOPE_HOME or ~/.envelope, written with the development defaults if absent.")

@@ -9,13 +9,14 @@ import dev.envelope.aws.local.LocalKms;
 import dev.envelope.aws.local.LocalKmsConfig;
 import dev.envelope.aws.local.PrincipalConfig;
 import dev.envelope.keyring.Keyring;
-import dev.envelope.keyring.RawAesKeyring;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,57 +31,53 @@ import software.amazon.awssdk.services.kms.model.NotFoundException;
  * The local KMS as the samples and the CLI use it: started in-process on an ephemeral loopback port, used
  * through the real AWS SDK client as the application principal, with KMS calls counted from its audit log.
  *
- * <p>{@link #open(Path)} persists what can be persisted in an Envelope home directory: the KMS
- * configuration ({@value #CONFIG_FILE}, written with the development defaults on first use and yours to
- * edit) and a development escrow key ({@value #ESCROW_FILE}), because the local KMS itself keeps key
- * material in memory only. See {@link EscrowFallbackKeyring} for how a file encrypted in one run decrypts in
- * the next. {@link #ephemeral()} persists nothing and escrows nothing.
+ * <p>{@link #open(Path)} keeps the KMS configuration in an Envelope home directory ({@value #CONFIG_FILE}),
+ * written on first use with the development defaults plus freshly generated root key material for each key
+ * (owner-only file), and loaded on every run: every run's KMS has the same keys with the same material, so a
+ * file encrypted in one run decrypts in the next. Development only: anyone who can read the file can decrypt
+ * what its keys encrypted. A config without key material still works, but its keys get new material at every
+ * start. {@link #ephemeral()} persists nothing.
  */
 public final class DevKms implements AutoCloseable {
   public static final String CONFIG_FILE = "local-kms.json";
-  public static final String ESCROW_FILE = "local-kms-escrow.key";
-  static final String ESCROW_NAMESPACE = "envelope-local-kms-escrow";
-  static final String ESCROW_KEY_NAME = "development-escrow-v1";
 
   private final LocalKms kms;
   private final String accessKeyId;
-  private final RawAesKeyring escrow;
   private final Map<String, KmsClient> clients = new ConcurrentHashMap<>();
   private final KmsClientSupplier supplier;
 
-  private DevKms(LocalKmsConfig config, RawAesKeyring escrow) {
+  private DevKms(LocalKmsConfig config) {
     this.kms = LocalKms.builder().config(config).port(0).start();
-    this.escrow = escrow;
     this.accessKeyId = applicationPrincipal(config);
     this.supplier = region -> clients.computeIfAbsent(region, r -> kms.kmsClientFor(accessKeyId, r));
   }
 
   /** A local KMS with the default configuration and nothing kept after {@link #close()}. */
   public static DevKms ephemeral() {
-    return new DevKms(LocalKmsConfig.defaults(), null);
+    return new DevKms(LocalKmsConfig.defaults());
   }
 
-  /** A local KMS configured from {@code home}, with the escrow key of {@code home} (both created if absent). */
+  /** A local KMS configured from {@code home}/{@value #CONFIG_FILE} (created if absent). */
   public static DevKms open(Path home) {
-    LocalKmsConfig config = loadOrCreateConfig(home);
-    byte[] key = KeyFiles.readOrCreate(home.resolve(ESCROW_FILE));
-    try {
-      RawAesKeyring escrow = RawAesKeyring.builder().keyNamespace(ESCROW_NAMESPACE).keyName(ESCROW_KEY_NAME)
-          .wrappingKey(key).build();
-      return new DevKms(config, escrow);
-    } finally {
-      Arrays.fill(key, (byte) 0);
-    }
+    return new DevKms(loadOrCreateConfig(home));
   }
 
-  /** Reads {@code home}/{@value #CONFIG_FILE}, first writing the development defaults there if it is missing. */
+  /**
+   * Reads {@code home}/{@value #CONFIG_FILE}, first writing the development defaults with fresh random key
+   * material there (owner-only) if it is missing. Several processes starting at once all read the same file.
+   */
   public static LocalKmsConfig loadOrCreateConfig(Path home) {
     Path file = home.resolve(CONFIG_FILE);
-    try {
-      AtomicFiles.createIfAbsent(file, defaultConfigJson().getBytes(StandardCharsets.UTF_8), false);
-    } catch (IOException e) {
-      throw new UsageException("cannot write " + file + ": " + e.getMessage()
-          + "; choose a writable directory with --local-kms-state or ENVELOPE_HOME", e);
+    if (!Files.exists(file)) {
+      byte[] content = defaultConfigJson(new SecureRandom()).getBytes(StandardCharsets.UTF_8);
+      try {
+        AtomicFiles.createIfAbsent(file, content, true);
+      } catch (IOException e) {
+        throw new UsageException("cannot write " + file + ": " + e.getMessage()
+            + "; choose a writable directory with --local-kms-state or ENVELOPE_HOME", e);
+      } finally {
+        Arrays.fill(content, (byte) 0);
+      }
     }
     try {
       return LocalKmsConfig.load(file);
@@ -92,9 +89,10 @@ public final class DevKms implements AutoCloseable {
 
   /**
    * {@link LocalKmsConfig#defaults()} in the JSON form {@link LocalKmsConfig#load} reads, so the file on
-   * disk says exactly what the in-process KMS runs with.
+   * disk says exactly what the in-process KMS runs with, plus {@code keyMaterial} for each key: 32 bytes from
+   * {@code random}, base64 (development only; it makes the keys the same in every run).
    */
-  static String defaultConfigJson() {
+  static String defaultConfigJson(SecureRandom random) {
     LocalKmsConfig d = LocalKmsConfig.defaults();
     StringBuilder s = new StringBuilder();
     s.append("{\n  \"region\": ").append(q(d.region())).append(",\n  \"principals\": [");
@@ -119,7 +117,11 @@ public final class DevKms implements AutoCloseable {
         s.append(", \"policy\": ").append(k.policy());
       }
       s.append(", \"aliases\": [")
-          .append(k.aliases().stream().map(DevKms::q).collect(Collectors.joining(", "))).append("]}");
+          .append(k.aliases().stream().map(DevKms::q).collect(Collectors.joining(", "))).append("]");
+      byte[] material = new byte[KeyConfig.KEY_MATERIAL_BYTES];
+      random.nextBytes(material);
+      s.append(",\n     \"keyMaterial\": ").append(q(Base64.getEncoder().encodeToString(material))).append('}');
+      Arrays.fill(material, (byte) 0);
       sep = ",\n";
     }
     return s.append("\n  ]\n}\n").toString();
@@ -186,10 +188,9 @@ public final class DevKms implements AutoCloseable {
     return KeyIds.resolve(client(), key, "the local KMS (" + region() + ")");
   }
 
-  /** A keyring for {@code keyArn}; it escrows data keys when this KMS was opened on a home directory. */
+  /** A KMS keyring for {@code keyArn}. */
   public Keyring keyring(String keyArn) {
-    Keyring kmsKeyring = KmsKeyring.builder().generatorKeyId(keyArn).clientSupplier(supplier).build();
-    return escrow == null ? kmsKeyring : new EscrowFallbackKeyring(kmsKeyring, escrow);
+    return KmsKeyring.builder().generatorKeyId(keyArn).clientSupplier(supplier).build();
   }
 
   /** A decrypt-only keyring for any key of the configured accounts (KMS discovery mode). */
@@ -201,9 +202,7 @@ public final class DevKms implements AutoCloseable {
     if (accounts.isEmpty()) {
       accounts.add(LocalKmsConfig.DEFAULT_ACCOUNT);
     }
-    Keyring kmsKeyring = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", accounts))
-        .clientSupplier(supplier).build();
-    return escrow == null ? kmsKeyring : new EscrowFallbackKeyring(kmsKeyring, escrow);
+    return KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", accounts)).clientSupplier(supplier).build();
   }
 
   /** Calls made to this KMS so far, by operation (from its audit log). */
@@ -221,9 +220,6 @@ public final class DevKms implements AutoCloseable {
   @Override
   public void close() {
     kms.close(); // closes the clients it made
-    if (escrow != null) {
-      escrow.destroy();
-    }
   }
 
   /** Thrown when a key named on the command line does not exist. */

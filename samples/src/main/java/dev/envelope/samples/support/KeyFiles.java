@@ -2,12 +2,9 @@ package dev.envelope.samples.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -62,25 +59,5 @@ public final class KeyFiles {
 
   private static boolean isAesLength(int n) {
     return n == 16 || n == 24 || n == 32;
-  }
-
-  /**
-   * Returns the 32-byte key in {@code file}, creating it (random, owner-only permissions where the file
-   * system has POSIX permissions) if it does not exist yet. Safe against two processes creating it at once.
-   */
-  public static byte[] readOrCreate(Path file) {
-    if (!Files.exists(file)) {
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      try {
-        AtomicFiles.createIfAbsent(file, key, true);
-      } catch (IOException e) {
-        throw new UsageException("cannot create key file " + file + ": " + e.getMessage()
-            + "; choose a writable directory with --local-kms-state or ENVELOPE_HOME", e);
-      } finally {
-        Arrays.fill(key, (byte) 0);
-      }
-    }
-    return read(file);
   }
 }

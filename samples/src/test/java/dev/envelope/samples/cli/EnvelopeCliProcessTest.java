@@ -74,9 +74,11 @@ class EnvelopeCliProcessTest {
     assertThat(e.exit()).as(e.toString()).isZero();
     assertThat(e.out()).contains("local KMS key arn:aws:kms:us-east-1:111122223333:key/");
     assertThat(home.resolve("local-kms.json")).exists();
-    assertThat(home.resolve("local-kms-escrow.key")).exists();
+    // The config holds the keys' development material; there is no separate escrow key any more.
+    assertThat(Files.readString(home.resolve("local-kms.json"))).contains("\"keyMaterial\"");
+    assertThat(home.resolve("local-kms-escrow.key")).doesNotExist();
 
-    // A second JVM: its local KMS has fresh key material, the persisted home makes the file readable.
+    // A second JVM: its local KMS loads the same key material from the home, so the file is readable.
     Run d = ChildJvm.run(home, "decrypt", "-i", p(enc), "-o", p(dec), "-c", "tenant=acme", "-c", "table=orders",
         "--no-progress");
     assertThat(d.exit()).as(d.toString()).isZero();
@@ -90,7 +92,7 @@ class EnvelopeCliProcessTest {
     assertThat(w.err()).doesNotContain("\tat ");
     assertThat(wrong).doesNotExist();
 
-    // Another home has another escrow key: its local KMS cannot read this file.
+    // Another home has other key material: its local KMS cannot read this file.
     Run elsewhere = ChildJvm.run(dir.resolve("other-home"), "decrypt", "-i", p(enc), "-o", p(wrong),
         "--no-progress");
     assertThat(elsewhere.exit()).as(elsewhere.toString()).isEqualTo(1);
