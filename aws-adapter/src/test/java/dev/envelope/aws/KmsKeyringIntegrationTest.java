@@ -240,6 +240,27 @@ class KmsKeyringIntegrationTest {
   }
 
   @Test
+  void keyPendingDeletionIsDiagnosedAndRecoverable() {
+    KmsClient admin = fixture.admin();
+    KmsKeyring keyring = keyring().generatorKeyId(TOGGLE1).build();
+    byte[] message = envelope(keyring).encrypt(PLAINTEXT, CONTEXT);
+    admin.scheduleKeyDeletion(b -> b.keyId(TOGGLE1).pendingWindowInDays(7));
+    try {
+      assertThatThrownBy(() -> envelope(keyring).decrypt(message))
+          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
+            assertThat(e.errorCode()).hasValue("KMSInvalidStateException");
+            assertThat(e.operation()).isEqualTo("Decrypt");
+            assertThat(e.keyArn()).isEqualTo(TOGGLE1);
+            assertThat(e.explanation()).contains("scheduled for deletion").contains("CancelKeyDeletion");
+          });
+    } finally {
+      admin.cancelKeyDeletion(b -> b.keyId(TOGGLE1));
+      admin.enableKey(b -> b.keyId(TOGGLE1));
+    }
+    assertThat(envelope(keyring).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
+  }
+
+  @Test
   void crossAccountDenialNamesBothSides() {
     KmsKeyring keyring = keyring().generatorKeyId(B_KEY).build();
     assertThatThrownBy(() -> envelope(keyring).encrypt(PLAINTEXT, CONTEXT))
