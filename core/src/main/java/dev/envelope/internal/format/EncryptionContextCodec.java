@@ -123,14 +123,22 @@ public final class EncryptionContextCodec {
     ByteBuffer slice = in.slice();
     slice.limit(length);
     in.position(in.position() + length);
+    return decodeUtf8(slice, "encryption context");
+  }
+
+  /**
+   * Decodes UTF-8 strictly: malformed bytes are an invalid message, not replacement characters, so that
+   * two different byte strings never read as the same text.
+   */
+  static String decodeUtf8(ByteBuffer bytes, String what) {
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(slice)
+          .decode(bytes)
           .toString();
     } catch (CharacterCodingException e) {
-      throw new InvalidMessageException("encryption context is not valid UTF-8");
+      throw new InvalidMessageException(what + " is not valid UTF-8");
     }
   }
 

@@ -344,17 +344,9 @@ public final class MessageHeader {
 
     String utf8(int n) {
       require(n);
-      try {
-        String s = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(buf, pos, n))
-            .toString();
-        pos += n;
-        return s;
-      } catch (java.nio.charset.CharacterCodingException e) {
-        throw new InvalidMessageException("provider id is not valid UTF-8");
-      }
+      String s = EncryptionContextCodec.decodeUtf8(ByteBuffer.wrap(buf, pos, n), "provider id");
+      pos += n;
+      return s;
     }
 
     byte[] copyFrom(int from) {
