@@ -41,10 +41,6 @@ public final class KmsQuotaBenchmark {
   }
 
   public List<KmsQuotaPoint> run() {
-    // The JDK's HTTP server leaves Nagle's algorithm on unless told otherwise; with the client's delayed
-    // ACKs that adds ~40 ms to every local KMS call, which would measure TCP, not KMS latency. Read when the
-    // server's configuration class loads, so this must precede the first LocalKms in this JVM.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     List<KmsQuotaPoint> points = new ArrayList<>();
     try (LocalKms kms = LocalKms.builder().requestsPerSecond(0).latency(settings.kmsLatency()).start()) {
       // One real KmsClient per Region with the SDK's default retry strategy; closed with the local KMS.
