@@ -1,6 +1,7 @@
 package dev.envelope.stream;
 
 import dev.envelope.internal.format.MessageEncryptor;
+import dev.envelope.keyring.EncryptionMaterials;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ import java.util.Objects;
 public final class EncryptingOutputStream extends OutputStream {
   private final OutputStream sink;
   private final MessageEncryptor encryptor;
-  private final AutoCloseable materials;
+  private final EncryptionMaterials materials;
   private final java.util.function.LongConsumer onComplete;
   private final int frameLength;
   private final byte[] pending;
@@ -35,7 +36,7 @@ public final class EncryptingOutputStream extends OutputStream {
    * For {@code Envelope}: takes ownership of the encryptor and the materials (both closed when the stream
    * closes) and calls {@code onComplete} once the message is complete.
    */
-  public EncryptingOutputStream(OutputStream sink, MessageEncryptor encryptor, AutoCloseable materials,
+  public EncryptingOutputStream(OutputStream sink, MessageEncryptor encryptor, EncryptionMaterials materials,
       java.util.function.LongConsumer onComplete) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.encryptor = encryptor;
@@ -133,7 +134,7 @@ public final class EncryptingOutputStream extends OutputStream {
     } finally {
       Arrays.fill(pending, (byte) 0);
       encryptor.close();
-      closeQuietly(materials);
+      materials.close();
       sink.close();
     }
   }
@@ -141,13 +142,5 @@ public final class EncryptingOutputStream extends OutputStream {
   /** Plaintext bytes encrypted so far (complete frames only until closed). */
   public long plaintextLength() {
     return plaintextLength;
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception ignored) {
-      // Materials only zero keys on close.
-    }
   }
 }
