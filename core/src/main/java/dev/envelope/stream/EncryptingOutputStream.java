@@ -49,6 +49,12 @@ public final class EncryptingOutputStream extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
+    if (headerWritten && !closed && !failed && pendingLength < frameLength - 1) {
+      // Byte-at-a-time writers (DataOutputStream, hand-rolled encoders) must not pay a call chain per byte;
+      // the byte that completes a frame takes the general path, which encrypts it.
+      pending[pendingLength++] = (byte) b;
+      return;
+    }
     write(new byte[] {(byte) b}, 0, 1);
   }
 

@@ -127,6 +127,25 @@ class StreamTest {
     assertThat(in.read()).isEqualTo(-1);
   }
 
+  @Test
+  void singleByteWritesFillFramesAndCloseTheMessage() throws IOException {
+    Envelope envelope = envelope(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY);
+    byte[] plaintext = data(3 * FRAME + 1);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    OutputStream out = envelope.encryptingStream(sink, CONTEXT);
+    out.write(plaintext, 0, 1); // the header goes out with the first write
+    for (int i = 1; i < plaintext.length; i++) {
+      out.write(plaintext[i]);
+    }
+    // Three whole frames are out before close; the last byte waits for the final frame.
+    byte[] beforeClose = sink.toByteArray();
+    out.close();
+    byte[] message = sink.toByteArray();
+    assertThat(envelope.decrypt(message, CONTEXT).plaintext()).isEqualTo(plaintext);
+    assertThat(message.length - beforeClose.length).isEqualTo(4 + 4 + 12 + 4 + 1 + 16);
+    assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class);
+  }
+
   @ParameterizedTest
   @EnumSource(value = AlgorithmSuite.class, names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
       "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"})
