@@ -13,16 +13,15 @@ final class BodyAad {
   static final byte[] SINGLE_BLOCK = "AWSKMSEncryptionClient Single Block".getBytes(StandardCharsets.UTF_8);
 
   private final byte[] messageId;
-  private final byte[] regular;
-  private final byte[] fin;
-  private final byte[] single;
+  // Built on first use: a one-frame record never needs the regular frame's AAD, nor any framed message
+  // the single block's.
+  private byte[] regular;
+  private byte[] fin;
+  private byte[] single;
   private final byte[] iv = new byte[12];
 
   BodyAad(byte[] messageId) {
     this.messageId = messageId;
-    this.regular = prefix(FRAME);
-    this.fin = prefix(FINAL_FRAME);
-    this.single = prefix(SINGLE_BLOCK);
   }
 
   private byte[] prefix(byte[] content) {
@@ -35,9 +34,9 @@ final class BodyAad {
   /** The AAD for a frame; valid until the next call. */
   byte[] aad(FrameKind kind, long sequenceNumber, long contentLength) {
     byte[] out = switch (kind) {
-      case REGULAR -> regular;
-      case FINAL -> fin;
-      case SINGLE_BLOCK -> single;
+      case REGULAR -> regular != null ? regular : (regular = prefix(FRAME));
+      case FINAL -> fin != null ? fin : (fin = prefix(FINAL_FRAME));
+      case SINGLE_BLOCK -> single != null ? single : (single = prefix(SINGLE_BLOCK));
     };
     int p = out.length - 12;
     writeInt(out, p, (int) sequenceNumber);

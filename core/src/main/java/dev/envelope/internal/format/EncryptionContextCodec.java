@@ -54,8 +54,8 @@ public final class EncryptionContextCodec {
     List<byte[][]> pairs = new ArrayList<>(context.size());
     int total = 2;
     for (Map.Entry<String, String> e : context.entrySet()) {
-      byte[] key = encodeStrict(e.getKey(), "key");
-      byte[] value = encodeStrict(e.getValue(), "value of key '" + e.getKey() + "'");
+      byte[] key = encodeStrict(e.getKey(), null);
+      byte[] value = encodeStrict(e.getValue(), e.getKey());
       if (key.length > MAX_FIELD_LENGTH || value.length > MAX_FIELD_LENGTH) {
         throw new IllegalArgumentException(
             "encryption context key or value longer than 65535 UTF-8 bytes (key '" + abbreviate(e.getKey()) + "')");
@@ -142,9 +142,16 @@ public final class EncryptionContextCodec {
     }
   }
 
-  private static byte[] encodeStrict(String s, String what) {
+  /** UTF-8 of a context key ({@code ofKey} null) or of the value of key {@code ofKey}; no replacement characters. */
+  private static byte[] encodeStrict(String s, String ofKey) {
+    String what = ofKey == null ? "key" : "value of key '" + abbreviate(ofKey) + "'";
     if (s == null) {
       throw new IllegalArgumentException("encryption context " + what + " is null");
+    }
+    if (!hasSurrogate(s)) {
+      // Without surrogates every char has an exact UTF-8 form, so the JDK's fast (intrinsic) encoder is
+      // exact; only unpaired surrogates would be silently replaced by '?', so those take the strict path.
+      return s.getBytes(StandardCharsets.UTF_8);
     }
     try {
       ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
@@ -157,6 +164,15 @@ public final class EncryptionContextCodec {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("encryption context " + what + " is not valid Unicode (unpaired surrogate)");
     }
+  }
+
+  private static boolean hasSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String abbreviate(String s) {

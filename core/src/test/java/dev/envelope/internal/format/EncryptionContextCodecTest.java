@@ -66,4 +66,20 @@ class EncryptionContextCodecTest {
     assertThatThrownBy(() -> EncryptionContextCodec.serialize(Map.of("k", "\uD800")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
   }
+
+  @Test
+  void encodesEveryValidStringExactlyAndRefusesUnpairedSurrogatesAnywhere() {
+    // ASCII, two- and three-byte forms, and a paired surrogate (four bytes) round-trip byte for byte.
+    Map<String, String> valid = Map.of("k\u00e9y", "\u20ac \uD83D\uDE00 plain", "ascii", "value");
+    byte[] serialized = EncryptionContextCodec.serialize(valid);
+    assertThat(EncryptionContextCodec.parse(serialized, 0, serialized.length)).isEqualTo(valid);
+    assertThat(new String(serialized, java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\u20ac \uD83D\uDE00 plain", "k\u00e9y");
+    for (String bad : new String[] {"\uDC00", "a\uD83D", "\uDE00\uD83D", "x\uD800y"}) {
+      assertThatThrownBy(() -> EncryptionContextCodec.serialize(Map.of("k", bad))).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+      assertThatThrownBy(() -> EncryptionContextCodec.serialize(Map.of(bad, "v"))).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+    }
+  }
 }
