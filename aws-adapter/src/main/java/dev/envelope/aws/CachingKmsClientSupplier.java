@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -87,6 +88,13 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     }
     if (customizer != null) {
       customizer.accept(builder);
+      // The SDK's overrideConfiguration(Consumer) replaces the whole override configuration, so a customizer
+      // that only meant to set a timeout would silently drop the retry settings configured here: put them
+      // back unless the customizer chose a retry strategy or policy itself.
+      ClientOverrideConfiguration after = builder.overrideConfiguration();
+      if (after.retryStrategy().isEmpty() && after.retryPolicy().isEmpty() && after.retryMode().isEmpty()) {
+        builder.overrideConfiguration(after.toBuilder().retryStrategy(newRetryStrategy()).build());
+      }
     }
     return builder.build();
   }
@@ -197,7 +205,11 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
       return this;
     }
 
-    /** Anything else (HTTP client, timeouts, metrics): applied to each client builder last. */
+    /**
+     * Anything else (HTTP client, timeouts, metrics): applied to each client builder last. The retry
+     * settings of this supplier are kept even if the customizer replaces the override configuration (as the
+     * SDK's {@code overrideConfiguration(Consumer)} does), unless it sets a retry strategy, policy or mode.
+     */
     public Builder clientCustomizer(Consumer<KmsClientBuilder> customizer) {
       this.customizer = Objects.requireNonNull(customizer, "customizer");
       return this;

@@ -85,10 +85,35 @@ final class KmsCalls {
     } catch (AwsServiceException e) {
       throw failure(client, operation, key, context, tokens, e);
     } catch (SdkException e) {
-      KmsDiagnosis.Request request = request(operation, key, context, tokens);
-      throw new KmsKeyProviderException("KMS " + operation + " with " + key + " in " + key.region()
-          + " failed before KMS answered: " + e.getMessage(), null, null, operation, key.toString(), key.region(),
-          0, KmsDiagnosis.explain(request, null, e.getMessage(), KmsDiagnosis.KeyFacts.notAsked()), e);
+      throw noAnswer(client, operation, key, context, tokens, e);
+    }
+  }
+
+  /**
+   * The request got no answer from KMS: the endpoint could not be reached or did not answer in time, or the
+   * SDK failed before sending (credentials). Nothing is known about permissions or the key, so the diagnosis
+   * must not guess at them.
+   */
+  private KmsKeyProviderException noAnswer(KmsClient client, String operation, KmsArn key,
+      Map<String, String> context, List<String> tokens, SdkException e) {
+    String endpoint = endpoint(client, key.region());
+    KmsDiagnosis.Request request = request(operation, key, context, tokens);
+    String summary = KmsDiagnosis.unreachable(e)
+        ? "KMS " + operation + " with " + key + ": could not reach KMS at " + endpoint + " (Region " + key.region()
+            + "): " + KmsDiagnosis.noAnswerCause(e) + " [" + e.getMessage() + "]"
+        : "KMS " + operation + " with " + key + " in " + key.region() + " failed before KMS answered: "
+            + e.getMessage();
+    return new KmsKeyProviderException(summary, null, null, operation, key.toString(), key.region(), 0,
+        KmsDiagnosis.explainNoAnswer(request, endpoint, e), e);
+  }
+
+  /** Where the client sends requests: its endpoint override, else the Region's public KMS endpoint. */
+  private static String endpoint(KmsClient client, String region) {
+    try {
+      return client.serviceClientConfiguration().endpointOverride().map(Object::toString)
+          .orElse("the default KMS endpoint of " + region);
+    } catch (RuntimeException e) {
+      return "the KMS endpoint of " + region;
     }
   }
 

@@ -1,5 +1,10 @@
 package dev.envelope.aws;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 /**
  * Turns a failed KMS request into a short list of likely causes, the way someone who knows KMS triages it:
@@ -111,9 +118,8 @@ final class KmsDiagnosis {
           + " This is not a key permission problem.");
       case "ValidationException", "InvalidArnException" -> lines.add("- KMS rejected a parameter (key id,"
           + " NumberOfBytes, grant tokens, encryption context). The message above says which.");
-      case "" -> lines.add("- KMS did not answer (network, endpoint or credentials resolution failed before the"
-          + " request was sent). Check the endpoint for Region " + request.region()
-          + ", proxy and VPC endpoint settings, and the credentials chain.");
+      case "" -> lines.add("- The answer carried no KMS error code: something other than KMS (a proxy, load"
+          + " balancer or misconfigured endpoint) may have answered for Region " + request.region() + ".");
       default -> {
         // Unknown codes: say only what we know for sure.
       }
@@ -122,6 +128,78 @@ final class KmsDiagnosis {
       lines.add("- " + facts.note());
     }
     return String.join("\n", lines);
+  }
+
+  /**
+   * The explanation when no answer came from KMS at all ({@code failure} is the SDK's client-side exception):
+   * either KMS could not be reached at {@code endpoint}, or the SDK failed before sending (typically
+   * credentials). Says nothing about permissions or the key's state, which are unknown.
+   */
+  static String explainNoAnswer(Request request, String endpoint, Throwable failure) {
+    if (credentialsFailure(failure)) {
+      return "- The AWS SDK could not get credentials, so nothing was sent to KMS. Check the credentials"
+          + " provider (environment, profile, instance or container role).";
+    }
+    if (unreachable(failure)) {
+      return "- The keyring could not reach KMS at " + endpoint + " for Region " + request.region() + " ("
+          + noAnswerCause(failure) + "), so " + "kms:" + request.operation() + " was never decided: this says"
+          + " nothing about the key or access to it. Check the endpoint (override, VPC endpoint, proxy) and that"
+          + " it is reachable from here (DNS, routes, security groups, firewall); for timeouts, also the"
+          + " client's apiCallTimeout and apiCallAttemptTimeout.";
+    }
+    return "- The AWS SDK failed before KMS answered (" + failure.getClass().getSimpleName() + "); nothing is"
+        + " known about the key or access to it.";
+  }
+
+  /**
+   * Whether the SDK failed to resolve credentials (checked first: a credentials provider that cannot reach
+   * its own endpoint, such as the instance metadata service, fails with a network error too).
+   */
+  static boolean credentialsFailure(Throwable failure) {
+    String message = failure.getMessage();
+    return message != null && message.toLowerCase(Locale.ROOT).contains("unable to load credentials");
+  }
+
+  /** Whether {@code failure} means the KMS endpoint could not be reached or did not answer in time. */
+  static boolean unreachable(Throwable failure) {
+    if (credentialsFailure(failure)) {
+      return false;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+          || t instanceof IOException) {
+        return true; // connect refused or timed out, unknown host, reset, TLS handshake, read timeout
+      }
+    }
+    return false;
+  }
+
+  /** A short cause for an unreachable endpoint: the network error, or which timeout expired. */
+  static String noAnswerCause(Throwable failure) {
+    Throwable io = null;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ApiCallAttemptTimeoutException) {
+        return "no answer within the attempt timeout (apiCallAttemptTimeout)";
+      }
+      if (t instanceof ApiCallTimeoutException) {
+        return "no answer within the call timeout (apiCallTimeout)";
+      }
+      if (t instanceof IOException && io == null) {
+        io = t;
+      }
+    }
+    if (io instanceof UnknownHostException) {
+      return "unknown host " + io.getMessage();
+    }
+    if (io instanceof ConnectException) {
+      String m = io.getMessage() == null ? "" : io.getMessage().toLowerCase(Locale.ROOT);
+      return m.contains("refused") ? "connection refused" : "connection failed (" + io.getMessage() + ")";
+    }
+    if (io instanceof SocketTimeoutException || io instanceof InterruptedIOException) {
+      return "timed out";
+    }
+    return io == null ? "no answer" : io.getClass().getSimpleName()
+        + (io.getMessage() != null ? ": " + io.getMessage() : "");
   }
 
   private static void accessDenied(List<String> lines, Request request, KmsArn key, String callerArn,

@@ -47,4 +47,25 @@ class CachingKmsClientSupplierTest {
     assertThatThrownBy(() -> CachingKmsClientSupplier.builder().maxAttempts(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void customizerReplacingTheOverrideConfigurationKeepsTheRetrySettings() {
+    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
+        .credentialsProvider(AnonymousCredentialsProvider.create())
+        .endpointOverride(URI.create("http://127.0.0.1:1")).maxAttempts(7)
+        .clientCustomizer(b -> b.overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3)))).build()) {
+      var config = s.client("us-east-1").serviceClientConfiguration().overrideConfiguration();
+      assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(3));
+      assertThat(config.retryStrategy()).hasValueSatisfying(r -> assertThat(r.maxAttempts()).isEqualTo(7));
+    }
+    // A customizer that picks its own retry strategy wins.
+    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
+        .credentialsProvider(AnonymousCredentialsProvider.create())
+        .endpointOverride(URI.create("http://127.0.0.1:1")).maxAttempts(7)
+        .clientCustomizer(b -> b.overrideConfiguration(o -> o.retryStrategy(
+            StandardRetryStrategy.builder().maxAttempts(2).build()))).build()) {
+      assertThat(s.client("us-east-1").serviceClientConfiguration().overrideConfiguration().retryStrategy())
+          .hasValueSatisfying(r -> assertThat(r.maxAttempts()).isEqualTo(2));
+    }
+  }
 }

@@ -111,4 +111,42 @@ class KmsDiagnosisTest {
     assertThat(KmsDiagnosis.accountFromAccessKeyId("short")).isNull();
     assertThat(KmsDiagnosis.accountFromAccessKeyId(null)).isNull();
   }
+
+  @Test
+  void noAnswerIsNeverReadAsAPermissionProblem() {
+    Request r = decrypt(KEY_A, 0);
+    var refused = software.amazon.awssdk.core.exception.SdkClientException.create(
+        "Unable to execute HTTP request: Connect to http://10.0.0.1:443 failed: Connection refused",
+        new java.net.ConnectException("Connection refused"));
+    assertThat(KmsDiagnosis.unreachable(refused)).isTrue();
+    assertThat(KmsDiagnosis.noAnswerCause(refused)).isEqualTo("connection refused");
+    assertThat(KmsDiagnosis.explainNoAnswer(r, "https://vpce.example", refused))
+        .contains("could not reach KMS at https://vpce.example for Region us-east-1 (connection refused)")
+        .doesNotContain("policy").doesNotContain("grant");
+
+    var unknownHost = software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute",
+        new java.net.UnknownHostException("kms.nowhere.example"));
+    assertThat(KmsDiagnosis.noAnswerCause(unknownHost)).isEqualTo("unknown host kms.nowhere.example");
+
+    var attempt = software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.create(300);
+    assertThat(KmsDiagnosis.unreachable(attempt)).isTrue();
+    assertThat(KmsDiagnosis.noAnswerCause(attempt)).contains("apiCallAttemptTimeout");
+
+    // Credentials that cannot be loaded (even when their own endpoint was unreachable) are not a KMS outage.
+    var credentials = software.amazon.awssdk.core.exception.SdkClientException.create(
+        "Unable to load credentials from any of the providers in the chain", new java.net.ConnectException("x"));
+    assertThat(KmsDiagnosis.unreachable(credentials)).isFalse();
+    assertThat(KmsDiagnosis.explainNoAnswer(r, "https://vpce.example", credentials)).contains("credentials")
+        .doesNotContain("could not reach KMS");
+
+    var other = software.amazon.awssdk.core.exception.SdkClientException.create("something else");
+    assertThat(KmsDiagnosis.unreachable(other)).isFalse();
+    assertThat(KmsDiagnosis.explainNoAnswer(r, "https://vpce.example", other)).contains("failed before KMS answered");
+  }
+
+  @Test
+  void answerWithoutErrorCodeIsNotCalledNoAnswer() {
+    assertThat(KmsDiagnosis.explain(decrypt(KEY_A, 0), null, "Bad Gateway", KeyFacts.notAsked()))
+        .contains("no KMS error code").doesNotContain("did not answer");
+  }
 }

@@ -390,6 +390,19 @@ class KmsKeyringIntegrationTest {
   }
 
   @Test
+  void multiRegionKeyWrittenInEastDecryptsWithAKeyringConfiguredForTheWestReplica() {
+    int mark = mark();
+    byte[] message = envelope(keyring().generatorKeyId(MRK_EAST).build()).encrypt(PLAINTEXT, CONTEXT);
+    KmsKeyring west = keyring().keyIds(MRK_WEST).build();
+    assertThat(envelope(west).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
+    // Written by the east replica, read by the west one: one call each, in its own Region, both succeeded.
+    assertThat(eventsSince(mark)).extracting(AuditEvent::operation, AuditEvent::region, AuditEvent::keyArn,
+        AuditEvent::succeeded).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("GenerateDataKey", EAST, MRK_EAST, true),
+            org.assertj.core.groups.Tuple.tuple("Decrypt", WEST, MRK_WEST, true));
+  }
+
+  @Test
   void describeKeyForTheDiagnosisIsOptional() {
     int mark = mark();
     assertThatThrownBy(() -> envelope(keyring().generatorKeyId(DISABLED).describeKeyOnFailure(false).build())

@@ -906,8 +906,21 @@ final class KmsOperations {
         visibleGrants(key, grantIds));
     call.decided(d);
     if (!d.allowed()) {
-      throw denied(call, operation, key.arn, d);
+      throw denied(call, operation, key.arn, d, keyPolicyAllows(request, key));
     }
+  }
+
+  /** An identity policy allowing every KMS action, to ask whether the key policy side alone allows. */
+  private static final PolicyDocument IAM_ALLOWS_KMS = PolicyDocument.parseIdentityPolicy(
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\","
+          + "\"Resource\":\"*\"}]}");
+
+  /**
+   * Whether the key policy would allow the request if the caller's IAM policies did: then a denial is the
+   * IAM side's ("no identity-based policy allows"), as KMS words it, else the key policy's.
+   */
+  private static boolean keyPolicyAllows(AccessRequest request, KmsKey key) {
+    return AccessEvaluator.evaluate(request, key.policy, List.of(IAM_ALLOWS_KMS), List.of()).allowed();
   }
 
   private static AccessRequest accessRequest(Call call, KmsKey key, String operation,
@@ -990,17 +1003,23 @@ final class KmsOperations {
     AccessDecision d = AccessEvaluator.evaluate(r, trust, call.iamPolicies, List.of());
     call.decided(d);
     if (!d.allowed()) {
-      throw denied(call, operation, resource, d);
+      throw denied(call, operation, resource, d, true); // only IAM policies decide these
     }
   }
 
+  /**
+   * KMS's denial message, which names the side that is missing: the key policy ("resource-based")
+   * when it neither allows the caller nor delegates to the caller's account, else the caller's IAM
+   * policies ("identity-based").
+   */
   private static KmsException denied(Call call, String operation, String resource,
-      AccessDecision d) {
+      AccessDecision d, boolean keyPolicyAllows) {
     String base = "User: " + call.caller.arn() + " is not authorized to perform: kms:" + operation
         + " on resource: " + resource;
     return KmsException.accessDenied(d.effect() == Effect.EXPLICIT_DENY
         ? base + " with an explicit deny"
-        : base + " because no resource-based policy allows the kms:" + operation + " action");
+        : base + " because no " + (keyPolicyAllows ? "identity" : "resource")
+            + "-based policy allows the kms:" + operation + " action");
   }
 
   /**
