@@ -78,8 +78,12 @@ class EnvelopeTest {
   void wrongWrappingKeyMeansNoUsableDataKey() {
     byte[] message = Envelope.builder().keyring(KEYRING).build().encrypt(new byte[10], Map.of());
     Envelope other = Envelope.builder().keyring(keyring("k1", 2)).build();
+    // The error names the keyring that was tried (never its key bytes), so the mix-up is visible.
     assertThatThrownBy(() -> other.decrypt(message)).isInstanceOf(NoUsableDataKeyException.class)
-        .hasMessageContaining("ns");
+        .hasMessageContaining("ns").hasMessageContaining("RawAesKeyring[namespace=ns, name=k1, 256-bit key]");
+    Envelope multi = Envelope.builder().keyring(MultiKeyring.of(keyring("k1", 2), keyring("k3", 3))).build();
+    assertThatThrownBy(() -> multi.decrypt(message)).isInstanceOf(NoUsableDataKeyException.class)
+        .hasMessageContaining("name=k1").hasMessageContaining("name=k3");
   }
 
   @Test

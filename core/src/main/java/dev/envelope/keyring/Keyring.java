@@ -11,6 +11,9 @@ import java.util.List;
  * data keys it recognises and returns materials holding the first it can decrypt; it returns the
  * materials unchanged when it recognises none and throws a {@link dev.envelope.KeyProviderException}
  * when its provider fails.
+ *
+ * <p>{@code toString} names the keys (or discovery scope) the keyring would use and nothing secret: errors
+ * show it to say which keyring found no usable data key.
  */
 public interface Keyring {
 

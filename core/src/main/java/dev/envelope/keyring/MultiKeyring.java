@@ -89,4 +89,9 @@ public final class MultiKeyring implements Keyring {
     failures.forEach(error::addSuppressed);
     throw error;
   }
+
+  @Override
+  public String toString() {
+    return "MultiKeyring[generator=" + generator + ", children=" + children + "]";
+  }
 }

@@ -80,9 +80,8 @@ public final class DefaultMaterialsManager implements MaterialsManager {
         providers.add(edk.providerId());
       }
       throw new NoUsableDataKeyException("none of the message's " + request.encryptedDataKeys().size()
-          + " encrypted data key(s) (providers " + providers + ") could be decrypted by "
-          + keyring.getClass().getSimpleName()
-          + ": the message was encrypted under a key this keyring does not have");
+          + " encrypted data key(s) (providers " + providers + ") could be decrypted by " + keyring
+          + ": the message was encrypted under keys this keyring does not have or may not use");
     }
     return result;
   }
