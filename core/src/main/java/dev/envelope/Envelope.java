@@ -211,7 +211,8 @@ public final class Envelope {
 
   /**
    * Decrypts a message and checks its encryption context: the entries other than reserved
-   * {@code aws-crypto-} ones must equal {@code expectedContext} exactly.
+   * {@code aws-crypto-} ones must equal {@code expectedContext} exactly; reserved entries may be left out of
+   * {@code expectedContext}, but those given must match.
    *
    * @throws EncryptionContextMismatchException naming the differing keys
    */
@@ -294,11 +295,14 @@ public final class Envelope {
     return materials;
   }
 
-  /** Throws unless the non-reserved entries of {@code actual} equal {@code expected}. */
+  /**
+   * Throws unless the non-reserved entries of {@code actual} equal {@code expected}. Reserved entries need
+   * not be expected, but one that is (say the signer's public key) must be present with that value.
+   */
   static void checkExpectedContext(Map<String, String> actual, Map<String, String> expected) {
     Set<String> differing = new HashSet<>();
     for (Map.Entry<String, String> e : expected.entrySet()) {
-      if (!e.getKey().startsWith(RESERVED_CONTEXT_PREFIX) && !e.getValue().equals(actual.get(e.getKey()))) {
+      if (!e.getValue().equals(actual.get(e.getKey()))) {
         differing.add(e.getKey());
       }
     }
@@ -347,7 +351,8 @@ public final class Envelope {
 
   /**
    * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext, unless
-   * the message's context (reserved entries aside) equals {@code expectedContext}.
+   * the message's context equals {@code expectedContext} (reserved entries may be left out, as for
+   * {@link #decrypt(byte[], Map)}).
    */
   public DecryptingInputStream decryptingStream(InputStream source, Map<String, String> expectedContext) {
     return openDecryptingStream(source, Objects.requireNonNull(expectedContext, "expectedContext"));
