@@ -55,6 +55,9 @@ final class KmsOperations {
       "ListGrants", "RetireGrant", "RevokeGrant", "GetKeyPolicy", "PutKeyPolicy", "EnableKey",
       "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "EnableKeyRotation",
       "DisableKeyRotation", "GetKeyRotationStatus", "UpdateKeyDescription", "ReplicateKey");
+  /** Operations whose request context carries kms:EncryptionAlgorithm. */
+  private static final Set<String> CRYPTO_OPERATIONS = Set.of("Encrypt", "Decrypt",
+      "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern GRANT_ID = Pattern.compile("[0-9a-f]{64}");
@@ -681,8 +684,9 @@ final class KmsOperations {
     Map<String, String> conditionContext = new HashMap<>(subset);
     conditionContext.putAll(equals);
     call.encryptionContext = conditionContext;
-    authorize(call, key, "CreateGrant", conditionContext, null, grantIds, ops);
-    checkDerivedGrant(call, key, conditionContext, grantIds, ops, equals, subset);
+    NewGrant newGrant = new NewGrant(grantee, retiring, ops, equals, subset);
+    authorize(call, key, "CreateGrant", conditionContext, null, grantIds, newGrant);
+    checkDerivedGrant(call, key, conditionContext, grantIds, newGrant);
     requireNotPendingDeletion(key);
     for (String op : operations) {
       if (OTHER_GRANT_OPERATIONS.contains(op)) {
@@ -899,9 +903,9 @@ final class KmsOperations {
   }
 
   private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
-      String requestAlias, Set<String> grantIds, Set<String> grantOperations) {
+      String requestAlias, Set<String> grantIds, NewGrant newGrant) {
     AccessRequest request = accessRequest(call, key, operation, ctx, requestAlias, grantIds,
-        grantOperations);
+        newGrant);
     AccessDecision d = AccessEvaluator.evaluate(request, key.policy, call.iamPolicies,
         visibleGrants(key, grantIds));
     call.decided(d);
@@ -910,17 +914,66 @@ final class KmsOperations {
     }
   }
 
-  private static AccessRequest accessRequest(Call call, KmsKey key, String operation,
-      Map<String, String> ctx, String requestAlias, Set<String> grantIds,
-      Set<String> grantOperations) {
+  /** What a CreateGrant request asks for, for the grant condition keys. */
+  private record NewGrant(String grantee, String retiring, Set<String> operations,
+      Map<String, String> equals, Map<String, String> subset) { }
+
+  private AccessRequest accessRequest(Call call, KmsKey key, String operation,
+      Map<String, String> ctx, String requestAlias, Set<String> grantIds, NewGrant newGrant) {
+    // kms:GrantIsForAWSResource is only put into the context for the grant operations that
+    // document it (the evaluator knows which); the fact itself is true of any call through a
+    // service.
     AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
         .keyArn(key.arn).keyAccountId(key.accountId).keyRegion(key.region)
         .encryptionContext(ctx).viaService(call.viaService).requestAlias(requestAlias)
-        .grantTokensPresented(!grantIds.isEmpty());
-    if (grantOperations != null) {
-      b.grantOperations(grantOperations).grantIsForAwsResource(call.viaService != null);
+        .grantTokensPresented(!grantIds.isEmpty()).grantIsForAwsResource(call.viaService != null);
+    keyFacts(b, key);
+    if (CRYPTO_OPERATIONS.contains(operation)) {
+      // The only algorithm of a symmetric key; KMS uses it when the request names none.
+      b.contextValue("kms:EncryptionAlgorithm", SYMMETRIC_DEFAULT);
+    }
+    if (newGrant != null) {
+      b.grantOperations(newGrant.operations());
+      b.contextValue("kms:GranteePrincipal", newGrant.grantee());
+      if (newGrant.retiring() != null) {
+        b.contextValue("kms:RetiringPrincipal", newGrant.retiring());
+      }
+      List<String> constraintTypes = new ArrayList<>();
+      if (!newGrant.equals().isEmpty()) {
+        constraintTypes.add("EncryptionContextEquals");
+      }
+      if (!newGrant.subset().isEmpty()) {
+        constraintTypes.add("EncryptionContextSubset");
+      }
+      if (!constraintTypes.isEmpty()) {
+        b.contextValue("kms:GrantConstraintType", constraintTypes);
+      }
     }
     return b.build();
+  }
+
+  /**
+   * Condition keys that describe the key itself (kms:KeySpec, kms:KeyUsage, kms:KeyOrigin,
+   * kms:MultiRegion, kms:MultiRegionKeyType, kms:ResourceAliases): KMS sets them for every
+   * operation on a key, so a policy conditioned on them must see this key's values here too.
+   */
+  private void keyFacts(AccessRequest.Builder b, KmsKey key) {
+    b.contextValue("kms:KeySpec", SYMMETRIC_DEFAULT)
+        .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
+        .contextValue("kms:KeyOrigin", "AWS_KMS")
+        .contextValue("kms:MultiRegion", Boolean.toString(key.multiRegion()));
+    if (key.multiRegion()) {
+      b.contextValue("kms:MultiRegionKeyType", key.isPrimary() ? "PRIMARY" : "REPLICA");
+    }
+    List<String> aliases = new ArrayList<>();
+    for (KmsAlias a : store.aliases(key.region, key.accountId)) {
+      if (a.targetKeyId.equals(key.keyId)) {
+        aliases.add(a.name);
+      }
+    }
+    if (!aliases.isEmpty()) {
+      b.contextValue("kms:ResourceAliases", aliases);
+    }
   }
 
   /**
@@ -944,9 +997,11 @@ final class KmsOperations {
    * (KMS developer guide, grant constraints). Policies that allow CreateGrant have no such limit.
    */
   private void checkDerivedGrant(Call call, KmsKey key, Map<String, String> ctx,
-      Set<String> grantIds, Set<String> ops, Map<String, String> equals,
-      Map<String, String> subset) {
-    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, ops);
+      Set<String> grantIds, NewGrant newGrant) {
+    Set<String> ops = newGrant.operations();
+    Map<String, String> equals = newGrant.equals();
+    Map<String, String> subset = newGrant.subset();
+    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, newGrant);
     if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of()).allowed()) {
       return;
     }
