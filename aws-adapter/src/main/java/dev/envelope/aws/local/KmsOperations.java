@@ -782,9 +782,9 @@ final class KmsOperations {
   }
 
   /**
-   * Retiring is authorized by the grant itself, not by policies (KMS: "you cannot control this
-   * permission in a policy"): the retiring principal, the grantee if the grant allows
-   * RetireGrant, or the account that created the grant may retire it.
+   * Retiring is authorized by the grant itself, not by the key policy: the retiring principal, the
+   * grantee if the grant allows RetireGrant, or the account that created the grant, which may
+   * delegate that right with IAM policies (see AccessEvaluator#evaluateRetireGrant).
    */
   private String retireGrant(Call call, KmsRequest req) {
     String token = req.string("GrantToken").orElse(null);
@@ -813,29 +813,11 @@ final class KmsOperations {
       throw KmsException.notFound("Grant " + grantId + " does not exist");
     }
     call.keyArn = key.arn;
-    Grant g = stored.grant();
-    String caller = call.caller.principalArn();
-    String issuingRoot = g.issuingAccount();
-    boolean allowed;
-    String by;
-    if (caller.equals(g.retiringPrincipal())) {
-      allowed = true;
-      by = "grant " + grantId + ": caller is its retiring principal";
-    } else if (caller.equals(g.granteePrincipal()) && g.operations().contains("RetireGrant")) {
-      allowed = true;
-      by = "grant " + grantId + ": caller is its grantee and it allows RetireGrant";
-    } else if (call.caller.isRoot() && call.caller.arn().equals(issuingRoot)) {
-      allowed = true;
-      by = "grant " + grantId + ": caller is the root of the account that created it";
-    } else {
-      allowed = false;
-      by = "grant " + grantId + ": caller is neither its retiring principal, nor a grantee allowed "
-          + "RetireGrant, nor the account that created it";
-    }
-    call.decided(allowed, by);
-    if (!allowed) {
-      throw KmsException.accessDenied("User: " + call.caller.arn()
-          + " is not authorized to perform: kms:RetireGrant on resource: " + key.arn);
+    AccessDecision d = AccessEvaluator.evaluateRetireGrant(call.caller, stored.grant(),
+        call.iamPolicies);
+    call.decided(d);
+    if (!d.allowed()) {
+      throw denied(call, "RetireGrant", key.arn, d);
     }
     synchronized (lock) {
       key.grants.remove(stored);

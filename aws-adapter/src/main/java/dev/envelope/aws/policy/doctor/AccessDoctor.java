@@ -140,7 +140,11 @@ public final class AccessDoctor {
       AccessQuestion q, CallerIdentity caller, AccessEnvironment env, List<String> notes) {
     for (EnvGrant g : env.grants()) {
       if (g.grantToken() != null && q.grantTokens().contains(g.grantToken())) {
-        return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(caller, g.grant()), notes);
+        // IAM policies count for RetireGrant too: a Deny, or the creating account's delegation.
+        List<PolicyDocument> iam = env.principal(caller.arn(), caller.principalArn())
+            .map(EnvPrincipal::policies).orElse(List.of());
+        return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(caller, g.grant(), iam),
+            notes);
       }
     }
     throw new IllegalArgumentException(
