@@ -908,7 +908,9 @@ final class KmsOperations {
     AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
         .keyArn(key.arn).keyAccountId(key.accountId).keyRegion(key.region)
         .encryptionContext(ctx).viaService(call.viaService).requestAlias(requestAlias)
-        .grantTokensPresented(!grantIds.isEmpty()).grantIsForAwsResource(call.viaService != null);
+        .grantTokensPresented(!grantIds.isEmpty()).grantIsForAwsResource(call.viaService != null)
+        .requestTime(now());
+    callerFacts(b, call);
     keyFacts(b, key);
     if (CRYPTO_OPERATIONS.contains(operation)) {
       // The only algorithm of a symmetric key; KMS uses it when the request names none.
@@ -932,6 +934,16 @@ final class KmsOperations {
       }
     }
     return b.build();
+  }
+
+  /**
+   * aws:SourceIp is the address the caller connected from. A call through an AWS service reaches
+   * KMS from the service, not from the caller, so a caller's address never applies to it.
+   */
+  private static void callerFacts(AccessRequest.Builder b, Call call) {
+    if (call.sourceIp != null && call.viaService == null) {
+      b.contextValue("aws:SourceIp", call.sourceIp);
+    }
   }
 
   /**
@@ -1021,9 +1033,11 @@ final class KmsOperations {
   private void authorizeIdentityOnly(Call call, String operation, String resource, String region) {
     PolicyDocument trust = accountTrust.computeIfAbsent(call.caller.accountId(),
         a -> PolicyDocument.parseKeyPolicy(LocalKmsConfig.defaultKeyPolicy(a)));
-    AccessRequest r = AccessRequest.builder().caller(call.caller).operation(operation)
+    AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
         .keyArn(resource).keyAccountId(call.caller.accountId()).keyRegion(region)
-        .viaService(call.viaService).build();
+        .viaService(call.viaService).requestTime(now());
+    callerFacts(b, call);
+    AccessRequest r = b.build();
     AccessDecision d = AccessEvaluator.evaluate(r, trust, call.iamPolicies, List.of());
     call.decided(d);
     if (!d.allowed()) {

@@ -89,6 +89,18 @@ public final class Condition {
             "Condition " + operator + " on " + key + " needs \"true\" or \"false\", got \"" + v
                 + "\".");
       }
+    } else if (base.date()) {
+      if (PolicyDates.parse(v).isEmpty()) {
+        throw new PolicyException(
+            "Condition " + operator + " on " + key + " needs an ISO 8601 date (2026-01-31 or"
+                + " 2026-01-31T12:00:00Z) or epoch seconds, got \"" + v + "\".");
+      }
+    } else if (base.ip()) {
+      if (!IpRanges.validRange(v)) {
+        throw new PolicyException(
+            "Condition " + operator + " on " + key + " needs an IP address or CIDR block such as"
+                + " 203.0.113.0/24, got \"" + v + "\".");
+      }
     } else if (base.numeric()) {
       try {
         new BigDecimal(v.trim());

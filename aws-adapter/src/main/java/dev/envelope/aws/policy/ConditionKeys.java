@@ -27,7 +27,9 @@ final class ConditionKeys {
           "aws:principalorgid",
           "aws:principaltype",
           "aws:username",
-          "aws:requestedregion");
+          "aws:requestedregion",
+          "aws:currenttime",
+          "aws:epochtime");
 
   /**
    * Real KMS and global keys whose values the engine cannot know (key metadata, network facts,
@@ -52,6 +54,7 @@ final class ConditionKeys {
           "kms:grantconstrainttype",
           "kms:bypasspolicylockoutsafetycheck",
           "aws:securetransport",
+          "aws:sourceip",
           "aws:sourcevpce",
           "aws:sourcevpc",
           "aws:sourceaccount",

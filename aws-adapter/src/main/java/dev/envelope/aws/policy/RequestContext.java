@@ -1,5 +1,7 @@
 package dev.envelope.aws.policy;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,10 @@ final class RequestContext {
     if (r.keyRegion() != null && !r.keyRegion().isEmpty()) {
       v.put("aws:requestedregion", List.of(r.keyRegion()));
     }
+    // Whole seconds, as the request context carries them.
+    Instant now = r.requestTime().truncatedTo(ChronoUnit.SECONDS);
+    v.put("aws:currenttime", List.of(now.toString()));
+    v.put("aws:epochtime", List.of(Long.toString(now.getEpochSecond())));
     r.viaService().ifPresent(s -> v.put("kms:viaservice", List.of(s)));
     r.requestAlias().ifPresent(a -> v.put("kms:requestalias", List.of(a)));
     if (!r.encryptionContext().isEmpty()) {

@@ -11,7 +11,7 @@
  * says why.
  *
  * <p>Known simplifications: policy variables such as {@code ${aws:username}} are compared
- * literally; Date, IpAddress and Binary condition operators are rejected as unsupported; values
+ * literally; the BinaryEquals condition operator is rejected as unsupported; values
  * of condition keys the engine cannot derive (key spec, tags, network facts) must be supplied
  * through {@link dev.envelope.aws.policy.AccessRequest.Builder#contextValue}.
  */

@@ -62,6 +62,15 @@ class ConditionKeyValuesTest {
             statement("OnlyConstrained", "Allow", APP, "\"kms:CreateGrant\"",
                 "{\"StringEquals\":{\"kms:GrantConstraintType\":\"EncryptionContextEquals\"}}")))
             .build())
+        .key(key("loopback").policy(policy(adminStmt, statement("FromHere", "Allow", APP, USE,
+            "{\"IpAddress\":{\"aws:SourceIp\":[\"127.0.0.0/8\",\"::1\"]}}"))).build())
+        .key(key("office").policy(policy(adminStmt, statement("FromOffice", "Allow", APP, USE,
+            "{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}"))).build())
+        .key(key("window").policy(policy(adminStmt, statement("Window", "Allow", APP, USE,
+            "{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"},"
+                + "\"DateLessThan\":{\"aws:CurrentTime\":\"2100-01-01\"}}"),
+            statement("Expired", "Deny", APP, "\"kms:Decrypt\"",
+                "{\"DateGreaterThan\":{\"aws:EpochTime\":\"1577836800\"}}"))).build())
         .key(key("servicegrants").policy(policy(adminStmt,
             statement("ServiceOnly", "Allow", APP, "[\"kms:ListGrants\",\"kms:RevokeGrant\"]",
                 "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}"))).build())
@@ -144,5 +153,20 @@ class ConditionKeyValuesTest {
     appViaS3.listGrants(b -> b.keyId(arn("servicegrants")));
     assertDenied(() -> app.revokeGrant(b -> b.keyId(arn("servicegrants")).grantId(g.grantId())));
     appViaS3.revokeGrant(b -> b.keyId(arn("servicegrants")).grantId(g.grantId()));
+  }
+
+  @Test
+  void sourceIpIsTheAddressTheCallerConnectedFrom() {
+    encrypt(app, arn("loopback"));
+    assertDenied(() -> encrypt(app, arn("office")));
+    // Through a service, the caller's address is not the request's.
+    assertDenied(() -> encrypt(appViaS3, arn("loopback")));
+  }
+
+  @Test
+  void currentTimeAndEpochTimeAreTheTimeOfTheRequest() {
+    SdkBytes blob = encrypt(app, arn("window"));
+    assertDenied(() -> app.decrypt(b -> b.ciphertextBlob(blob)))
+        .hasMessageContaining("explicit deny");
   }
 }
