@@ -127,7 +127,7 @@ public final class AccessEvaluator {
       PolicyDocument p = iam.get(i);
       for (Statement s : p.statements()) {
         if (s.effect() == effect && s.matchesAction("kms:RetireGrant")
-            && s.matchesResource(keyArn) && s.firstFailingCondition(ctx).isEmpty()) {
+            && s.matchesResource(keyArn, ctx) && s.firstFailingCondition(ctx).isEmpty()) {
           return "IAM policy " + p.name().map(n -> "'" + n + "'").orElse("#" + i) + " "
               + s.label();
         }

@@ -76,6 +76,16 @@ enum Operator {
     return iamName.startsWith("Numeric");
   }
 
+  /** IAM substitutes policy variables only in string comparisons: String and Arn operators. */
+  boolean takesVariables() {
+    return iamName.startsWith("String") || iamName.startsWith("Arn");
+  }
+
+  /** The operators that glob-match with * and ?, where substituted text must stay literal. */
+  boolean likeWithLiterals() {
+    return this == STRING_LIKE || this == STRING_NOT_LIKE;
+  }
+
   boolean date() {
     return iamName.startsWith("Date");
   }
