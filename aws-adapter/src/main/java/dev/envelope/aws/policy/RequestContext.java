@@ -45,6 +45,11 @@ final class RequestContext {
     v.put("aws:currenttime", List.of(now.toString()));
     v.put("aws:epochtime", List.of(Long.toString(now.getEpochSecond())));
     r.viaService().ifPresent(s -> v.put("kms:viaservice", List.of(s)));
+    // Present in every signed request: whether a service calls with the principal's credentials,
+    // and whether the principal is a service (never, for the identities this engine models).
+    // A caller that knows better may still supply them.
+    v.putIfAbsent("aws:viaawsservice", List.of(Boolean.toString(r.viaService().isPresent())));
+    v.putIfAbsent("aws:principalisawsservice", List.of("false"));
     r.requestAlias().ifPresent(a -> v.put("kms:requestalias", List.of(a)));
     if (!r.encryptionContext().isEmpty()) {
       v.put("kms:encryptioncontextkeys", List.copyOf(r.encryptionContext().keySet()));

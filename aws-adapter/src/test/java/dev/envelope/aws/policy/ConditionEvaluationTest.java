@@ -300,4 +300,15 @@ class ConditionEvaluationTest {
     assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:DB8::/32"), v6)).isTrue();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:db9::/32"), v6)).isFalse();
   }
+
+  @Test
+  void viaAwsServiceAndPrincipalIsAwsServiceArePresentInEveryRequest() {
+    RequestContext direct = ctx(Fixtures.request(Fixtures.APP, "Decrypt"));
+    RequestContext viaS3 = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
+        .viaService("s3.us-east-1.amazonaws.com"));
+    assertThat(test("Bool", "aws:ViaAWSService", List.of("false"), direct)).isTrue();
+    assertThat(test("Bool", "aws:ViaAWSService", List.of("true"), viaS3)).isTrue();
+    assertThat(test("Null", "aws:ViaAWSService", List.of("false"), direct)).isTrue();
+    assertThat(test("Bool", "aws:PrincipalIsAWSService", List.of("false"), direct)).isTrue();
+  }
 }
