@@ -139,7 +139,11 @@ final class KmsOperations {
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
     String description = req.string("Description").orElse("");
     req.object("Tags"); // accepted and ignored: tagging is not modelled
-    authorizeIdentityOnly(call, "CreateKey", "*", call.region);
+    // CreateKey's condition keys describe the key asked for, defaults included.
+    authorizeIdentityOnly(call, "CreateKey", "*", call.region, Map.of(
+        "kms:KeySpec", List.of(spec), "kms:KeyUsage", List.of(usage),
+        "kms:KeyOrigin", List.of(origin), "kms:MultiRegion", List.of(Boolean.toString(multiRegion)),
+        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!usage.equals("ENCRYPT_DECRYPT") || !spec.equals(SYMMETRIC_DEFAULT)) {
       throw KmsException.unsupported("The local KMS supports only symmetric encryption keys "
           + "(KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)");
@@ -177,7 +181,7 @@ final class KmsOperations {
 
   private String listKeys(Call call, KmsRequest req) {
     int limit = limit(req);
-    authorizeIdentityOnly(call, "ListKeys", "*", call.region);
+    authorizeIdentityOnly(call, "ListKeys", "*", call.region, Map.of());
     List<KmsKey> keys = store.keys(call.region, call.caller.accountId());
     int start = marker(req, keys.stream().map(k -> k.keyId).toList());
     JsonOutput j = JsonOutput.compact().beginObject().name("Keys").beginArray();
@@ -210,7 +214,8 @@ final class KmsOperations {
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
     KeyStore.Resolved r = resolve(call, keyIdParam, false, false);
     KmsKey key = r.key();
-    authorize(call, key, "PutKeyPolicy", Map.of(), null, Set.of());
+    authorize(call, key, "PutKeyPolicy", Map.of(), null, Set.of(), null, Map.of(
+        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!name.equals("default")) {
       throw KmsException.notFound("No such policy: " + name + " (the only key policy is 'default')");
     }
@@ -330,7 +335,10 @@ final class KmsOperations {
     KmsKey primary = resolve(call, keyIdParam, false, false).key();
     authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of());
     // The replica is a new key in the replica Region: KMS also requires kms:CreateKey there (IAM).
-    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion);
+    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, Map.of(
+        "kms:KeySpec", List.of(SYMMETRIC_DEFAULT), "kms:KeyUsage", List.of("ENCRYPT_DECRYPT"),
+        "kms:KeyOrigin", List.of("AWS_KMS"), "kms:MultiRegion", List.of("true"),
+        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!primary.multiRegion()) {
       throw KmsException.unsupported(primary.arn + " is not a multi-Region key.");
     }
@@ -376,7 +384,7 @@ final class KmsOperations {
     KmsKey key = resolve(call, target, false, false).key();
     String aliasArn = KmsAlias.arn(call.region, call.caller.accountId(), name);
     // Two resources: the alias (IAM policy only) and the key (key policy).
-    authorizeIdentityOnly(call, "CreateAlias", aliasArn, call.region);
+    authorizeIdentityOnly(call, "CreateAlias", aliasArn, call.region, Map.of());
     authorize(call, key, "CreateAlias", Map.of(), null, Set.of());
     synchronized (lock) {
       requireNotPendingDeletion(key);
@@ -395,7 +403,7 @@ final class KmsOperations {
     KmsAlias alias = existingAlias(call, name);
     KmsKey newKey = resolve(call, target, false, false).key();
     KmsKey oldKey = store.find(call.region, call.caller.accountId(), alias.targetKeyId);
-    authorizeIdentityOnly(call, "UpdateAlias", alias.arn, call.region);
+    authorizeIdentityOnly(call, "UpdateAlias", alias.arn, call.region, Map.of());
     if (oldKey != null) {
       authorize(call, oldKey, "UpdateAlias", Map.of(), null, Set.of());
     }
@@ -411,7 +419,7 @@ final class KmsOperations {
   private String deleteAlias(Call call, KmsRequest req) {
     KmsAlias alias = existingAlias(call, req.requiredString("AliasName"));
     KmsKey key = store.find(call.region, call.caller.accountId(), alias.targetKeyId);
-    authorizeIdentityOnly(call, "DeleteAlias", alias.arn, call.region);
+    authorizeIdentityOnly(call, "DeleteAlias", alias.arn, call.region, Map.of());
     if (key != null) {
       authorize(call, key, "DeleteAlias", Map.of(), null, Set.of());
     }
@@ -425,7 +433,7 @@ final class KmsOperations {
     int limit = limit(req);
     String keyFilter = req.string("KeyId")
         .map(k -> resolve(call, k, false, false).key().keyId).orElse(null);
-    authorizeIdentityOnly(call, "ListAliases", "*", call.region);
+    authorizeIdentityOnly(call, "ListAliases", "*", call.region, Map.of());
     List<KmsAlias> aliases = new ArrayList<>();
     for (KmsAlias a : store.aliases(call.region, call.caller.accountId())) {
       if (keyFilter == null || keyFilter.equals(a.targetKeyId)) {
@@ -685,7 +693,7 @@ final class KmsOperations {
     conditionContext.putAll(equals);
     call.encryptionContext = conditionContext;
     NewGrant newGrant = new NewGrant(grantee, retiring, ops, equals, subset);
-    authorize(call, key, "CreateGrant", conditionContext, null, grantIds, newGrant);
+    authorize(call, key, "CreateGrant", conditionContext, null, grantIds, newGrant, Map.of());
     checkDerivedGrant(call, key, conditionContext, grantIds, newGrant);
     requireNotPendingDeletion(key);
     for (String op : operations) {
@@ -881,13 +889,15 @@ final class KmsOperations {
 
   private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
       String requestAlias, Set<String> grantIds) {
-    authorize(call, key, operation, ctx, requestAlias, grantIds, null);
+    authorize(call, key, operation, ctx, requestAlias, grantIds, null, Map.of());
   }
 
+  /** @param requestFacts condition-key values taken from request parameters */
   private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
-      String requestAlias, Set<String> grantIds, NewGrant newGrant) {
+      String requestAlias, Set<String> grantIds, NewGrant newGrant,
+      Map<String, List<String>> requestFacts) {
     AccessRequest request = accessRequest(call, key, operation, ctx, requestAlias, grantIds,
-        newGrant);
+        newGrant, requestFacts);
     AccessDecision d = AccessEvaluator.evaluate(request, key.policy, call.iamPolicies,
         visibleGrants(key, grantIds));
     call.decided(d);
@@ -901,7 +911,8 @@ final class KmsOperations {
       Map<String, String> equals, Map<String, String> subset) { }
 
   private AccessRequest accessRequest(Call call, KmsKey key, String operation,
-      Map<String, String> ctx, String requestAlias, Set<String> grantIds, NewGrant newGrant) {
+      Map<String, String> ctx, String requestAlias, Set<String> grantIds, NewGrant newGrant,
+      Map<String, List<String>> requestFacts) {
     // kms:GrantIsForAWSResource is only put into the context for the grant operations that
     // document it (the evaluator knows which); the fact itself is true of any call through a
     // service.
@@ -912,6 +923,7 @@ final class KmsOperations {
         .requestTime(now());
     callerFacts(b, call);
     keyFacts(b, key);
+    requestFacts.forEach(b::contextValue);
     if (CRYPTO_OPERATIONS.contains(operation)) {
       // The only algorithm of a symmetric key; KMS uses it when the request names none.
       b.contextValue("kms:EncryptionAlgorithm", SYMMETRIC_DEFAULT);
@@ -995,7 +1007,8 @@ final class KmsOperations {
     Set<String> ops = newGrant.operations();
     Map<String, String> equals = newGrant.equals();
     Map<String, String> subset = newGrant.subset();
-    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, newGrant);
+    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, newGrant,
+        Map.of());
     if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of()).allowed()) {
       return;
     }
@@ -1030,13 +1043,15 @@ final class KmsOperations {
    * side of alias operations): evaluated against a key policy that simply trusts the caller's
    * account, so that exactly the caller's IAM policies decide.
    */
-  private void authorizeIdentityOnly(Call call, String operation, String resource, String region) {
+  private void authorizeIdentityOnly(Call call, String operation, String resource, String region,
+      Map<String, List<String>> requestFacts) {
     PolicyDocument trust = accountTrust.computeIfAbsent(call.caller.accountId(),
         a -> PolicyDocument.parseKeyPolicy(LocalKmsConfig.defaultKeyPolicy(a)));
     AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
         .keyArn(resource).keyAccountId(call.caller.accountId()).keyRegion(region)
         .viaService(call.viaService).requestTime(now());
     callerFacts(b, call);
+    requestFacts.forEach(b::contextValue);
     AccessRequest r = b.build();
     AccessDecision d = AccessEvaluator.evaluate(r, trust, call.iamPolicies, List.of());
     call.decided(d);

@@ -33,6 +33,7 @@ class ConditionKeyValuesTest {
   static KmsClient app;
   static KmsClient appViaS3;
   static KmsClient admin;
+  static KmsClient creator;
 
   @BeforeAll
   static void start() {
@@ -41,6 +42,14 @@ class ConditionKeyValuesTest {
         .principal(PrincipalConfig.of("ADMIN", ADMIN,
             policy(statement("All", "Allow", null, ALL, null))))
         .principal(PrincipalConfig.of("APP", APP))
+        .principal(PrincipalConfig.of("CREATOR", "arn:aws:iam::" + A + ":role/Creator", policy(
+            "{\"Effect\":\"Allow\",\"Action\":[\"kms:CreateKey\",\"kms:PutKeyPolicy\"],"
+                + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:KeySpec\":"
+                + "\"SYMMETRIC_DEFAULT\",\"kms:KeyUsage\":\"ENCRYPT_DECRYPT\"},"
+                + "\"Bool\":{\"kms:MultiRegion\":\"false\"}}}",
+            "{\"Effect\":\"Deny\",\"Action\":[\"kms:CreateKey\",\"kms:PutKeyPolicy\"],"
+                + "\"Resource\":\"*\",\"Condition\":{\"Bool\":"
+                + "{\"kms:BypassPolicyLockoutSafetyCheck\":\"true\"}}}")))
         .principal(PrincipalConfig.of("APP_S3", APP).withViaService(S3))
         .key(key("symmetric").policy(policy(adminStmt, statement("Symmetric", "Allow", APP, USE,
             "{\"StringEquals\":{\"kms:KeySpec\":\"SYMMETRIC_DEFAULT\","
@@ -79,6 +88,7 @@ class ConditionKeyValuesTest {
     app = kms.kmsClientFor("APP");
     appViaS3 = kms.kmsClientFor("APP_S3");
     admin = kms.kmsClientFor("ADMIN");
+    creator = kms.kmsClientFor("CREATOR");
   }
 
   @AfterAll
@@ -168,5 +178,18 @@ class ConditionKeyValuesTest {
     SdkBytes blob = encrypt(app, arn("window"));
     assertDenied(() -> app.decrypt(b -> b.ciphertextBlob(blob)))
         .hasMessageContaining("explicit deny");
+  }
+
+  @Test
+  void createKeyConditionsSeeTheRequestedKeyDefaultsIncluded() {
+    String keyId = creator.createKey(b -> { }).keyMetadata().keyId();
+    creator.createKey(b -> b.keySpec("SYMMETRIC_DEFAULT"));
+    assertDenied(() -> creator.createKey(b -> b.multiRegion(true)));
+    assertDenied(() -> creator.createKey(b -> b.bypassPolicyLockoutSafetyCheck(true)
+        .policy(policy(KmsAssertions.allowRoot(A)))));
+    String policy = policy(KmsAssertions.allowRoot(A));
+    creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(policy));
+    assertDenied(() -> creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default")
+        .policy(policy).bypassPolicyLockoutSafetyCheck(true)));
   }
 }
