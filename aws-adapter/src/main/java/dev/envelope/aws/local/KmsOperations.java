@@ -142,6 +142,7 @@ final class KmsOperations {
     // CreateKey's condition keys describe the key asked for, defaults included.
     authorizeIdentityOnly(call, "CreateKey", "*", call.region, Map.of(
         "kms:KeySpec", List.of(spec), "kms:KeyUsage", List.of(usage),
+        "kms:CustomerMasterKeySpec", List.of(spec), "kms:CustomerMasterKeyUsage", List.of(usage),
         "kms:KeyOrigin", List.of(origin), "kms:MultiRegion", List.of(Boolean.toString(multiRegion)),
         "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!usage.equals("ENCRYPT_DECRYPT") || !spec.equals(SYMMETRIC_DEFAULT)) {
@@ -248,7 +249,8 @@ final class KmsOperations {
           + (days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
     }
     KmsKey key = resolve(call, keyIdParam, false, false).key();
-    authorize(call, key, "ScheduleKeyDeletion", Map.of(), null, Set.of());
+    authorize(call, key, "ScheduleKeyDeletion", Map.of(), null, Set.of(), null, Map.of(
+        "kms:ScheduleKeyDeletionPendingWindowInDays", List.of(Integer.toString(days))));
     Instant deletion;
     synchronized (lock) {
       requireNotPendingDeletion(key);
@@ -287,8 +289,10 @@ final class KmsOperations {
           + (period < 90 ? "greater than or equal to 90" : "less than or equal to 2560"));
     }
     KmsKey key = resolve(call, keyIdParam, false, false).key();
+    // kms:RotationPeriodInDays describes EnableKeyRotation's period, its default included.
     authorize(call, key, enable ? "EnableKeyRotation" : "DisableKeyRotation", Map.of(), null,
-        Set.of());
+        Set.of(), null, enable
+            ? Map.of("kms:RotationPeriodInDays", List.of(Integer.toString(period))) : Map.of());
     requireUsable(key);
     if (!key.isPrimary()) {
       throw KmsException.unsupported(key.arn + " is a multi-Region replica key; manage "
@@ -333,7 +337,8 @@ final class KmsOperations {
       throw KmsException.validation("Invalid ReplicaRegion: " + replicaRegion);
     }
     KmsKey primary = resolve(call, keyIdParam, false, false).key();
-    authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of());
+    authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of(), null,
+        Map.of("kms:ReplicaRegion", List.of(replicaRegion)));
     // The replica is a new key in the replica Region: KMS also requires kms:CreateKey there (IAM).
     authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, Map.of(
         "kms:KeySpec", List.of(SYMMETRIC_DEFAULT), "kms:KeyUsage", List.of("ENCRYPT_DECRYPT"),
@@ -595,8 +600,12 @@ final class KmsOperations {
     call.sourceKeyArn = src.key().arn;
     KeyStore.Resolved dst = resolve(call, destinationParam, true, true);
     // ReEncrypt is two permissions on two keys, each with its own encryption context.
-    authorize(call, src.key(), "ReEncryptFrom", sourceCtx, src.requestAlias(), grantIds);
-    authorize(call, dst.key(), "ReEncryptTo", destinationCtx, dst.requestAlias(), grantIds);
+    Map<String, List<String>> sameKey = Map.of("kms:ReEncryptOnSameKey",
+        List.of(Boolean.toString(src.key() == dst.key())));
+    authorize(call, src.key(), "ReEncryptFrom", sourceCtx, src.requestAlias(), grantIds, null,
+        sameKey);
+    authorize(call, dst.key(), "ReEncryptTo", destinationCtx, dst.requestAlias(), grantIds, null,
+        sameKey);
     requireUsable(src.key());
     requireUsable(dst.key());
     dryRun(req);
@@ -966,6 +975,8 @@ final class KmsOperations {
   private void keyFacts(AccessRequest.Builder b, KmsKey key) {
     b.contextValue("kms:KeySpec", SYMMETRIC_DEFAULT)
         .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
+        .contextValue("kms:CustomerMasterKeySpec", SYMMETRIC_DEFAULT)
+        .contextValue("kms:CustomerMasterKeyUsage", "ENCRYPT_DECRYPT")
         .contextValue("kms:KeyOrigin", "AWS_KMS")
         .contextValue("kms:MultiRegion", Boolean.toString(key.multiRegion()));
     if (key.multiRegion()) {

@@ -53,6 +53,21 @@ final class ConditionKeys {
           "kms:retiringprincipal",
           "kms:grantconstrainttype",
           "kms:bypasspolicylockoutsafetycheck",
+          "kms:customermasterkeyspec",
+          "kms:customermasterkeyusage",
+          "kms:expirationmodel",
+          "kms:keyagreementalgorithm",
+          "kms:messagetype",
+          "kms:primaryregion",
+          "kms:reencryptonsamekey",
+          "kms:replicaregion",
+          "kms:rotationperiodindays",
+          "kms:schedulekeydeletionpendingwindowindays",
+          "kms:validto",
+          "kms:wrappingalgorithm",
+          "kms:wrappingkeyspec",
+          "kms:grantconstraintsourcearn",
+          "kms:granteeserviceprincipal",
           "aws:securetransport",
           "aws:sourceip",
           "aws:sourcevpce",
@@ -71,7 +86,8 @@ final class ConditionKeys {
           "aws:tagkeys");
 
   private static final Set<String> SUPPLIED_PREFIXES =
-      Set.of("aws:principaltag/", "aws:resourcetag/", "aws:requesttag/");
+      Set.of("aws:principaltag/", "aws:resourcetag/", "aws:requesttag/",
+          "kms:recipientattestation:");
 
   /** Keys that can hold several values in one request; the others hold at most one. */
   private static final Set<String> MULTI_VALUED =

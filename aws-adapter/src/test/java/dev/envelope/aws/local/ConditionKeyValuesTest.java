@@ -80,6 +80,15 @@ class ConditionKeyValuesTest {
                 + "\"DateLessThan\":{\"aws:CurrentTime\":\"2100-01-01\"}}"),
             statement("Expired", "Deny", APP, "\"kms:Decrypt\"",
                 "{\"DateGreaterThan\":{\"aws:EpochTime\":\"1577836800\"}}"))).build())
+        .key(key("admin").policy(policy(adminStmt,
+            statement("Window", "Allow", APP, "\"kms:ScheduleKeyDeletion\"",
+                "{\"NumericGreaterThanEquals\":"
+                    + "{\"kms:ScheduleKeyDeletionPendingWindowInDays\":\"14\"}}"),
+            statement("Period", "Allow", APP, "\"kms:EnableKeyRotation\"",
+                "{\"NumericGreaterThanEquals\":{\"kms:RotationPeriodInDays\":\"180\"}}"),
+            statement("SameKey", "Allow", APP, "[\"kms:ReEncrypt*\",\"kms:Encrypt\"]",
+                "{\"Bool\":{\"kms:ReEncryptOnSameKey\":\"true\"}}"),
+            statement("Enc", "Allow", APP, "\"kms:Encrypt\"", null))).build())
         .key(key("servicegrants").policy(policy(adminStmt,
             statement("ServiceOnly", "Allow", APP, "[\"kms:ListGrants\",\"kms:RevokeGrant\"]",
                 "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}"))).build())
@@ -191,5 +200,19 @@ class ConditionKeyValuesTest {
     creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(policy));
     assertDenied(() -> creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default")
         .policy(policy).bypassPolicyLockoutSafetyCheck(true)));
+  }
+
+  @Test
+  void pendingWindowRotationPeriodAndReEncryptOnSameKeyComeFromTheRequest() {
+    String k = arn("admin");
+    // The defaults count: 30 days' window passes, 365 days' rotation passes.
+    app.enableKeyRotation(b -> b.keyId(k));
+    assertDenied(() -> app.enableKeyRotation(b -> b.keyId(k).rotationPeriodInDays(90)));
+    SdkBytes blob = encrypt(app, k);
+    app.reEncrypt(b -> b.ciphertextBlob(blob).destinationKeyId(k));
+    assertDenied(() -> app.reEncrypt(b -> b.ciphertextBlob(blob).destinationKeyId(arn("symmetric"))));
+    assertDenied(() -> app.scheduleKeyDeletion(b -> b.keyId(k).pendingWindowInDays(7)));
+    app.scheduleKeyDeletion(b -> b.keyId(k));
+    admin.cancelKeyDeletion(b -> b.keyId(k));
   }
 }

@@ -169,6 +169,14 @@ class PolicyParsingTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"kms:ScheduleKeyDeletionPendingWindowInDays", "kms:RotationPeriodInDays",
+      "kms:ReEncryptOnSameKey", "kms:ReplicaRegion", "kms:PrimaryRegion", "kms:WrappingAlgorithm",
+      "kms:ExpirationModel", "kms:CustomerMasterKeySpec", "kms:RecipientAttestation:ImageSha384"})
+  void documentedKmsConditionKeysAreAccepted(String key) {
+    PolicyDocument.parse(policyJson("\"Condition\":{\"StringEquals\":{\"" + key + "\":\"x\"}}"));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"kms:EncryptionContex:tenant", "kms:Viaservices", "aws:SourceIpp", "kms:EncryptionContext:", "tenant"})
   void unknownConditionKeyIsRejected(String key) {
     assertRejected(
