@@ -29,7 +29,8 @@ final class ConditionKeys {
           "aws:username",
           "aws:requestedregion",
           "aws:currenttime",
-          "aws:epochtime");
+          "aws:epochtime",
+          "aws:resourceaccount");
 
   /**
    * Real KMS and global keys whose values the engine cannot know (key metadata, network facts,
@@ -82,6 +83,20 @@ final class ConditionKeys {
           "aws:principalservicename",
           "aws:principalorgpaths",
           "aws:userid",
+          "aws:resourceorgid",
+          "aws:resourceorgpaths",
+          "aws:sourceidentity",
+          "aws:sourceorgid",
+          "aws:sourceorgpaths",
+          "aws:tokenissuetime",
+          "aws:multifactorauthage",
+          "aws:principalservicenameslist",
+          "aws:vpcsourceip",
+          "aws:ec2instancesourcevpc",
+          "aws:ec2instancesourceprivateipv4",
+          "aws:federatedprovider",
+          "aws:referer",
+          "aws:useragent",
           "aws:multifactorauthpresent",
           "aws:tagkeys");
 
@@ -97,7 +112,10 @@ final class ConditionKeys {
           "kms:resourcealiases",
           "aws:tagkeys",
           "aws:calledvia",
-          "aws:principalorgpaths");
+          "aws:principalorgpaths",
+          "aws:resourceorgpaths",
+          "aws:sourceorgpaths",
+          "aws:principalservicenameslist");
 
   private ConditionKeys() {}
 

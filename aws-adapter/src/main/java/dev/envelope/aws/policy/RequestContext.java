@@ -33,6 +33,7 @@ final class RequestContext {
       v.put("kms:calleraccount", List.of(caller.accountId()));
     }
     v.put("aws:principalaccount", List.of(caller.accountId()));
+    v.put("aws:resourceaccount", List.of(r.keyAccountId()));
     v.put("aws:principalarn", List.of(caller.principalArn()));
     v.put("aws:principaltype", List.of(caller.principalType()));
     caller.userName().ifPresent(u -> v.put("aws:username", List.of(u)));

@@ -311,4 +311,13 @@ class ConditionEvaluationTest {
     assertThat(test("Null", "aws:ViaAWSService", List.of("false"), direct)).isTrue();
     assertThat(test("Bool", "aws:PrincipalIsAWSService", List.of("false"), direct)).isTrue();
   }
+
+  @Test
+  void resourceAccountIsTheKeysAccount() {
+    RequestContext partner = ctx(Fixtures.request(Fixtures.PARTNER, "Decrypt"));
+    assertThat(test("StringEquals", "aws:ResourceAccount", List.of(Fixtures.KEY_ACCT), partner))
+        .isTrue();
+    assertThat(test("StringEquals", "aws:PrincipalAccount", List.of(Fixtures.KEY_ACCT), partner))
+        .isFalse();
+  }
 }
