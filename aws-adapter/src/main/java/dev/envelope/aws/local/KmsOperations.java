@@ -138,13 +138,19 @@ final class KmsOperations {
     boolean multiRegion = req.bool("MultiRegion");
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
     String description = req.string("Description").orElse("");
-    req.object("Tags"); // accepted and ignored: tagging is not modelled
+    // Tags are not stored (no aws:ResourceTag), but the request's tags are condition values.
+    Map<String, String> tags = req.tags("Tags");
     // CreateKey's condition keys describe the key asked for, defaults included.
-    authorizeIdentityOnly(call, "CreateKey", "*", call.region, Map.of(
+    Map<String, List<String>> facts = new HashMap<>(Map.of(
         "kms:KeySpec", List.of(spec), "kms:KeyUsage", List.of(usage),
         "kms:CustomerMasterKeySpec", List.of(spec), "kms:CustomerMasterKeyUsage", List.of(usage),
         "kms:KeyOrigin", List.of(origin), "kms:MultiRegion", List.of(Boolean.toString(multiRegion)),
         "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    if (!tags.isEmpty()) {
+      facts.put("aws:TagKeys", List.copyOf(tags.keySet()));
+      tags.forEach((k, v) -> facts.put("aws:RequestTag/" + k, List.of(v)));
+    }
+    authorizeIdentityOnly(call, "CreateKey", "*", call.region, facts);
     if (!usage.equals("ENCRYPT_DECRYPT") || !spec.equals(SYMMETRIC_DEFAULT)) {
       throw KmsException.unsupported("The local KMS supports only symmetric encryption keys "
           + "(KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)");

@@ -42,6 +42,10 @@ class ConditionKeyValuesTest {
         .principal(PrincipalConfig.of("ADMIN", ADMIN,
             policy(statement("All", "Allow", null, ALL, null))))
         .principal(PrincipalConfig.of("APP", APP))
+        .principal(PrincipalConfig.of("TAGGER", "arn:aws:iam::" + A + ":role/Tagger", policy(
+            "{\"Effect\":\"Allow\",\"Action\":\"kms:CreateKey\",\"Resource\":\"*\","
+                + "\"Condition\":{\"StringEquals\":{\"aws:RequestTag/team\":\"crypto\"},"
+                + "\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"team\",\"env\"]}}}")))
         .principal(PrincipalConfig.of("CREATOR", "arn:aws:iam::" + A + ":role/Creator", policy(
             "{\"Effect\":\"Allow\",\"Action\":[\"kms:CreateKey\",\"kms:PutKeyPolicy\"],"
                 + "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:KeySpec\":"
@@ -214,5 +218,16 @@ class ConditionKeyValuesTest {
     assertDenied(() -> app.scheduleKeyDeletion(b -> b.keyId(k).pendingWindowInDays(7)));
     app.scheduleKeyDeletion(b -> b.keyId(k));
     admin.cancelKeyDeletion(b -> b.keyId(k));
+  }
+
+  @Test
+  void createKeyTagsAreRequestTagsAndTagKeys() {
+    KmsClient tagger = kms.kmsClientFor("TAGGER");
+    tagger.createKey(b -> b.tags(t -> t.tagKey("team").tagValue("crypto"),
+        t -> t.tagKey("env").tagValue("dev")));
+    assertDenied(() -> tagger.createKey(b -> b.tags(t -> t.tagKey("team").tagValue("web"))));
+    assertDenied(() -> tagger.createKey(b -> b.tags(t -> t.tagKey("team").tagValue("crypto"),
+        t -> t.tagKey("owner").tagValue("x"))));
+    assertDenied(() -> tagger.createKey(b -> { }));
   }
 }
