@@ -16,6 +16,8 @@ final class Call {
   final String region;
   final String viaService;
   final List<PolicyDocument> iamPolicies;
+  /** The address the request came from (aws:SourceIp), or null if unknown. */
+  final String sourceIp;
 
   String keyArn;
   String sourceKeyArn;
@@ -25,12 +27,13 @@ final class Call {
   String decidedBy;
 
   Call(CallerIdentity caller, String accessKeyId, String region, String viaService,
-      List<PolicyDocument> iamPolicies) {
+      List<PolicyDocument> iamPolicies, String sourceIp) {
     this.caller = caller;
     this.accessKeyId = accessKeyId;
     this.region = region;
     this.viaService = viaService;
     this.iamPolicies = iamPolicies;
+    this.sourceIp = sourceIp;
   }
 
   void decided(AccessDecision d) {

@@ -95,7 +95,7 @@ final class KmsHttpHandler implements HttpHandler {
             + "Access Key and signing method.");
       }
       call = new Call(principal.identity(), accessKeyId, region, principal.config().viaService(),
-          principal.policies());
+          principal.policies(), sourceIp(exchange));
       body = operations.invoke(operation, call, KmsRequest.parse(request));
     } catch (KmsException e) {
       status = e.httpStatus();
@@ -160,5 +160,16 @@ final class KmsHttpHandler implements HttpHandler {
     Map<String, List<String>> out = new HashMap<>();
     exchange.getRequestHeaders().forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
     return out;
+  }
+
+  /** The peer's address for aws:SourceIp, without the IPv6 scope KMS would never report. */
+  private static String sourceIp(HttpExchange exchange) {
+    var remote = exchange.getRemoteAddress();
+    if (remote == null || remote.getAddress() == null) {
+      return null;
+    }
+    String ip = remote.getAddress().getHostAddress();
+    int scope = ip.indexOf('%');
+    return scope < 0 ? ip : ip.substring(0, scope);
   }
 }

@@ -55,6 +55,9 @@ final class KmsOperations {
       "ListGrants", "RetireGrant", "RevokeGrant", "GetKeyPolicy", "PutKeyPolicy", "EnableKey",
       "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "EnableKeyRotation",
       "DisableKeyRotation", "GetKeyRotationStatus", "UpdateKeyDescription", "ReplicateKey");
+  /** Operations whose request context carries kms:EncryptionAlgorithm. */
+  private static final Set<String> CRYPTO_OPERATIONS = Set.of("Encrypt", "Decrypt",
+      "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern GRANT_ID = Pattern.compile("[0-9a-f]{64}");
@@ -67,10 +70,10 @@ final class KmsOperations {
   private final Clock clock;
   private volatile Duration grantPropagationDelay;
   private final Object lock = new Object();
-  /** The identity side assumed by the lockout safety check. */
-  private static final PolicyDocument IAM_ALLOWS_ALL = PolicyDocument.parseIdentityPolicy(
-      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
-          + "\"kms:PutKeyPolicy\",\"Resource\":\"*\"}]}");
+  /** An identity side that allows every KMS action: the lockout check and "would the key policy alone allow?". */
+  private static final PolicyDocument IAM_ALLOWS_KMS = PolicyDocument.parseIdentityPolicy(
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\","
+          + "\"Resource\":\"*\"}]}");
   /** Per account: a key policy that trusts the account, to evaluate IAM-only permissions. */
   private final Map<String, PolicyDocument> accountTrust = new ConcurrentHashMap<>();
 
@@ -135,8 +138,19 @@ final class KmsOperations {
     boolean multiRegion = req.bool("MultiRegion");
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
     String description = req.string("Description").orElse("");
-    req.object("Tags"); // accepted and ignored: tagging is not modelled
-    authorizeIdentityOnly(call, "CreateKey", "*", call.region);
+    // Tags are not stored (no aws:ResourceTag), but the request's tags are condition values.
+    Map<String, String> tags = req.tags("Tags");
+    // CreateKey's condition keys describe the key asked for, defaults included.
+    Map<String, List<String>> facts = new HashMap<>(Map.of(
+        "kms:KeySpec", List.of(spec), "kms:KeyUsage", List.of(usage),
+        "kms:CustomerMasterKeySpec", List.of(spec), "kms:CustomerMasterKeyUsage", List.of(usage),
+        "kms:KeyOrigin", List.of(origin), "kms:MultiRegion", List.of(Boolean.toString(multiRegion)),
+        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    if (!tags.isEmpty()) {
+      facts.put("aws:TagKeys", List.copyOf(tags.keySet()));
+      tags.forEach((k, v) -> facts.put("aws:RequestTag/" + k, List.of(v)));
+    }
+    authorizeIdentityOnly(call, "CreateKey", "*", call.region, facts);
     if (!usage.equals("ENCRYPT_DECRYPT") || !spec.equals(SYMMETRIC_DEFAULT)) {
       throw KmsException.unsupported("The local KMS supports only symmetric encryption keys "
           + "(KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)");
@@ -174,7 +188,7 @@ final class KmsOperations {
 
   private String listKeys(Call call, KmsRequest req) {
     int limit = limit(req);
-    authorizeIdentityOnly(call, "ListKeys", "*", call.region);
+    authorizeIdentityOnly(call, "ListKeys", "*", call.region, Map.of());
     List<KmsKey> keys = store.keys(call.region, call.caller.accountId());
     int start = marker(req, keys.stream().map(k -> k.keyId).toList());
     JsonOutput j = JsonOutput.compact().beginObject().name("Keys").beginArray();
@@ -207,7 +221,8 @@ final class KmsOperations {
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
     KeyStore.Resolved r = resolve(call, keyIdParam, false, false);
     KmsKey key = r.key();
-    authorize(call, key, "PutKeyPolicy", Map.of(), null, Set.of());
+    authorize(call, key, "PutKeyPolicy", Map.of(), null, Set.of(), null, Map.of(
+        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!name.equals("default")) {
       throw KmsException.notFound("No such policy: " + name + " (the only key policy is 'default')");
     }
@@ -240,7 +255,8 @@ final class KmsOperations {
           + (days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
     }
     KmsKey key = resolve(call, keyIdParam, false, false).key();
-    authorize(call, key, "ScheduleKeyDeletion", Map.of(), null, Set.of());
+    authorize(call, key, "ScheduleKeyDeletion", Map.of(), null, Set.of(), null, Map.of(
+        "kms:ScheduleKeyDeletionPendingWindowInDays", List.of(Integer.toString(days))));
     Instant deletion;
     synchronized (lock) {
       requireNotPendingDeletion(key);
@@ -279,8 +295,10 @@ final class KmsOperations {
           + (period < 90 ? "greater than or equal to 90" : "less than or equal to 2560"));
     }
     KmsKey key = resolve(call, keyIdParam, false, false).key();
+    // kms:RotationPeriodInDays describes EnableKeyRotation's period, its default included.
     authorize(call, key, enable ? "EnableKeyRotation" : "DisableKeyRotation", Map.of(), null,
-        Set.of());
+        Set.of(), null, enable
+            ? Map.of("kms:RotationPeriodInDays", List.of(Integer.toString(period))) : Map.of());
     requireUsable(key);
     if (!key.isPrimary()) {
       throw KmsException.unsupported(key.arn + " is a multi-Region replica key; manage "
@@ -325,9 +343,13 @@ final class KmsOperations {
       throw KmsException.validation("Invalid ReplicaRegion: " + replicaRegion);
     }
     KmsKey primary = resolve(call, keyIdParam, false, false).key();
-    authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of());
+    authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of(), null,
+        Map.of("kms:ReplicaRegion", List.of(replicaRegion)));
     // The replica is a new key in the replica Region: KMS also requires kms:CreateKey there (IAM).
-    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion);
+    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, Map.of(
+        "kms:KeySpec", List.of(SYMMETRIC_DEFAULT), "kms:KeyUsage", List.of("ENCRYPT_DECRYPT"),
+        "kms:KeyOrigin", List.of("AWS_KMS"), "kms:MultiRegion", List.of("true"),
+        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!primary.multiRegion()) {
       throw KmsException.unsupported(primary.arn + " is not a multi-Region key.");
     }
@@ -373,7 +395,7 @@ final class KmsOperations {
     KmsKey key = resolve(call, target, false, false).key();
     String aliasArn = KmsAlias.arn(call.region, call.caller.accountId(), name);
     // Two resources: the alias (IAM policy only) and the key (key policy).
-    authorizeIdentityOnly(call, "CreateAlias", aliasArn, call.region);
+    authorizeIdentityOnly(call, "CreateAlias", aliasArn, call.region, Map.of());
     authorize(call, key, "CreateAlias", Map.of(), null, Set.of());
     synchronized (lock) {
       requireNotPendingDeletion(key);
@@ -392,7 +414,7 @@ final class KmsOperations {
     KmsAlias alias = existingAlias(call, name);
     KmsKey newKey = resolve(call, target, false, false).key();
     KmsKey oldKey = store.find(call.region, call.caller.accountId(), alias.targetKeyId);
-    authorizeIdentityOnly(call, "UpdateAlias", alias.arn, call.region);
+    authorizeIdentityOnly(call, "UpdateAlias", alias.arn, call.region, Map.of());
     if (oldKey != null) {
       authorize(call, oldKey, "UpdateAlias", Map.of(), null, Set.of());
     }
@@ -408,7 +430,7 @@ final class KmsOperations {
   private String deleteAlias(Call call, KmsRequest req) {
     KmsAlias alias = existingAlias(call, req.requiredString("AliasName"));
     KmsKey key = store.find(call.region, call.caller.accountId(), alias.targetKeyId);
-    authorizeIdentityOnly(call, "DeleteAlias", alias.arn, call.region);
+    authorizeIdentityOnly(call, "DeleteAlias", alias.arn, call.region, Map.of());
     if (key != null) {
       authorize(call, key, "DeleteAlias", Map.of(), null, Set.of());
     }
@@ -422,7 +444,7 @@ final class KmsOperations {
     int limit = limit(req);
     String keyFilter = req.string("KeyId")
         .map(k -> resolve(call, k, false, false).key().keyId).orElse(null);
-    authorizeIdentityOnly(call, "ListAliases", "*", call.region);
+    authorizeIdentityOnly(call, "ListAliases", "*", call.region, Map.of());
     List<KmsAlias> aliases = new ArrayList<>();
     for (KmsAlias a : store.aliases(call.region, call.caller.accountId())) {
       if (keyFilter == null || keyFilter.equals(a.targetKeyId)) {
@@ -584,8 +606,12 @@ final class KmsOperations {
     call.sourceKeyArn = src.key().arn;
     KeyStore.Resolved dst = resolve(call, destinationParam, true, true);
     // ReEncrypt is two permissions on two keys, each with its own encryption context.
-    authorize(call, src.key(), "ReEncryptFrom", sourceCtx, src.requestAlias(), grantIds);
-    authorize(call, dst.key(), "ReEncryptTo", destinationCtx, dst.requestAlias(), grantIds);
+    Map<String, List<String>> sameKey = Map.of("kms:ReEncryptOnSameKey",
+        List.of(Boolean.toString(src.key() == dst.key())));
+    authorize(call, src.key(), "ReEncryptFrom", sourceCtx, src.requestAlias(), grantIds, null,
+        sameKey);
+    authorize(call, dst.key(), "ReEncryptTo", destinationCtx, dst.requestAlias(), grantIds, null,
+        sameKey);
     requireUsable(src.key());
     requireUsable(dst.key());
     dryRun(req);
@@ -681,8 +707,9 @@ final class KmsOperations {
     Map<String, String> conditionContext = new HashMap<>(subset);
     conditionContext.putAll(equals);
     call.encryptionContext = conditionContext;
-    authorize(call, key, "CreateGrant", conditionContext, null, grantIds, ops);
-    checkDerivedGrant(call, key, conditionContext, grantIds, ops, equals, subset);
+    NewGrant newGrant = new NewGrant(grantee, retiring, ops, equals, subset);
+    authorize(call, key, "CreateGrant", conditionContext, null, grantIds, newGrant, Map.of());
+    checkDerivedGrant(call, key, conditionContext, grantIds, newGrant);
     requireNotPendingDeletion(key);
     for (String op : operations) {
       if (OTHER_GRANT_OPERATIONS.contains(op)) {
@@ -778,9 +805,9 @@ final class KmsOperations {
   }
 
   /**
-   * Retiring is authorized by the grant itself, not by policies (KMS: "you cannot control this
-   * permission in a policy"): the retiring principal, the grantee if the grant allows
-   * RetireGrant, or the account that created the grant may retire it.
+   * Retiring is authorized by the grant itself, not by the key policy: the retiring principal, the
+   * grantee if the grant allows RetireGrant, or the account that created the grant, which may
+   * delegate that right with IAM policies (see AccessEvaluator#evaluateRetireGrant).
    */
   private String retireGrant(Call call, KmsRequest req) {
     String token = req.string("GrantToken").orElse(null);
@@ -809,29 +836,12 @@ final class KmsOperations {
       throw KmsException.notFound("Grant " + grantId + " does not exist");
     }
     call.keyArn = key.arn;
-    Grant g = stored.grant();
-    String caller = call.caller.principalArn();
-    String issuingRoot = g.issuingAccount();
-    boolean allowed;
-    String by;
-    if (caller.equals(g.retiringPrincipal())) {
-      allowed = true;
-      by = "grant " + grantId + ": caller is its retiring principal";
-    } else if (caller.equals(g.granteePrincipal()) && g.operations().contains("RetireGrant")) {
-      allowed = true;
-      by = "grant " + grantId + ": caller is its grantee and it allows RetireGrant";
-    } else if (call.caller.isRoot() && call.caller.arn().equals(issuingRoot)) {
-      allowed = true;
-      by = "grant " + grantId + ": caller is the root of the account that created it";
-    } else {
-      allowed = false;
-      by = "grant " + grantId + ": caller is neither its retiring principal, nor a grantee allowed "
-          + "RetireGrant, nor the account that created it";
-    }
-    call.decided(allowed, by);
-    if (!allowed) {
-      throw KmsException.accessDenied("User: " + call.caller.arn()
-          + " is not authorized to perform: kms:RetireGrant on resource: " + key.arn);
+    AccessDecision d = AccessEvaluator.evaluateRetireGrant(call.caller, stored.grant(),
+        call.iamPolicies);
+    call.decided(d);
+    if (!d.allowed()) {
+      // Retiring is decided by the grant and the caller's IAM policies, never by the key policy.
+      throw denied(call, "RetireGrant", key.arn, d, true);
     }
     synchronized (lock) {
       key.grants.remove(stored);
@@ -895,13 +905,15 @@ final class KmsOperations {
 
   private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
       String requestAlias, Set<String> grantIds) {
-    authorize(call, key, operation, ctx, requestAlias, grantIds, null);
+    authorize(call, key, operation, ctx, requestAlias, grantIds, null, Map.of());
   }
 
+  /** @param requestFacts condition-key values taken from request parameters */
   private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
-      String requestAlias, Set<String> grantIds, Set<String> grantOperations) {
+      String requestAlias, Set<String> grantIds, NewGrant newGrant,
+      Map<String, List<String>> requestFacts) {
     AccessRequest request = accessRequest(call, key, operation, ctx, requestAlias, grantIds,
-        grantOperations);
+        newGrant, requestFacts);
     AccessDecision d = AccessEvaluator.evaluate(request, key.policy, call.iamPolicies,
         visibleGrants(key, grantIds));
     call.decided(d);
@@ -909,11 +921,6 @@ final class KmsOperations {
       throw denied(call, operation, key.arn, d, keyPolicyAllows(request, key));
     }
   }
-
-  /** An identity policy allowing every KMS action, to ask whether the key policy side alone allows. */
-  private static final PolicyDocument IAM_ALLOWS_KMS = PolicyDocument.parseIdentityPolicy(
-      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\","
-          + "\"Resource\":\"*\"}]}");
 
   /**
    * Whether the key policy would allow the request if the caller's IAM policies did: then a denial is the
@@ -923,17 +930,82 @@ final class KmsOperations {
     return AccessEvaluator.evaluate(request, key.policy, List.of(IAM_ALLOWS_KMS), List.of()).allowed();
   }
 
-  private static AccessRequest accessRequest(Call call, KmsKey key, String operation,
-      Map<String, String> ctx, String requestAlias, Set<String> grantIds,
-      Set<String> grantOperations) {
+  /** What a CreateGrant request asks for, for the grant condition keys. */
+  private record NewGrant(String grantee, String retiring, Set<String> operations,
+      Map<String, String> equals, Map<String, String> subset) { }
+
+  private AccessRequest accessRequest(Call call, KmsKey key, String operation,
+      Map<String, String> ctx, String requestAlias, Set<String> grantIds, NewGrant newGrant,
+      Map<String, List<String>> requestFacts) {
+    // kms:GrantIsForAWSResource is only put into the context for the grant operations that
+    // document it (the evaluator knows which); the fact itself is true of any call through a
+    // service.
     AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
         .keyArn(key.arn).keyAccountId(key.accountId).keyRegion(key.region)
         .encryptionContext(ctx).viaService(call.viaService).requestAlias(requestAlias)
-        .grantTokensPresented(!grantIds.isEmpty());
-    if (grantOperations != null) {
-      b.grantOperations(grantOperations).grantIsForAwsResource(call.viaService != null);
+        .grantTokensPresented(!grantIds.isEmpty()).grantIsForAwsResource(call.viaService != null)
+        .requestTime(now());
+    callerFacts(b, call);
+    keyFacts(b, key);
+    requestFacts.forEach(b::contextValue);
+    if (CRYPTO_OPERATIONS.contains(operation)) {
+      // The only algorithm of a symmetric key; KMS uses it when the request names none.
+      b.contextValue("kms:EncryptionAlgorithm", SYMMETRIC_DEFAULT);
+    }
+    if (newGrant != null) {
+      b.grantOperations(newGrant.operations());
+      b.contextValue("kms:GranteePrincipal", newGrant.grantee());
+      if (newGrant.retiring() != null) {
+        b.contextValue("kms:RetiringPrincipal", newGrant.retiring());
+      }
+      List<String> constraintTypes = new ArrayList<>();
+      if (!newGrant.equals().isEmpty()) {
+        constraintTypes.add("EncryptionContextEquals");
+      }
+      if (!newGrant.subset().isEmpty()) {
+        constraintTypes.add("EncryptionContextSubset");
+      }
+      if (!constraintTypes.isEmpty()) {
+        b.contextValue("kms:GrantConstraintType", constraintTypes);
+      }
     }
     return b.build();
+  }
+
+  /**
+   * aws:SourceIp is the address the caller connected from. A call through an AWS service reaches
+   * KMS from the service, not from the caller, so a caller's address never applies to it.
+   */
+  private static void callerFacts(AccessRequest.Builder b, Call call) {
+    if (call.sourceIp != null && call.viaService == null) {
+      b.contextValue("aws:SourceIp", call.sourceIp);
+    }
+  }
+
+  /**
+   * Condition keys that describe the key itself (kms:KeySpec, kms:KeyUsage, kms:KeyOrigin,
+   * kms:MultiRegion, kms:MultiRegionKeyType, kms:ResourceAliases): KMS sets them for every
+   * operation on a key, so a policy conditioned on them must see this key's values here too.
+   */
+  private void keyFacts(AccessRequest.Builder b, KmsKey key) {
+    b.contextValue("kms:KeySpec", SYMMETRIC_DEFAULT)
+        .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
+        .contextValue("kms:CustomerMasterKeySpec", SYMMETRIC_DEFAULT)
+        .contextValue("kms:CustomerMasterKeyUsage", "ENCRYPT_DECRYPT")
+        .contextValue("kms:KeyOrigin", "AWS_KMS")
+        .contextValue("kms:MultiRegion", Boolean.toString(key.multiRegion()));
+    if (key.multiRegion()) {
+      b.contextValue("kms:MultiRegionKeyType", key.isPrimary() ? "PRIMARY" : "REPLICA");
+    }
+    List<String> aliases = new ArrayList<>();
+    for (KmsAlias a : store.aliases(key.region, key.accountId)) {
+      if (a.targetKeyId.equals(key.keyId)) {
+        aliases.add(a.name);
+      }
+    }
+    if (!aliases.isEmpty()) {
+      b.contextValue("kms:ResourceAliases", aliases);
+    }
   }
 
   /**
@@ -957,9 +1029,12 @@ final class KmsOperations {
    * (KMS developer guide, grant constraints). Policies that allow CreateGrant have no such limit.
    */
   private void checkDerivedGrant(Call call, KmsKey key, Map<String, String> ctx,
-      Set<String> grantIds, Set<String> ops, Map<String, String> equals,
-      Map<String, String> subset) {
-    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, ops);
+      Set<String> grantIds, NewGrant newGrant) {
+    Set<String> ops = newGrant.operations();
+    Map<String, String> equals = newGrant.equals();
+    Map<String, String> subset = newGrant.subset();
+    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, newGrant,
+        Map.of());
     if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of()).allowed()) {
       return;
     }
@@ -994,12 +1069,16 @@ final class KmsOperations {
    * side of alias operations): evaluated against a key policy that simply trusts the caller's
    * account, so that exactly the caller's IAM policies decide.
    */
-  private void authorizeIdentityOnly(Call call, String operation, String resource, String region) {
+  private void authorizeIdentityOnly(Call call, String operation, String resource, String region,
+      Map<String, List<String>> requestFacts) {
     PolicyDocument trust = accountTrust.computeIfAbsent(call.caller.accountId(),
         a -> PolicyDocument.parseKeyPolicy(LocalKmsConfig.defaultKeyPolicy(a)));
-    AccessRequest r = AccessRequest.builder().caller(call.caller).operation(operation)
+    AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
         .keyArn(resource).keyAccountId(call.caller.accountId()).keyRegion(region)
-        .viaService(call.viaService).build();
+        .viaService(call.viaService).requestTime(now());
+    callerFacts(b, call);
+    requestFacts.forEach(b::contextValue);
+    AccessRequest r = b.build();
     AccessDecision d = AccessEvaluator.evaluate(r, trust, call.iamPolicies, List.of());
     call.decided(d);
     if (!d.allowed()) {
@@ -1031,7 +1110,7 @@ final class KmsOperations {
   private void lockoutCheck(Call call, PolicyDocument policy, String keyArn) {
     AccessRequest r = AccessRequest.builder().caller(call.caller).operation("PutKeyPolicy")
         .keyArn(keyArn).build();
-    AccessDecision d = AccessEvaluator.evaluate(r, policy, List.of(IAM_ALLOWS_ALL), List.of());
+    AccessDecision d = AccessEvaluator.evaluate(r, policy, List.of(IAM_ALLOWS_KMS), List.of());
     if (!d.allowed()) {
       throw new KmsException("MalformedPolicyDocumentException", "The new key policy will not "
           + "allow you to update the key policy in the future.");

@@ -144,6 +144,26 @@ final class KmsRequest {
     return List.copyOf(out);
   }
 
+  /** A tag list such as CreateKey's Tags ([{"TagKey": k, "TagValue": v}, ...]); absent means empty. */
+  Map<String, String> tags(String member) {
+    JsonNode n = members.get(member);
+    if (n == null || n.isNull()) {
+      return Map.of();
+    }
+    if (!n.isArray()) {
+      throw serialization(member);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (JsonNode e : n.asArray()) {
+      if (!e.isObject()) {
+        throw serialization(member);
+      }
+      KmsRequest tag = new KmsRequest(e.asObject());
+      out.put(tag.requiredString("TagKey"), tag.string("TagValue").orElse(""));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
   Optional<KmsRequest> object(String member) {
     JsonNode n = members.get(member);
     if (n == null || n.isNull()) {

@@ -2,6 +2,7 @@ package dev.envelope.aws.policy;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,23 +48,65 @@ public final class AccessEvaluator {
   private AccessEvaluator() {}
 
   /**
-   * Decides whether {@code caller} may retire {@code grant}. KMS decides this by the grant, not by
-   * policies: the grant's retiring principal, its grantee principal when the grant includes
-   * {@code RetireGrant}, and the root user of the account that created the grant may retire it.
+   * Decides whether {@code caller} may retire {@code grant}, without the caller's IAM policies.
+   *
+   * @see #evaluateRetireGrant(CallerIdentity, Grant, List)
    */
   public static AccessDecision evaluateRetireGrant(CallerIdentity caller, Grant grant) {
+    return evaluateRetireGrant(caller, grant, List.of());
+  }
+
+  /**
+   * Decides whether {@code caller} may retire {@code grant}. KMS decides this mostly by the grant,
+   * not by key policies (kms:RetireGrant has no effect in a key policy): the grant's retiring
+   * principal, its grantee when the grant includes {@code RetireGrant}, and the account that
+   * created the grant (its root user) may retire it. IAM policies matter in two ways only: an
+   * explicit Deny of kms:RetireGrant wins, and an Allow of kms:RetireGrant lets an identity of the
+   * account that created the grant, or of an account named as retiring principal, retire it on
+   * that account's behalf.
+   *
+   * @param callerIamPolicies identity policies attached to the caller (may be empty)
+   */
+  public static AccessDecision evaluateRetireGrant(
+      CallerIdentity caller, Grant grant, List<PolicyDocument> callerIamPolicies) {
     Objects.requireNonNull(caller, "caller");
     Objects.requireNonNull(grant, "grant");
+    List<PolicyDocument> iam = callerIamPolicies == null ? List.of() : callerIamPolicies;
     List<String> chain = new java.util.ArrayList<>();
     String label = "grant " + grant.grantId();
     chain.add("request: " + caller.arn() + " retires " + label);
+    RequestContext ctx = null;
+    if (grant.keyArn() != null) {
+      ctx = RequestContext.of(AccessRequest.builder().caller(caller).operation("RetireGrant")
+          .keyArn(grant.keyArn()).build());
+      String deny = iamStatement(iam, StatementEffect.DENY, grant.keyArn(), ctx);
+      if (deny != null) {
+        String by = deny + " denies kms:RetireGrant";
+        chain.add("decision: EXPLICIT_DENY (" + by + ")");
+        return new AccessDecision(Effect.EXPLICIT_DENY, by, chain);
+      }
+    }
+    Optional<String> issuing =
+        grant.issuingAccount() == null ? Optional.empty() : Principals.accountOf(grant.issuingAccount());
+    Optional<String> retiringAccount =
+        grant.retiringPrincipal() == null ? Optional.empty() : Principals.accountOf(grant.retiringPrincipal());
     String by = null;
     if (grant.retiringPrincipal() != null && names(grant.retiringPrincipal(), caller)) {
       by = label + " names the caller as retiring principal";
     } else if (grant.operations().contains("RetireGrant") && names(grant.granteePrincipal(), caller)) {
       by = label + " names the caller as grantee and includes RetireGrant";
-    } else if (caller.isRoot() && caller.accountId().equals(grant.issuingAccount())) {
+    } else if (caller.isRoot() && issuing.filter(caller.accountId()::equals).isPresent()) {
       by = "the root user of account " + caller.accountId() + ", which created " + label;
+    } else if (ctx != null
+        && (issuing.filter(caller.accountId()::equals).isPresent()
+            || retiringAccount.filter(caller.accountId()::equals).isPresent())) {
+      // The account may delegate its own right to retire the grant with an IAM policy.
+      String allow = iamStatement(iam, StatementEffect.ALLOW, grant.keyArn(), ctx);
+      if (allow != null) {
+        by = allow + " allows kms:RetireGrant for account " + caller.accountId() + ", which "
+            + (issuing.filter(caller.accountId()::equals).isPresent()
+                ? "created " + label : "is the retiring principal of " + label);
+      }
     }
     if (by != null) {
       chain.add(by);
@@ -71,15 +114,37 @@ public final class AccessEvaluator {
       return new AccessDecision(Effect.ALLOW, by, chain);
     }
     String reason = "no statement allows: the caller is neither the retiring principal, nor a"
-        + " grantee with RetireGrant, nor the root user of the issuing account";
+        + " grantee with RetireGrant, nor the root user of the issuing account, nor allowed"
+        + " kms:RetireGrant by an IAM policy of that account";
     chain.add("decision: IMPLICIT_DENY (" + reason + ")");
     return new AccessDecision(Effect.IMPLICIT_DENY, reason, chain);
   }
 
+  /** The label of the first IAM statement with this effect that applies to RetireGrant. */
+  private static String iamStatement(
+      List<PolicyDocument> iam, StatementEffect effect, String keyArn, RequestContext ctx) {
+    for (int i = 0; i < iam.size(); i++) {
+      PolicyDocument p = iam.get(i);
+      for (Statement s : p.statements()) {
+        if (s.effect() == effect && s.matchesAction("kms:RetireGrant")
+            && s.matchesResource(keyArn, ctx) && s.firstFailingCondition(ctx).isEmpty()) {
+          return "IAM policy " + p.name().map(n -> "'" + n + "'").orElse("#" + i) + " "
+              + s.label();
+        }
+      }
+    }
+    return null;
+  }
+
   private static boolean names(String principal, CallerIdentity caller) {
-    return principal.equals(caller.arn())
+    if (principal.equals(caller.arn())
         || principal.equals(caller.principalArn())
-        || Principals.namesIdentity(principal, caller);
+        || Principals.namesIdentity(principal, caller)) {
+      return true;
+    }
+    // An account named in a grant is its root user; its other identities need delegation.
+    return caller.isRoot() && Principals.accountOf(principal).filter(caller.accountId()::equals)
+        .isPresent();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class AccessRequest {
   private final boolean grantIsForAwsResource;
   private final boolean grantTokensPresented;
   private final String principalOrgId;
+  private final Instant requestTime;
   private final Map<String, List<String>> extraContext;
 
   private AccessRequest(Builder b) {
@@ -58,6 +60,7 @@ public final class AccessRequest {
     this.grantIsForAwsResource = b.grantIsForAwsResource;
     this.grantTokensPresented = b.grantTokensPresented;
     this.principalOrgId = b.principalOrgId;
+    this.requestTime = b.requestTime != null ? b.requestTime : Instant.now();
     Map<String, List<String>> extra = new LinkedHashMap<>();
     b.extraContext.forEach((k, v) -> extra.put(k, List.copyOf(v)));
     this.extraContext = Map.copyOf(extra);
@@ -122,6 +125,11 @@ public final class AccessRequest {
     return Optional.ofNullable(principalOrgId);
   }
 
+  /** When the request was made: aws:CurrentTime and aws:EpochTime. */
+  public Instant requestTime() {
+    return requestTime;
+  }
+
   /** Extra request-context values set with {@link Builder#contextValue}, keyed as given. */
   public Map<String, List<String>> extraContext() {
     return extraContext;
@@ -151,6 +159,7 @@ public final class AccessRequest {
     private boolean grantIsForAwsResource;
     private boolean grantTokensPresented;
     private String principalOrgId;
+    private Instant requestTime;
     private final Map<String, List<String>> extraContext = new LinkedHashMap<>();
 
     private Builder() {}
@@ -221,6 +230,15 @@ public final class AccessRequest {
     /** The caller's AWS Organizations id, for {@code aws:PrincipalOrgID}; absent if unset. */
     public Builder principalOrgId(String principalOrgId) {
       this.principalOrgId = principalOrgId;
+      return this;
+    }
+
+    /**
+     * When the request is made, for aws:CurrentTime and aws:EpochTime; the time of {@link #build}
+     * if not set.
+     */
+    public Builder requestTime(Instant requestTime) {
+      this.requestTime = requestTime;
       return this;
     }
 

@@ -25,6 +25,8 @@ public final class Condition {
   private final boolean ifExists;
   private final String key;
   private final List<String> values;
+  /** True if some value holds a policy variable to replace from the request. */
+  private final boolean variables;
 
   private Condition(
       String operator,
@@ -32,17 +34,29 @@ public final class Condition {
       SetQualifier qualifier,
       boolean ifExists,
       String key,
-      List<String> values) {
+      List<String> values,
+      boolean variables) {
     this.operator = operator;
     this.base = base;
     this.qualifier = qualifier;
     this.ifExists = ifExists;
     this.key = key;
     this.values = List.copyOf(values);
+    this.variables = variables;
   }
 
-  /** Parses and validates one operator/key/values triple. */
+  /** Parses and validates one operator/key/values triple, without policy variables. */
   static Condition of(String operator, String key, List<String> values) {
+    return of(operator, key, values, false);
+  }
+
+  /**
+   * Parses and validates one operator/key/values triple.
+   *
+   * @param variables true in a Version 2012-10-17 policy, where ${...} in the values of String
+   *     and Arn operators is a policy variable
+   */
+  static Condition of(String operator, String key, List<String> values, boolean variables) {
     Objects.requireNonNull(operator, "operator");
     String rest = operator;
     SetQualifier qualifier = SetQualifier.NONE;
@@ -79,7 +93,14 @@ public final class Condition {
     for (String v : values) {
       validateValue(operator, base, key, v);
     }
-    return new Condition(operator, base, qualifier, ifExists, key, values);
+    boolean substitutes = variables && base.takesVariables()
+        && values.stream().anyMatch(PolicyVariables::has);
+    if (substitutes) {
+      for (String v : values) {
+        PolicyVariables.validate(v, "Condition " + operator + " on " + key);
+      }
+    }
+    return new Condition(operator, base, qualifier, ifExists, key, values, substitutes);
   }
 
   private static void validateValue(String operator, Operator base, String key, String v) {
@@ -88,6 +109,18 @@ public final class Condition {
         throw new PolicyException(
             "Condition " + operator + " on " + key + " needs \"true\" or \"false\", got \"" + v
                 + "\".");
+      }
+    } else if (base.date()) {
+      if (PolicyDates.parse(v).isEmpty()) {
+        throw new PolicyException(
+            "Condition " + operator + " on " + key + " needs an ISO 8601 date (2026-01-31 or"
+                + " 2026-01-31T12:00:00Z) or epoch seconds, got \"" + v + "\".");
+      }
+    } else if (base.ip()) {
+      if (!IpRanges.validRange(v)) {
+        throw new PolicyException(
+            "Condition " + operator + " on " + key + " needs an IP address or CIDR block such as"
+                + " 203.0.113.0/24, got \"" + v + "\".");
       }
     } else if (base.numeric()) {
       try {
@@ -158,20 +191,41 @@ public final class Condition {
         case NONE -> base.negated(); // "not equal to X" holds for an absent key
       };
     }
+    // Policy values with their variables replaced; one that cannot be resolved matches nothing.
+    List<PolicyVariables.Resolved> resolved = variables ? resolve(ctx) : null;
+    java.util.function.Predicate<String> satisfies = rv -> valueSatisfies(rv, resolved);
     // A single-valued key under a set qualifier is treated as a one-element set, as IAM does.
     return switch (qualifier) {
-      case FOR_ALL_VALUES -> present.stream().allMatch(this::valueSatisfies);
-      case FOR_ANY_VALUE -> present.stream().anyMatch(this::valueSatisfies);
+      case FOR_ALL_VALUES -> present.stream().allMatch(satisfies);
+      case FOR_ANY_VALUE -> present.stream().anyMatch(satisfies);
       case NONE ->
           base.negated()
-              ? present.stream().allMatch(this::valueSatisfies)
-              : present.stream().anyMatch(this::valueSatisfies);
+              ? present.stream().allMatch(satisfies)
+              : present.stream().anyMatch(satisfies);
     };
   }
 
-  /** One request value against all policy values: OR for positive operators, NOR for negated. */
-  private boolean valueSatisfies(String requestValue) {
-    boolean anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v));
+  private List<PolicyVariables.Resolved> resolve(RequestContext ctx) {
+    List<PolicyVariables.Resolved> out = new java.util.ArrayList<>(values.size());
+    for (String v : values) {
+      PolicyVariables.resolve(v, ctx).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * One request value against all policy values: OR for positive operators, NOR for negated.
+   * With policy variables, StringLike treats substituted characters literally.
+   */
+  private boolean valueSatisfies(String requestValue, List<PolicyVariables.Resolved> resolved) {
+    boolean anyMatch;
+    if (resolved == null) {
+      anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v));
+    } else {
+      anyMatch = resolved.stream().anyMatch(r -> base.likeWithLiterals()
+          ? Wildcards.matches(r.text(), r.literal(), requestValue, false)
+          : base.positiveMatch(requestValue, r.text()));
+    }
     return base.negated() != anyMatch;
   }
 

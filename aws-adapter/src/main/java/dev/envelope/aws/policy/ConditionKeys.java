@@ -27,7 +27,10 @@ final class ConditionKeys {
           "aws:principalorgid",
           "aws:principaltype",
           "aws:username",
-          "aws:requestedregion");
+          "aws:requestedregion",
+          "aws:currenttime",
+          "aws:epochtime",
+          "aws:resourceaccount");
 
   /**
    * Real KMS and global keys whose values the engine cannot know (key metadata, network facts,
@@ -51,7 +54,23 @@ final class ConditionKeys {
           "kms:retiringprincipal",
           "kms:grantconstrainttype",
           "kms:bypasspolicylockoutsafetycheck",
+          "kms:customermasterkeyspec",
+          "kms:customermasterkeyusage",
+          "kms:expirationmodel",
+          "kms:keyagreementalgorithm",
+          "kms:messagetype",
+          "kms:primaryregion",
+          "kms:reencryptonsamekey",
+          "kms:replicaregion",
+          "kms:rotationperiodindays",
+          "kms:schedulekeydeletionpendingwindowindays",
+          "kms:validto",
+          "kms:wrappingalgorithm",
+          "kms:wrappingkeyspec",
+          "kms:grantconstraintsourcearn",
+          "kms:granteeserviceprincipal",
           "aws:securetransport",
+          "aws:sourceip",
           "aws:sourcevpce",
           "aws:sourcevpc",
           "aws:sourceaccount",
@@ -64,11 +83,26 @@ final class ConditionKeys {
           "aws:principalservicename",
           "aws:principalorgpaths",
           "aws:userid",
+          "aws:resourceorgid",
+          "aws:resourceorgpaths",
+          "aws:sourceidentity",
+          "aws:sourceorgid",
+          "aws:sourceorgpaths",
+          "aws:tokenissuetime",
+          "aws:multifactorauthage",
+          "aws:principalservicenameslist",
+          "aws:vpcsourceip",
+          "aws:ec2instancesourcevpc",
+          "aws:ec2instancesourceprivateipv4",
+          "aws:federatedprovider",
+          "aws:referer",
+          "aws:useragent",
           "aws:multifactorauthpresent",
           "aws:tagkeys");
 
   private static final Set<String> SUPPLIED_PREFIXES =
-      Set.of("aws:principaltag/", "aws:resourcetag/", "aws:requesttag/");
+      Set.of("aws:principaltag/", "aws:resourcetag/", "aws:requesttag/",
+          "kms:recipientattestation:");
 
   /** Keys that can hold several values in one request; the others hold at most one. */
   private static final Set<String> MULTI_VALUED =
@@ -78,7 +112,10 @@ final class ConditionKeys {
           "kms:resourcealiases",
           "aws:tagkeys",
           "aws:calledvia",
-          "aws:principalorgpaths");
+          "aws:principalorgpaths",
+          "aws:resourceorgpaths",
+          "aws:sourceorgpaths",
+          "aws:principalservicenameslist");
 
   private ConditionKeys() {}
 

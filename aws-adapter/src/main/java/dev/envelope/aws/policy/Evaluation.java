@@ -330,7 +330,7 @@ final class Evaluation {
   // ---- helpers ----------------------------------------------------------------------------
 
   private boolean appliesToRequest(Statement s) {
-    return s.matchesAction(request.action()) && s.matchesResource(request.keyArn());
+    return s.matchesAction(request.action()) && s.matchesResource(request.keyArn(), ctx);
   }
 
   private AccessDecision decide(Effect effect, String decidedBy) {

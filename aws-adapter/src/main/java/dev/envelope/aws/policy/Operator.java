@@ -32,15 +32,23 @@ enum Operator {
   NUMERIC_GREATER_THAN("NumericGreaterThan", false, (req, pol) -> compare(req, pol, c -> c > 0)),
   NUMERIC_GREATER_THAN_EQUALS(
       "NumericGreaterThanEquals", false, (req, pol) -> compare(req, pol, c -> c >= 0)),
+  DATE_EQUALS("DateEquals", false, (req, pol) -> compareDates(req, pol, c -> c == 0)),
+  DATE_NOT_EQUALS("DateNotEquals", true, (req, pol) -> compareDates(req, pol, c -> c == 0)),
+  DATE_LESS_THAN("DateLessThan", false, (req, pol) -> compareDates(req, pol, c -> c < 0)),
+  DATE_LESS_THAN_EQUALS(
+      "DateLessThanEquals", false, (req, pol) -> compareDates(req, pol, c -> c <= 0)),
+  DATE_GREATER_THAN("DateGreaterThan", false, (req, pol) -> compareDates(req, pol, c -> c > 0)),
+  DATE_GREATER_THAN_EQUALS(
+      "DateGreaterThanEquals", false, (req, pol) -> compareDates(req, pol, c -> c >= 0)),
+  IP_ADDRESS("IpAddress", false, (req, pol) -> IpRanges.contains(pol, req)),
+  NOT_IP_ADDRESS("NotIpAddress", true, (req, pol) -> IpRanges.contains(pol, req)),
   BOOL("Bool", false, String::equalsIgnoreCase),
   /** Special: tests presence of the key, not its value; see {@link Condition}. */
   NULL("Null", false, (req, pol) -> false);
 
   /** Real IAM operators this engine does not implement; named so the error can say so. */
   private static final Set<String> UNSUPPORTED_IAM =
-      Set.of(
-          "dateequals", "datenotequals", "datelessthan", "datelessthanequals", "dategreaterthan",
-          "dategreaterthanequals", "ipaddress", "notipaddress", "binaryequals");
+      Set.of("binaryequals");
 
   private static final Map<String, Operator> BY_NAME =
       Stream.of(values())
@@ -68,6 +76,24 @@ enum Operator {
     return iamName.startsWith("Numeric");
   }
 
+  /** IAM substitutes policy variables only in string comparisons: String and Arn operators. */
+  boolean takesVariables() {
+    return iamName.startsWith("String") || iamName.startsWith("Arn");
+  }
+
+  /** The operators that glob-match with * and ?, where substituted text must stay literal. */
+  boolean likeWithLiterals() {
+    return this == STRING_LIKE || this == STRING_NOT_LIKE;
+  }
+
+  boolean date() {
+    return iamName.startsWith("Date");
+  }
+
+  boolean ip() {
+    return this == IP_ADDRESS || this == NOT_IP_ADDRESS;
+  }
+
   /** The un-negated comparison of one request value against one policy value. */
   boolean positiveMatch(String requestValue, String policyValue) {
     return positiveMatch.test(requestValue, policyValue);
@@ -82,7 +108,8 @@ enum Operator {
     if (UNSUPPORTED_IAM.contains(lower)) {
       throw new PolicyException(
           "Condition operator '" + whole + "' is valid IAM but not supported by this engine;"
-              + " rewrite the condition with String, Arn, Numeric, Bool or Null operators.");
+              + " rewrite the condition with String, Arn, Numeric, Date, IpAddress, Bool or Null"
+              + " operators.");
     }
     throw new PolicyException(
         "Unknown condition operator '" + whole + "'. Use an IAM operator such as StringEquals,"
@@ -92,6 +119,13 @@ enum Operator {
 
   private interface IntTest {
     boolean test(int comparison);
+  }
+
+  /** A request value that is not a date never satisfies a date comparison (nor its negation). */
+  private static boolean compareDates(String req, String pol, IntTest test) {
+    var r = PolicyDates.parse(req);
+    var p = PolicyDates.parse(pol);
+    return r.isPresent() && p.isPresent() && test.test(r.get().compareTo(p.get()));
   }
 
   private static boolean compare(String req, String pol, IntTest test) {

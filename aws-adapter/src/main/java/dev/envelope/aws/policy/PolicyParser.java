@@ -84,13 +84,15 @@ final class PolicyParser {
       throw new PolicyException("Statement must be an object or an array of objects.");
     }
     List<Statement> statements = new ArrayList<>(raw.size());
+    // Policy variables exist only in the 2012-10-17 language; before it, ${...} is plain text.
+    boolean variables = "2012-10-17".equals(version);
     for (int i = 0; i < raw.size(); i++) {
-      statements.add(statement(i, raw.get(i)));
+      statements.add(statement(i, raw.get(i), variables));
     }
     return new PolicyDocument(json, version, id, name, statements);
   }
 
-  private static Statement statement(int index, JsonNode node) {
+  private static Statement statement(int index, JsonNode node, boolean variables) {
     String where = "Statement #" + index;
     if (!node.isObject()) {
       throw new PolicyException(where + " must be a JSON object.");
@@ -140,11 +142,16 @@ final class PolicyParser {
     }
     List<String> resources = exactlyOne(s, "Resource", "NotResource", where);
     boolean notResource = !s.containsKey("Resource");
+    if (variables) {
+      for (String r : resources) {
+        PolicyVariables.validate(r, where + " Resource");
+      }
+    }
 
-    List<Condition> conditions = conditions(s.get("Condition"), where);
+    List<Condition> conditions = conditions(s.get("Condition"), where, variables);
     return new Statement(
         index, sid, effect, principals, notPrincipal != null, actions, notAction, resources,
-        notResource, conditions);
+        notResource, conditions, variables);
   }
 
   private static List<String> exactlyOne(
@@ -216,7 +223,7 @@ final class PolicyParser {
     }
   }
 
-  private static List<Condition> conditions(JsonNode node, String where) {
+  private static List<Condition> conditions(JsonNode node, String where, boolean variables) {
     if (node == null) {
       return List.of();
     }
@@ -234,7 +241,7 @@ final class PolicyParser {
         List<String> values =
             scalarList(kv.getValue(), where + " Condition " + op.getKey() + " " + kv.getKey());
         try {
-          out.add(Condition.of(op.getKey(), kv.getKey(), values));
+          out.add(Condition.of(op.getKey(), kv.getKey(), values, variables));
         } catch (PolicyException e) {
           throw new PolicyException(where + ": " + e.getMessage(), e);
         }

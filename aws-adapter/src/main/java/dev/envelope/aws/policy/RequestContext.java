@@ -1,5 +1,7 @@
 package dev.envelope.aws.policy;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ final class RequestContext {
       v.put("kms:calleraccount", List.of(caller.accountId()));
     }
     v.put("aws:principalaccount", List.of(caller.accountId()));
+    v.put("aws:resourceaccount", List.of(r.keyAccountId()));
     v.put("aws:principalarn", List.of(caller.principalArn()));
     v.put("aws:principaltype", List.of(caller.principalType()));
     caller.userName().ifPresent(u -> v.put("aws:username", List.of(u)));
@@ -38,7 +41,16 @@ final class RequestContext {
     if (r.keyRegion() != null && !r.keyRegion().isEmpty()) {
       v.put("aws:requestedregion", List.of(r.keyRegion()));
     }
+    // Whole seconds, as the request context carries them.
+    Instant now = r.requestTime().truncatedTo(ChronoUnit.SECONDS);
+    v.put("aws:currenttime", List.of(now.toString()));
+    v.put("aws:epochtime", List.of(Long.toString(now.getEpochSecond())));
     r.viaService().ifPresent(s -> v.put("kms:viaservice", List.of(s)));
+    // Present in every signed request: whether a service calls with the principal's credentials,
+    // and whether the principal is a service (never, for the identities this engine models).
+    // A caller that knows better may still supply them.
+    v.putIfAbsent("aws:viaawsservice", List.of(Boolean.toString(r.viaService().isPresent())));
+    v.putIfAbsent("aws:principalisawsservice", List.of("false"));
     r.requestAlias().ifPresent(a -> v.put("kms:requestalias", List.of(a)));
     if (!r.encryptionContext().isEmpty()) {
       v.put("kms:encryptioncontextkeys", List.copyOf(r.encryptionContext().keySet()));

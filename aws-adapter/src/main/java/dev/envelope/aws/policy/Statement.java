@@ -19,6 +19,8 @@ public final class Statement {
   private final List<String> resources;
   private final boolean notResource;
   private final List<Condition> conditions;
+  /** True in a Version 2012-10-17 policy, where ${...} in Resource is a policy variable. */
+  private final boolean variables;
 
   Statement(
       int index,
@@ -30,7 +32,8 @@ public final class Statement {
       boolean notAction,
       List<String> resources,
       boolean notResource,
-      List<Condition> conditions) {
+      List<Condition> conditions,
+      boolean variables) {
     this.index = index;
     this.sid = sid;
     this.effect = effect;
@@ -41,6 +44,7 @@ public final class Statement {
     this.resources = List.copyOf(resources);
     this.notResource = notResource;
     this.conditions = List.copyOf(conditions);
+    this.variables = variables;
   }
 
   /** Zero-based position of the statement in its policy. */
@@ -108,10 +112,22 @@ public final class Statement {
     return listed != notAction;
   }
 
-  /** Resource ARNs are matched case-sensitively with wildcards. */
-  boolean matchesResource(String resourceArn) {
-    boolean listed = resources.stream().anyMatch(p -> Wildcards.matches(p, resourceArn, false));
+  /**
+   * Resource ARNs are matched case-sensitively with wildcards, after policy variables are replaced
+   * from the request; a pattern whose variable cannot be resolved matches nothing.
+   */
+  boolean matchesResource(String resourceArn, RequestContext ctx) {
+    boolean listed = resources.stream().anyMatch(p -> resourceMatches(p, resourceArn, ctx));
     return listed != notResource;
+  }
+
+  private boolean resourceMatches(String pattern, String resourceArn, RequestContext ctx) {
+    if (!variables || !PolicyVariables.has(pattern)) {
+      return Wildcards.matches(pattern, resourceArn, false);
+    }
+    return PolicyVariables.resolve(pattern, ctx)
+        .filter(r -> Wildcards.matches(r.text(), r.literal(), resourceArn, false))
+        .isPresent();
   }
 
   /** The first condition that does not hold, if any. */

@@ -10,8 +10,9 @@
  * grants add access) and returns an {@link dev.envelope.aws.policy.AccessDecision} whose chain
  * says why.
  *
- * <p>Known simplifications: policy variables such as {@code ${aws:username}} are compared
- * literally; Date, IpAddress and Binary condition operators are rejected as unsupported; values
+ * <p>Policy variables such as {@code ${aws:username}} are replaced in Resource elements and in
+ * String and Arn condition values of Version 2012-10-17 policies. Known simplifications: the
+ * BinaryEquals condition operator is rejected as unsupported; values
  * of condition keys the engine cannot derive (key spec, tags, network facts) must be supplied
  * through {@link dev.envelope.aws.policy.AccessRequest.Builder#contextValue}.
  */

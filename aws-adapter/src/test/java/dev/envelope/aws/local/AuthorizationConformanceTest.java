@@ -507,6 +507,20 @@ class AuthorizationConformanceTest {
   }
 
   @Test
+  void theCreatingAccountDelegatesRetiringThroughIamPolicies() {
+    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
+        .granteePrincipal(GRANTEE).retiringPrincipal(NOIAM).operations(GrantOperation.ENCRYPT));
+    // Denied's IAM policy allows kms:* (RetireGrant included) but denies Decrypt only.
+    denied.retireGrant(b -> b.keyId(arn("grants")).grantId(g.grantId()));
+    assertThat(lastDecision()).isEqualTo("ALLOW");
+    // Other's IAM policy allows kms:* too, but its account neither created nor retires the grant.
+    CreateGrantResponse g2 = admin.createGrant(b -> b.keyId(arn("grants"))
+        .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT));
+    assertDenied(() -> other.retireGrant(b -> b.grantToken(g2.grantToken())));
+    admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(g2.grantId()));
+  }
+
+  @Test
   void createGrantNeedsCreateGrantPermission() {
     assertDenied(() -> app.createGrant(b -> b.keyId(arn("default")).granteePrincipal(GRANTEE)
         .operations(GrantOperation.DECRYPT)));

@@ -258,4 +258,66 @@ class ConditionEvaluationTest {
     assertThat(test("StringEquals", "kms:KeySpec", List.of("SYMMETRIC_DEFAULT"), c)).isTrue();
     assertThat(test("StringEquals", "kms:KeySpec", List.of("SYMMETRIC_DEFAULT"), EMPTY)).isFalse();
   }
+
+  @Test
+  void dateOperatorsCompareInstantsOfCurrentTimeAndEpochTime() {
+    RequestContext at = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
+        .requestTime(java.time.Instant.parse("2026-03-15T12:00:00Z")));
+    assertThat(test("DateLessThan", "aws:CurrentTime", List.of("2026-04-01T00:00:00Z"), at)).isTrue();
+    assertThat(test("DateLessThan", "aws:CurrentTime", List.of("2026-03-15"), at))
+        .as("a bare date is midnight UTC").isFalse();
+    assertThat(test("DateGreaterThanEquals", "aws:CurrentTime", List.of("2026-03-15T13:00:00+02:00"), at))
+        .as("offsets are honoured").isTrue();
+    assertThat(test("DateEquals", "aws:EpochTime", List.of("2026-03-15T12:00:00Z"), at)).isTrue();
+    assertThat(test("DateNotEquals", "aws:CurrentTime", List.of("1773576000"), at))
+        .as("epoch seconds as a policy value").isFalse();
+    assertThat(test("NumericLessThan", "aws:EpochTime", List.of("1773576001"), at)).isTrue();
+    assertThat(test("DateLessThan", "aws:CurrentTime", List.of("2027-01-01"), at)
+        && test("DateGreaterThan", "aws:CurrentTime", List.of("2026-01-01"), at))
+        .as("a time window").isTrue();
+  }
+
+  @Test
+  void ipAddressMatchesCidrBlocksAndIsFalseWithoutSourceIp() {
+    RequestContext from = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
+        .contextValue("aws:SourceIp", "203.0.113.77"));
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("203.0.113.0/24"), from)).isTrue();
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("10.0.0.0/8", "203.0.113.77"), from))
+        .as("a bare address, values OR-ed").isTrue();
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("203.0.113.128/25"), from)).isFalse();
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("0.0.0.0/0"), from)).isTrue();
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("::/0"), from))
+        .as("an IPv4 address is in no IPv6 block").isFalse();
+    assertThat(test("NotIpAddress", "aws:SourceIp", List.of("10.0.0.0/8", "192.168.0.0/16"), from))
+        .isTrue();
+    assertThat(test("NotIpAddress", "aws:SourceIp", List.of("203.0.0.0/8"), from)).isFalse();
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("0.0.0.0/0"), EMPTY))
+        .as("absent key").isFalse();
+    assertThat(test("NotIpAddress", "aws:SourceIp", List.of("10.0.0.0/8"), EMPTY))
+        .as("negated operator, absent key").isTrue();
+    RequestContext v6 = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
+        .contextValue("aws:SourceIp", "2001:db8:0:12::5"));
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:DB8::/32"), v6)).isTrue();
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:db9::/32"), v6)).isFalse();
+  }
+
+  @Test
+  void viaAwsServiceAndPrincipalIsAwsServiceArePresentInEveryRequest() {
+    RequestContext direct = ctx(Fixtures.request(Fixtures.APP, "Decrypt"));
+    RequestContext viaS3 = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
+        .viaService("s3.us-east-1.amazonaws.com"));
+    assertThat(test("Bool", "aws:ViaAWSService", List.of("false"), direct)).isTrue();
+    assertThat(test("Bool", "aws:ViaAWSService", List.of("true"), viaS3)).isTrue();
+    assertThat(test("Null", "aws:ViaAWSService", List.of("false"), direct)).isTrue();
+    assertThat(test("Bool", "aws:PrincipalIsAWSService", List.of("false"), direct)).isTrue();
+  }
+
+  @Test
+  void resourceAccountIsTheKeysAccount() {
+    RequestContext partner = ctx(Fixtures.request(Fixtures.PARTNER, "Decrypt"));
+    assertThat(test("StringEquals", "aws:ResourceAccount", List.of(Fixtures.KEY_ACCT), partner))
+        .isTrue();
+    assertThat(test("StringEquals", "aws:PrincipalAccount", List.of(Fixtures.KEY_ACCT), partner))
+        .isFalse();
+  }
 }

@@ -192,6 +192,52 @@ class GrantEvaluationTest {
   }
 
   @Test
+  void retiringIsDelegatedByIamPolicyOnlyWithinTheAccountsTheGrantNames() {
+    PolicyDocument mayRetire = PolicyDocument.parseIdentityPolicy(
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"kms:RetireGrant\",\"Resource\":\"*\"}}");
+    // Created in the key's account, retiring principal in the partner's account.
+    Grant g = new Grant("g-d", Fixtures.KEY_ARN, APP.arn(), "arn:aws:iam::444455556666:root",
+        Set.of("Decrypt"), null, null, null, "arn:aws:iam::" + KEY_ACCT + ":root");
+    assertThat(AccessEvaluator.evaluateRetireGrant(ALICE, g).allowed())
+        .as("no delegation without an IAM policy").isFalse();
+    AccessDecision delegated = AccessEvaluator.evaluateRetireGrant(ALICE, g, List.of(mayRetire));
+    assertThat(delegated.allowed()).as("the creating account delegates").isTrue();
+    assertThat(delegated.decidedBy()).contains("allows kms:RetireGrant");
+    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.ROOT, g).allowed())
+        .as("issuing account given as its root ARN").isTrue();
+    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.PARTNER_ROOT, g).allowed())
+        .as("the retiring account's root user").isTrue();
+    assertThat(AccessEvaluator.evaluateRetireGrant(PARTNER, g).allowed()).isFalse();
+    assertThat(AccessEvaluator.evaluateRetireGrant(PARTNER, g, List.of(mayRetire)).allowed())
+        .as("the retiring account delegates").isTrue();
+    CallerIdentity third = CallerIdentity.of("arn:aws:iam::777788889999:role/X");
+    assertThat(AccessEvaluator.evaluateRetireGrant(third, g, List.of(mayRetire)).allowed())
+        .as("an unrelated account cannot delegate what it does not have").isFalse();
+  }
+
+  @Test
+  void iamDenyOfRetireGrantWinsOverTheGrantsOwnPrincipals() {
+    PolicyDocument noRetire = PolicyDocument.parseIdentityPolicy(
+        "{\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"kms:Retire*\",\"Resource\":\"*\"}}");
+    Grant g = new Grant("g-x", Fixtures.KEY_ARN, APP.arn(), ALICE.arn(),
+        Set.of("Decrypt", "RetireGrant"), null, null, null, KEY_ACCT);
+    AccessDecision d = AccessEvaluator.evaluateRetireGrant(ALICE, g, List.of(noRetire));
+    assertThat(d.effect()).isEqualTo(Effect.EXPLICIT_DENY);
+    assertThat(AccessEvaluator.evaluateRetireGrant(APP, g, List.of(noRetire)).effect())
+        .isEqualTo(Effect.EXPLICIT_DENY);
+  }
+
+  @Test
+  void aRoleNamedInTheGrantCoversItsSessionsForRetiring() {
+    Grant g = new Grant("g-s2", Fixtures.KEY_ARN, PARTNER.arn(),
+        "arn:aws:iam::" + KEY_ACCT + ":role/ops/Retirer", Set.of("Decrypt"), null, null, null,
+        KEY_ACCT);
+    CallerIdentity session =
+        CallerIdentity.of("arn:aws:sts::" + KEY_ACCT + ":assumed-role/Retirer/job-17");
+    assertThat(AccessEvaluator.evaluateRetireGrant(session, g).allowed()).isTrue();
+  }
+
+  @Test
   void grantTokensAreMentionedInTheChain() {
     AccessDecision d = eval(request(APP, "Decrypt").grantTokensPresented(true).build(), ADMIN_ONLY,
         grant("g", APP, List.of("Decrypt")));

@@ -144,8 +144,21 @@ class PolicyParsingTest {
   @Test
   void unsupportedButRealOperatorIsRejectedWithAClearMessage() {
     assertRejected(
-        policyJson("\"Condition\":{\"IpAddress\":{\"aws:SourceVpce\":\"10.0.0.0/8\"}}"),
+        policyJson("\"Condition\":{\"BinaryEquals\":{\"aws:SourceVpce\":\"QmluYXJ5\"}}"),
         "not supported by this engine");
+  }
+
+  @Test
+  void dateAndIpValuesAreValidatedWhenParsed() {
+    assertRejected(
+        policyJson("\"Condition\":{\"DateLessThan\":{\"aws:CurrentTime\":\"next tuesday\"}}"),
+        "ISO 8601");
+    assertRejected(
+        policyJson("\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/33\"}}"),
+        "CIDR");
+    assertRejected(
+        policyJson("\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":\"example.com\"}}"),
+        "CIDR");
   }
 
   @Test
@@ -153,6 +166,14 @@ class PolicyParsingTest {
     assertRejected(
         policyJson("\"Condition\":{\"NullIfExists\":{\"kms:ViaService\":\"true\"}}"),
         "Null takes neither IfExists");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kms:ScheduleKeyDeletionPendingWindowInDays", "kms:RotationPeriodInDays",
+      "kms:ReEncryptOnSameKey", "kms:ReplicaRegion", "kms:PrimaryRegion", "kms:WrappingAlgorithm",
+      "kms:ExpirationModel", "kms:CustomerMasterKeySpec", "kms:RecipientAttestation:ImageSha384"})
+  void documentedKmsConditionKeysAreAccepted(String key) {
+    PolicyDocument.parse(policyJson("\"Condition\":{\"StringEquals\":{\"" + key + "\":\"x\"}}"));
   }
 
   @ParameterizedTest

@@ -20,7 +20,11 @@ class WildcardsTest {
     "a*b*c, aXXbYY, false",
     "a*a, aaa, true",
     "?, '', false",
-    "abc, abcd, false"
+    "abc, abcd, false",
+    // A star in the text is an ordinary character: the pattern's star must still backtrack.
+    "a*c, a*bc, true",
+    "*x, *y*x, true",
+    "a?c, a?c, true"
   })
   void caseSensitiveGlob(String pattern, String text, boolean expected) {
     assertThat(Wildcards.matches(pattern, text, false)).isEqualTo(expected);

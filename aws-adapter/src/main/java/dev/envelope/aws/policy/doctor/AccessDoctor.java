@@ -85,10 +85,13 @@ public final class AccessDoctor {
     if (principal != null && principal.principalOrgId() != null) {
       rb.principalOrgId(principal.principalOrgId());
     }
+    // KMS sets kms:GrantIsForAWSResource (on the grant operations) when an integrated service
+    // makes the call.
+    rb.grantIsForAwsResource(q.viaService().isPresent());
     if (operation.equals("CreateGrant")) {
-      // KMS sets kms:GrantIsForAWSResource when an integrated service creates the grant.
-      rb.grantOperations(q.grantOperations()).grantIsForAwsResource(q.viaService().isPresent());
+      rb.grantOperations(q.grantOperations());
     }
+    keyFacts(rb, key, keyArn, operation);
     AccessRequest request = rb.build();
     AccessDecision decision = AccessEvaluator.evaluate(request, key.policy(), iam, visible);
 
@@ -109,6 +112,41 @@ public final class AccessDoctor {
           + caller.accountId());
     }
     return new Diagnosis(q, decision, notes);
+  }
+
+  /** Operations whose request context carries kms:EncryptionAlgorithm. */
+  private static final Set<String> CRYPTO_OPERATIONS = Set.of("Encrypt", "Decrypt",
+      "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
+
+  /**
+   * The condition keys that describe the key, as the local KMS supplies them for its symmetric
+   * keys (kms:KeySpec, KeyUsage, KeyOrigin, MultiRegion, MultiRegionKeyType, ResourceAliases), and
+   * kms:EncryptionAlgorithm for the cryptographic operations.
+   */
+  private static void keyFacts(AccessRequest.Builder rb, EnvKey key, String keyArn,
+      String operation) {
+    boolean multiRegion = key.keyId().startsWith("mrk-") || key.arns().size() > 1;
+    rb.contextValue("kms:KeySpec", "SYMMETRIC_DEFAULT")
+        .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
+        .contextValue("kms:CustomerMasterKeySpec", "SYMMETRIC_DEFAULT")
+        .contextValue("kms:CustomerMasterKeyUsage", "ENCRYPT_DECRYPT")
+        .contextValue("kms:KeyOrigin", "AWS_KMS")
+        .contextValue("kms:MultiRegion", Boolean.toString(multiRegion));
+    if (multiRegion) {
+      rb.contextValue("kms:MultiRegionKeyType",
+          keyArn.equals(key.primaryArn()) ? "PRIMARY" : "REPLICA");
+    }
+    String region = keyArn.split(":")[3];
+    List<String> aliases = key.aliasArns().stream()
+        .filter(a -> a.split(":")[3].equals(region))
+        .map(a -> a.substring(a.lastIndexOf(':') + 1))
+        .toList();
+    if (!aliases.isEmpty()) {
+      rb.contextValue("kms:ResourceAliases", aliases);
+    }
+    if (CRYPTO_OPERATIONS.contains(operation)) {
+      rb.contextValue("kms:EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
+    }
   }
 
   /**
@@ -140,7 +178,11 @@ public final class AccessDoctor {
       AccessQuestion q, CallerIdentity caller, AccessEnvironment env, List<String> notes) {
     for (EnvGrant g : env.grants()) {
       if (g.grantToken() != null && q.grantTokens().contains(g.grantToken())) {
-        return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(caller, g.grant()), notes);
+        // IAM policies count for RetireGrant too: a Deny, or the creating account's delegation.
+        List<PolicyDocument> iam = env.principal(caller.arn(), caller.principalArn())
+            .map(EnvPrincipal::policies).orElse(List.of());
+        return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(caller, g.grant(), iam),
+            notes);
       }
     }
     throw new IllegalArgumentException(

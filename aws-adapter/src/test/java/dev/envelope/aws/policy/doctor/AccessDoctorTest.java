@@ -172,4 +172,24 @@ class AccessDoctorTest {
     });
     assertThat(AccessEnvironment.parseGrants("[]")).isEmpty();
   }
+
+  @Test
+  void keyFactsAndEncryptionAlgorithmAreInTheRequestContextAsTheLocalKmsPutsThem() {
+    String key = "2222bbbb-0000-4000-8000-000000000001";
+    AccessEnvironment facts = AccessEnvironment.fromJson("""
+        {"region": "us-east-1",
+         "principals": [{"arn": "%s"}],
+         "keys": [{"keyId": "%s", "account": "%s", "aliases": ["alias/finance"],
+           "policy": {"Version": "2012-10-17", "Statement": [
+             {"Effect": "Allow", "Principal": {"AWS": "%s"}, "Action": "kms:Decrypt",
+              "Resource": "*", "Condition": {
+                "StringEquals": {"kms:KeySpec": "SYMMETRIC_DEFAULT", "kms:KeyOrigin": "AWS_KMS",
+                  "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT"},
+                "Bool": {"kms:MultiRegion": "false"},
+                "ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/finance"}}}]}}]}
+        """.formatted(APP, key, A, APP));
+    Diagnosis d = AccessDoctor.diagnose(facts, AccessQuestion.builder().caller(APP)
+        .key("arn:aws:kms:us-east-1:" + A + ":key/" + key).operation("Decrypt").build());
+    assertThat(d.allowed()).as(d.render()).isTrue();
+  }
 }
