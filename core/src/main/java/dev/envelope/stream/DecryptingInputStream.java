@@ -135,7 +135,8 @@ public final class DecryptingInputStream extends InputStream {
       }
       decryptor = opener.apply(header);
       inStart += header.length();
-      plaintext = new byte[Math.max(header.frameLength(), 0)];
+      // The plaintext buffer grows to the first frame that needs it (see nextFrame), not to what the
+      // header declares: a short message with a large declared frame length costs only its real frames.
       if (header.suite().isSigned() && signedPolicy == SignedStreamPolicy.BUFFER_UNTIL_VERIFIED) {
         held = new HeldPlaintext();
       }

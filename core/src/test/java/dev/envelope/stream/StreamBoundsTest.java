@@ -163,4 +163,24 @@ class StreamBoundsTest {
     }
     throw new AssertionError("no footer found");
   }
+
+  @Test
+  void aShortMessageWithALargeDeclaredFrameCostsOnlyItsRealBytes() throws IOException {
+    // 16 MiB frames declared, 10 bytes of plaintext: the stream must not size its buffers by the header.
+    Envelope large = Envelope.builder().keyring(MessageForge.KEYRING).frameSize(16 << 20).build();
+    byte[] plaintext = "ten bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] message = large.encrypt(plaintext, Map.of("k", "v"));
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    large.decryptingStream(new ByteArrayInputStream(message)).readAllBytes(); // warm up classes
+    long before = threads.getCurrentThreadAllocatedBytes();
+    byte[] back;
+    try (InputStream in = large.decryptingStream(new ByteArrayInputStream(message))) {
+      back = in.readAllBytes();
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(back).isEqualTo(plaintext);
+    assertThat(allocated).as("bytes allocated to decrypt a 10-byte message with 16 MiB frames")
+        .isLessThan(1 << 20);
+  }
 }
