@@ -131,6 +131,13 @@ public final class EncryptionContextCodec {
    * two different byte strings never read as the same text.
    */
   static String decodeUtf8(ByteBuffer bytes, String what) {
+    if (bytes.hasArray() && isAscii(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining())) {
+      // ASCII is valid UTF-8 byte for byte, and the common case for context keys, values and provider ids.
+      String ascii = new String(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(),
+          StandardCharsets.US_ASCII);
+      bytes.position(bytes.limit());
+      return ascii;
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -164,6 +171,15 @@ public final class EncryptionContextCodec {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("encryption context " + what + " is not valid Unicode (unpaired surrogate)");
     }
+  }
+
+  private static boolean isAscii(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      if (b[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasSurrogate(String s) {
