@@ -215,16 +215,16 @@ public final class Condition {
 
   /**
    * One request value against all policy values: OR for positive operators, NOR for negated.
-   * With policy variables, StringLike treats substituted characters literally.
+   * With policy variables, substituted characters are literal: never wildcards (StringLike,
+   * ArnLike, ArnEquals) nor ARN part separators.
    */
   private boolean valueSatisfies(String requestValue, List<PolicyVariables.Resolved> resolved) {
     boolean anyMatch;
     if (resolved == null) {
-      anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v));
+      anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v, null));
     } else {
-      anyMatch = resolved.stream().anyMatch(r -> base.likeWithLiterals()
-          ? Wildcards.matches(r.text(), r.literal(), requestValue, false)
-          : base.positiveMatch(requestValue, r.text()));
+      anyMatch = resolved.stream()
+          .anyMatch(r -> base.positiveMatch(requestValue, r.text(), r.literal()));
     }
     return base.negated() != anyMatch;
   }

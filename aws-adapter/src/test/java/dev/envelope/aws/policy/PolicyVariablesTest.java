@@ -85,6 +85,33 @@ class PolicyVariablesTest {
     assertThat(allowed(ALICE, Map.of("tag", "ab"), star)).as("${*} is a literal star").isFalse();
   }
 
+  private static PolicyDocument principalArn(String operator, String pattern) {
+    return identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":"
+            + "{\"" + operator + "\":{\"aws:PrincipalArn\":\"" + pattern + "\"}}}");
+  }
+
+  @Test
+  void substitutedTextIsLiteralInArnOperators() {
+    // The encryption context is the caller's to choose: its characters must not act as pattern
+    // syntax, neither as wildcards nor as the colons that separate the parts of an ARN.
+    PolicyDocument role =
+        principalArn("ArnLike", "arn:aws:iam::111122223333:role/${kms:EncryptionContext:role}");
+    assertThat(allowed(APP, Map.of("role", "App"), role)).isTrue();
+    assertThat(allowed(APP, Map.of("role", "*"), role)).as("a substituted * is no wildcard")
+        .isFalse();
+    assertThat(allowed(APP, Map.of("role", "A?p"), role)).as("a substituted ? is no wildcard")
+        .isFalse();
+    PolicyDocument account =
+        principalArn("ArnEquals", "arn:aws:iam::${kms:EncryptionContext:account}");
+    assertThat(allowed(APP, Map.of("account", "111122223333:role/App"), account))
+        .as("a substituted : separates no ARN parts").isFalse();
+    assertThat(allowed(APP, Map.of(), principalArn("ArnLike", "arn:aws:iam::111122223333:role/${*}")))
+        .as("${*} is a literal star").isFalse();
+    assertThat(allowed(APP, Map.of(), principalArn("ArnLike", "arn:aws:iam::111122223333:role/*")))
+        .as("the policy's own star is a wildcard").isTrue();
+  }
+
   @Test
   void olderPolicyLanguageTakesTheTextLiterally() {
     PolicyDocument old = identity("2008-10-17", OWNER_IS_USER);
