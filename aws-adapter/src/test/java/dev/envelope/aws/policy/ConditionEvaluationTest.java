@@ -22,7 +22,7 @@ class ConditionEvaluationTest {
   }
 
   private static boolean test(String op, String key, List<String> values, RequestContext ctx) {
-    return Condition.of(op, key, values).test(ctx);
+    return Condition.of(op, key, values).test(ctx, StatementEffect.ALLOW);
   }
 
   private static final RequestContext EMPTY = ctx(Map.of());

@@ -56,6 +56,35 @@ class PolicyVariablesTest {
     assertThat(allowed(APP, Map.of("owner", "alice"), guard)).isFalse();
   }
 
+  @Test
+  void unresolvedVariableNeverWidensAnAllow() {
+    // A role has no aws:username. "Matches nothing" would make these Allows cover every request.
+    PolicyDocument notResource = identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\","
+            + "\"NotResource\":\"arn:aws:kms:*:*:key/${aws:username}-*\"}");
+    assertThat(allowed(APP, Map.of(), notResource)).isFalse();
+    assertThat(allowed(ALICE, Map.of(), notResource)).as("resolved, the key is not excluded")
+        .isTrue();
+    PolicyDocument notOwner = identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":"
+            + "{\"StringNotEquals\":{\"kms:EncryptionContext:owner\":"
+            + "[\"${aws:username}\",\"root\"]}}}");
+    assertThat(allowed(APP, Map.of("owner", "bob"), notOwner)).isFalse();
+    assertThat(allowed(ALICE, Map.of("owner", "bob"), notOwner)).isTrue();
+    assertThat(allowed(ALICE, Map.of("owner", "alice"), notOwner)).isFalse();
+    PolicyDocument notUser = identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":"
+            + "{\"ArnNotLike\":{\"aws:PrincipalArn\":"
+            + "\"arn:aws:iam::111122223333:user/${aws:username}\"}}}");
+    assertThat(allowed(APP, Map.of(), notUser)).isFalse();
+    assertThat(allowed(ALICE, Map.of(), notUser)).as("alice is that user").isFalse();
+    // A Deny with an unresolved NotResource keeps denying: the guard fails closed.
+    PolicyDocument denyElsewhere = identity("2012-10-17", ENABLE_IAM_FREE_ALLOW + ","
+        + "{\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\","
+        + "\"NotResource\":\"arn:aws:kms:*:*:key/${aws:username}-*\"}");
+    assertThat(allowed(APP, Map.of(), denyElsewhere)).isFalse();
+  }
+
   private static final String ENABLE_IAM_FREE_ALLOW =
       "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
 
