@@ -237,9 +237,15 @@ public final class Condition {
    * Allow a negated operator with an unresolved value does not hold (an unknown value never grants
    * access), in a Deny it holds (a guard keeps denying). An unresolved variable thus never widens
    * an Allow and never silences a negated Deny guard.
+   *
+   * <p>A request value of the wrong type for the operator satisfies neither the operator nor its
+   * negation (see {@link Operator#accepts}).
    */
   private boolean valueSatisfies(
       String requestValue, Substituted substituted, StatementEffect effect) {
+    if (!base.accepts(requestValue)) {
+      return false;
+    }
     boolean anyMatch;
     if (substituted == null) {
       anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v, null));

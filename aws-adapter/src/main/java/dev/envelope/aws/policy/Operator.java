@@ -93,6 +93,31 @@ enum Operator {
   }
 
   /**
+   * Whether a request value is of this operator's type: a date for Date operators, a number for
+   * Numeric ones, an IP address for IpAddress/NotIpAddress; any string for the others. A value of
+   * the wrong type satisfies neither the operator nor its negation (see {@link Condition}): IAM
+   * does not document the case, and reading "not a date" as "not equal to that date" would let
+   * malformed input turn an Allow with DateNotEquals or NotIpAddress on.
+   */
+  boolean accepts(String requestValue) {
+    if (date()) {
+      return PolicyDates.parse(requestValue).isPresent();
+    }
+    if (ip()) {
+      return IpRanges.address(requestValue).isPresent();
+    }
+    if (numeric()) {
+      try {
+        new BigDecimal(requestValue.trim());
+        return true;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The un-negated comparison of one request value against one policy value.
    *
    * @param literal null, or per character of {@code policyValue} whether it came from a policy
@@ -135,7 +160,7 @@ enum Operator {
     boolean test(int comparison);
   }
 
-  /** A request value that is not a date never satisfies a date comparison (nor its negation). */
+  /** False unless both are dates; {@link #accepts} keeps malformed request values out anyway. */
   private static boolean compareDates(String req, String pol, IntTest test) {
     var r = PolicyDates.parse(req);
     var p = PolicyDates.parse(pol);
@@ -147,7 +172,7 @@ enum Operator {
     try {
       r = new BigDecimal(req.trim());
     } catch (NumberFormatException e) {
-      return false; // a non-numeric request value never satisfies a numeric comparison
+      return false; // not a number: see accepts()
     }
     return test.test(r.compareTo(new BigDecimal(pol.trim())));
   }
