@@ -806,8 +806,9 @@ final class KmsOperations {
 
   /**
    * Retiring is authorized by the grant itself, not by the key policy: the retiring principal, the
-   * grantee if the grant allows RetireGrant, or the account that created the grant, which may
-   * delegate that right with IAM policies (see AccessEvaluator#evaluateRetireGrant).
+   * grantee if the grant allows RetireGrant, or the account that created the grant; the key's
+   * account and a retiring account may delegate that right with IAM policies (see
+   * AccessEvaluator#evaluateRetireGrant).
    */
   private String retireGrant(Call call, KmsRequest req) {
     String token = req.string("GrantToken").orElse(null);
@@ -836,7 +837,11 @@ final class KmsOperations {
       throw KmsException.notFound("Grant " + grantId + " does not exist");
     }
     call.keyArn = key.arn;
-    AccessDecision d = AccessEvaluator.evaluateRetireGrant(call.caller, stored.grant(),
+    // The same request context as every other operation: IAM conditions on aws:SourceIp, the
+    // request time or kms:ViaService must see this call, not a bare one.
+    AccessRequest request = accessRequest(call, key, "RetireGrant", Map.of(), null, Set.of(), null,
+        Map.of());
+    AccessDecision d = AccessEvaluator.evaluateRetireGrant(request, stored.grant(),
         call.iamPolicies);
     call.decided(d);
     if (!d.allowed()) {

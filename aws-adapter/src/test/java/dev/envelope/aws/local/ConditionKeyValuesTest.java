@@ -3,6 +3,7 @@ package dev.envelope.aws.local;
 import static dev.envelope.aws.local.KmsAssertions.assertDenied;
 import static dev.envelope.aws.local.KmsAssertions.policy;
 import static dev.envelope.aws.local.KmsAssertions.statement;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ class ConditionKeyValuesTest {
   static final String ADMIN = "arn:aws:iam::" + A + ":role/Admin";
   static final String APP = "arn:aws:iam::" + A + ":role/App";
   static final String GRANTEE = "arn:aws:iam::" + A + ":role/Grantee";
+  static final String GUARDED = "arn:aws:iam::" + A + ":role/Guarded";
   static final String S3 = "s3.us-east-1.amazonaws.com";
   static final String ALL = "\"kms:*\"";
   static final String USE = "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\"]";
@@ -55,6 +57,11 @@ class ConditionKeyValuesTest {
                 + "\"Resource\":\"*\",\"Condition\":{\"Bool\":"
                 + "{\"kms:BypassPolicyLockoutSafetyCheck\":\"true\"}}}")))
         .principal(PrincipalConfig.of("APP_S3", APP).withViaService(S3))
+        // A common guard: everything allowed, but only from this network.
+        .principal(PrincipalConfig.of("GUARDED", GUARDED, policy(
+            statement("All", "Allow", null, ALL, null),
+            statement("OnlyFromHere", "Deny", null, ALL,
+                "{\"NotIpAddress\":{\"aws:SourceIp\":[\"127.0.0.0/8\",\"::1\"]}}"))))
         .key(key("symmetric").policy(policy(adminStmt, statement("Symmetric", "Allow", APP, USE,
             "{\"StringEquals\":{\"kms:KeySpec\":\"SYMMETRIC_DEFAULT\","
                 + "\"kms:KeyUsage\":\"ENCRYPT_DECRYPT\",\"kms:KeyOrigin\":\"AWS_KMS\"},"
@@ -184,6 +191,18 @@ class ConditionKeyValuesTest {
     assertDenied(() -> encrypt(app, arn("office")));
     // Through a service, the caller's address is not the request's.
     assertDenied(() -> encrypt(appViaS3, arn("loopback")));
+  }
+
+  @Test
+  void retireGrantSeesTheSameRequestContextAsEveryOtherOperation() {
+    // The caller connects from loopback, so its guard (Deny unless from here) must not deny its
+    // RetireGrant: the request context has aws:SourceIp as for any other operation.
+    KmsClient guarded = kms.kmsClientFor("GUARDED");
+    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("symmetric"))
+        .granteePrincipal(GRANTEE).retiringPrincipal(GUARDED).operations(GrantOperation.DECRYPT));
+    guarded.retireGrant(b -> b.keyId(arn("symmetric")).grantId(g.grantId()));
+    assertThat(admin.listGrants(b -> b.keyId(arn("symmetric"))).grants())
+        .noneMatch(x -> x.grantId().equals(g.grantId()));
   }
 
   @Test

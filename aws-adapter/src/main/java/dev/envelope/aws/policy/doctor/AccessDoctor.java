@@ -54,9 +54,6 @@ public final class AccessDoctor {
             + env.keyArns()));
     List<String> notes = new ArrayList<>();
     String operation = canonicalOperation(q.operation());
-    if (operation.equals("RetireGrant")) {
-      return retire(q, caller, env, notes);
-    }
 
     EnvPrincipal principal = env.principal(caller.arn(), caller.principalArn()).orElse(null);
     List<PolicyDocument> iam = principal == null ? List.of() : principal.policies();
@@ -76,23 +73,21 @@ public final class AccessDoctor {
     }
 
     Set<String> presented = presentedGrantIds(env, q, notes);
+    if (operation.equals("RetireGrant")) {
+      // Decided by the grant the token names, with the request context of any other operation.
+      EnvGrant g = retiredGrant(env, q);
+      String grantKey = g.grant().keyArn() != null ? g.grant().keyArn() : keyArn;
+      if (!key.arns().contains(grantKey)) {
+        throw new IllegalArgumentException("grant " + g.grant().grantId() + " is on " + grantKey
+            + ", not on " + q.keyArn());
+      }
+      AccessRequest request =
+          request(q, caller, operation, key, grantKey, null, principal, presented).build();
+      return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(request, g.grant(), iam), notes);
+    }
     List<Grant> visible = visibleGrants(env, presented, notes);
-    AccessRequest.Builder rb = AccessRequest.builder().caller(caller).operation(operation)
-        .keyArn(keyArn).keyAccountId(key.accountId()).keyRegion(keyArn.split(":")[3])
-        .encryptionContext(q.encryptionContext()).requestAlias(requestAlias)
-        .grantTokensPresented(!presented.isEmpty());
-    q.viaService().ifPresent(rb::viaService);
-    if (principal != null && principal.principalOrgId() != null) {
-      rb.principalOrgId(principal.principalOrgId());
-    }
-    // KMS sets kms:GrantIsForAWSResource (on the grant operations) when an integrated service
-    // makes the call.
-    rb.grantIsForAwsResource(q.viaService().isPresent());
-    if (operation.equals("CreateGrant")) {
-      rb.grantOperations(q.grantOperations());
-    }
-    keyFacts(rb, key, keyArn, operation);
-    AccessRequest request = rb.build();
+    AccessRequest request =
+        request(q, caller, operation, key, keyArn, requestAlias, principal, presented).build();
     AccessDecision decision = AccessEvaluator.evaluate(request, key.policy(), iam, visible);
 
     if (decision.allowed() && operation.equals("CreateGrant")) {
@@ -112,6 +107,31 @@ public final class AccessDoctor {
           + caller.accountId());
     }
     return new Diagnosis(q, decision, notes);
+  }
+
+  /**
+   * The request as the local KMS builds it for the same call, RetireGrant included, so that the
+   * doctor and the local KMS give IAM conditions the same request context.
+   */
+  private static AccessRequest.Builder request(AccessQuestion q, CallerIdentity caller,
+      String operation, EnvKey key, String keyArn, String requestAlias, EnvPrincipal principal,
+      Set<String> presented) {
+    AccessRequest.Builder rb = AccessRequest.builder().caller(caller).operation(operation)
+        .keyArn(keyArn).keyAccountId(key.accountId()).keyRegion(keyArn.split(":")[3])
+        .encryptionContext(q.encryptionContext()).requestAlias(requestAlias)
+        .grantTokensPresented(!presented.isEmpty());
+    q.viaService().ifPresent(rb::viaService);
+    if (principal != null && principal.principalOrgId() != null) {
+      rb.principalOrgId(principal.principalOrgId());
+    }
+    // KMS sets kms:GrantIsForAWSResource (on the grant operations) when an integrated service
+    // makes the call.
+    rb.grantIsForAwsResource(q.viaService().isPresent());
+    if (operation.equals("CreateGrant")) {
+      rb.grantOperations(q.grantOperations());
+    }
+    keyFacts(rb, key, keyArn, operation);
+    return rb;
   }
 
   /** Operations whose request context carries kms:EncryptionAlgorithm. */
@@ -174,15 +194,11 @@ public final class AccessDoctor {
     return AccessEvaluator.evaluate(request, key.policy(), iam, List.of());
   }
 
-  private static Diagnosis retire(
-      AccessQuestion q, CallerIdentity caller, AccessEnvironment env, List<String> notes) {
+  /** The grant whose token the question presents: RetireGrant names its grant that way. */
+  private static EnvGrant retiredGrant(AccessEnvironment env, AccessQuestion q) {
     for (EnvGrant g : env.grants()) {
       if (g.grantToken() != null && q.grantTokens().contains(g.grantToken())) {
-        // IAM policies count for RetireGrant too: a Deny, or the creating account's delegation.
-        List<PolicyDocument> iam = env.principal(caller.arn(), caller.principalArn())
-            .map(EnvPrincipal::policies).orElse(List.of());
-        return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(caller, g.grant(), iam),
-            notes);
+        return g;
       }
     }
     throw new IllegalArgumentException(
