@@ -8,6 +8,7 @@ import dev.envelope.aws.policy.Effect;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
+import dev.envelope.aws.policy.RequestFacts;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -55,9 +56,6 @@ final class KmsOperations {
       "ListGrants", "RetireGrant", "RevokeGrant", "GetKeyPolicy", "PutKeyPolicy", "EnableKey",
       "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "EnableKeyRotation",
       "DisableKeyRotation", "GetKeyRotationStatus", "UpdateKeyDescription", "ReplicateKey");
-  /** Operations whose request context carries kms:EncryptionAlgorithm. */
-  private static final Set<String> CRYPTO_OPERATIONS = Set.of("Encrypt", "Decrypt",
-      "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern GRANT_ID = Pattern.compile("[0-9a-f]{64}");
@@ -140,12 +138,8 @@ final class KmsOperations {
     String description = req.string("Description").orElse("");
     // Tags are not stored (no aws:ResourceTag), but the request's tags are condition values.
     Map<String, String> tags = req.tags("Tags");
-    // CreateKey's condition keys describe the key asked for, defaults included.
-    Map<String, List<String>> facts = new HashMap<>(Map.of(
-        "kms:KeySpec", List.of(spec), "kms:KeyUsage", List.of(usage),
-        "kms:CustomerMasterKeySpec", List.of(spec), "kms:CustomerMasterKeyUsage", List.of(usage),
-        "kms:KeyOrigin", List.of(origin), "kms:MultiRegion", List.of(Boolean.toString(multiRegion)),
-        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    Map<String, List<String>> facts =
+        new HashMap<>(RequestFacts.createKey(spec, usage, origin, multiRegion, bypass));
     if (!tags.isEmpty()) {
       facts.put("aws:TagKeys", List.copyOf(tags.keySet()));
       tags.forEach((k, v) -> facts.put("aws:RequestTag/" + k, List.of(v)));
@@ -346,10 +340,9 @@ final class KmsOperations {
     authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of(), null,
         Map.of("kms:ReplicaRegion", List.of(replicaRegion)));
     // The replica is a new key in the replica Region: KMS also requires kms:CreateKey there (IAM).
-    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, Map.of(
-        "kms:KeySpec", List.of(SYMMETRIC_DEFAULT), "kms:KeyUsage", List.of("ENCRYPT_DECRYPT"),
-        "kms:KeyOrigin", List.of("AWS_KMS"), "kms:MultiRegion", List.of("true"),
-        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    // It describes the replica, which has the primary's spec, usage and origin.
+    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, RequestFacts.createKey(
+        SYMMETRIC_DEFAULT, "ENCRYPT_DECRYPT", "AWS_KMS", true, bypass));
     if (!primary.multiRegion()) {
       throw KmsException.unsupported(primary.arn + " is not a multi-Region key.");
     }
@@ -951,12 +944,8 @@ final class KmsOperations {
         .grantTokensPresented(!grantIds.isEmpty()).grantIsForAwsResource(call.viaService != null)
         .requestTime(now());
     callerFacts(b, call);
-    keyFacts(b, key);
+    RequestFacts.onKey(b, operation, key.keyId, key.isPrimary(), aliasNames(key));
     requestFacts.forEach(b::contextValue);
-    if (CRYPTO_OPERATIONS.contains(operation)) {
-      // The only algorithm of a symmetric key; KMS uses it when the request names none.
-      b.contextValue("kms:EncryptionAlgorithm", SYMMETRIC_DEFAULT);
-    }
     if (newGrant != null) {
       b.grantOperations(newGrant.operations());
       b.contextValue("kms:GranteePrincipal", newGrant.grantee());
@@ -987,30 +976,15 @@ final class KmsOperations {
     }
   }
 
-  /**
-   * Condition keys that describe the key itself (kms:KeySpec, kms:KeyUsage, kms:KeyOrigin,
-   * kms:MultiRegion, kms:MultiRegionKeyType, kms:ResourceAliases): KMS sets them for every
-   * operation on a key, so a policy conditioned on them must see this key's values here too.
-   */
-  private void keyFacts(AccessRequest.Builder b, KmsKey key) {
-    b.contextValue("kms:KeySpec", SYMMETRIC_DEFAULT)
-        .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:CustomerMasterKeySpec", SYMMETRIC_DEFAULT)
-        .contextValue("kms:CustomerMasterKeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:KeyOrigin", "AWS_KMS")
-        .contextValue("kms:MultiRegion", Boolean.toString(key.multiRegion()));
-    if (key.multiRegion()) {
-      b.contextValue("kms:MultiRegionKeyType", key.isPrimary() ? "PRIMARY" : "REPLICA");
-    }
+  /** The names of the key's aliases in its Region, for kms:ResourceAliases. */
+  private List<String> aliasNames(KmsKey key) {
     List<String> aliases = new ArrayList<>();
     for (KmsAlias a : store.aliases(key.region, key.accountId)) {
       if (a.targetKeyId.equals(key.keyId)) {
         aliases.add(a.name);
       }
     }
-    if (!aliases.isEmpty()) {
-      b.contextValue("kms:ResourceAliases", aliases);
-    }
+    return aliases;
   }
 
   /**

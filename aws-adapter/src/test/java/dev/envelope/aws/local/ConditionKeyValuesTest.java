@@ -28,6 +28,7 @@ class ConditionKeyValuesTest {
   static final String GRANTEE = "arn:aws:iam::" + A + ":role/Grantee";
   static final String GUARDED = "arn:aws:iam::" + A + ":role/Guarded";
   static final String S3 = "s3.us-east-1.amazonaws.com";
+  static final String MRK = "mrk-0c0c0c0c0000400080000000000000aa";
   static final String ALL = "\"kms:*\"";
   static final String USE = "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\"]";
 
@@ -56,6 +57,12 @@ class ConditionKeyValuesTest {
             "{\"Effect\":\"Deny\",\"Action\":[\"kms:CreateKey\",\"kms:PutKeyPolicy\"],"
                 + "\"Resource\":\"*\",\"Condition\":{\"Bool\":"
                 + "{\"kms:BypassPolicyLockoutSafetyCheck\":\"true\"}}}")))
+        .principal(PrincipalConfig.of("REPLICATOR", "arn:aws:iam::" + A + ":role/Replicator",
+            policy("{\"Effect\":\"Allow\",\"Action\":\"kms:ReplicateKey\",\"Resource\":\"*\"}",
+                "{\"Effect\":\"Allow\",\"Action\":\"kms:CreateKey\",\"Resource\":\"*\","
+                    + "\"Condition\":{\"StringEquals\":{\"kms:CustomerMasterKeySpec\":"
+                    + "\"SYMMETRIC_DEFAULT\",\"kms:CustomerMasterKeyUsage\":\"ENCRYPT_DECRYPT\"},"
+                    + "\"Bool\":{\"kms:MultiRegion\":\"true\"}}}")))
         .principal(PrincipalConfig.of("APP_S3", APP).withViaService(S3))
         // A common guard: everything allowed, but only from this network.
         .principal(PrincipalConfig.of("GUARDED", GUARDED, policy(
@@ -100,6 +107,8 @@ class ConditionKeyValuesTest {
             statement("SameKey", "Allow", APP, "[\"kms:ReEncrypt*\",\"kms:Encrypt\"]",
                 "{\"Bool\":{\"kms:ReEncryptOnSameKey\":\"true\"}}"),
             statement("Enc", "Allow", APP, "\"kms:Encrypt\"", null))).build())
+        .key(KeyConfig.builder().keyId(MRK).accountId(A).multiRegion(true)
+            .policy(policy(adminStmt, KmsAssertions.allowRoot(A))).build())
         .key(key("servicegrants").policy(policy(adminStmt,
             statement("ServiceOnly", "Allow", APP, "[\"kms:ListGrants\",\"kms:RevokeGrant\"]",
                 "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}"))).build())
@@ -223,6 +232,13 @@ class ConditionKeyValuesTest {
     creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(policy));
     assertDenied(() -> creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default")
         .policy(policy).bypassPolicyLockoutSafetyCheck(true)));
+  }
+
+  @Test
+  void replicateKeyImpliesACreateKeyWithTheFactsOfCreateKey() {
+    // The replica is a new key: the CreateKey KMS requires for it carries what CreateKey carries.
+    kms.kmsClientFor("REPLICATOR").replicateKey(b -> b
+        .keyId("arn:aws:kms:us-east-1:" + A + ":key/" + MRK).replicaRegion("eu-west-1"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.envelope.aws.policy.AccessRequest;
 import dev.envelope.aws.policy.CallerIdentity;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
+import dev.envelope.aws.policy.RequestFacts;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -134,39 +135,15 @@ public final class AccessDoctor {
     return rb;
   }
 
-  /** Operations whose request context carries kms:EncryptionAlgorithm. */
-  private static final Set<String> CRYPTO_OPERATIONS = Set.of("Encrypt", "Decrypt",
-      "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
-
-  /**
-   * The condition keys that describe the key, as the local KMS supplies them for its symmetric
-   * keys (kms:KeySpec, KeyUsage, KeyOrigin, MultiRegion, MultiRegionKeyType, ResourceAliases), and
-   * kms:EncryptionAlgorithm for the cryptographic operations.
-   */
+  /** The key's facts as the local KMS supplies them (see {@link RequestFacts}). */
   private static void keyFacts(AccessRequest.Builder rb, EnvKey key, String keyArn,
       String operation) {
-    boolean multiRegion = key.keyId().startsWith("mrk-") || key.arns().size() > 1;
-    rb.contextValue("kms:KeySpec", "SYMMETRIC_DEFAULT")
-        .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:CustomerMasterKeySpec", "SYMMETRIC_DEFAULT")
-        .contextValue("kms:CustomerMasterKeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:KeyOrigin", "AWS_KMS")
-        .contextValue("kms:MultiRegion", Boolean.toString(multiRegion));
-    if (multiRegion) {
-      rb.contextValue("kms:MultiRegionKeyType",
-          keyArn.equals(key.primaryArn()) ? "PRIMARY" : "REPLICA");
-    }
     String region = keyArn.split(":")[3];
     List<String> aliases = key.aliasArns().stream()
         .filter(a -> a.split(":")[3].equals(region))
         .map(a -> a.substring(a.lastIndexOf(':') + 1))
         .toList();
-    if (!aliases.isEmpty()) {
-      rb.contextValue("kms:ResourceAliases", aliases);
-    }
-    if (CRYPTO_OPERATIONS.contains(operation)) {
-      rb.contextValue("kms:EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
-    }
+    RequestFacts.onKey(rb, operation, key.keyId(), keyArn.equals(key.primaryArn()), aliases);
   }
 
   /**
