@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -839,7 +840,7 @@ final class KmsOperations {
     call.decided(d);
     if (!d.allowed()) {
       // Retiring is decided by the grant and the caller's IAM policies, never by the key policy.
-      throw denied(call, "RetireGrant", key.arn, d, true);
+      throw denied(call, "RetireGrant", key.arn, d, () -> true);
     }
     synchronized (lock) {
       key.grants.remove(stored);
@@ -916,7 +917,7 @@ final class KmsOperations {
         visibleGrants(key, grantIds));
     call.decided(d);
     if (!d.allowed()) {
-      throw denied(call, operation, key.arn, d, keyPolicyAllows(request, key));
+      throw denied(call, operation, key.arn, d, () -> keyPolicyAllows(request, key));
     }
   }
 
@@ -1061,7 +1062,7 @@ final class KmsOperations {
     AccessDecision d = AccessEvaluator.evaluate(r, trust, call.iamPolicies, List.of());
     call.decided(d);
     if (!d.allowed()) {
-      throw denied(call, operation, resource, d, true); // only IAM policies decide these
+      throw denied(call, operation, resource, d, () -> true); // only IAM policies decide these
     }
   }
 
@@ -1069,14 +1070,17 @@ final class KmsOperations {
    * KMS's denial message, which names the side that is missing: the key policy ("resource-based")
    * when it neither allows the caller nor delegates to the caller's account, else the caller's IAM
    * policies ("identity-based").
+   *
+   * @param keyPolicyAllows asked only for an implicit deny: an explicit deny names no side, and
+   *     the answer may cost a second evaluation
    */
   private static KmsException denied(Call call, String operation, String resource,
-      AccessDecision d, boolean keyPolicyAllows) {
+      AccessDecision d, BooleanSupplier keyPolicyAllows) {
     String base = "User: " + call.caller.arn() + " is not authorized to perform: kms:" + operation
         + " on resource: " + resource;
     return KmsException.accessDenied(d.effect() == Effect.EXPLICIT_DENY
         ? base + " with an explicit deny"
-        : base + " because no " + (keyPolicyAllows ? "identity" : "resource")
+        : base + " because no " + (keyPolicyAllows.getAsBoolean() ? "identity" : "resource")
             + "-based policy allows the kms:" + operation + " action");
   }
 
