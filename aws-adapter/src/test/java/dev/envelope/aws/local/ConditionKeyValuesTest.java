@@ -5,6 +5,7 @@ import static dev.envelope.aws.local.KmsAssertions.policy;
 import static dev.envelope.aws.local.KmsAssertions.statement;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,11 +94,6 @@ class ConditionKeyValuesTest {
             "{\"IpAddress\":{\"aws:SourceIp\":[\"127.0.0.0/8\",\"::1\"]}}"))).build())
         .key(key("office").policy(policy(adminStmt, statement("FromOffice", "Allow", APP, USE,
             "{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}"))).build())
-        .key(key("window").policy(policy(adminStmt, statement("Window", "Allow", APP, USE,
-            "{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"},"
-                + "\"DateLessThan\":{\"aws:CurrentTime\":\"2100-01-01\"}}"),
-            statement("Expired", "Deny", APP, "\"kms:Decrypt\"",
-                "{\"DateGreaterThan\":{\"aws:EpochTime\":\"1577836800\"}}"))).build())
         .key(key("admin").policy(policy(adminStmt,
             statement("Window", "Allow", APP, "\"kms:ScheduleKeyDeletion\"",
                 "{\"NumericGreaterThanEquals\":"
@@ -215,10 +211,43 @@ class ConditionKeyValuesTest {
   }
 
   @Test
-  void currentTimeAndEpochTimeAreTheTimeOfTheRequest() {
-    SdkBytes blob = encrypt(app, arn("window"));
-    assertDenied(() -> app.decrypt(b -> b.ciphertextBlob(blob)))
-        .hasMessageContaining("explicit deny");
+  void currentTimeAndEpochTimeAreTheLocalKmsClocksTimeOfTheRequest() {
+    Instant boundary = Instant.parse("2031-05-20T08:00:00Z");
+    String epoch = "1937030400"; // the same instant
+    assertThat(Long.toString(boundary.getEpochSecond())).isEqualTo(epoch);
+    String adminStmt = statement("Admin", "Allow", ADMIN, ALL, null);
+    LocalKmsConfig config = LocalKmsConfig.builder()
+        .principal(PrincipalConfig.of("ADMIN", ADMIN,
+            policy(statement("All", "Allow", null, ALL, null))))
+        .principal(PrincipalConfig.of("APP", APP))
+        .key(timedKey("until-iso", adminStmt, "DateLessThan", "aws:CurrentTime",
+            boundary.toString()))
+        .key(timedKey("until-epoch", adminStmt, "DateLessThan", "aws:EpochTime", epoch))
+        .key(timedKey("from-iso", adminStmt, "DateGreaterThanEquals", "aws:CurrentTime",
+            boundary.toString()))
+        .key(timedKey("from-epoch", adminStmt, "DateGreaterThanEquals", "aws:EpochTime", epoch))
+        .build();
+    LocalKmsConfigTest.MutableClock clock = new LocalKmsConfigTest.MutableClock();
+    clock.set(boundary.minusSeconds(1));
+    try (LocalKms timed = LocalKms.builder().config(config).clock(clock).start()) {
+      KmsClient client = timed.kmsClientFor("APP");
+      encrypt(client, arn("until-iso"));
+      encrypt(client, arn("until-epoch"));
+      assertDenied(() -> encrypt(client, arn("from-iso")));
+      assertDenied(() -> encrypt(client, arn("from-epoch")));
+      clock.set(boundary);
+      assertDenied(() -> encrypt(client, arn("until-iso")));
+      assertDenied(() -> encrypt(client, arn("until-epoch")));
+      encrypt(client, arn("from-iso"));
+      encrypt(client, arn("from-epoch"));
+    }
+  }
+
+  /** A key that APP may use only while {@code operator} holds for {@code key} and {@code value}. */
+  private static KeyConfig timedKey(String name, String adminStmt, String operator, String key,
+      String value) {
+    return key(name).policy(policy(adminStmt, statement("Timed", "Allow", APP, USE,
+        "{\"" + operator + "\":{\"" + key + "\":\"" + value + "\"}}"))).build();
   }
 
   @Test
