@@ -99,10 +99,10 @@ final class KmsCalls {
   private KmsKeyProviderException noAnswer(KmsClient client, String operation, KmsArn key,
       Map<String, String> context, List<String> tokens, SdkException e) {
     Optional<URI> override = endpointOverride(client);
-    String endpoint = override.map(KmsCalls::withoutUserInfo)
+    String endpoint = override.map(EndpointText::of)
         .orElse("the default KMS endpoint of " + key.region());
     // The SDK may quote the endpoint in its own message too.
-    String cause = withoutUserInfo(e.getMessage(), override.map(URI::getRawUserInfo).orElse(null));
+    String cause = EndpointText.withoutUserInfo(e.getMessage(), override.orElse(null));
     KmsDiagnosis.Request request = request(operation, key, context, tokens);
     String summary = KmsDiagnosis.unreachable(e)
         ? "KMS " + operation + " with " + key + ": could not reach KMS at " + endpoint + " (Region " + key.region()
@@ -120,21 +120,6 @@ final class KmsCalls {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-  }
-
-  /**
-   * The endpoint as shown in messages: without the {@code user:password@} an override URI may
-   * carry (a proxy or gateway login), which must not end up in exceptions and logs.
-   */
-  private static String withoutUserInfo(URI endpoint) {
-    return withoutUserInfo(endpoint.toString(), endpoint.getRawUserInfo());
-  }
-
-  private static String withoutUserInfo(String text, String rawUserInfo) {
-    if (text == null || rawUserInfo == null) {
-      return text;
-    }
-    return text.replace(rawUserInfo + "@", "");
   }
 
   private KmsKeyProviderException failure(KmsClient client, String operation, KmsArn key, Map<String, String> context,
