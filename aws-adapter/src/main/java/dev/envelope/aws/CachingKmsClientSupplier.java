@@ -131,7 +131,7 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
   public String toString() {
     return "CachingKmsClientSupplier[regions=" + clients.keySet() + ", retry="
         + (retryStrategy != null ? "custom" : retryMode) + (maxAttempts != null ? ", maxAttempts=" + maxAttempts : "")
-        + (endpointOverride != null ? ", endpoint=" + endpointOverride : "") + "]";
+        + (endpointOverride != null ? ", endpoint=" + EndpointText.of(endpointOverride) : "") + "]";
   }
 
   /** Builds a {@link CachingKmsClientSupplier}. Every setting is optional. */

@@ -1,8 +1,10 @@
 package dev.envelope.aws;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
@@ -96,24 +98,27 @@ final class KmsCalls {
    */
   private KmsKeyProviderException noAnswer(KmsClient client, String operation, KmsArn key,
       Map<String, String> context, List<String> tokens, SdkException e) {
-    String endpoint = endpoint(client, key.region());
+    Optional<URI> override = endpointOverride(client);
+    String endpoint = override.map(EndpointText::of)
+        .orElse("the default KMS endpoint of " + key.region());
+    // The SDK may quote the endpoint in its own message too.
+    String cause = EndpointText.withoutUserInfo(e.getMessage(), override.orElse(null));
     KmsDiagnosis.Request request = request(operation, key, context, tokens);
     String summary = KmsDiagnosis.unreachable(e)
         ? "KMS " + operation + " with " + key + ": could not reach KMS at " + endpoint + " (Region " + key.region()
-            + "): " + KmsDiagnosis.noAnswerCause(e) + " [" + e.getMessage() + "]"
+            + "): " + KmsDiagnosis.noAnswerCause(e) + " [" + cause + "]"
         : "KMS " + operation + " with " + key + " in " + key.region() + " failed before KMS answered: "
-            + e.getMessage();
+            + cause;
     return new KmsKeyProviderException(summary, null, null, operation, key.toString(), key.region(), 0,
         KmsDiagnosis.explainNoAnswer(request, endpoint, e), e);
   }
 
-  /** Where the client sends requests: its endpoint override, else the Region's public KMS endpoint. */
-  private static String endpoint(KmsClient client, String region) {
+  /** The client's endpoint override, if it has one (and says so). */
+  private static Optional<URI> endpointOverride(KmsClient client) {
     try {
-      return client.serviceClientConfiguration().endpointOverride().map(Object::toString)
-          .orElse("the default KMS endpoint of " + region);
+      return client.serviceClientConfiguration().endpointOverride();
     } catch (RuntimeException e) {
-      return "the KMS endpoint of " + region;
+      return Optional.empty();
     }
   }
 

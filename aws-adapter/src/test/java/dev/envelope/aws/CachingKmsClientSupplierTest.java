@@ -17,6 +17,16 @@ import software.amazon.awssdk.services.kms.KmsClient;
 class CachingKmsClientSupplierTest {
 
   @Test
+  void toStringShowsTheEndpointWithoutItsLogin() {
+    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
+        .endpointOverride(URI.create("https://gateway-user:s3cr3t-pass@kms.example:8443/path"))
+        .build()) {
+      assertThat(s.toString()).contains("endpoint=https://kms.example:8443/path")
+          .doesNotContain("s3cr3t-pass").doesNotContain("gateway-user");
+    }
+  }
+
+  @Test
   void oneClientPerRegion() {
     CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
         .credentialsProvider(AnonymousCredentialsProvider.create())

@@ -103,6 +103,26 @@ class KmsKeyringUnreachableTest {
   }
 
   @Test
+  void credentialsInTheEndpointNeverShow() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    // A proxy or gateway login in the endpoint override must not reach exceptions and logs.
+    URI endpoint = URI.create("http://gateway-user:s3cr3t-pass@127.0.0.1:" + port);
+    URI shown = URI.create("http://127.0.0.1:" + port);
+    try (CachingKmsClientSupplier clients = clients(endpoint, 1, null)) {
+      assertThatThrownBy(() -> envelope(clients).encrypt(PLAINTEXT, CONTEXT))
+          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
+            assertUnreachable(e, "GenerateDataKey", shown);
+            assertThat(e.getMessage()).doesNotContain("s3cr3t-pass").doesNotContain("gateway-user");
+            assertThat(e.explanation()).doesNotContain("s3cr3t-pass")
+                .doesNotContain("gateway-user");
+          });
+    }
+  }
+
+  @Test
   void endpointThatAcceptsButNeverAnswers() throws Exception {
     try (SilentServer server = new SilentServer()) {
       URI endpoint = URI.create("http://127.0.0.1:" + server.port());

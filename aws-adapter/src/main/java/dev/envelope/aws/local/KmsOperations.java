@@ -8,6 +8,7 @@ import dev.envelope.aws.policy.Effect;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
+import dev.envelope.aws.policy.RequestFacts;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -55,9 +57,6 @@ final class KmsOperations {
       "ListGrants", "RetireGrant", "RevokeGrant", "GetKeyPolicy", "PutKeyPolicy", "EnableKey",
       "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "EnableKeyRotation",
       "DisableKeyRotation", "GetKeyRotationStatus", "UpdateKeyDescription", "ReplicateKey");
-  /** Operations whose request context carries kms:EncryptionAlgorithm. */
-  private static final Set<String> CRYPTO_OPERATIONS = Set.of("Encrypt", "Decrypt",
-      "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern GRANT_ID = Pattern.compile("[0-9a-f]{64}");
@@ -140,12 +139,8 @@ final class KmsOperations {
     String description = req.string("Description").orElse("");
     // Tags are not stored (no aws:ResourceTag), but the request's tags are condition values.
     Map<String, String> tags = req.tags("Tags");
-    // CreateKey's condition keys describe the key asked for, defaults included.
-    Map<String, List<String>> facts = new HashMap<>(Map.of(
-        "kms:KeySpec", List.of(spec), "kms:KeyUsage", List.of(usage),
-        "kms:CustomerMasterKeySpec", List.of(spec), "kms:CustomerMasterKeyUsage", List.of(usage),
-        "kms:KeyOrigin", List.of(origin), "kms:MultiRegion", List.of(Boolean.toString(multiRegion)),
-        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    Map<String, List<String>> facts =
+        new HashMap<>(RequestFacts.createKey(spec, usage, origin, multiRegion, bypass));
     if (!tags.isEmpty()) {
       facts.put("aws:TagKeys", List.copyOf(tags.keySet()));
       tags.forEach((k, v) -> facts.put("aws:RequestTag/" + k, List.of(v)));
@@ -346,10 +341,9 @@ final class KmsOperations {
     authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of(), null,
         Map.of("kms:ReplicaRegion", List.of(replicaRegion)));
     // The replica is a new key in the replica Region: KMS also requires kms:CreateKey there (IAM).
-    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, Map.of(
-        "kms:KeySpec", List.of(SYMMETRIC_DEFAULT), "kms:KeyUsage", List.of("ENCRYPT_DECRYPT"),
-        "kms:KeyOrigin", List.of("AWS_KMS"), "kms:MultiRegion", List.of("true"),
-        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    // It describes the replica, which has the primary's spec, usage and origin.
+    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, RequestFacts.createKey(
+        SYMMETRIC_DEFAULT, "ENCRYPT_DECRYPT", "AWS_KMS", true, bypass));
     if (!primary.multiRegion()) {
       throw KmsException.unsupported(primary.arn + " is not a multi-Region key.");
     }
@@ -806,8 +800,9 @@ final class KmsOperations {
 
   /**
    * Retiring is authorized by the grant itself, not by the key policy: the retiring principal, the
-   * grantee if the grant allows RetireGrant, or the account that created the grant, which may
-   * delegate that right with IAM policies (see AccessEvaluator#evaluateRetireGrant).
+   * grantee if the grant allows RetireGrant, or the account that created the grant; the key's
+   * account and a retiring account may delegate that right with IAM policies (see
+   * AccessEvaluator#evaluateRetireGrant).
    */
   private String retireGrant(Call call, KmsRequest req) {
     String token = req.string("GrantToken").orElse(null);
@@ -836,12 +831,16 @@ final class KmsOperations {
       throw KmsException.notFound("Grant " + grantId + " does not exist");
     }
     call.keyArn = key.arn;
-    AccessDecision d = AccessEvaluator.evaluateRetireGrant(call.caller, stored.grant(),
+    // The same request context as every other operation: IAM conditions on aws:SourceIp, the
+    // request time or kms:ViaService must see this call, not a bare one.
+    AccessRequest request = accessRequest(call, key, "RetireGrant", Map.of(), null, Set.of(), null,
+        Map.of());
+    AccessDecision d = AccessEvaluator.evaluateRetireGrant(request, stored.grant(),
         call.iamPolicies);
     call.decided(d);
     if (!d.allowed()) {
       // Retiring is decided by the grant and the caller's IAM policies, never by the key policy.
-      throw denied(call, "RetireGrant", key.arn, d, true);
+      throw denied(call, "RetireGrant", key.arn, d, () -> true);
     }
     synchronized (lock) {
       key.grants.remove(stored);
@@ -918,7 +917,7 @@ final class KmsOperations {
         visibleGrants(key, grantIds));
     call.decided(d);
     if (!d.allowed()) {
-      throw denied(call, operation, key.arn, d, keyPolicyAllows(request, key));
+      throw denied(call, operation, key.arn, d, () -> keyPolicyAllows(request, key));
     }
   }
 
@@ -946,12 +945,8 @@ final class KmsOperations {
         .grantTokensPresented(!grantIds.isEmpty()).grantIsForAwsResource(call.viaService != null)
         .requestTime(now());
     callerFacts(b, call);
-    keyFacts(b, key);
+    RequestFacts.onKey(b, operation, key.keyId, key.isPrimary(), aliasNames(key));
     requestFacts.forEach(b::contextValue);
-    if (CRYPTO_OPERATIONS.contains(operation)) {
-      // The only algorithm of a symmetric key; KMS uses it when the request names none.
-      b.contextValue("kms:EncryptionAlgorithm", SYMMETRIC_DEFAULT);
-    }
     if (newGrant != null) {
       b.grantOperations(newGrant.operations());
       b.contextValue("kms:GranteePrincipal", newGrant.grantee());
@@ -982,30 +977,15 @@ final class KmsOperations {
     }
   }
 
-  /**
-   * Condition keys that describe the key itself (kms:KeySpec, kms:KeyUsage, kms:KeyOrigin,
-   * kms:MultiRegion, kms:MultiRegionKeyType, kms:ResourceAliases): KMS sets them for every
-   * operation on a key, so a policy conditioned on them must see this key's values here too.
-   */
-  private void keyFacts(AccessRequest.Builder b, KmsKey key) {
-    b.contextValue("kms:KeySpec", SYMMETRIC_DEFAULT)
-        .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:CustomerMasterKeySpec", SYMMETRIC_DEFAULT)
-        .contextValue("kms:CustomerMasterKeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:KeyOrigin", "AWS_KMS")
-        .contextValue("kms:MultiRegion", Boolean.toString(key.multiRegion()));
-    if (key.multiRegion()) {
-      b.contextValue("kms:MultiRegionKeyType", key.isPrimary() ? "PRIMARY" : "REPLICA");
-    }
+  /** The names of the key's aliases in its Region, for kms:ResourceAliases. */
+  private List<String> aliasNames(KmsKey key) {
     List<String> aliases = new ArrayList<>();
     for (KmsAlias a : store.aliases(key.region, key.accountId)) {
       if (a.targetKeyId.equals(key.keyId)) {
         aliases.add(a.name);
       }
     }
-    if (!aliases.isEmpty()) {
-      b.contextValue("kms:ResourceAliases", aliases);
-    }
+    return aliases;
   }
 
   /**
@@ -1082,7 +1062,7 @@ final class KmsOperations {
     AccessDecision d = AccessEvaluator.evaluate(r, trust, call.iamPolicies, List.of());
     call.decided(d);
     if (!d.allowed()) {
-      throw denied(call, operation, resource, d, true); // only IAM policies decide these
+      throw denied(call, operation, resource, d, () -> true); // only IAM policies decide these
     }
   }
 
@@ -1090,14 +1070,17 @@ final class KmsOperations {
    * KMS's denial message, which names the side that is missing: the key policy ("resource-based")
    * when it neither allows the caller nor delegates to the caller's account, else the caller's IAM
    * policies ("identity-based").
+   *
+   * @param keyPolicyAllows asked only for an implicit deny: an explicit deny names no side, and
+   *     the answer may cost a second evaluation
    */
   private static KmsException denied(Call call, String operation, String resource,
-      AccessDecision d, boolean keyPolicyAllows) {
+      AccessDecision d, BooleanSupplier keyPolicyAllows) {
     String base = "User: " + call.caller.arn() + " is not authorized to perform: kms:" + operation
         + " on resource: " + resource;
     return KmsException.accessDenied(d.effect() == Effect.EXPLICIT_DENY
         ? base + " with an explicit deny"
-        : base + " because no " + (keyPolicyAllows ? "identity" : "resource")
+        : base + " because no " + (keyPolicyAllows.getAsBoolean() ? "identity" : "resource")
             + "-based policy allows the kms:" + operation + " action");
   }
 

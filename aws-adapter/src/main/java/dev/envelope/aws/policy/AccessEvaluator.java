@@ -2,7 +2,6 @@ package dev.envelope.aws.policy;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,64 +47,64 @@ public final class AccessEvaluator {
   private AccessEvaluator() {}
 
   /**
-   * Decides whether {@code caller} may retire {@code grant}, without the caller's IAM policies.
-   *
-   * @see #evaluateRetireGrant(CallerIdentity, Grant, List)
-   */
-  public static AccessDecision evaluateRetireGrant(CallerIdentity caller, Grant grant) {
-    return evaluateRetireGrant(caller, grant, List.of());
-  }
-
-  /**
-   * Decides whether {@code caller} may retire {@code grant}. KMS decides this mostly by the grant,
-   * not by key policies (kms:RetireGrant has no effect in a key policy): the grant's retiring
-   * principal, its grantee when the grant includes {@code RetireGrant}, and the account that
-   * created the grant (its root user) may retire it. IAM policies matter in two ways only: an
+   * Decides whether the caller of {@code request} may retire {@code grant}. KMS decides this mostly
+   * by the grant, not by key policies (kms:RetireGrant has no effect in a key policy): the grant's
+   * retiring principal, its grantee when the grant includes {@code RetireGrant}, and the account
+   * that created the grant (its root user) may retire it. IAM policies matter in two ways only: an
    * explicit Deny of kms:RetireGrant wins, and an Allow of kms:RetireGrant lets an identity of the
-   * account that created the grant, or of an account named as retiring principal, retire it on
-   * that account's behalf.
+   * account that owns the key, or of an account named as retiring principal, retire it on that
+   * account's behalf (KMS developer guide, "Retiring and revoking grants"; it names no such
+   * delegation for the creating account, which matters only when it does not own the key).
    *
+   * @param request the RetireGrant request, built as for any other operation (caller, the grant's
+   *     key, request time, aws:SourceIp, kms:ViaService, ...), so that the conditions of the
+   *     caller's IAM policies see the request context they see everywhere else
    * @param callerIamPolicies identity policies attached to the caller (may be empty)
+   * @throws IllegalArgumentException if the request is not for RetireGrant on the grant's key
    */
   public static AccessDecision evaluateRetireGrant(
-      CallerIdentity caller, Grant grant, List<PolicyDocument> callerIamPolicies) {
-    Objects.requireNonNull(caller, "caller");
+      AccessRequest request, Grant grant, List<PolicyDocument> callerIamPolicies) {
+    Objects.requireNonNull(request, "request");
     Objects.requireNonNull(grant, "grant");
+    if (!request.operation().equals("RetireGrant")) {
+      throw new IllegalArgumentException(
+          "evaluateRetireGrant needs a RetireGrant request, got " + request.operation());
+    }
+    if (grant.keyArn() != null && !grant.keyArn().equals(request.keyArn())) {
+      throw new IllegalArgumentException("grant " + grant.grantId() + " is on " + grant.keyArn()
+          + ", but the request names " + request.keyArn());
+    }
     List<PolicyDocument> iam = callerIamPolicies == null ? List.of() : callerIamPolicies;
+    CallerIdentity caller = request.caller();
+    String account = caller.accountId();
     List<String> chain = new java.util.ArrayList<>();
     String label = "grant " + grant.grantId();
     chain.add("request: " + caller.arn() + " retires " + label);
-    RequestContext ctx = null;
-    if (grant.keyArn() != null) {
-      ctx = RequestContext.of(AccessRequest.builder().caller(caller).operation("RetireGrant")
-          .keyArn(grant.keyArn()).build());
-      String deny = iamStatement(iam, StatementEffect.DENY, grant.keyArn(), ctx);
-      if (deny != null) {
-        String by = deny + " denies kms:RetireGrant";
-        chain.add("decision: EXPLICIT_DENY (" + by + ")");
-        return new AccessDecision(Effect.EXPLICIT_DENY, by, chain);
-      }
+    RequestContext ctx = RequestContext.of(request);
+    String deny = iamStatement(iam, StatementEffect.DENY, request.keyArn(), ctx);
+    if (deny != null) {
+      String by = deny + " denies kms:RetireGrant";
+      chain.add("decision: EXPLICIT_DENY (" + by + ")");
+      return new AccessDecision(Effect.EXPLICIT_DENY, by, chain);
     }
-    Optional<String> issuing =
-        grant.issuingAccount() == null ? Optional.empty() : Principals.accountOf(grant.issuingAccount());
-    Optional<String> retiringAccount =
-        grant.retiringPrincipal() == null ? Optional.empty() : Principals.accountOf(grant.retiringPrincipal());
+    boolean created = grant.issuingAccount() != null
+        && Principals.accountOf(grant.issuingAccount()).filter(account::equals).isPresent();
+    boolean ownsKey = account.equals(request.keyAccountId());
+    boolean retires = grant.retiringPrincipal() != null
+        && Principals.accountOf(grant.retiringPrincipal()).filter(account::equals).isPresent();
     String by = null;
     if (grant.retiringPrincipal() != null && names(grant.retiringPrincipal(), caller)) {
       by = label + " names the caller as retiring principal";
     } else if (grant.operations().contains("RetireGrant") && names(grant.granteePrincipal(), caller)) {
       by = label + " names the caller as grantee and includes RetireGrant";
-    } else if (caller.isRoot() && issuing.filter(caller.accountId()::equals).isPresent()) {
-      by = "the root user of account " + caller.accountId() + ", which created " + label;
-    } else if (ctx != null
-        && (issuing.filter(caller.accountId()::equals).isPresent()
-            || retiringAccount.filter(caller.accountId()::equals).isPresent())) {
+    } else if (caller.isRoot() && created) {
+      by = "the root user of account " + account + ", which created " + label;
+    } else if (ownsKey || retires) {
       // The account may delegate its own right to retire the grant with an IAM policy.
-      String allow = iamStatement(iam, StatementEffect.ALLOW, grant.keyArn(), ctx);
+      String allow = iamStatement(iam, StatementEffect.ALLOW, request.keyArn(), ctx);
       if (allow != null) {
-        by = allow + " allows kms:RetireGrant for account " + caller.accountId() + ", which "
-            + (issuing.filter(caller.accountId()::equals).isPresent()
-                ? "created " + label : "is the retiring principal of " + label);
+        by = allow + " allows kms:RetireGrant for account " + account + ", which "
+            + (ownsKey ? "owns the key of " + label : "is the retiring principal of " + label);
       }
     }
     if (by != null) {
@@ -114,8 +113,9 @@ public final class AccessEvaluator {
       return new AccessDecision(Effect.ALLOW, by, chain);
     }
     String reason = "no statement allows: the caller is neither the retiring principal, nor a"
-        + " grantee with RetireGrant, nor the root user of the issuing account, nor allowed"
-        + " kms:RetireGrant by an IAM policy of that account";
+        + " grantee with RetireGrant, nor the root user of the account that created the grant,"
+        + " nor allowed kms:RetireGrant by an IAM policy of the key's account or the retiring"
+        + " principal's account";
     chain.add("decision: IMPLICIT_DENY (" + reason + ")");
     return new AccessDecision(Effect.IMPLICIT_DENY, reason, chain);
   }

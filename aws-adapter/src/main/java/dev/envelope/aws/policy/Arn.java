@@ -19,22 +19,48 @@ record Arn(String partition, String service, String region, String account, Stri
   /**
    * ArnEquals/ArnLike as IAM defines them: each of the six parts is compared separately, case
    * sensitively, and each policy part may hold {@code *} and {@code ?}.
+   *
+   * @param literal null, or per character of {@code pattern} whether it came from a policy
+   *     variable. Such characters match only themselves: a {@code *} or {@code ?} from the request
+   *     is no wildcard, and a {@code :} from the request does not separate parts (else a value
+   *     could move the pattern's parts to other parts of the ARN).
    */
-  static boolean like(String pattern, String value) {
-    if ("*".equals(pattern)) {
-      return value != null;
+  static boolean like(String pattern, boolean[] literal, String value) {
+    if ("*".equals(pattern) && !literalAt(literal, 0)) {
+      return true;
     }
-    String[] p = pattern.split(":", 6);
     String[] v = value.split(":", 6);
-    if (p.length != 6 || v.length != 6) {
+    if (v.length != 6) {
       return false;
     }
-    for (int i = 0; i < 6; i++) {
-      if (!Wildcards.matches(p[i], v[i], false)) {
+    int start = 0;
+    for (int part = 0; part < 6; part++) {
+      int end = part == 5 ? pattern.length() : separator(pattern, literal, start);
+      if (end < 0) {
         return false;
       }
+      boolean[] partLiteral =
+          literal == null ? null : java.util.Arrays.copyOfRange(literal, start, end);
+      if (!Wildcards.matches(pattern.substring(start, end), partLiteral, v[part], false)) {
+        return false;
+      }
+      start = end + 1;
     }
     return true;
+  }
+
+  /** The next ':' at or after {@code from} that the policy wrote itself, or -1. */
+  private static int separator(String pattern, boolean[] literal, int from) {
+    for (int i = from; i < pattern.length(); i++) {
+      if (pattern.charAt(i) == ':' && !literalAt(literal, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean literalAt(boolean[] literal, int i) {
+    return literal != null && i < literal.length && literal[i];
   }
 
   @Override

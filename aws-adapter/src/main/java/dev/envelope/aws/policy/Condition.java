@@ -173,8 +173,13 @@ public final class Condition {
     return ConditionKeys.isMultiValued(key);
   }
 
-  /** Evaluates this condition against a request context. */
-  boolean test(RequestContext ctx) {
+  /**
+   * Evaluates this condition against a request context.
+   *
+   * @param effect the effect of the statement that holds the condition, which decides how a value
+   *     whose policy variable cannot be resolved counts (see {@link #valueSatisfies})
+   */
+  boolean test(RequestContext ctx, StatementEffect effect) {
     List<String> present = ctx.values(key);
     if (base == Operator.NULL) {
       // "Null": "true" means "the key is absent"; several values are OR-ed like any other.
@@ -182,6 +187,7 @@ public final class Condition {
       return values.stream().anyMatch(v -> Boolean.parseBoolean(v.toLowerCase(Locale.ROOT)) == absent);
     }
     if (present.isEmpty()) {
+      // Whatever the policy values are, so whatever their variables would resolve to.
       if (ifExists) {
         return true;
       }
@@ -191,9 +197,9 @@ public final class Condition {
         case NONE -> base.negated(); // "not equal to X" holds for an absent key
       };
     }
-    // Policy values with their variables replaced; one that cannot be resolved matches nothing.
-    List<PolicyVariables.Resolved> resolved = variables ? resolve(ctx) : null;
-    java.util.function.Predicate<String> satisfies = rv -> valueSatisfies(rv, resolved);
+    Substituted substituted = variables ? substitute(ctx) : null;
+    java.util.function.Predicate<String> satisfies =
+        rv -> valueSatisfies(rv, substituted, effect);
     // A single-valued key under a set qualifier is treated as a one-element set, as IAM does.
     return switch (qualifier) {
       case FOR_ALL_VALUES -> present.stream().allMatch(satisfies);
@@ -205,26 +211,50 @@ public final class Condition {
     };
   }
 
-  private List<PolicyVariables.Resolved> resolve(RequestContext ctx) {
+  /** The policy values whose variables resolved, and whether some did not. */
+  private record Substituted(List<PolicyVariables.Resolved> resolved, boolean someUnresolved) {}
+
+  private Substituted substitute(RequestContext ctx) {
     List<PolicyVariables.Resolved> out = new java.util.ArrayList<>(values.size());
+    boolean unresolved = false;
     for (String v : values) {
-      PolicyVariables.resolve(v, ctx).ifPresent(out::add);
+      var r = PolicyVariables.resolve(v, ctx);
+      r.ifPresent(out::add);
+      unresolved |= r.isEmpty();
     }
-    return out;
+    return new Substituted(out, unresolved);
   }
 
   /**
    * One request value against all policy values: OR for positive operators, NOR for negated.
-   * With policy variables, StringLike treats substituted characters literally.
+   * With policy variables, substituted characters are literal: never wildcards (StringLike,
+   * ArnLike, ArnEquals) nor ARN part separators.
+   *
+   * <p>A value whose variable cannot be resolved has, as IAM documents, no equal or like value:
+   * it matches nothing. For a positive operator that only ever narrows. A negated operator,
+   * though, would then hold for every request ("not equal to nothing"), which IAM warns may
+   * instead make the whole statement invalid. So the reading depends on what is at stake: in an
+   * Allow a negated operator with an unresolved value does not hold (an unknown value never grants
+   * access), in a Deny it holds (a guard keeps denying). An unresolved variable thus never widens
+   * an Allow and never silences a negated Deny guard.
+   *
+   * <p>A request value of the wrong type for the operator satisfies neither the operator nor its
+   * negation (see {@link Operator#accepts}).
    */
-  private boolean valueSatisfies(String requestValue, List<PolicyVariables.Resolved> resolved) {
+  private boolean valueSatisfies(
+      String requestValue, Substituted substituted, StatementEffect effect) {
+    if (!base.accepts(requestValue)) {
+      return false;
+    }
     boolean anyMatch;
-    if (resolved == null) {
-      anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v));
+    if (substituted == null) {
+      anyMatch = values.stream().anyMatch(v -> base.positiveMatch(requestValue, v, null));
     } else {
-      anyMatch = resolved.stream().anyMatch(r -> base.likeWithLiterals()
-          ? Wildcards.matches(r.text(), r.literal(), requestValue, false)
-          : base.positiveMatch(requestValue, r.text()));
+      if (base.negated() && substituted.someUnresolved() && effect == StatementEffect.ALLOW) {
+        return false;
+      }
+      anyMatch = substituted.resolved().stream()
+          .anyMatch(r -> base.positiveMatch(requestValue, r.text(), r.literal()));
     }
     return base.negated() != anyMatch;
   }

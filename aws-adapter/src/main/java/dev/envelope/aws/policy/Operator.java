@@ -14,37 +14,40 @@ import java.util.stream.Stream;
  * "multiple values are NOR-ed" rule for free.
  */
 enum Operator {
-  STRING_EQUALS("StringEquals", false, String::equals),
-  STRING_NOT_EQUALS("StringNotEquals", true, String::equals),
-  STRING_EQUALS_IGNORE_CASE("StringEqualsIgnoreCase", false, String::equalsIgnoreCase),
-  STRING_NOT_EQUALS_IGNORE_CASE("StringNotEqualsIgnoreCase", true, String::equalsIgnoreCase),
-  STRING_LIKE("StringLike", false, (req, pol) -> Wildcards.matches(pol, req, false)),
-  STRING_NOT_LIKE("StringNotLike", true, (req, pol) -> Wildcards.matches(pol, req, false)),
-  ARN_EQUALS("ArnEquals", false, (req, pol) -> Arn.like(pol, req)),
-  ARN_LIKE("ArnLike", false, (req, pol) -> Arn.like(pol, req)),
-  ARN_NOT_EQUALS("ArnNotEquals", true, (req, pol) -> Arn.like(pol, req)),
-  ARN_NOT_LIKE("ArnNotLike", true, (req, pol) -> Arn.like(pol, req)),
-  NUMERIC_EQUALS("NumericEquals", false, (req, pol) -> compare(req, pol, c -> c == 0)),
-  NUMERIC_NOT_EQUALS("NumericNotEquals", true, (req, pol) -> compare(req, pol, c -> c == 0)),
-  NUMERIC_LESS_THAN("NumericLessThan", false, (req, pol) -> compare(req, pol, c -> c < 0)),
+  STRING_EQUALS("StringEquals", false, plain(String::equals)),
+  STRING_NOT_EQUALS("StringNotEquals", true, plain(String::equals)),
+  STRING_EQUALS_IGNORE_CASE("StringEqualsIgnoreCase", false, plain(String::equalsIgnoreCase)),
+  STRING_NOT_EQUALS_IGNORE_CASE(
+      "StringNotEqualsIgnoreCase", true, plain(String::equalsIgnoreCase)),
+  STRING_LIKE("StringLike", false, (req, pol, lit) -> Wildcards.matches(pol, lit, req, false)),
+  STRING_NOT_LIKE("StringNotLike", true, (req, pol, lit) -> Wildcards.matches(pol, lit, req, false)),
+  ARN_EQUALS("ArnEquals", false, (req, pol, lit) -> Arn.like(pol, lit, req)),
+  ARN_LIKE("ArnLike", false, (req, pol, lit) -> Arn.like(pol, lit, req)),
+  ARN_NOT_EQUALS("ArnNotEquals", true, (req, pol, lit) -> Arn.like(pol, lit, req)),
+  ARN_NOT_LIKE("ArnNotLike", true, (req, pol, lit) -> Arn.like(pol, lit, req)),
+  NUMERIC_EQUALS("NumericEquals", false, plain((req, pol) -> compare(req, pol, c -> c == 0))),
+  NUMERIC_NOT_EQUALS("NumericNotEquals", true, plain((req, pol) -> compare(req, pol, c -> c == 0))),
+  NUMERIC_LESS_THAN("NumericLessThan", false, plain((req, pol) -> compare(req, pol, c -> c < 0))),
   NUMERIC_LESS_THAN_EQUALS(
-      "NumericLessThanEquals", false, (req, pol) -> compare(req, pol, c -> c <= 0)),
-  NUMERIC_GREATER_THAN("NumericGreaterThan", false, (req, pol) -> compare(req, pol, c -> c > 0)),
+      "NumericLessThanEquals", false, plain((req, pol) -> compare(req, pol, c -> c <= 0))),
+  NUMERIC_GREATER_THAN(
+      "NumericGreaterThan", false, plain((req, pol) -> compare(req, pol, c -> c > 0))),
   NUMERIC_GREATER_THAN_EQUALS(
-      "NumericGreaterThanEquals", false, (req, pol) -> compare(req, pol, c -> c >= 0)),
-  DATE_EQUALS("DateEquals", false, (req, pol) -> compareDates(req, pol, c -> c == 0)),
-  DATE_NOT_EQUALS("DateNotEquals", true, (req, pol) -> compareDates(req, pol, c -> c == 0)),
-  DATE_LESS_THAN("DateLessThan", false, (req, pol) -> compareDates(req, pol, c -> c < 0)),
+      "NumericGreaterThanEquals", false, plain((req, pol) -> compare(req, pol, c -> c >= 0))),
+  DATE_EQUALS("DateEquals", false, plain((req, pol) -> compareDates(req, pol, c -> c == 0))),
+  DATE_NOT_EQUALS("DateNotEquals", true, plain((req, pol) -> compareDates(req, pol, c -> c == 0))),
+  DATE_LESS_THAN("DateLessThan", false, plain((req, pol) -> compareDates(req, pol, c -> c < 0))),
   DATE_LESS_THAN_EQUALS(
-      "DateLessThanEquals", false, (req, pol) -> compareDates(req, pol, c -> c <= 0)),
-  DATE_GREATER_THAN("DateGreaterThan", false, (req, pol) -> compareDates(req, pol, c -> c > 0)),
+      "DateLessThanEquals", false, plain((req, pol) -> compareDates(req, pol, c -> c <= 0))),
+  DATE_GREATER_THAN(
+      "DateGreaterThan", false, plain((req, pol) -> compareDates(req, pol, c -> c > 0))),
   DATE_GREATER_THAN_EQUALS(
-      "DateGreaterThanEquals", false, (req, pol) -> compareDates(req, pol, c -> c >= 0)),
-  IP_ADDRESS("IpAddress", false, (req, pol) -> IpRanges.contains(pol, req)),
-  NOT_IP_ADDRESS("NotIpAddress", true, (req, pol) -> IpRanges.contains(pol, req)),
-  BOOL("Bool", false, String::equalsIgnoreCase),
+      "DateGreaterThanEquals", false, plain((req, pol) -> compareDates(req, pol, c -> c >= 0))),
+  IP_ADDRESS("IpAddress", false, plain((req, pol) -> IpRanges.contains(pol, req))),
+  NOT_IP_ADDRESS("NotIpAddress", true, plain((req, pol) -> IpRanges.contains(pol, req))),
+  BOOL("Bool", false, plain(String::equalsIgnoreCase)),
   /** Special: tests presence of the key, not its value; see {@link Condition}. */
-  NULL("Null", false, (req, pol) -> false);
+  NULL("Null", false, plain((req, pol) -> false));
 
   /** Real IAM operators this engine does not implement; named so the error can say so. */
   private static final Set<String> UNSUPPORTED_IAM =
@@ -56,9 +59,9 @@ enum Operator {
 
   private final String iamName;
   private final boolean negated;
-  private final BiPredicate<String, String> positiveMatch;
+  private final Match positiveMatch;
 
-  Operator(String iamName, boolean negated, BiPredicate<String, String> positiveMatch) {
+  Operator(String iamName, boolean negated, Match positiveMatch) {
     this.iamName = iamName;
     this.negated = negated;
     this.positiveMatch = positiveMatch;
@@ -81,11 +84,6 @@ enum Operator {
     return iamName.startsWith("String") || iamName.startsWith("Arn");
   }
 
-  /** The operators that glob-match with * and ?, where substituted text must stay literal. */
-  boolean likeWithLiterals() {
-    return this == STRING_LIKE || this == STRING_NOT_LIKE;
-  }
-
   boolean date() {
     return iamName.startsWith("Date");
   }
@@ -94,9 +92,40 @@ enum Operator {
     return this == IP_ADDRESS || this == NOT_IP_ADDRESS;
   }
 
-  /** The un-negated comparison of one request value against one policy value. */
-  boolean positiveMatch(String requestValue, String policyValue) {
-    return positiveMatch.test(requestValue, policyValue);
+  /**
+   * Whether a request value is of this operator's type: a date for Date operators, a number for
+   * Numeric ones, an IP address for IpAddress/NotIpAddress; any string for the others. A value of
+   * the wrong type satisfies neither the operator nor its negation (see {@link Condition}): IAM
+   * does not document the case, and reading "not a date" as "not equal to that date" would let
+   * malformed input turn an Allow with DateNotEquals or NotIpAddress on.
+   */
+  boolean accepts(String requestValue) {
+    if (date()) {
+      return PolicyDates.parse(requestValue).isPresent();
+    }
+    if (ip()) {
+      return IpRanges.address(requestValue).isPresent();
+    }
+    if (numeric()) {
+      try {
+        new BigDecimal(requestValue.trim());
+        return true;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The un-negated comparison of one request value against one policy value.
+   *
+   * @param literal null, or per character of {@code policyValue} whether it came from a policy
+   *     variable: such characters are never wildcards (String and Arn Like/Equals) nor ARN
+   *     separators, whatever they are
+   */
+  boolean positiveMatch(String requestValue, String policyValue, boolean[] literal) {
+    return positiveMatch.test(requestValue, policyValue, literal);
   }
 
   static Operator byName(String name, String whole) {
@@ -117,11 +146,21 @@ enum Operator {
             + " suffix or a ForAllValues:/ForAnyValue: prefix.");
   }
 
+  /** A comparison of one request value with one policy value and its literal flags. */
+  private interface Match {
+    boolean test(String requestValue, String policyValue, boolean[] literal);
+  }
+
+  /** A comparison without wildcards, which has no use for literal flags. */
+  private static Match plain(BiPredicate<String, String> test) {
+    return (req, pol, literal) -> test.test(req, pol);
+  }
+
   private interface IntTest {
     boolean test(int comparison);
   }
 
-  /** A request value that is not a date never satisfies a date comparison (nor its negation). */
+  /** False unless both are dates; {@link #accepts} keeps malformed request values out anyway. */
   private static boolean compareDates(String req, String pol, IntTest test) {
     var r = PolicyDates.parse(req);
     var p = PolicyDates.parse(pol);
@@ -133,7 +172,7 @@ enum Operator {
     try {
       r = new BigDecimal(req.trim());
     } catch (NumberFormatException e) {
-      return false; // a non-numeric request value never satisfies a numeric comparison
+      return false; // not a number: see accepts()
     }
     return test.test(r.compareTo(new BigDecimal(pol.trim())));
   }

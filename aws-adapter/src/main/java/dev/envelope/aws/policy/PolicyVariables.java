@@ -11,7 +11,9 @@ import java.util.Optional;
  * 2012-10-17; in older policies the text is taken literally.
  *
  * <p>A variable that cannot be resolved (no value, several values, no default, or malformed) makes
- * the whole value match nothing, as IAM documents: it never widens a statement.
+ * the whole value match nothing, as IAM documents. Where "matches nothing" would widen an Allow
+ * (NotResource, negated operators) the statement does not apply instead; see {@link Condition}
+ * and {@link Statement#matchesResource}.
  */
 final class PolicyVariables {
 

@@ -114,25 +114,35 @@ public final class Statement {
 
   /**
    * Resource ARNs are matched case-sensitively with wildcards, after policy variables are replaced
-   * from the request; a pattern whose variable cannot be resolved matches nothing.
+   * from the request. A pattern whose variable cannot be resolved matches nothing, as IAM
+   * documents. Under NotResource that would make the statement cover every resource, so there the
+   * effect decides, as for negated condition operators (see {@link Condition}): an Allow with such
+   * a NotResource applies to nothing, a Deny keeps applying to everything it names not.
    */
   boolean matchesResource(String resourceArn, RequestContext ctx) {
-    boolean listed = resources.stream().anyMatch(p -> resourceMatches(p, resourceArn, ctx));
+    boolean listed = false;
+    for (String pattern : resources) {
+      Optional<Boolean> m = resourceMatches(pattern, resourceArn, ctx);
+      if (m.isEmpty() && notResource && effect == StatementEffect.ALLOW) {
+        return false;
+      }
+      listed |= m.orElse(false);
+    }
     return listed != notResource;
   }
 
-  private boolean resourceMatches(String pattern, String resourceArn, RequestContext ctx) {
+  /** Whether the pattern matches; empty if its policy variable cannot be resolved. */
+  private Optional<Boolean> resourceMatches(String pattern, String resourceArn, RequestContext ctx) {
     if (!variables || !PolicyVariables.has(pattern)) {
-      return Wildcards.matches(pattern, resourceArn, false);
+      return Optional.of(Wildcards.matches(pattern, resourceArn, false));
     }
     return PolicyVariables.resolve(pattern, ctx)
-        .filter(r -> Wildcards.matches(r.text(), r.literal(), resourceArn, false))
-        .isPresent();
+        .map(r -> Wildcards.matches(r.text(), r.literal(), resourceArn, false));
   }
 
   /** The first condition that does not hold, if any. */
   Optional<Condition> firstFailingCondition(RequestContext ctx) {
-    return conditions.stream().filter(c -> !c.test(ctx)).findFirst();
+    return conditions.stream().filter(c -> !c.test(ctx, effect)).findFirst();
   }
 
   @Override

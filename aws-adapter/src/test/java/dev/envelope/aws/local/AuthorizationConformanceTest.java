@@ -507,13 +507,14 @@ class AuthorizationConformanceTest {
   }
 
   @Test
-  void theCreatingAccountDelegatesRetiringThroughIamPolicies() {
+  void theKeysAccountDelegatesRetiringThroughIamPolicies() {
     CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
         .granteePrincipal(GRANTEE).retiringPrincipal(NOIAM).operations(GrantOperation.ENCRYPT));
     // Denied's IAM policy allows kms:* (RetireGrant included) but denies Decrypt only.
     denied.retireGrant(b -> b.keyId(arn("grants")).grantId(g.grantId()));
     assertThat(lastDecision()).isEqualTo("ALLOW");
-    // Other's IAM policy allows kms:* too, but its account neither created nor retires the grant.
+    // Other's IAM policy allows kms:* too, but its account neither owns the key nor retires the
+    // grant.
     CreateGrantResponse g2 = admin.createGrant(b -> b.keyId(arn("grants"))
         .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT));
     assertDenied(() -> other.retireGrant(b -> b.grantToken(g2.grantToken())));

@@ -3,7 +3,9 @@ package dev.envelope.aws.local;
 import static dev.envelope.aws.local.KmsAssertions.assertDenied;
 import static dev.envelope.aws.local.KmsAssertions.policy;
 import static dev.envelope.aws.local.KmsAssertions.statement;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +27,9 @@ class ConditionKeyValuesTest {
   static final String ADMIN = "arn:aws:iam::" + A + ":role/Admin";
   static final String APP = "arn:aws:iam::" + A + ":role/App";
   static final String GRANTEE = "arn:aws:iam::" + A + ":role/Grantee";
+  static final String GUARDED = "arn:aws:iam::" + A + ":role/Guarded";
   static final String S3 = "s3.us-east-1.amazonaws.com";
+  static final String MRK = "mrk-0c0c0c0c0000400080000000000000aa";
   static final String ALL = "\"kms:*\"";
   static final String USE = "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\"]";
 
@@ -54,7 +58,18 @@ class ConditionKeyValuesTest {
             "{\"Effect\":\"Deny\",\"Action\":[\"kms:CreateKey\",\"kms:PutKeyPolicy\"],"
                 + "\"Resource\":\"*\",\"Condition\":{\"Bool\":"
                 + "{\"kms:BypassPolicyLockoutSafetyCheck\":\"true\"}}}")))
+        .principal(PrincipalConfig.of("REPLICATOR", "arn:aws:iam::" + A + ":role/Replicator",
+            policy("{\"Effect\":\"Allow\",\"Action\":\"kms:ReplicateKey\",\"Resource\":\"*\"}",
+                "{\"Effect\":\"Allow\",\"Action\":\"kms:CreateKey\",\"Resource\":\"*\","
+                    + "\"Condition\":{\"StringEquals\":{\"kms:CustomerMasterKeySpec\":"
+                    + "\"SYMMETRIC_DEFAULT\",\"kms:CustomerMasterKeyUsage\":\"ENCRYPT_DECRYPT\"},"
+                    + "\"Bool\":{\"kms:MultiRegion\":\"true\"}}}")))
         .principal(PrincipalConfig.of("APP_S3", APP).withViaService(S3))
+        // A common guard: everything allowed, but only from this network.
+        .principal(PrincipalConfig.of("GUARDED", GUARDED, policy(
+            statement("All", "Allow", null, ALL, null),
+            statement("OnlyFromHere", "Deny", null, ALL,
+                "{\"NotIpAddress\":{\"aws:SourceIp\":[\"127.0.0.0/8\",\"::1\"]}}"))))
         .key(key("symmetric").policy(policy(adminStmt, statement("Symmetric", "Allow", APP, USE,
             "{\"StringEquals\":{\"kms:KeySpec\":\"SYMMETRIC_DEFAULT\","
                 + "\"kms:KeyUsage\":\"ENCRYPT_DECRYPT\",\"kms:KeyOrigin\":\"AWS_KMS\"},"
@@ -79,11 +94,6 @@ class ConditionKeyValuesTest {
             "{\"IpAddress\":{\"aws:SourceIp\":[\"127.0.0.0/8\",\"::1\"]}}"))).build())
         .key(key("office").policy(policy(adminStmt, statement("FromOffice", "Allow", APP, USE,
             "{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}"))).build())
-        .key(key("window").policy(policy(adminStmt, statement("Window", "Allow", APP, USE,
-            "{\"DateGreaterThan\":{\"aws:CurrentTime\":\"2020-01-01T00:00:00Z\"},"
-                + "\"DateLessThan\":{\"aws:CurrentTime\":\"2100-01-01\"}}"),
-            statement("Expired", "Deny", APP, "\"kms:Decrypt\"",
-                "{\"DateGreaterThan\":{\"aws:EpochTime\":\"1577836800\"}}"))).build())
         .key(key("admin").policy(policy(adminStmt,
             statement("Window", "Allow", APP, "\"kms:ScheduleKeyDeletion\"",
                 "{\"NumericGreaterThanEquals\":"
@@ -93,6 +103,8 @@ class ConditionKeyValuesTest {
             statement("SameKey", "Allow", APP, "[\"kms:ReEncrypt*\",\"kms:Encrypt\"]",
                 "{\"Bool\":{\"kms:ReEncryptOnSameKey\":\"true\"}}"),
             statement("Enc", "Allow", APP, "\"kms:Encrypt\"", null))).build())
+        .key(KeyConfig.builder().keyId(MRK).accountId(A).multiRegion(true)
+            .policy(policy(adminStmt, KmsAssertions.allowRoot(A))).build())
         .key(key("servicegrants").policy(policy(adminStmt,
             statement("ServiceOnly", "Allow", APP, "[\"kms:ListGrants\",\"kms:RevokeGrant\"]",
                 "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}"))).build())
@@ -187,10 +199,55 @@ class ConditionKeyValuesTest {
   }
 
   @Test
-  void currentTimeAndEpochTimeAreTheTimeOfTheRequest() {
-    SdkBytes blob = encrypt(app, arn("window"));
-    assertDenied(() -> app.decrypt(b -> b.ciphertextBlob(blob)))
-        .hasMessageContaining("explicit deny");
+  void retireGrantSeesTheSameRequestContextAsEveryOtherOperation() {
+    // The caller connects from loopback, so its guard (Deny unless from here) must not deny its
+    // RetireGrant: the request context has aws:SourceIp as for any other operation.
+    KmsClient guarded = kms.kmsClientFor("GUARDED");
+    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("symmetric"))
+        .granteePrincipal(GRANTEE).retiringPrincipal(GUARDED).operations(GrantOperation.DECRYPT));
+    guarded.retireGrant(b -> b.keyId(arn("symmetric")).grantId(g.grantId()));
+    assertThat(admin.listGrants(b -> b.keyId(arn("symmetric"))).grants())
+        .noneMatch(x -> x.grantId().equals(g.grantId()));
+  }
+
+  @Test
+  void currentTimeAndEpochTimeAreTheLocalKmsClocksTimeOfTheRequest() {
+    Instant boundary = Instant.parse("2031-05-20T08:00:00Z");
+    String epoch = "1937030400"; // the same instant
+    assertThat(Long.toString(boundary.getEpochSecond())).isEqualTo(epoch);
+    String adminStmt = statement("Admin", "Allow", ADMIN, ALL, null);
+    LocalKmsConfig config = LocalKmsConfig.builder()
+        .principal(PrincipalConfig.of("ADMIN", ADMIN,
+            policy(statement("All", "Allow", null, ALL, null))))
+        .principal(PrincipalConfig.of("APP", APP))
+        .key(timedKey("until-iso", adminStmt, "DateLessThan", "aws:CurrentTime",
+            boundary.toString()))
+        .key(timedKey("until-epoch", adminStmt, "DateLessThan", "aws:EpochTime", epoch))
+        .key(timedKey("from-iso", adminStmt, "DateGreaterThanEquals", "aws:CurrentTime",
+            boundary.toString()))
+        .key(timedKey("from-epoch", adminStmt, "DateGreaterThanEquals", "aws:EpochTime", epoch))
+        .build();
+    LocalKmsConfigTest.MutableClock clock = new LocalKmsConfigTest.MutableClock();
+    clock.set(boundary.minusSeconds(1));
+    try (LocalKms timed = LocalKms.builder().config(config).clock(clock).start()) {
+      KmsClient client = timed.kmsClientFor("APP");
+      encrypt(client, arn("until-iso"));
+      encrypt(client, arn("until-epoch"));
+      assertDenied(() -> encrypt(client, arn("from-iso")));
+      assertDenied(() -> encrypt(client, arn("from-epoch")));
+      clock.set(boundary);
+      assertDenied(() -> encrypt(client, arn("until-iso")));
+      assertDenied(() -> encrypt(client, arn("until-epoch")));
+      encrypt(client, arn("from-iso"));
+      encrypt(client, arn("from-epoch"));
+    }
+  }
+
+  /** A key that APP may use only while {@code operator} holds for {@code key} and {@code value}. */
+  private static KeyConfig timedKey(String name, String adminStmt, String operator, String key,
+      String value) {
+    return key(name).policy(policy(adminStmt, statement("Timed", "Allow", APP, USE,
+        "{\"" + operator + "\":{\"" + key + "\":\"" + value + "\"}}"))).build();
   }
 
   @Test
@@ -204,6 +261,13 @@ class ConditionKeyValuesTest {
     creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(policy));
     assertDenied(() -> creator.putKeyPolicy(b -> b.keyId(keyId).policyName("default")
         .policy(policy).bypassPolicyLockoutSafetyCheck(true)));
+  }
+
+  @Test
+  void replicateKeyImpliesACreateKeyWithTheFactsOfCreateKey() {
+    // The replica is a new key: the CreateKey KMS requires for it carries what CreateKey carries.
+    kms.kmsClientFor("REPLICATOR").replicateKey(b -> b
+        .keyId("arn:aws:kms:us-east-1:" + A + ":key/" + MRK).replicaRegion("eu-west-1"));
   }
 
   @Test

@@ -99,6 +99,10 @@ class LocalKmsConfigTest {
       now = now.plus(d);
     }
 
+    void set(java.time.Instant instant) {
+      now = instant;
+    }
+
     @Override
     public java.time.ZoneId getZone() {
       return java.time.ZoneOffset.UTC;

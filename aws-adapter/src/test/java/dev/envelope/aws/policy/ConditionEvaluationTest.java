@@ -22,7 +22,7 @@ class ConditionEvaluationTest {
   }
 
   private static boolean test(String op, String key, List<String> values, RequestContext ctx) {
-    return Condition.of(op, key, values).test(ctx);
+    return Condition.of(op, key, values).test(ctx, StatementEffect.ALLOW);
   }
 
   private static final RequestContext EMPTY = ctx(Map.of());
@@ -161,7 +161,8 @@ class ConditionEvaluationTest {
     "NumericGreaterThan, 5, 5, false",
     "NumericGreaterThanEquals, 5, 5, true",
     "NumericGreaterThanEquals, 4, 5, false",
-    "NumericEquals, abc, 5, false"
+    "NumericEquals, abc, 5, false",
+    "NumericNotEquals, abc, 5, false"
   })
   void numericOperators(String op, String requestValue, String policyValue, boolean expected) {
     RequestContext c = ctx(Fixtures.request(Fixtures.APP, "Decrypt").contextValue("aws:PrincipalTag/level", requestValue));
@@ -299,6 +300,21 @@ class ConditionEvaluationTest {
         .contextValue("aws:SourceIp", "2001:db8:0:12::5"));
     assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:DB8::/32"), v6)).isTrue();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:db9::/32"), v6)).isFalse();
+  }
+
+  @Test
+  void requestValueOfTheWrongTypeSatisfiesNeitherTheOperatorNorItsNegation() {
+    // Supplied keys can carry anything; malformed input must not turn a negated Allow on.
+    RequestContext garbage = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
+        .contextValue("aws:SourceIp", "not-an-address")
+        .contextValue("aws:TokenIssueTime", "yesterday"));
+    assertThat(test("IpAddress", "aws:SourceIp", List.of("0.0.0.0/0"), garbage)).isFalse();
+    assertThat(test("NotIpAddress", "aws:SourceIp", List.of("10.0.0.0/8"), garbage)).isFalse();
+    assertThat(test("DateEquals", "aws:TokenIssueTime", List.of("2026-01-01"), garbage)).isFalse();
+    assertThat(test("DateNotEquals", "aws:TokenIssueTime", List.of("2026-01-01"), garbage))
+        .isFalse();
+    assertThat(test("ForAllValues:DateNotEquals", "aws:TokenIssueTime", List.of("2026-01-01"),
+        garbage)).isFalse();
   }
 
   @Test

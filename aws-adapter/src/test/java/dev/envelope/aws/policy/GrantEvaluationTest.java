@@ -24,6 +24,12 @@ class GrantEvaluationTest {
           "{\"Sid\":\"Admin\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/Admin\"},"
               + "\"Action\":\"kms:*\",\"Resource\":\"*\"}");
 
+  /** RetireGrant by {@code caller} on the key of the fixtures' grants. */
+  private static AccessDecision retire(CallerIdentity caller, Grant g, PolicyDocument... iam) {
+    return AccessEvaluator.evaluateRetireGrant(request(caller, "RetireGrant").build(), g,
+        List.of(iam));
+  }
+
   private static AccessDecision eval(AccessRequest r, PolicyDocument kp, Grant... grants) {
     return AccessEvaluator.evaluate(r, kp, List.of(), List.of(grants));
   }
@@ -176,18 +182,18 @@ class GrantEvaluationTest {
   void retiringPrincipalGranteeWithRetireGrantAndIssuingRootMayRetire() {
     Grant g = new Grant("g-r", Fixtures.KEY_ARN, APP.arn(), ALICE.arn(), Set.of("Decrypt"), null, null,
         null, KEY_ACCT);
-    AccessDecision byRetirer = AccessEvaluator.evaluateRetireGrant(ALICE, g);
+    AccessDecision byRetirer = retire(ALICE, g);
     assertThat(byRetirer.allowed()).isTrue();
     assertThat(byRetirer.decidedBy()).contains("retiring principal");
-    assertThat(AccessEvaluator.evaluateRetireGrant(APP, g).allowed())
+    assertThat(retire(APP, g).allowed())
         .as("grantee without RetireGrant").isFalse();
-    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.ROOT, g).allowed()).isTrue();
-    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.PARTNER_ROOT, g).allowed()).isFalse();
+    assertThat(retire(Fixtures.ROOT, g).allowed()).isTrue();
+    assertThat(retire(Fixtures.PARTNER_ROOT, g).allowed()).isFalse();
 
     Grant selfRetiring = new Grant("g-s", Fixtures.KEY_ARN, APP.arn(), null,
         Set.of("Decrypt", "RetireGrant"), null, null, null, KEY_ACCT);
-    assertThat(AccessEvaluator.evaluateRetireGrant(APP, selfRetiring).allowed()).isTrue();
-    assertThat(AccessEvaluator.evaluateRetireGrant(ALICE, selfRetiring).effect())
+    assertThat(retire(APP, selfRetiring).allowed()).isTrue();
+    assertThat(retire(ALICE, selfRetiring).effect())
         .isEqualTo(Effect.IMPLICIT_DENY);
   }
 
@@ -198,21 +204,55 @@ class GrantEvaluationTest {
     // Created in the key's account, retiring principal in the partner's account.
     Grant g = new Grant("g-d", Fixtures.KEY_ARN, APP.arn(), "arn:aws:iam::444455556666:root",
         Set.of("Decrypt"), null, null, null, "arn:aws:iam::" + KEY_ACCT + ":root");
-    assertThat(AccessEvaluator.evaluateRetireGrant(ALICE, g).allowed())
+    assertThat(retire(ALICE, g).allowed())
         .as("no delegation without an IAM policy").isFalse();
-    AccessDecision delegated = AccessEvaluator.evaluateRetireGrant(ALICE, g, List.of(mayRetire));
-    assertThat(delegated.allowed()).as("the creating account delegates").isTrue();
+    AccessDecision delegated = retire(ALICE, g, mayRetire);
+    assertThat(delegated.allowed()).as("the key's account delegates").isTrue();
     assertThat(delegated.decidedBy()).contains("allows kms:RetireGrant");
-    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.ROOT, g).allowed())
+    assertThat(retire(Fixtures.ROOT, g).allowed())
         .as("issuing account given as its root ARN").isTrue();
-    assertThat(AccessEvaluator.evaluateRetireGrant(Fixtures.PARTNER_ROOT, g).allowed())
+    assertThat(retire(Fixtures.PARTNER_ROOT, g).allowed())
         .as("the retiring account's root user").isTrue();
-    assertThat(AccessEvaluator.evaluateRetireGrant(PARTNER, g).allowed()).isFalse();
-    assertThat(AccessEvaluator.evaluateRetireGrant(PARTNER, g, List.of(mayRetire)).allowed())
+    assertThat(retire(PARTNER, g).allowed()).isFalse();
+    assertThat(retire(PARTNER, g, mayRetire).allowed())
         .as("the retiring account delegates").isTrue();
     CallerIdentity third = CallerIdentity.of("arn:aws:iam::777788889999:role/X");
-    assertThat(AccessEvaluator.evaluateRetireGrant(third, g, List.of(mayRetire)).allowed())
+    assertThat(retire(third, g, mayRetire).allowed())
         .as("an unrelated account cannot delegate what it does not have").isFalse();
+  }
+
+  @Test
+  void theKeysAccountDelegatesRetiringNotAnotherAccountThatCreatedTheGrant() {
+    PolicyDocument mayRetire = PolicyDocument.parseIdentityPolicy(
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"kms:RetireGrant\",\"Resource\":\"*\"}}");
+    // The partner account created this grant on the key account's key (cross-account CreateGrant).
+    Grant g = new Grant("g-p", Fixtures.KEY_ARN, APP.arn(), null, Set.of("Decrypt"), null, null,
+        null, "arn:aws:iam::444455556666:root");
+    AccessDecision byOwner = retire(ALICE, g, mayRetire);
+    assertThat(byOwner.allowed()).as("the account that owns the key delegates").isTrue();
+    assertThat(byOwner.decidedBy()).contains("owns the key");
+    assertThat(retire(ALICE, g).allowed()).as("not without an IAM policy").isFalse();
+    assertThat(retire(PARTNER, g, mayRetire).allowed())
+        .as("the creating account retires as its root user, it delegates nothing").isFalse();
+    assertThat(retire(Fixtures.PARTNER_ROOT, g).allowed()).isTrue();
+  }
+
+  @Test
+  void retireGrantConditionsSeeTheRequestItWasGiven() {
+    // A common guard: deny everything from outside the corporate network.
+    PolicyDocument guarded = PolicyDocument.parseIdentityPolicy(
+        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"kms:*\","
+            + "\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":"
+            + "{\"aws:SourceIp\":\"10.0.0.0/8\"}}}}");
+    Grant g = new Grant("g-i", Fixtures.KEY_ARN, APP.arn(), ALICE.arn(), Set.of("Decrypt"), null,
+        null, null, KEY_ACCT);
+    AccessRequest inside = request(ALICE, "RetireGrant").contextValue("aws:SourceIp", "10.1.2.3")
+        .build();
+    AccessRequest outside = request(ALICE, "RetireGrant")
+        .contextValue("aws:SourceIp", "198.51.100.7").build();
+    assertThat(AccessEvaluator.evaluateRetireGrant(inside, g, List.of(guarded)).allowed()).isTrue();
+    assertThat(AccessEvaluator.evaluateRetireGrant(outside, g, List.of(guarded)).effect())
+        .isEqualTo(Effect.EXPLICIT_DENY);
   }
 
   @Test
@@ -221,9 +261,9 @@ class GrantEvaluationTest {
         "{\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"kms:Retire*\",\"Resource\":\"*\"}}");
     Grant g = new Grant("g-x", Fixtures.KEY_ARN, APP.arn(), ALICE.arn(),
         Set.of("Decrypt", "RetireGrant"), null, null, null, KEY_ACCT);
-    AccessDecision d = AccessEvaluator.evaluateRetireGrant(ALICE, g, List.of(noRetire));
+    AccessDecision d = retire(ALICE, g, noRetire);
     assertThat(d.effect()).isEqualTo(Effect.EXPLICIT_DENY);
-    assertThat(AccessEvaluator.evaluateRetireGrant(APP, g, List.of(noRetire)).effect())
+    assertThat(retire(APP, g, noRetire).effect())
         .isEqualTo(Effect.EXPLICIT_DENY);
   }
 
@@ -234,7 +274,7 @@ class GrantEvaluationTest {
         KEY_ACCT);
     CallerIdentity session =
         CallerIdentity.of("arn:aws:sts::" + KEY_ACCT + ":assumed-role/Retirer/job-17");
-    assertThat(AccessEvaluator.evaluateRetireGrant(session, g).allowed()).isTrue();
+    assertThat(retire(session, g).allowed()).isTrue();
   }
 
   @Test

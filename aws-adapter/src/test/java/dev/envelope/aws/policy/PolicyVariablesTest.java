@@ -56,6 +56,35 @@ class PolicyVariablesTest {
     assertThat(allowed(APP, Map.of("owner", "alice"), guard)).isFalse();
   }
 
+  @Test
+  void unresolvedVariableNeverWidensAnAllow() {
+    // A role has no aws:username. "Matches nothing" would make these Allows cover every request.
+    PolicyDocument notResource = identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\","
+            + "\"NotResource\":\"arn:aws:kms:*:*:key/${aws:username}-*\"}");
+    assertThat(allowed(APP, Map.of(), notResource)).isFalse();
+    assertThat(allowed(ALICE, Map.of(), notResource)).as("resolved, the key is not excluded")
+        .isTrue();
+    PolicyDocument notOwner = identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":"
+            + "{\"StringNotEquals\":{\"kms:EncryptionContext:owner\":"
+            + "[\"${aws:username}\",\"root\"]}}}");
+    assertThat(allowed(APP, Map.of("owner", "bob"), notOwner)).isFalse();
+    assertThat(allowed(ALICE, Map.of("owner", "bob"), notOwner)).isTrue();
+    assertThat(allowed(ALICE, Map.of("owner", "alice"), notOwner)).isFalse();
+    PolicyDocument notUser = identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":"
+            + "{\"ArnNotLike\":{\"aws:PrincipalArn\":"
+            + "\"arn:aws:iam::111122223333:user/${aws:username}\"}}}");
+    assertThat(allowed(APP, Map.of(), notUser)).isFalse();
+    assertThat(allowed(ALICE, Map.of(), notUser)).as("alice is that user").isFalse();
+    // A Deny with an unresolved NotResource keeps denying: the guard fails closed.
+    PolicyDocument denyElsewhere = identity("2012-10-17", ENABLE_IAM_FREE_ALLOW + ","
+        + "{\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\","
+        + "\"NotResource\":\"arn:aws:kms:*:*:key/${aws:username}-*\"}");
+    assertThat(allowed(APP, Map.of(), denyElsewhere)).isFalse();
+  }
+
   private static final String ENABLE_IAM_FREE_ALLOW =
       "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
 
@@ -83,6 +112,33 @@ class PolicyVariablesTest {
             + "{\"StringLike\":{\"kms:EncryptionContext:tag\":\"${*}${?}\"}}}");
     assertThat(allowed(ALICE, Map.of("tag", "*?"), star)).isTrue();
     assertThat(allowed(ALICE, Map.of("tag", "ab"), star)).as("${*} is a literal star").isFalse();
+  }
+
+  private static PolicyDocument principalArn(String operator, String pattern) {
+    return identity("2012-10-17",
+        "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":"
+            + "{\"" + operator + "\":{\"aws:PrincipalArn\":\"" + pattern + "\"}}}");
+  }
+
+  @Test
+  void substitutedTextIsLiteralInArnOperators() {
+    // The encryption context is the caller's to choose: its characters must not act as pattern
+    // syntax, neither as wildcards nor as the colons that separate the parts of an ARN.
+    PolicyDocument role =
+        principalArn("ArnLike", "arn:aws:iam::111122223333:role/${kms:EncryptionContext:role}");
+    assertThat(allowed(APP, Map.of("role", "App"), role)).isTrue();
+    assertThat(allowed(APP, Map.of("role", "*"), role)).as("a substituted * is no wildcard")
+        .isFalse();
+    assertThat(allowed(APP, Map.of("role", "A?p"), role)).as("a substituted ? is no wildcard")
+        .isFalse();
+    PolicyDocument account =
+        principalArn("ArnEquals", "arn:aws:iam::${kms:EncryptionContext:account}");
+    assertThat(allowed(APP, Map.of("account", "111122223333:role/App"), account))
+        .as("a substituted : separates no ARN parts").isFalse();
+    assertThat(allowed(APP, Map.of(), principalArn("ArnLike", "arn:aws:iam::111122223333:role/${*}")))
+        .as("${*} is a literal star").isFalse();
+    assertThat(allowed(APP, Map.of(), principalArn("ArnLike", "arn:aws:iam::111122223333:role/*")))
+        .as("the policy's own star is a wildcard").isTrue();
   }
 
   @Test

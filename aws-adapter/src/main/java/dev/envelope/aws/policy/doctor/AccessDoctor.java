@@ -6,6 +6,7 @@ import dev.envelope.aws.policy.AccessRequest;
 import dev.envelope.aws.policy.CallerIdentity;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
+import dev.envelope.aws.policy.RequestFacts;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,9 +55,6 @@ public final class AccessDoctor {
             + env.keyArns()));
     List<String> notes = new ArrayList<>();
     String operation = canonicalOperation(q.operation());
-    if (operation.equals("RetireGrant")) {
-      return retire(q, caller, env, notes);
-    }
 
     EnvPrincipal principal = env.principal(caller.arn(), caller.principalArn()).orElse(null);
     List<PolicyDocument> iam = principal == null ? List.of() : principal.policies();
@@ -76,23 +74,21 @@ public final class AccessDoctor {
     }
 
     Set<String> presented = presentedGrantIds(env, q, notes);
+    if (operation.equals("RetireGrant")) {
+      // Decided by the grant the token names, with the request context of any other operation.
+      EnvGrant g = retiredGrant(env, q);
+      String grantKey = g.grant().keyArn() != null ? g.grant().keyArn() : keyArn;
+      if (!key.arns().contains(grantKey)) {
+        throw new IllegalArgumentException("grant " + g.grant().grantId() + " is on " + grantKey
+            + ", not on " + q.keyArn());
+      }
+      AccessRequest request =
+          request(q, caller, operation, key, grantKey, null, principal, presented).build();
+      return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(request, g.grant(), iam), notes);
+    }
     List<Grant> visible = visibleGrants(env, presented, notes);
-    AccessRequest.Builder rb = AccessRequest.builder().caller(caller).operation(operation)
-        .keyArn(keyArn).keyAccountId(key.accountId()).keyRegion(keyArn.split(":")[3])
-        .encryptionContext(q.encryptionContext()).requestAlias(requestAlias)
-        .grantTokensPresented(!presented.isEmpty());
-    q.viaService().ifPresent(rb::viaService);
-    if (principal != null && principal.principalOrgId() != null) {
-      rb.principalOrgId(principal.principalOrgId());
-    }
-    // KMS sets kms:GrantIsForAWSResource (on the grant operations) when an integrated service
-    // makes the call.
-    rb.grantIsForAwsResource(q.viaService().isPresent());
-    if (operation.equals("CreateGrant")) {
-      rb.grantOperations(q.grantOperations());
-    }
-    keyFacts(rb, key, keyArn, operation);
-    AccessRequest request = rb.build();
+    AccessRequest request =
+        request(q, caller, operation, key, keyArn, requestAlias, principal, presented).build();
     AccessDecision decision = AccessEvaluator.evaluate(request, key.policy(), iam, visible);
 
     if (decision.allowed() && operation.equals("CreateGrant")) {
@@ -114,39 +110,40 @@ public final class AccessDoctor {
     return new Diagnosis(q, decision, notes);
   }
 
-  /** Operations whose request context carries kms:EncryptionAlgorithm. */
-  private static final Set<String> CRYPTO_OPERATIONS = Set.of("Encrypt", "Decrypt",
-      "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
-
   /**
-   * The condition keys that describe the key, as the local KMS supplies them for its symmetric
-   * keys (kms:KeySpec, KeyUsage, KeyOrigin, MultiRegion, MultiRegionKeyType, ResourceAliases), and
-   * kms:EncryptionAlgorithm for the cryptographic operations.
+   * The request as the local KMS builds it for the same call, RetireGrant included, so that the
+   * doctor and the local KMS give IAM conditions the same request context.
    */
+  private static AccessRequest.Builder request(AccessQuestion q, CallerIdentity caller,
+      String operation, EnvKey key, String keyArn, String requestAlias, EnvPrincipal principal,
+      Set<String> presented) {
+    AccessRequest.Builder rb = AccessRequest.builder().caller(caller).operation(operation)
+        .keyArn(keyArn).keyAccountId(key.accountId()).keyRegion(keyArn.split(":")[3])
+        .encryptionContext(q.encryptionContext()).requestAlias(requestAlias)
+        .grantTokensPresented(!presented.isEmpty());
+    q.viaService().ifPresent(rb::viaService);
+    if (principal != null && principal.principalOrgId() != null) {
+      rb.principalOrgId(principal.principalOrgId());
+    }
+    // KMS sets kms:GrantIsForAWSResource (on the grant operations) when an integrated service
+    // makes the call.
+    rb.grantIsForAwsResource(q.viaService().isPresent());
+    if (operation.equals("CreateGrant")) {
+      rb.grantOperations(q.grantOperations());
+    }
+    keyFacts(rb, key, keyArn, operation);
+    return rb;
+  }
+
+  /** The key's facts as the local KMS supplies them (see {@link RequestFacts}). */
   private static void keyFacts(AccessRequest.Builder rb, EnvKey key, String keyArn,
       String operation) {
-    boolean multiRegion = key.keyId().startsWith("mrk-") || key.arns().size() > 1;
-    rb.contextValue("kms:KeySpec", "SYMMETRIC_DEFAULT")
-        .contextValue("kms:KeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:CustomerMasterKeySpec", "SYMMETRIC_DEFAULT")
-        .contextValue("kms:CustomerMasterKeyUsage", "ENCRYPT_DECRYPT")
-        .contextValue("kms:KeyOrigin", "AWS_KMS")
-        .contextValue("kms:MultiRegion", Boolean.toString(multiRegion));
-    if (multiRegion) {
-      rb.contextValue("kms:MultiRegionKeyType",
-          keyArn.equals(key.primaryArn()) ? "PRIMARY" : "REPLICA");
-    }
     String region = keyArn.split(":")[3];
     List<String> aliases = key.aliasArns().stream()
         .filter(a -> a.split(":")[3].equals(region))
         .map(a -> a.substring(a.lastIndexOf(':') + 1))
         .toList();
-    if (!aliases.isEmpty()) {
-      rb.contextValue("kms:ResourceAliases", aliases);
-    }
-    if (CRYPTO_OPERATIONS.contains(operation)) {
-      rb.contextValue("kms:EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
-    }
+    RequestFacts.onKey(rb, operation, key.keyId(), keyArn.equals(key.primaryArn()), aliases);
   }
 
   /**
@@ -174,15 +171,11 @@ public final class AccessDoctor {
     return AccessEvaluator.evaluate(request, key.policy(), iam, List.of());
   }
 
-  private static Diagnosis retire(
-      AccessQuestion q, CallerIdentity caller, AccessEnvironment env, List<String> notes) {
+  /** The grant whose token the question presents: RetireGrant names its grant that way. */
+  private static EnvGrant retiredGrant(AccessEnvironment env, AccessQuestion q) {
     for (EnvGrant g : env.grants()) {
       if (g.grantToken() != null && q.grantTokens().contains(g.grantToken())) {
-        // IAM policies count for RetireGrant too: a Deny, or the creating account's delegation.
-        List<PolicyDocument> iam = env.principal(caller.arn(), caller.principalArn())
-            .map(EnvPrincipal::policies).orElse(List.of());
-        return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(caller, g.grant(), iam),
-            notes);
+        return g;
       }
     }
     throw new IllegalArgumentException(

@@ -253,6 +253,11 @@ public final class AccessEnvironment {
     Set<String> regions = new LinkedHashSet<>();
     regions.add(region);
     regions.addAll(m.strings("replicaRegions"));
+    if (regions.size() > 1 && !keyId.startsWith("mrk-")) {
+      // As in KMS, where only multi-Region keys have replicas and their ids start with mrk-.
+      throw new IllegalArgumentException(m.where() + ": only multi-Region keys (ids starting"
+          + " with mrk-) have replicaRegions: " + keyId);
+    }
     List<String> arns = new ArrayList<>();
     List<String> aliasArns = new ArrayList<>();
     for (String r : regions) {
