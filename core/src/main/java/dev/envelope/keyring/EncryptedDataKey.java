@@ -13,6 +13,8 @@ public final class EncryptedDataKey {
   private final String providerId;
   private final byte[] providerInfo;
   private final byte[] ciphertext;
+  /** Cached like String's: the data-key cache hashes every EDK of every message it looks up. 0 = not yet. */
+  private int hash;
 
   public EncryptedDataKey(String providerId, byte[] providerInfo, byte[] ciphertext) {
     this.providerId = Objects.requireNonNull(providerId, "providerId");
@@ -57,7 +59,12 @@ public final class EncryptedDataKey {
 
   @Override
   public int hashCode() {
-    return 31 * (31 * providerId.hashCode() + Arrays.hashCode(providerInfo)) + Arrays.hashCode(ciphertext);
+    int h = hash;
+    if (h == 0) {
+      h = 31 * (31 * providerId.hashCode() + Arrays.hashCode(providerInfo)) + Arrays.hashCode(ciphertext);
+      hash = h;
+    }
+    return h;
   }
 
   @Override
