@@ -142,15 +142,15 @@ public final class CachingMaterialsManager implements MaterialsManager {
   }
 
   public Duration maxAge() {
-    return Duration.ofNanos(limits.maxAgeNanos);
+    return Duration.ofNanos(limits.maxAgeNanos());
   }
 
   public long maxMessages() {
-    return limits.maxMessages;
+    return limits.maxMessages();
   }
 
   public long maxBytes() {
-    return limits.maxBytes;
+    return limits.maxBytes();
   }
 
   @Override
@@ -183,7 +183,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     // Without a KDF the data key is the content key itself: reusing it across messages would reuse one
     // GCM key with random IVs. Envelope never encrypts with those suites; refuse to cache them anyway.
     return request.plaintextLength().isEmpty()
-        || request.plaintextLength().getAsLong() > limits.maxBytes
+        || request.plaintextLength().getAsLong() > limits.maxBytes()
         || request.suite().kdf() == AlgorithmSuite.Kdf.NONE;
   }
 
@@ -236,7 +236,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
           mine.complete(null);
           return fresh;
         }
-        Entry<M> entry = new Entry<>(fresh, copier, store.ticker.read(), limits.maxAgeNanos, metrics);
+        Entry<M> entry = new Entry<>(fresh, copier, store.ticker.read(), limits.maxAgeNanos(), metrics);
         M copy = entry.firstUse(use);
         if (entry.isRetired()) {
           entry.close(); // spent by this one use (maxMessages 1, or exactly maxBytes): never cached
@@ -286,7 +286,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     try {
       metrics.underlyingCall();
       M fresh = load.get();
-      Entry<M> entry = new Entry<>(fresh, old.copier, store.ticker.read(), limits.maxAgeNanos, metrics);
+      Entry<M> entry = new Entry<>(fresh, old.copier, store.ticker.read(), limits.maxAgeNanos(), metrics);
       ConcurrentMap<CacheKey, Entry<?>> map = store.cache.asMap();
       if (map.replace(key, old, entry) || map.putIfAbsent(key, entry) == null) {
         mine.complete(entry);
@@ -330,7 +330,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
   @Override
   public String toString() {
     return "CachingMaterialsManager[partition=" + partition + ", maxAge=" + maxAge() + ", maxMessages="
-        + limits.maxMessages + ", maxBytes=" + limits.maxBytes + ", refreshAhead=" + refreshAhead + "]";
+        + limits.maxMessages() + ", maxBytes=" + limits.maxBytes() + ", refreshAhead=" + refreshAhead + "]";
   }
 
   /**
@@ -511,30 +511,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
   }
 
   /** A manager's bounds, in the units the checks use. */
-  static final class Limits {
-    final long maxAgeNanos;
-    final long maxMessages;
-    final long maxBytes;
-
-    Limits(long maxAgeNanos, long maxMessages, long maxBytes) {
-      this.maxAgeNanos = maxAgeNanos;
-      this.maxMessages = maxMessages;
-      this.maxBytes = maxBytes;
-    }
-  }
+  record Limits(long maxAgeNanos, long maxMessages, long maxBytes) {}
 
   /** One request's demand on an entry, checked against the requesting manager's bounds. */
-  static final class Use {
-    final long bytes;
-    final boolean countsUses;
-    final Limits limits;
-
-    Use(long bytes, boolean countsUses, Limits limits) {
-      this.bytes = bytes;
-      this.countsUses = countsUses;
-      this.limits = limits;
-    }
-  }
+  record Use(long bytes, boolean countsUses, Limits limits) {}
 
   /**
    * What an entry is found by. Compared by value; the hash is computed once. Encryption and decryption
@@ -629,10 +609,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
     /** The loader's use of a key it just fetched: always within bounds, since the request fits maxBytes. */
     synchronized M firstUse(Use use) {
-      if (use.countsUses) {
+      if (use.countsUses()) {
         messages = 1;
-        bytes = use.bytes;
-        if (messages >= use.limits.maxMessages || bytes >= use.limits.maxBytes) {
+        bytes = use.bytes();
+        if (messages >= use.limits().maxMessages() || bytes >= use.limits().maxBytes()) {
           retiredBecause = Cause.EXHAUSTED;
         }
       }
@@ -644,18 +624,18 @@ public final class CachingMaterialsManager implements MaterialsManager {
       if (closed || retiredBecause != null) {
         return null;
       }
-      if (nowNanos - createdAtNanos >= use.limits.maxAgeNanos) {
+      if (nowNanos - createdAtNanos >= use.limits().maxAgeNanos()) {
         retiredBecause = Cause.EXPIRED;
         return null;
       }
-      if (use.countsUses) {
-        if (messages >= use.limits.maxMessages || use.bytes > use.limits.maxBytes - bytes) {
+      if (use.countsUses()) {
+        if (messages >= use.limits().maxMessages() || use.bytes() > use.limits().maxBytes() - bytes) {
           retiredBecause = Cause.EXHAUSTED;
           return null;
         }
         messages++;
-        bytes += use.bytes;
-        if (messages >= use.limits.maxMessages || bytes >= use.limits.maxBytes) {
+        bytes += use.bytes();
+        if (messages >= use.limits().maxMessages() || bytes >= use.limits().maxBytes()) {
           retiredBecause = Cause.EXHAUSTED; // this was the last use: zero it now rather than at the next miss
         }
       }
@@ -668,10 +648,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
     /** Whether the last use brought the entry to 90% of a bound. */
     synchronized boolean nearBound(Use use, long nowNanos) {
-      Limits l = use.limits;
-      return nowNanos - createdAtNanos >= (long) (l.maxAgeNanos * REFRESH_AHEAD_FRACTION)
-          || (use.countsUses && (messages >= (long) Math.ceil(l.maxMessages * REFRESH_AHEAD_FRACTION)
-              || bytes >= (long) (l.maxBytes * REFRESH_AHEAD_FRACTION)));
+      Limits l = use.limits();
+      return nowNanos - createdAtNanos >= (long) (l.maxAgeNanos() * REFRESH_AHEAD_FRACTION)
+          || (use.countsUses() && (messages >= (long) Math.ceil(l.maxMessages() * REFRESH_AHEAD_FRACTION)
+              || bytes >= (long) (l.maxBytes() * REFRESH_AHEAD_FRACTION)));
     }
 
     boolean claimRefresh() {
