@@ -151,9 +151,8 @@ public final class EncryptionContextCodec {
 
   /** UTF-8 of a context key ({@code ofKey} null) or of the value of key {@code ofKey}; no replacement characters. */
   private static byte[] encodeStrict(String s, String ofKey) {
-    String what = ofKey == null ? "key" : "value of key '" + abbreviate(ofKey) + "'";
     if (s == null) {
-      throw new IllegalArgumentException("encryption context " + what + " is null");
+      throw new IllegalArgumentException("encryption context " + describe(ofKey) + " is null");
     }
     if (!hasSurrogate(s)) {
       // Without surrogates every char has an exact UTF-8 form, so the JDK's fast (intrinsic) encoder is
@@ -169,8 +168,14 @@ public final class EncryptionContextCodec {
       encoded.get(out);
       return out;
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("encryption context " + what + " is not valid Unicode (unpaired surrogate)");
+      throw new IllegalArgumentException(
+          "encryption context " + describe(ofKey) + " is not valid Unicode (unpaired surrogate)");
     }
+  }
+
+  /** For messages only: built on failure, not on every string encoded. */
+  private static String describe(String ofKey) {
+    return ofKey == null ? "key" : "value of key '" + abbreviate(ofKey) + "'";
   }
 
   private static boolean isAscii(byte[] b, int off, int len) {
