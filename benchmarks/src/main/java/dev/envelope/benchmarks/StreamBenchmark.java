@@ -102,7 +102,7 @@ public class StreamBenchmark {
         rawCiphertext = new byte[Math.toIntExact(frames * (frameSize + 16))];
         for (long seq = 1; seq <= frames; seq++) {
           rawCipher.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv(seq)));
-          feed(rawFrameIn, frameSize, rawCiphertext, (int) ((seq - 1) * (frameSize + 16)));
+          feed(rawFrameIn, frameSize, rawCiphertext, rawFrameOffset(seq));
         }
         // Encryption continues with IVs after those of the prepared frames (JCE refuses to reuse one).
         ivCounter = frames;
@@ -184,10 +184,15 @@ public class StreamBenchmark {
       } else {
         rawCipher.init(Cipher.DECRYPT_MODE, rawKey, new GCMParameterSpec(128, iv(i)));
         // One doFinal: JCE holds GCM decryption input until the tag is checked anyway.
-        sum += rawCipher.doFinal(rawCiphertext, (int) ((i - 1) * (frameSize + 16)), frameSize + 16, rawFrameOut, 0);
+        sum += rawCipher.doFinal(rawCiphertext, rawFrameOffset(i), frameSize + 16, rawFrameOut, 0);
       }
     }
     return sum;
+  }
+
+  /** Where frame {@code seq} (from 1) starts in {@link #rawCiphertext}. */
+  private int rawFrameOffset(long seq) {
+    return (int) ((seq - 1) * (frameSize + 16));
   }
 
   private static byte[] iv(long seq) {
