@@ -70,6 +70,8 @@ final class LoopbackHttpServer implements AutoCloseable {
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final int port;
   private volatile boolean running = true;
+  /** An accepted connection waiting for room under the connection limit. */
+  private SocketChannel parked;
   private long acceptPausedUntil;
   private long lastSweep;
 
@@ -100,6 +102,8 @@ final class LoopbackHttpServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+    // Started now, so that the server's thread count is what it is from the first request on.
+    workers.prestartAllCoreThreads();
     this.ioThread = new Thread(this::run, "local-kms-" + this.port + "-io");
     ioThread.setDaemon(true);
   }
@@ -170,59 +174,84 @@ final class LoopbackHttpServer implements AutoCloseable {
       for (Connection c : new ArrayList<>(connections)) {
         close(c);
       }
+      if (parked != null) {
+        closeQuietly(parked);
+      }
       closeQuietly(listener);
       closeQuietly(selector);
     }
   }
 
   private void accept(long now) {
-    while (running) {
-      if (connections.size() >= limits.maxConnections() && !evictIdle()) {
-        // Full of connections that are mid-request: leave newcomers in the backlog until one ends
-        // (each ends within the request timeout at most).
-        acceptKey.interestOps(0);
-        return;
-      }
-      SocketChannel ch;
+    while (running && admitParked(now)) {
       try {
-        ch = listener.accept();
+        parked = listener.accept();
       } catch (IOException e) {
         // Typically out of file descriptors: back off instead of spinning on the ready listener.
         acceptKey.interestOps(0);
         acceptPausedUntil = now + ACCEPT_BACKOFF_NANOS;
         return;
       }
-      if (ch == null) {
+      if (parked == null) {
         return;
       }
-      Connection c = new Connection(ch, new RequestParser(limits, budget),
-          now + limits.idleTimeout().toNanos());
-      try {
-        ch.configureBlocking(false);
-        ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // else ~40 ms per loopback call
-        c.remote = (InetSocketAddress) ch.getRemoteAddress();
-        c.key = ch.register(selector, SelectionKey.OP_READ, c);
-      } catch (IOException e) {
-        closeQuietly(ch);
-        continue;
-      }
-      connections.add(c);
     }
   }
 
-  /** Closes the connection that has waited longest between requests; false if none is idle. */
-  private boolean evictIdle() {
-    Connection oldest = null;
-    for (Connection c : connections) {
-      if (c.state == State.READING && !c.parser.started() && c.pending == null
-          && (oldest == null || c.deadline - oldest.deadline < 0)) {
-        oldest = c;
-      }
+  /**
+   * Serves the accepted connection waiting for room, if any: at the connection limit the
+   * longest-idle connection is closed for it; when every connection is mid-request it keeps waiting
+   * (unread) and accepting pauses, so newcomers wait in the backlog until a connection ends (each
+   * ends within the request timeout at most). Returns whether there is room for another.
+   */
+  private boolean admitParked(long now) {
+    SocketChannel ch = parked;
+    if (ch == null) {
+      return true;
     }
-    if (oldest == null) {
+    parked = null; // closing an idle connection below comes back here: nothing to admit then
+    if (connections.size() >= limits.maxConnections() && !evictIdle()) {
+      parked = ch;
+      acceptKey.interestOps(0);
       return false;
     }
-    close(oldest);
+    Connection c = new Connection(ch, new RequestParser(limits, budget),
+        now + limits.idleTimeout().toNanos());
+    try {
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // else ~40 ms per loopback call
+      c.remote = (InetSocketAddress) ch.getRemoteAddress();
+      c.key = ch.register(selector, SelectionKey.OP_READ, c);
+    } catch (IOException e) {
+      closeQuietly(ch);
+      return true;
+    }
+    connections.add(c);
+    return true;
+  }
+
+  /**
+   * Closes a connection to make room: one that is lingering after its last answer if any, else the
+   * one that has waited longest between requests. False if every connection is mid-request.
+   */
+  private boolean evictIdle() {
+    Connection lingering = null;
+    Connection idle = null;
+    for (Connection c : connections) {
+      if (c.state == State.LINGERING) {
+        if (lingering == null || c.deadline - lingering.deadline < 0) {
+          lingering = c;
+        }
+      } else if (c.state == State.READING && !c.parser.started() && c.pending == null
+          && (idle == null || c.deadline - idle.deadline < 0)) {
+        idle = c;
+      }
+    }
+    Connection victim = lingering != null ? lingering : idle;
+    if (victim == null) {
+      return false;
+    }
+    close(victim);
     return true;
   }
 
@@ -399,8 +428,12 @@ final class LoopbackHttpServer implements AutoCloseable {
         default -> throw new IllegalStateException(c.state.name());
       }
     }
-    if (acceptKey.interestOps() == 0 && now - acceptPausedUntil >= 0
-        && connections.size() < limits.maxConnections()) {
+    resumeAccepting(now);
+  }
+
+  private void resumeAccepting(long now) {
+    if (running && acceptKey.isValid() && acceptKey.interestOps() == 0
+        && now - acceptPausedUntil >= 0 && admitParked(now)) {
       acceptKey.interestOps(SelectionKey.OP_ACCEPT);
     }
   }
@@ -416,10 +449,7 @@ final class LoopbackHttpServer implements AutoCloseable {
     c.parser.reset();
     c.out = null;
     c.pending = null;
-    if (running && acceptKey.isValid() && acceptKey.interestOps() == 0
-        && System.nanoTime() - acceptPausedUntil >= 0) {
-      acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-    }
+    resumeAccepting(System.nanoTime());
   }
 
   private static void pause() {
