@@ -180,10 +180,9 @@ final class RequestParser {
   }
 
   private void parseHead() {
-    String text = new String(head, 0, headLen, StandardCharsets.ISO_8859_1);
+    List<String> lines = lines(head, headLen);
     head = EMPTY; // an idle connection keeps no header buffer
-    String[] lines = text.split("\r?\n", -1);
-    String requestLine = lines[0];
+    String requestLine = lines.get(0);
     int sp1 = requestLine.indexOf(' ');
     int sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
     if (sp1 <= 0 || sp2 < 0 || requestLine.indexOf(' ', sp2 + 1) >= 0) {
@@ -200,17 +199,15 @@ final class RequestParser {
       http11 = true;
     } else if (version.equals("HTTP/1.0")) {
       http11 = false;
-    } else if (version.matches("HTTP/[0-9]\\.[0-9]")) {
+    } else if (version.length() == 8 && version.startsWith("HTTP/") && isDigit(version.charAt(5))
+        && version.charAt(6) == '.' && isDigit(version.charAt(7))) {
       throw HttpErrors.malformed("HTTP version not supported: " + version, 505);
     } else {
       throw HttpErrors.malformed("Malformed request line");
     }
     Map<String, List<String>> h = new LinkedHashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      String line = lines[i];
-      if (line.isEmpty()) {
-        continue;
-      }
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i);
       if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
         throw HttpErrors.malformed("Obsolete line folding in headers is not accepted");
       }
@@ -295,7 +292,8 @@ final class RequestParser {
     for (String v : cl) {
       for (String part : v.split(",", -1)) {
         String p = trimOws(part);
-        if (!p.matches("[0-9]{1,18}") || (value != null && !value.equals(p))) {
+        if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(RequestParser::isDigit)
+            || (value != null && !value.equals(p))) {
           throw HttpErrors.malformed("Invalid Content-Length");
         }
         value = p;
@@ -396,6 +394,26 @@ final class RequestParser {
   private KmsException bodyTooLarge(long length) {
     return HttpErrors.tooLarge("The request body of " + length + " bytes exceeds the limit of "
         + limits.maxBodyBytes() + " bytes");
+  }
+
+  /** The non-empty lines of a header section, without their CRLF or LF. */
+  private static List<String> lines(byte[] bytes, int length) {
+    List<String> out = new ArrayList<>(16);
+    int start = 0;
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] == '\n') {
+        int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+        if (end > start) {
+          out.add(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1));
+        }
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
+  private static boolean isDigit(int c) {
+    return c >= '0' && c <= '9';
   }
 
   /** The comma-separated tokens of a header's values, lower case. */

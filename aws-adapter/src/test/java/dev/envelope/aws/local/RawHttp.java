@@ -94,6 +94,11 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
   }
 
+  /** True if bytes of an answer have arrived and can be read without blocking. */
+  boolean answerWaiting() throws IOException {
+    return in.available() > 0;
+  }
+
   /** True if the server closes the connection (end of stream or reset) within the time given. */
   boolean closedWithin(Duration d) throws IOException {
     int old = socket.getSoTimeout();
