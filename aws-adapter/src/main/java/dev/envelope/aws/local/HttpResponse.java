@@ -25,18 +25,18 @@ record HttpResponse(int status, Map<String, String> headers, byte[] body) {
   }
 
   /**
-   * The bytes on the wire. headOnly leaves out the body (a HEAD request); close announces that
-   * the server closes the connection after this response.
+   * The bytes on the wire. headOnly leaves out the body (a HEAD request); connection is the
+   * Connection header to send ({@code close}, {@code keep-alive}) or null for none.
    */
-  byte[] encode(boolean headOnly, boolean close) {
+  byte[] encode(boolean headOnly, String connection) {
     StringBuilder s = new StringBuilder(160 + 40 * headers.size());
     s.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
     s.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(
         ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
     headers.forEach((k, v) -> s.append(k).append(": ").append(v).append("\r\n"));
     s.append("Content-Length: ").append(body.length).append("\r\n");
-    if (close) {
-      s.append("Connection: close\r\n");
+    if (connection != null) {
+      s.append("Connection: ").append(connection).append("\r\n");
     }
     s.append("\r\n");
     byte[] head = s.toString().getBytes(StandardCharsets.ISO_8859_1);

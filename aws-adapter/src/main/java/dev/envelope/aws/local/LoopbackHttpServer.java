@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -264,7 +263,8 @@ final class LoopbackHttpServer implements AutoCloseable {
       } else if (key.isReadable()) {
         read(c, now);
       }
-    } catch (IOException | CancelledKeyException e) {
+    } catch (IOException | RuntimeException e) {
+      // A broken connection, or a bug in reading one: either way only this connection ends.
       close(c);
     }
   }
@@ -338,7 +338,9 @@ final class LoopbackHttpServer implements AutoCloseable {
           request.headers(), request.remote());
     }
     boolean close = !request.keepAlive();
-    answers.add(new Answer(c, response.encode(headOnly, close), close));
+    // An HTTP/1.0 client keeps the connection only if the answer says so (RFC 9112, C.2.2).
+    String connection = close ? "close" : request.http11() ? null : "keep-alive";
+    answers.add(new Answer(c, response.encode(headOnly, connection), close));
     selector.wakeup();
   }
 
@@ -352,22 +354,22 @@ final class LoopbackHttpServer implements AutoCloseable {
     c.state = State.WRITING; // the answer deadline set at dispatch still runs
     try {
       write(c, now);
-    } catch (IOException | CancelledKeyException e) {
+    } catch (IOException | RuntimeException e) {
       close(c);
     }
   }
 
   /** Answers a refused request, then closes: after a framing error the byte stream is lost. */
   private void refuse(Connection c, KmsException error, long now) {
-    HttpResponse response = handler.refuse(error, c.parser.headers(), c.remote);
-    c.out = ByteBuffer.wrap(response.encode(false, true));
-    c.closeAfterWrite = true;
-    c.state = State.WRITING;
-    c.deadline = now + limits.lingerTimeout().toNanos();
-    c.pending = null;
     try {
+      HttpResponse response = handler.refuse(error, c.parser.headers(), c.remote);
+      c.out = ByteBuffer.wrap(response.encode(false, "close"));
+      c.closeAfterWrite = true;
+      c.state = State.WRITING;
+      c.deadline = now + limits.lingerTimeout().toNanos();
+      c.pending = null;
       write(c, now);
-    } catch (IOException | CancelledKeyException e) {
+    } catch (IOException | RuntimeException e) {
       close(c);
     }
   }

@@ -70,6 +70,7 @@ final class RequestParser {
   private String rawPath;
   private String rawQuery;
   private Map<String, List<String>> headers = Map.of();
+  private boolean http11;
   private boolean keepAlive;
   private boolean expectContinue;
 
@@ -124,7 +125,7 @@ final class RequestParser {
       throw new IllegalStateException("Request not complete");
     }
     byte[] b = body.length == bodyLen ? body : Arrays.copyOf(body, bodyLen);
-    return new HttpRequest(method, rawPath, rawQuery, headers, b, keepAlive, remote);
+    return new HttpRequest(method, rawPath, rawQuery, headers, b, http11, keepAlive, remote);
   }
 
   /** Forgets the current request and returns its buffers to the budget. */
@@ -143,6 +144,7 @@ final class RequestParser {
     rawPath = null;
     rawQuery = null;
     headers = Map.of();
+    http11 = false;
     keepAlive = false;
     expectContinue = false;
     body = EMPTY;
@@ -194,7 +196,6 @@ final class RequestParser {
     if (!HttpResponse.isToken(method) || target.isEmpty() || hasControl(target, false)) {
       throw HttpErrors.malformed("Malformed request line");
     }
-    boolean http11;
     if (version.equals("HTTP/1.1")) {
       http11 = true;
     } else if (version.equals("HTTP/1.0")) {
@@ -238,7 +239,7 @@ final class RequestParser {
         keepAlive = true;
       }
     }
-    framing(h, http11);
+    framing(h);
     List<String> expect = h.get("expect");
     expectContinue = http11 && expect != null && expect.size() == 1
         && expect.get(0).equalsIgnoreCase("100-continue");
@@ -265,7 +266,7 @@ final class RequestParser {
     }
   }
 
-  private void framing(Map<String, List<String>> h, boolean http11) {
+  private void framing(Map<String, List<String>> h) {
     List<String> te = h.get("transfer-encoding");
     List<String> cl = h.get("content-length");
     if (te != null) {

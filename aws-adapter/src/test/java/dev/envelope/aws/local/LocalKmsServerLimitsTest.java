@@ -374,6 +374,14 @@ class LocalKmsServerLimitsTest {
         assertThat(r.header("Connection")).isEqualTo("close");
         assertThat(c.closedWithin(PROMPT)).isTrue();
       }
+      try (RawHttp c = RawHttp.connect(kms.endpoint())) {
+        String request = RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)
+            .replace("HTTP/1.1\r\n", "HTTP/1.0\r\nConnection: keep-alive\r\n");
+        RawHttp.Response r = c.send(request).read();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Connection")).isEqualTo("keep-alive");
+        assertThat(c.send(request).read().status()).isEqualTo(200);
+      }
     }
   }
 
