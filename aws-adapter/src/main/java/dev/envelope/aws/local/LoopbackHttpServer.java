@@ -311,10 +311,10 @@ final class LoopbackHttpServer implements AutoCloseable {
       }
       return;
     }
-    if (bytes.hasRemaining()) {
-      byte[] rest = new byte[bytes.remaining()];
-      bytes.get(rest);
-      c.pending = rest; // a pipelined request: read once this one is answered
+    if (bytes == readBuffer && bytes.hasRemaining()) {
+      // A pipelined request: kept (the shared read buffer is reused) and read once this one is
+      // answered; bytes already kept stay where they are.
+      c.pending = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
     }
     HttpRequest request = c.parser.request(c.remote);
     c.state = State.PROCESSING;
@@ -390,10 +390,12 @@ final class LoopbackHttpServer implements AutoCloseable {
     c.state = State.READING;
     c.deadline = now + limits.idleTimeout().toNanos();
     c.key.interestOps(SelectionKey.OP_READ);
-    byte[] pending = c.pending;
+    ByteBuffer pending = c.pending;
     if (pending != null) {
-      c.pending = null;
-      feed(c, ByteBuffer.wrap(pending), now);
+      feed(c, pending, now);
+      if (c.pending == pending && !pending.hasRemaining()) {
+        c.pending = null;
+      }
     }
   }
 
@@ -484,7 +486,8 @@ final class LoopbackHttpServer implements AutoCloseable {
     long deadline;
     ByteBuffer out;
     boolean closeAfterWrite;
-    byte[] pending;
+    /** Bytes of pipelined requests read with an earlier one. */
+    ByteBuffer pending;
     long lingered;
 
     Connection(SocketChannel channel, RequestParser parser, long deadline) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -224,6 +225,56 @@ class LocalKmsServerLimitsTest {
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
         assertThat(c.send(RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)).read().status())
             .isEqualTo(200);
+      }
+    }
+  }
+
+  /**
+   * The answer timeout also covers the client taking its answers: one that pipelines requests and
+   * never reads stalls the server's writes, and is cut off within that time, while others are
+   * served throughout.
+   */
+  @Test
+  void clientsThatDoNotTakeTheirAnswersAreCutOff() throws Exception {
+    ServerLimits limits = ServerLimits.defaults().withTimeouts(Duration.ofSeconds(30),
+        Duration.ofSeconds(5), Duration.ofMillis(500));
+    try (LocalKms kms = kms(limits).start()) {
+      Socket reluctant = new Socket();
+      reluctant.setReceiveBufferSize(4096);
+      reluctant.connect(new InetSocketAddress("127.0.0.1", kms.endpoint().getPort()));
+      // 1 KiB data keys: large answers fill the socket buffers sooner.
+      byte[] request = RawHttp.kmsRequest(RAW, "GenerateDataKey", "{\"KeyId\":\""
+          + LocalKmsConfig.DEFAULT_ALIAS + "\",\"NumberOfBytes\":1024}")
+          .getBytes(StandardCharsets.UTF_8);
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      try {
+        long start = System.nanoTime();
+        Future<Integer> sent = writer.submit(() -> {
+          int n = 0;
+          try {
+            while (n < 100_000) {
+              reluctant.getOutputStream().write(request);
+              n++;
+            }
+          } catch (IOException cutOff) {
+            // the server closed the connection
+          }
+          return n;
+        });
+        KmsClient app = kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID);
+        while (!sent.isDone() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+          long call = System.nanoTime();
+          app.describeKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS));
+          assertThat(Duration.ofNanos(System.nanoTime() - call)).isLessThan(PROMPT);
+          Thread.sleep(50);
+        }
+        int n = sent.get(1, TimeUnit.SECONDS);
+        System.out.printf("reluctant reader cut off after %d requests, %d ms%n", n,
+            (System.nanoTime() - start) / 1_000_000);
+        assertThat(n).isLessThan(100_000);
+      } finally {
+        writer.shutdownNow();
+        reluctant.close();
       }
     }
   }
