@@ -18,7 +18,9 @@ import java.util.Objects;
  * @param idleTimeout how long a connection may stay open between requests
  * @param requestTimeout how long a request may take to arrive, from its first byte to its last
  * @param answerTimeout how long a request may take to be answered, from its last byte until the
- *     client has taken the whole response
+ *     client has taken the whole response; an operation still running then is answered 503 but
+ *     not undone (its audit event says what it did), as a call that timed out at the service's
+ *     front door may still have taken effect
  * @param lingerTimeout how long the server keeps reading (and discarding) after an answer that
  *     closes the connection, so the client sees that answer instead of a reset
  */
