@@ -1,13 +1,10 @@
 package dev.envelope.aws.local;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.envelope.aws.policy.CallerIdentity;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -44,11 +38,16 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * <p>One server serves every Region: the Region a request is signed for selects the keys it sees,
  * as a regional endpoint would. Key material lives in memory only and does not survive {@link
  * #close()}. Not a security boundary: it binds to loopback and is meant for development and tests.
+ *
+ * <p>The server stays up under slow or broken clients: a request has 10 s to arrive and 30 s to be
+ * answered (408 RequestTimeoutException, 503 ServiceUnavailable after that), bodies over 1 MiB are
+ * refused with 413 RequestEntityTooLargeException, malformed HTTP with 400
+ * MalformedHttpRequestException, and a client that sends or reads slowly holds a connection, never
+ * one of the threads that serve everyone else.
  */
 public final class LocalKms implements AutoCloseable {
   private final LocalKmsConfig config;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackHttpServer server;
   private final KmsOperations operations;
   private final KmsHttpHandler handler;
   private final RequestQuota quota;
@@ -57,15 +56,8 @@ public final class LocalKms implements AutoCloseable {
   private final Map<String, KmsHttpHandler.Principal> principals;
   private final List<KmsClient> clients = new ArrayList<>();
 
-  static {
-    // The JDK's HTTP server leaves Nagle's algorithm on unless this property is set before its
-    // configuration class loads; with the client's delayed ACKs every call would then take ~40 ms.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
-  private LocalKms(LocalKmsConfig config, int port, Clock clock) throws IOException {
+  private LocalKms(LocalKmsConfig config, int port, Clock clock, ServerLimits limits)
+      throws IOException {
     this.config = config;
     SecureRandom random = new SecureRandom();
     this.store = new KeyStore();
@@ -77,19 +69,12 @@ public final class LocalKms implements AutoCloseable {
     this.auditLog = new AuditLog(config.auditFile().orElse(null));
     this.handler = new KmsHttpHandler(principals, operations, auditLog, clock,
         config.verifySignatures(), config.latency());
-    this.server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-    AtomicInteger n = new AtomicInteger();
-    // Enough threads for a benchmark's client threads plus injected latency; daemon threads so
-    // that a forgotten close() cannot keep a JVM alive.
-    this.executor = Executors.newFixedThreadPool(16, r -> {
-      Thread t = new Thread(r, "local-kms-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.createContext("/", handler);
-    server.setExecutor(executor);
-    server.start();
+    try {
+      this.server = LoopbackHttpServer.start(port, limits, handler);
+    } catch (IOException e) {
+      auditLog.close();
+      throw e;
+    }
   }
 
   /** Starts a local KMS with {@link LocalKmsConfig#defaults()} on an ephemeral port. */
@@ -107,7 +92,7 @@ public final class LocalKms implements AutoCloseable {
 
   /** The base URI to pass to {@code KmsClient.builder().endpointOverride(...)}. */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create("http://127.0.0.1:" + server.port());
   }
 
   /** The default Region of this local KMS. */
@@ -185,8 +170,7 @@ public final class LocalKms implements AutoCloseable {
       clients.forEach(KmsClient::close);
       clients.clear();
     }
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
     auditLog.close();
   }
 
@@ -302,6 +286,7 @@ public final class LocalKms implements AutoCloseable {
     private LocalKmsConfig.Builder config = LocalKmsConfig.defaults().toBuilder();
     private Integer port;
     private Clock clock = Clock.systemUTC();
+    private ServerLimits limits = ServerLimits.defaults();
 
     private Builder() { }
 
@@ -365,10 +350,16 @@ public final class LocalKms implements AutoCloseable {
       return this;
     }
 
+    /** For tests: the HTTP server's timeouts and size limits. */
+    Builder serverLimits(ServerLimits limits) {
+      this.limits = Objects.requireNonNull(limits);
+      return this;
+    }
+
     public LocalKms start() {
       LocalKmsConfig built = config.build();
       try {
-        return new LocalKms(built, port != null ? port : built.port(), clock);
+        return new LocalKms(built, port != null ? port : built.port(), clock, limits);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start the local KMS", e);
       }
