@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and string quoting, enough for JMH's result files and our own KMS-quota results,
- * so that the report needs no JSON library in the shaded jar. Objects become {@link LinkedHashMap}s,
- * arrays {@link List}s, numbers {@link Double}s; JMH writes {@code "NaN"} as a string, which
- * {@link #number} accepts.
+ * A small JSON reader and string quoting, enough for JMH's result files and our own KMS-quota
+ * results, so that the report needs no JSON library in the shaded jar. Objects become {@link
+ * LinkedHashMap}s, arrays {@link List}s, numbers {@link Double}s; JMH writes {@code "NaN"} as a
+ * string, which {@link #number} accepts.
  */
 public final class Json {
   private final String text;

@@ -4,13 +4,15 @@ package dev.envelope.aws.local;
  * The errors the local KMS answers at the HTTP level, before a request reaches an operation. Their
  * names and status codes are the ones the KMS API Reference lists among the errors common to all
  * AWS services (https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html); the real
- * service's front end answers them the same way in the KMS JSON protocol ({@code __type} and
- * {@code message}), so the SDK turns them into a {@code KmsException} with that error code.
+ * service's front end answers them the same way in the KMS JSON protocol ({@code __type} and {@code
+ * message}), so the SDK turns them into a {@code KmsException} with that error code.
  */
 final class HttpErrors {
-  private HttpErrors() { }
+  private HttpErrors() {}
 
-  /** A request, header section or body over the server's limit: 413 RequestEntityTooLargeException. */
+  /**
+   * A request, header section or body over the server's limit: 413 RequestEntityTooLargeException.
+   */
   static KmsException tooLarge(String message) {
     return new KmsException("RequestEntityTooLargeException", message, 413);
   }

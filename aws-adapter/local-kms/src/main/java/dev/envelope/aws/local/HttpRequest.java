@@ -16,8 +16,14 @@ import java.util.Map;
  * @param keepAlive whether the client may send another request on this connection
  * @param remote the peer's address
  */
-record HttpRequest(String method, String rawPath, String rawQuery,
-    Map<String, List<String>> headers, byte[] body, boolean http11, boolean keepAlive,
+record HttpRequest(
+    String method,
+    String rawPath,
+    String rawQuery,
+    Map<String, List<String>> headers,
+    byte[] body,
+    boolean http11,
+    boolean keepAlive,
     InetSocketAddress remote) {
 
   /** The first value of a header (name in any case), or null. */

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One HTTP response of the local KMS server: status, headers and a body that is always sent with
- * a Content-Length (the server never streams).
+ * One HTTP response of the local KMS server: status, headers and a body that is always sent with a
+ * Content-Length (the server never streams).
  */
 record HttpResponse(int status, Map<String, String> headers, byte[] body) {
 
@@ -17,7 +17,8 @@ record HttpResponse(int status, Map<String, String> headers, byte[] body) {
     headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     for (Map.Entry<String, String> h : headers.entrySet()) {
       // A CR or LF in a header would let a value start a header (or a response) of its own.
-      if (!isToken(h.getKey()) || h.getValue().indexOf('\r') >= 0
+      if (!isToken(h.getKey())
+          || h.getValue().indexOf('\r') >= 0
           || h.getValue().indexOf('\n') >= 0) {
         throw new IllegalArgumentException("Header not allowed in a response: " + h.getKey());
       }
@@ -31,8 +32,9 @@ record HttpResponse(int status, Map<String, String> headers, byte[] body) {
   byte[] encode(boolean headOnly, String connection) {
     StringBuilder s = new StringBuilder(160 + 40 * headers.size());
     s.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-    s.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+    s.append("Date: ")
+        .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+        .append("\r\n");
     headers.forEach((k, v) -> s.append(k).append(": ").append(v).append("\r\n"));
     s.append("Content-Length: ").append(body.length).append("\r\n");
     if (connection != null) {

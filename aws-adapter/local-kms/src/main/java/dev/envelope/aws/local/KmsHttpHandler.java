@@ -15,16 +15,17 @@ import java.util.UUID;
 
 /**
  * The KMS JSON 1.1 protocol over HTTP: {@code POST /} with {@code X-Amz-Target:
- * TrentService.<Operation>}, caller from the SigV4 header, answers as JSON with an
- * {@code x-amzn-RequestId}, errors as {@code {"__type": ..., "message": ...}}. Every request,
- * answered or refused, leaves one audit event.
+ * TrentService.<Operation>}, caller from the SigV4 header, answers as JSON with an {@code
+ * x-amzn-RequestId}, errors as {@code {"__type": ..., "message": ...}}. Every request, answered or
+ * refused, leaves one audit event.
  */
 final class KmsHttpHandler implements LoopbackHttpServer.Handler {
   static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String TARGET_PREFIX = "TrentService.";
 
   /** A configured caller with its identity policies parsed once. */
-  record Principal(PrincipalConfig config, CallerIdentity identity, List<PolicyDocument> policies) { }
+  record Principal(
+      PrincipalConfig config, CallerIdentity identity, List<PolicyDocument> policies) {}
 
   private final Map<String, Principal> principals;
   private final KmsOperations operations;
@@ -33,8 +34,13 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
   private final boolean verifySignatures;
   private volatile Duration latency;
 
-  KmsHttpHandler(Map<String, Principal> principals, KmsOperations operations, AuditLog audit,
-      Clock clock, boolean verifySignatures, Duration latency) {
+  KmsHttpHandler(
+      Map<String, Principal> principals,
+      KmsOperations operations,
+      AuditLog audit,
+      Clock clock,
+      boolean verifySignatures,
+      Duration latency) {
     this.principals = principals;
     this.operations = operations;
     this.audit = audit;
@@ -64,9 +70,11 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
       byte[] request = http.body();
       operation = operation(http.headers());
       // Routing comes before authentication, as at the service's front door.
-      if (!"POST".equals(http.method()) || operation == null
+      if (!"POST".equals(http.method())
+          || operation == null
           || !KmsOperations.OPERATIONS.contains(operation)) {
-        throw new KmsException("UnknownOperationException",
+        throw new KmsException(
+            "UnknownOperationException",
             operation == null ? null : "The local KMS does not implement " + operation);
       }
       SigV4.Credential credential = SigV4.parse(http.header("Authorization"));
@@ -74,19 +82,34 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
       region = credential.region();
       Principal principal = principals.get(accessKeyId);
       if (principal == null) {
-        throw new KmsException("UnrecognizedClientException",
+        throw new KmsException(
+            "UnrecognizedClientException",
             "The security token included in the request is invalid.");
       }
-      if (verifySignatures && principal.config().secretAccessKey() != null
-          && !SigV4.verify(credential, principal.config().secretAccessKey(),
-              http.method(), http.rawPath(), http.rawQuery(), http.headers(),
+      if (verifySignatures
+          && principal.config().secretAccessKey() != null
+          && !SigV4.verify(
+              credential,
+              principal.config().secretAccessKey(),
+              http.method(),
+              http.rawPath(),
+              http.rawQuery(),
+              http.headers(),
               request)) {
-        throw new KmsException("InvalidSignatureException", "The request signature we "
-            + "calculated does not match the signature you provided. Check your AWS Secret "
-            + "Access Key and signing method.");
+        throw new KmsException(
+            "InvalidSignatureException",
+            "The request signature we "
+                + "calculated does not match the signature you provided. Check your AWS Secret "
+                + "Access Key and signing method.");
       }
-      call = new Call(principal.identity(), accessKeyId, region, principal.config().viaService(),
-          principal.policies(), sourceIp(http.remote()));
+      call =
+          new Call(
+              principal.identity(),
+              accessKeyId,
+              region,
+              principal.config().viaService(),
+              principal.policies(),
+              sourceIp(http.remote()));
       body = operations.invoke(operation, call, KmsRequest.parse(request));
     } catch (KmsException e) {
       status = e.httpStatus();
@@ -101,13 +124,22 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
       errorMessage = "Internal error in the local KMS: " + e.getClass().getSimpleName();
       body = errorBody(errorCode, errorMessage);
     }
-    audit.record(new AuditEvent(time, requestId, region,
-        call == null ? null : call.caller.arn(), accessKeyId, operation,
-        call == null ? null : call.keyArn, call == null ? null : call.sourceKeyArn,
-        call == null ? Map.of() : call.encryptionContext,
-        call == null ? List.of() : call.grantTokenFingerprints,
-        call == null ? null : call.decision, call == null ? null : call.decidedBy,
-        errorCode, errorMessage));
+    audit.record(
+        new AuditEvent(
+            time,
+            requestId,
+            region,
+            call == null ? null : call.caller.arn(),
+            accessKeyId,
+            operation,
+            call == null ? null : call.keyArn,
+            call == null ? null : call.sourceKeyArn,
+            call == null ? Map.of() : call.encryptionContext,
+            call == null ? List.of() : call.grantTokenFingerprints,
+            call == null ? null : call.decision,
+            call == null ? null : call.decidedBy,
+            errorCode,
+            errorMessage));
     return response(status, requestId, errorCode, body);
   }
 
@@ -117,8 +149,8 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
    * had arrived say about the operation and the caller; nobody was authenticated.
    */
   @Override
-  public HttpResponse refuse(KmsException error, Map<String, List<String>> headers,
-      InetSocketAddress remote) {
+  public HttpResponse refuse(
+      KmsException error, Map<String, List<String>> headers, InetSocketAddress remote) {
     String requestId = UUID.randomUUID().toString();
     String accessKeyId = null;
     String region = null;
@@ -132,15 +164,31 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
         // unsigned or garbled: the event names no caller
       }
     }
-    audit.record(new AuditEvent(clock.instant(), requestId, region, null, accessKeyId,
-        operation(headers), null, null, Map.of(), List.of(), null, null, error.errorType(),
-        error.getMessage()));
-    return response(error.httpStatus(), requestId, error.errorType(),
+    audit.record(
+        new AuditEvent(
+            clock.instant(),
+            requestId,
+            region,
+            null,
+            accessKeyId,
+            operation(headers),
+            null,
+            null,
+            Map.of(),
+            List.of(),
+            null,
+            null,
+            error.errorType(),
+            error.getMessage()));
+    return response(
+        error.httpStatus(),
+        requestId,
+        error.errorType(),
         errorBody(error.errorType(), error.getMessage()));
   }
 
-  private static HttpResponse response(int status, String requestId, String errorCode,
-      String body) {
+  private static HttpResponse response(
+      int status, String requestId, String errorCode, String body) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", CONTENT_TYPE);
     headers.put("x-amzn-RequestId", requestId);
@@ -155,7 +203,8 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
     List<String> targets = headers.get("x-amz-target");
     String target = targets == null || targets.isEmpty() ? null : targets.get(0);
     return target != null && target.startsWith(TARGET_PREFIX)
-        ? target.substring(TARGET_PREFIX.length()) : null;
+        ? target.substring(TARGET_PREFIX.length())
+        : null;
   }
 
   private void pause() {

@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
 
 /**
  * The KMS operations: parameter validation, key resolution, authorization, key-state rules and the
- * work itself, each in the order the service applies them. Every operation returns its JSON response
- * body or throws {@link KmsException}.
+ * work itself, each in the order the service applies them. Every operation returns its JSON
+ * response body or throws {@link KmsException}.
  *
  * <p>The cryptographic operations run without a lock (keys publish their state through volatile
  * fields); operations that change keys, aliases or grants take one lock so that check-then-act
@@ -43,20 +43,61 @@ final class KmsOperations {
   static final String SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT";
 
   /** Grant operations that make sense for a symmetric encryption key. */
-  private static final Set<String> SYMMETRIC_GRANT_OPERATIONS = Set.of(
-      "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom",
-      "ReEncryptTo", "CreateGrant", "RetireGrant", "DescribeKey");
+  private static final Set<String> SYMMETRIC_GRANT_OPERATIONS =
+      Set.of(
+          "Decrypt",
+          "Encrypt",
+          "GenerateDataKey",
+          "GenerateDataKeyWithoutPlaintext",
+          "ReEncryptFrom",
+          "ReEncryptTo",
+          "CreateGrant",
+          "RetireGrant",
+          "DescribeKey");
+
   /** Grant operations KMS knows but that need asymmetric or HMAC keys. */
-  private static final Set<String> OTHER_GRANT_OPERATIONS = Set.of(
-      "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify",
-      "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret");
+  private static final Set<String> OTHER_GRANT_OPERATIONS =
+      Set.of(
+          "GenerateDataKeyPair",
+          "GenerateDataKeyPairWithoutPlaintext",
+          "Sign",
+          "Verify",
+          "GetPublicKey",
+          "GenerateMac",
+          "VerifyMac",
+          "DeriveSharedSecret");
+
   /** The operations this KMS implements; anything else is UnknownOperationException. */
-  static final Set<String> OPERATIONS = Set.of("CreateKey", "DescribeKey", "ListKeys",
-      "CreateAlias", "UpdateAlias", "DeleteAlias", "ListAliases", "Encrypt", "Decrypt",
-      "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "CreateGrant",
-      "ListGrants", "RetireGrant", "RevokeGrant", "GetKeyPolicy", "PutKeyPolicy", "EnableKey",
-      "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "EnableKeyRotation",
-      "DisableKeyRotation", "GetKeyRotationStatus", "UpdateKeyDescription", "ReplicateKey");
+  static final Set<String> OPERATIONS =
+      Set.of(
+          "CreateKey",
+          "DescribeKey",
+          "ListKeys",
+          "CreateAlias",
+          "UpdateAlias",
+          "DeleteAlias",
+          "ListAliases",
+          "Encrypt",
+          "Decrypt",
+          "ReEncrypt",
+          "GenerateDataKey",
+          "GenerateDataKeyWithoutPlaintext",
+          "CreateGrant",
+          "ListGrants",
+          "RetireGrant",
+          "RevokeGrant",
+          "GetKeyPolicy",
+          "PutKeyPolicy",
+          "EnableKey",
+          "DisableKey",
+          "ScheduleKeyDeletion",
+          "CancelKeyDeletion",
+          "EnableKeyRotation",
+          "DisableKeyRotation",
+          "GetKeyRotationStatus",
+          "UpdateKeyDescription",
+          "ReplicateKey");
+
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
   private static final Pattern GRANT_ID = Pattern.compile("[0-9a-f]{64}");
@@ -69,15 +110,26 @@ final class KmsOperations {
   private final Clock clock;
   private volatile Duration grantPropagationDelay;
   private final Object lock = new Object();
-  /** An identity side that allows every KMS action: the lockout check and "would the key policy alone allow?". */
-  private static final PolicyDocument IAM_ALLOWS_KMS = PolicyDocument.parseIdentityPolicy(
-      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\","
-          + "\"Resource\":\"*\"}]}");
+
+  /**
+   * An identity side that allows every KMS action: the lockout check and "would the key policy
+   * alone allow?".
+   */
+  private static final PolicyDocument IAM_ALLOWS_KMS =
+      PolicyDocument.parseIdentityPolicy(
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\","
+              + "\"Resource\":\"*\"}]}");
+
   /** Per account: a key policy that trusts the account, to evaluate IAM-only permissions. */
   private final Map<String, PolicyDocument> accountTrust = new ConcurrentHashMap<>();
 
-  KmsOperations(KeyStore store, GrantTokens tokens, RequestQuota quota, SecureRandom random,
-      Clock clock, Duration grantPropagationDelay) {
+  KmsOperations(
+      KeyStore store,
+      GrantTokens tokens,
+      RequestQuota quota,
+      SecureRandom random,
+      Clock clock,
+      Duration grantPropagationDelay) {
     this.store = store;
     this.tokens = tokens;
     this.quota = quota;
@@ -122,8 +174,9 @@ final class KmsOperations {
       case "GetKeyRotationStatus" -> getKeyRotationStatus(call, req);
       case "UpdateKeyDescription" -> updateKeyDescription(call, req);
       case "ReplicateKey" -> replicateKey(call, req);
-      default -> throw new KmsException("UnknownOperationException",
-          "The local KMS does not implement " + operation);
+      default ->
+          throw new KmsException(
+              "UnknownOperationException", "The local KMS does not implement " + operation);
     };
   }
 
@@ -131,8 +184,10 @@ final class KmsOperations {
 
   private String createKey(Call call, KmsRequest req) {
     String usage = req.string("KeyUsage").orElse("ENCRYPT_DECRYPT");
-    String spec = req.string("KeySpec").or(() -> req.string("CustomerMasterKeySpec"))
-        .orElse(SYMMETRIC_DEFAULT);
+    String spec =
+        req.string("KeySpec")
+            .or(() -> req.string("CustomerMasterKeySpec"))
+            .orElse(SYMMETRIC_DEFAULT);
     String origin = req.string("Origin").orElse("AWS_KMS");
     boolean multiRegion = req.bool("MultiRegion");
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
@@ -147,24 +202,36 @@ final class KmsOperations {
     }
     authorizeIdentityOnly(call, "CreateKey", "*", call.region, facts);
     if (!usage.equals("ENCRYPT_DECRYPT") || !spec.equals(SYMMETRIC_DEFAULT)) {
-      throw KmsException.unsupported("The local KMS supports only symmetric encryption keys "
-          + "(KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)");
+      throw KmsException.unsupported(
+          "The local KMS supports only symmetric encryption keys "
+              + "(KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)");
     }
     if (!origin.equals("AWS_KMS")) {
       throw KmsException.unsupported("The local KMS supports only Origin AWS_KMS");
     }
     String account = call.caller.accountId();
     boolean given = req.has("Policy");
-    PolicyDocument policy = parseKeyPolicy(
-        req.string("Policy").orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(account)));
-    String keyId = multiRegion ? "mrk-" + HexFormat.of().formatHex(randomBytes(16))
-        : UUID.randomUUID().toString();
+    PolicyDocument policy =
+        parseKeyPolicy(
+            req.string("Policy").orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(account)));
+    String keyId =
+        multiRegion
+            ? "mrk-" + HexFormat.of().formatHex(randomBytes(16))
+            : UUID.randomUUID().toString();
     if (given && !bypass) { // the default policy trusts the account: nothing to check
       lockoutCheck(call, policy, KmsKey.arn(call.region, account, keyId));
     }
-    KmsKey key = new KmsKey(keyId, account, call.region, now(), KeyMaterial.generate(random),
-        multiRegion ? new KmsKey.MultiRegionGroup(call.region) : null, policy, description,
-        KeyState.ENABLED);
+    KmsKey key =
+        new KmsKey(
+            keyId,
+            account,
+            call.region,
+            now(),
+            KeyMaterial.generate(random),
+            multiRegion ? new KmsKey.MultiRegionGroup(call.region) : null,
+            policy,
+            description,
+            KeyState.ENABLED);
     store.put(key);
     call.keyArn = key.arn;
     JsonOutput j = JsonOutput.compact().beginObject().name("KeyMetadata");
@@ -203,10 +270,15 @@ final class KmsOperations {
     KeyStore.Resolved r = resolve(call, req.requiredString("KeyId"), false, false);
     authorize(call, r.key(), "GetKeyPolicy", Map.of(), null, Set.of());
     if (!name.equals("default")) {
-      throw KmsException.notFound("No such policy: " + name + " (the only key policy is 'default')");
+      throw KmsException.notFound(
+          "No such policy: " + name + " (the only key policy is 'default')");
     }
-    return JsonOutput.compact().beginObject().field("Policy", r.key().policy.json())
-        .field("PolicyName", "default").endObject().toString();
+    return JsonOutput.compact()
+        .beginObject()
+        .field("Policy", r.key().policy.json())
+        .field("PolicyName", "default")
+        .endObject()
+        .toString();
   }
 
   private String putKeyPolicy(Call call, KmsRequest req) {
@@ -216,10 +288,18 @@ final class KmsOperations {
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
     KeyStore.Resolved r = resolve(call, keyIdParam, false, false);
     KmsKey key = r.key();
-    authorize(call, key, "PutKeyPolicy", Map.of(), null, Set.of(), null, Map.of(
-        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    authorize(
+        call,
+        key,
+        "PutKeyPolicy",
+        Map.of(),
+        null,
+        Set.of(),
+        null,
+        Map.of("kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!name.equals("default")) {
-      throw KmsException.notFound("No such policy: " + name + " (the only key policy is 'default')");
+      throw KmsException.notFound(
+          "No such policy: " + name + " (the only key policy is 'default')");
     }
     PolicyDocument policy = parseKeyPolicy(json);
     if (!bypass) {
@@ -245,13 +325,22 @@ final class KmsOperations {
     String keyIdParam = req.requiredString("KeyId");
     int days = req.integer("PendingWindowInDays").orElse(30);
     if (days < 7 || days > 30) {
-      throw KmsException.validation("1 validation error detected: Value '" + days
-          + "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value "
-          + (days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + days
+              + "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value "
+              + (days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
     }
     KmsKey key = resolve(call, keyIdParam, false, false).key();
-    authorize(call, key, "ScheduleKeyDeletion", Map.of(), null, Set.of(), null, Map.of(
-        "kms:ScheduleKeyDeletionPendingWindowInDays", List.of(Integer.toString(days))));
+    authorize(
+        call,
+        key,
+        "ScheduleKeyDeletion",
+        Map.of(),
+        null,
+        Set.of(),
+        null,
+        Map.of("kms:ScheduleKeyDeletionPendingWindowInDays", List.of(Integer.toString(days))));
     Instant deletion;
     synchronized (lock) {
       requireNotPendingDeletion(key);
@@ -260,9 +349,14 @@ final class KmsOperations {
       key.deletionDate = deletion;
       key.pendingWindowInDays = days;
     }
-    JsonOutput j = JsonOutput.compact().beginObject().field("KeyId", key.arn).name("DeletionDate")
-        .timestamp(deletion).field("KeyState", KeyState.PENDING_DELETION.wireName())
-        .field("PendingWindowInDays", days);
+    JsonOutput j =
+        JsonOutput.compact()
+            .beginObject()
+            .field("KeyId", key.arn)
+            .name("DeletionDate")
+            .timestamp(deletion)
+            .field("KeyState", KeyState.PENDING_DELETION.wireName())
+            .field("PendingWindowInDays", days);
     return j.endObject().toString();
   }
 
@@ -285,19 +379,27 @@ final class KmsOperations {
     String keyIdParam = req.requiredString("KeyId");
     int period = req.integer("RotationPeriodInDays").orElse(365);
     if (enable && (period < 90 || period > 2560)) {
-      throw KmsException.validation("1 validation error detected: Value '" + period
-          + "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value "
-          + (period < 90 ? "greater than or equal to 90" : "less than or equal to 2560"));
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + period
+              + "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value "
+              + (period < 90 ? "greater than or equal to 90" : "less than or equal to 2560"));
     }
     KmsKey key = resolve(call, keyIdParam, false, false).key();
     // kms:RotationPeriodInDays describes EnableKeyRotation's period, its default included.
-    authorize(call, key, enable ? "EnableKeyRotation" : "DisableKeyRotation", Map.of(), null,
-        Set.of(), null, enable
-            ? Map.of("kms:RotationPeriodInDays", List.of(Integer.toString(period))) : Map.of());
+    authorize(
+        call,
+        key,
+        enable ? "EnableKeyRotation" : "DisableKeyRotation",
+        Map.of(),
+        null,
+        Set.of(),
+        null,
+        enable ? Map.of("kms:RotationPeriodInDays", List.of(Integer.toString(period))) : Map.of());
     requireUsable(key);
     if (!key.isPrimary()) {
-      throw KmsException.unsupported(key.arn + " is a multi-Region replica key; manage "
-          + "rotation on its primary key.");
+      throw KmsException.unsupported(
+          key.arn + " is a multi-Region replica key; manage " + "rotation on its primary key.");
     }
     // Rotation is recorded, not performed: rotating would keep old material for decryption
     // anyway, so ciphertexts behave the same either way.
@@ -311,8 +413,11 @@ final class KmsOperations {
   private String getKeyRotationStatus(Call call, KmsRequest req) {
     KmsKey key = resolve(call, req.requiredString("KeyId"), true, false).key();
     authorize(call, key, "GetKeyRotationStatus", Map.of(), null, Set.of());
-    JsonOutput j = JsonOutput.compact().beginObject()
-        .field("KeyRotationEnabled", key.rotationEnabled).field("KeyId", key.arn);
+    JsonOutput j =
+        JsonOutput.compact()
+            .beginObject()
+            .field("KeyRotationEnabled", key.rotationEnabled)
+            .field("KeyId", key.arn);
     if (key.rotationEnabled) {
       j.field("RotationPeriodInDays", key.rotationPeriodInDays);
     }
@@ -321,8 +426,8 @@ final class KmsOperations {
 
   private String updateKeyDescription(Call call, KmsRequest req) {
     String keyIdParam = req.requiredString("KeyId");
-    String description = req.string("Description")
-        .orElseThrow(() -> KmsException.validationNull("description"));
+    String description =
+        req.string("Description").orElseThrow(() -> KmsException.validationNull("description"));
     KmsKey key = resolve(call, keyIdParam, false, false).key();
     authorize(call, key, "UpdateKeyDescription", Map.of(), null, Set.of());
     requireNotPendingDeletion(key);
@@ -338,39 +443,68 @@ final class KmsOperations {
       throw KmsException.validation("Invalid ReplicaRegion: " + replicaRegion);
     }
     KmsKey primary = resolve(call, keyIdParam, false, false).key();
-    authorize(call, primary, "ReplicateKey", Map.of(), null, Set.of(), null,
+    authorize(
+        call,
+        primary,
+        "ReplicateKey",
+        Map.of(),
+        null,
+        Set.of(),
+        null,
         Map.of("kms:ReplicaRegion", List.of(replicaRegion)));
     // The replica is a new key in the replica Region: KMS also requires kms:CreateKey there (IAM).
     // It describes the replica, which has the primary's spec, usage and origin.
-    authorizeIdentityOnly(call, "CreateKey", "*", replicaRegion, RequestFacts.createKey(
-        SYMMETRIC_DEFAULT, "ENCRYPT_DECRYPT", "AWS_KMS", true, bypass));
+    authorizeIdentityOnly(
+        call,
+        "CreateKey",
+        "*",
+        replicaRegion,
+        RequestFacts.createKey(SYMMETRIC_DEFAULT, "ENCRYPT_DECRYPT", "AWS_KMS", true, bypass));
     if (!primary.multiRegion()) {
       throw KmsException.unsupported(primary.arn + " is not a multi-Region key.");
     }
     if (!primary.isPrimary()) {
-      throw KmsException.unsupported(primary.arn + " is not a primary key; replicate the primary "
-          + "key in " + primary.group.primaryRegion + ".");
+      throw KmsException.unsupported(
+          primary.arn
+              + " is not a primary key; replicate the primary "
+              + "key in "
+              + primary.group.primaryRegion
+              + ".");
     }
     requireNotPendingDeletion(primary);
     String replicaArn = KmsKey.arn(replicaRegion, primary.accountId, primary.keyId);
-    PolicyDocument policy = parseKeyPolicy(req.string("Policy")
-        .orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(primary.accountId)));
+    PolicyDocument policy =
+        parseKeyPolicy(
+            req.string("Policy")
+                .orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(primary.accountId)));
     if (req.has("Policy") && !bypass) {
       lockoutCheck(call, policy, replicaArn);
     }
     KmsKey replica;
     synchronized (lock) {
       if (replicaRegion.equals(primary.region)) {
-        throw KmsException.validation("The replica Region must differ from the primary key's "
-            + "Region " + primary.region + ".");
+        throw KmsException.validation(
+            "The replica Region must differ from the primary key's "
+                + "Region "
+                + primary.region
+                + ".");
       }
       if (primary.group.regions.contains(replicaRegion)) {
-        throw new KmsException("AlreadyExistsException",
+        throw new KmsException(
+            "AlreadyExistsException",
             "A replica of " + primary.keyId + " already exists in " + replicaRegion + ".");
       }
-      replica = new KmsKey(primary.keyId, primary.accountId, replicaRegion, now(),
-          primary.material, primary.group, policy,
-          req.string("Description").orElse(primary.description), KeyState.ENABLED);
+      replica =
+          new KmsKey(
+              primary.keyId,
+              primary.accountId,
+              replicaRegion,
+              now(),
+              primary.material,
+              primary.group,
+              policy,
+              req.string("Description").orElse(primary.description),
+              KeyState.ENABLED);
       primary.group.regions.add(replicaRegion);
       store.put(replica);
     }
@@ -394,8 +528,8 @@ final class KmsOperations {
     synchronized (lock) {
       requireNotPendingDeletion(key);
       if (store.alias(call.region, call.caller.accountId(), name) != null) {
-        throw new KmsException("AlreadyExistsException",
-            "An alias with the name " + aliasArn + " already exists");
+        throw new KmsException(
+            "AlreadyExistsException", "An alias with the name " + aliasArn + " already exists");
       }
       store.putAlias(new KmsAlias(name, call.caller.accountId(), call.region, key.keyId, now()));
     }
@@ -436,8 +570,8 @@ final class KmsOperations {
 
   private String listAliases(Call call, KmsRequest req) {
     int limit = limit(req);
-    String keyFilter = req.string("KeyId")
-        .map(k -> resolve(call, k, false, false).key().keyId).orElse(null);
+    String keyFilter =
+        req.string("KeyId").map(k -> resolve(call, k, false, false).key().keyId).orElse(null);
     authorizeIdentityOnly(call, "ListAliases", "*", call.region, Map.of());
     List<KmsAlias> aliases = new ArrayList<>();
     for (KmsAlias a : store.aliases(call.region, call.caller.accountId())) {
@@ -449,9 +583,15 @@ final class KmsOperations {
     int end = Math.min(aliases.size(), start + limit);
     JsonOutput j = JsonOutput.compact().beginObject().name("Aliases").beginArray();
     for (KmsAlias a : aliases.subList(start, end)) {
-      j.beginObject().field("AliasName", a.name).field("AliasArn", a.arn)
-          .field("TargetKeyId", a.targetKeyId).name("CreationDate").timestamp(a.creationDate)
-          .name("LastUpdatedDate").timestamp(a.lastUpdatedDate).endObject();
+      j.beginObject()
+          .field("AliasName", a.name)
+          .field("AliasArn", a.arn)
+          .field("TargetKeyId", a.targetKeyId)
+          .name("CreationDate")
+          .timestamp(a.creationDate)
+          .name("LastUpdatedDate")
+          .timestamp(a.lastUpdatedDate)
+          .endObject();
     }
     j.endArray().field("Truncated", end < aliases.size());
     if (end < aliases.size()) {
@@ -463,19 +603,23 @@ final class KmsOperations {
   private KmsAlias existingAlias(Call call, String name) {
     KmsAlias alias = store.alias(call.region, call.caller.accountId(), name);
     if (alias == null) {
-      throw KmsException.notFound("Alias "
-          + KmsAlias.arn(call.region, call.caller.accountId(), name) + " is not found.");
+      throw KmsException.notFound(
+          "Alias " + KmsAlias.arn(call.region, call.caller.accountId(), name) + " is not found.");
     }
     return alias;
   }
 
   private static void validateAliasName(String name) {
     if (!name.startsWith("alias/") || name.length() > 256 || !ALIAS_NAME.matcher(name).matches()) {
-      throw new KmsException("InvalidAliasNameException", "Alias must start with 'alias/' and "
-          + "contain only alphanumeric characters, '/', '_' or '-': " + name);
+      throw new KmsException(
+          "InvalidAliasNameException",
+          "Alias must start with 'alias/' and "
+              + "contain only alphanumeric characters, '/', '_' or '-': "
+              + name);
     }
     if (name.startsWith("alias/aws/")) {
-      throw new KmsException("InvalidAliasNameException",
+      throw new KmsException(
+          "InvalidAliasNameException",
           "Alias names beginning with 'alias/aws/' are reserved for AWS managed keys: " + name);
     }
   }
@@ -487,8 +631,9 @@ final class KmsOperations {
     byte[] plaintext = req.requiredBlob("Plaintext");
     try {
       if (plaintext.length > MAX_PLAINTEXT_BYTES) {
-        throw KmsException.validation("1 validation error detected: Value at 'plaintext' failed "
-            + "to satisfy constraint: Member must have length less than or equal to 4096");
+        throw KmsException.validation(
+            "1 validation error detected: Value at 'plaintext' failed "
+                + "to satisfy constraint: Member must have length less than or equal to 4096");
       }
       Map<String, String> ctx = req.stringMap("EncryptionContext");
       requireSymmetricAlgorithm(req, "EncryptionAlgorithm");
@@ -499,10 +644,15 @@ final class KmsOperations {
       authorize(call, key, "Encrypt", ctx, r.requestAlias(), grantIds);
       requireUsable(key);
       dryRun(req);
-      byte[] blob = CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, plaintext,
-          random);
-      return JsonOutput.compact().beginObject().name("CiphertextBlob").blob(blob)
-          .field("KeyId", key.arn).field("EncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject()
+      byte[] blob =
+          CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, plaintext, random);
+      return JsonOutput.compact()
+          .beginObject()
+          .name("CiphertextBlob")
+          .blob(blob)
+          .field("KeyId", key.arn)
+          .field("EncryptionAlgorithm", SYMMETRIC_DEFAULT)
+          .endObject()
           .toString();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
@@ -526,8 +676,8 @@ final class KmsOperations {
     dryRun(req);
     byte[] dataKey = randomBytes(length);
     try {
-      byte[] blob = CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, dataKey,
-          random);
+      byte[] blob =
+          CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, dataKey, random);
       JsonOutput j = JsonOutput.compact().beginObject().name("CiphertextBlob").blob(blob);
       if (withPlaintext) {
         j.name("Plaintext").blob(dataKey);
@@ -547,18 +697,23 @@ final class KmsOperations {
     if (bytes.isPresent()) {
       int n = bytes.get();
       if (n < 1 || n > 1024) {
-        throw KmsException.validation("1 validation error detected: Value '" + n
-            + "' at 'numberOfBytes' failed to satisfy constraint: Member must have value "
-            + (n < 1 ? "greater than or equal to 1" : "less than or equal to 1024"));
+        throw KmsException.validation(
+            "1 validation error detected: Value '"
+                + n
+                + "' at 'numberOfBytes' failed to satisfy constraint: Member must have value "
+                + (n < 1 ? "greater than or equal to 1" : "less than or equal to 1024"));
       }
       return n;
     }
     return switch (spec.get()) {
       case "AES_256" -> 32;
       case "AES_128" -> 16;
-      default -> throw KmsException.validation("1 validation error detected: Value '" + spec.get()
-          + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: "
-          + "[AES_256, AES_128]");
+      default ->
+          throw KmsException.validation(
+              "1 validation error detected: Value '"
+                  + spec.get()
+                  + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: "
+                  + "[AES_256, AES_128]");
     };
   }
 
@@ -579,8 +734,14 @@ final class KmsOperations {
     dryRun(req);
     byte[] plaintext = blob.open(key.material, ctx);
     try {
-      return JsonOutput.compact().beginObject().field("KeyId", key.arn).name("Plaintext")
-          .blob(plaintext).field("EncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject().toString();
+      return JsonOutput.compact()
+          .beginObject()
+          .field("KeyId", key.arn)
+          .name("Plaintext")
+          .blob(plaintext)
+          .field("EncryptionAlgorithm", SYMMETRIC_DEFAULT)
+          .endObject()
+          .toString();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -600,23 +761,42 @@ final class KmsOperations {
     call.sourceKeyArn = src.key().arn;
     KeyStore.Resolved dst = resolve(call, destinationParam, true, true);
     // ReEncrypt is two permissions on two keys, each with its own encryption context.
-    Map<String, List<String>> sameKey = Map.of("kms:ReEncryptOnSameKey",
-        List.of(Boolean.toString(src.key() == dst.key())));
-    authorize(call, src.key(), "ReEncryptFrom", sourceCtx, src.requestAlias(), grantIds, null,
-        sameKey);
-    authorize(call, dst.key(), "ReEncryptTo", destinationCtx, dst.requestAlias(), grantIds, null,
+    Map<String, List<String>> sameKey =
+        Map.of("kms:ReEncryptOnSameKey", List.of(Boolean.toString(src.key() == dst.key())));
+    authorize(
+        call, src.key(), "ReEncryptFrom", sourceCtx, src.requestAlias(), grantIds, null, sameKey);
+    authorize(
+        call,
+        dst.key(),
+        "ReEncryptTo",
+        destinationCtx,
+        dst.requestAlias(),
+        grantIds,
+        null,
         sameKey);
     requireUsable(src.key());
     requireUsable(dst.key());
     dryRun(req);
     byte[] plaintext = blob.open(src.key().material, sourceCtx);
     try {
-      byte[] out = CiphertextBlob.seal(dst.key().material, dst.key().accountId, dst.key().keyId,
-          destinationCtx, plaintext, random);
-      return JsonOutput.compact().beginObject().name("CiphertextBlob").blob(out)
-          .field("SourceKeyId", src.key().arn).field("KeyId", dst.key().arn)
+      byte[] out =
+          CiphertextBlob.seal(
+              dst.key().material,
+              dst.key().accountId,
+              dst.key().keyId,
+              destinationCtx,
+              plaintext,
+              random);
+      return JsonOutput.compact()
+          .beginObject()
+          .name("CiphertextBlob")
+          .blob(out)
+          .field("SourceKeyId", src.key().arn)
+          .field("KeyId", dst.key().arn)
           .field("SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT)
-          .field("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject().toString();
+          .field("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT)
+          .endObject()
+          .toString();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -634,8 +814,10 @@ final class KmsOperations {
       if (!given.key().accountId.equals(blob.accountId())
           || !given.key().keyId.equals(blob.keyId())) {
         call.keyArn = given.key().arn;
-        throw new KmsException("IncorrectKeyException", "The key ID in the request does not "
-            + "identify a KMS key that can perform this operation.");
+        throw new KmsException(
+            "IncorrectKeyException",
+            "The key ID in the request does not "
+                + "identify a KMS key that can perform this operation.");
       }
     }
     KmsKey key = store.find(call.region, blob.accountId(), blob.keyId());
@@ -648,17 +830,23 @@ final class KmsOperations {
   }
 
   private static void requireSymmetricAlgorithm(KmsRequest req, String member) {
-    req.string(member).ifPresent(a -> {
-      if (!a.equals(SYMMETRIC_DEFAULT)) {
-        throw new KmsException("InvalidKeyUsageException", "The encryption algorithm " + a
-            + " is not supported by a symmetric encryption KMS key.");
-      }
-    });
+    req.string(member)
+        .ifPresent(
+            a -> {
+              if (!a.equals(SYMMETRIC_DEFAULT)) {
+                throw new KmsException(
+                    "InvalidKeyUsageException",
+                    "The encryption algorithm "
+                        + a
+                        + " is not supported by a symmetric encryption KMS key.");
+              }
+            });
   }
 
   private static void dryRun(KmsRequest req) {
     if (req.bool("DryRun")) {
-      throw new KmsException("DryRunOperationException",
+      throw new KmsException(
+          "DryRunOperationException",
           "The request would have succeeded, but the DryRun option is set.");
     }
   }
@@ -675,13 +863,16 @@ final class KmsOperations {
       throw KmsException.validationNull("operations");
     }
     if (operations.isEmpty()) {
-      throw KmsException.validation("1 validation error detected: Value '[]' at 'operations' "
-          + "failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw KmsException.validation(
+          "1 validation error detected: Value '[]' at 'operations' "
+              + "failed to satisfy constraint: Member must have length greater than or equal to 1");
     }
     for (String op : operations) {
       if (!SYMMETRIC_GRANT_OPERATIONS.contains(op) && !OTHER_GRANT_OPERATIONS.contains(op)) {
-        throw KmsException.validation("1 validation error detected: Value '" + operations
-            + "' at 'operations' failed to satisfy constraint: Member must satisfy enum value set");
+        throw KmsException.validation(
+            "1 validation error detected: Value '"
+                + operations
+                + "' at 'operations' failed to satisfy constraint: Member must satisfy enum value set");
       }
     }
     validatePrincipal(grantee, "granteePrincipal");
@@ -707,8 +898,8 @@ final class KmsOperations {
     requireNotPendingDeletion(key);
     for (String op : operations) {
       if (OTHER_GRANT_OPERATIONS.contains(op)) {
-        throw KmsException.validation("Grant operation " + op
-            + " is not valid for a symmetric encryption KMS key.");
+        throw KmsException.validation(
+            "Grant operation " + op + " is not valid for a symmetric encryption KMS key.");
       }
     }
     dryRun(req);
@@ -719,8 +910,10 @@ final class KmsOperations {
       if (name != null) {
         for (KmsKey.StoredGrant s : key.grants) {
           Grant g = s.grant();
-          if (name.equals(g.name()) && g.granteePrincipal().equals(grantee)
-              && Objects.equals(g.retiringPrincipal(), retiring) && g.operations().equals(ops)
+          if (name.equals(g.name())
+              && g.granteePrincipal().equals(grantee)
+              && Objects.equals(g.retiringPrincipal(), retiring)
+              && g.operations().equals(ops)
               && g.encryptionContextEquals().equals(equals)
               && g.encryptionContextSubset().equals(subset)) {
             return grantResponse(g.grantId());
@@ -728,24 +921,32 @@ final class KmsOperations {
         }
       }
       String grantId = HexFormat.of().formatHex(randomBytes(32));
-      Grant grant = new Grant(grantId, key.arn, grantee, retiring, ops, equals, subset, name,
-          issuingAccount);
+      Grant grant =
+          new Grant(grantId, key.arn, grantee, retiring, ops, equals, subset, name, issuingAccount);
       key.grants.add(new KmsKey.StoredGrant(grant, now, now.plus(grantPropagationDelay)));
       return grantResponse(grantId);
     }
   }
 
   private String grantResponse(String grantId) {
-    return JsonOutput.compact().beginObject().field("GrantToken", tokens.issue(grantId))
-        .field("GrantId", grantId).endObject().toString();
+    return JsonOutput.compact()
+        .beginObject()
+        .field("GrantToken", tokens.issue(grantId))
+        .field("GrantId", grantId)
+        .endObject()
+        .toString();
   }
 
   private static void validatePrincipal(String principal, String member) {
     boolean iam = principal.matches("arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+");
     if (!iam && !SERVICE_PRINCIPAL.matcher(principal).matches()) {
-      throw KmsException.validation("1 validation error detected: Value '" + principal + "' at '"
-          + member + "' failed to satisfy constraint: Member must be a valid principal ARN or "
-          + "AWS service principal");
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + principal
+              + "' at '"
+              + member
+              + "' failed to satisfy constraint: Member must be a valid principal ARN or "
+              + "AWS service principal");
     }
   }
 
@@ -773,12 +974,17 @@ final class KmsOperations {
     JsonOutput j = JsonOutput.compact().beginObject().name("Grants").beginArray();
     for (KmsKey.StoredGrant s : grants.subList(start, end)) {
       Grant g = s.grant();
-      j.beginObject().field("KeyId", key.arn).field("GrantId", g.grantId())
-          .field("Name", g.name()).name("CreationDate").timestamp(s.creationDate())
+      j.beginObject()
+          .field("KeyId", key.arn)
+          .field("GrantId", g.grantId())
+          .field("Name", g.name())
+          .name("CreationDate")
+          .timestamp(s.creationDate())
           .field("GranteePrincipal", g.granteePrincipal())
           .field("RetiringPrincipal", g.retiringPrincipal())
           .field("IssuingAccount", g.issuingAccount())
-          .name("Operations").stringList(List.copyOf(g.operations()));
+          .name("Operations")
+          .stringList(List.copyOf(g.operations()));
       if (g.hasConstraints()) {
         j.name("Constraints").beginObject();
         if (!g.encryptionContextSubset().isEmpty()) {
@@ -833,10 +1039,10 @@ final class KmsOperations {
     call.keyArn = key.arn;
     // The same request context as every other operation: IAM conditions on aws:SourceIp, the
     // request time or kms:ViaService must see this call, not a bare one.
-    AccessRequest request = accessRequest(call, key, "RetireGrant", Map.of(), null, Set.of(), null,
-        Map.of());
-    AccessDecision d = AccessEvaluator.evaluateRetireGrant(request, stored.grant(),
-        call.iamPolicies);
+    AccessRequest request =
+        accessRequest(call, key, "RetireGrant", Map.of(), null, Set.of(), null, Map.of());
+    AccessDecision d =
+        AccessEvaluator.evaluateRetireGrant(request, stored.grant(), call.iamPolicies);
     call.decided(d);
     if (!d.allowed()) {
       // Retiring is decided by the grant and the caller's IAM policies, never by the key policy.
@@ -894,27 +1100,41 @@ final class KmsOperations {
 
   // ---- authorization -----------------------------------------------------------------------
 
-  private KeyStore.Resolved resolve(Call call, String keyIdParam, boolean crossAccount,
-      boolean aliases) {
-    KeyStore.Resolved r = store.resolve(keyIdParam, call.caller.accountId(), call.region,
-        crossAccount, aliases);
+  private KeyStore.Resolved resolve(
+      Call call, String keyIdParam, boolean crossAccount, boolean aliases) {
+    KeyStore.Resolved r =
+        store.resolve(keyIdParam, call.caller.accountId(), call.region, crossAccount, aliases);
     call.keyArn = r.key().arn;
     return r;
   }
 
-  private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
-      String requestAlias, Set<String> grantIds) {
+  private void authorize(
+      Call call,
+      KmsKey key,
+      String operation,
+      Map<String, String> ctx,
+      String requestAlias,
+      Set<String> grantIds) {
     authorize(call, key, operation, ctx, requestAlias, grantIds, null, Map.of());
   }
 
-  /** @param requestFacts condition-key values taken from request parameters */
-  private void authorize(Call call, KmsKey key, String operation, Map<String, String> ctx,
-      String requestAlias, Set<String> grantIds, NewGrant newGrant,
+  /**
+   * @param requestFacts condition-key values taken from request parameters
+   */
+  private void authorize(
+      Call call,
+      KmsKey key,
+      String operation,
+      Map<String, String> ctx,
+      String requestAlias,
+      Set<String> grantIds,
+      NewGrant newGrant,
       Map<String, List<String>> requestFacts) {
-    AccessRequest request = accessRequest(call, key, operation, ctx, requestAlias, grantIds,
-        newGrant, requestFacts);
-    AccessDecision d = AccessEvaluator.evaluate(request, key.policy, call.iamPolicies,
-        visibleGrants(key, grantIds));
+    AccessRequest request =
+        accessRequest(call, key, operation, ctx, requestAlias, grantIds, newGrant, requestFacts);
+    AccessDecision d =
+        AccessEvaluator.evaluate(
+            request, key.policy, call.iamPolicies, visibleGrants(key, grantIds));
     call.decided(d);
     if (!d.allowed()) {
       throw denied(call, operation, key.arn, d, () -> keyPolicyAllows(request, key));
@@ -922,28 +1142,47 @@ final class KmsOperations {
   }
 
   /**
-   * Whether the key policy would allow the request if the caller's IAM policies did: then a denial is the
-   * IAM side's ("no identity-based policy allows"), as KMS words it, else the key policy's.
+   * Whether the key policy would allow the request if the caller's IAM policies did: then a denial
+   * is the IAM side's ("no identity-based policy allows"), as KMS words it, else the key policy's.
    */
   private static boolean keyPolicyAllows(AccessRequest request, KmsKey key) {
-    return AccessEvaluator.evaluate(request, key.policy, List.of(IAM_ALLOWS_KMS), List.of()).allowed();
+    return AccessEvaluator.evaluate(request, key.policy, List.of(IAM_ALLOWS_KMS), List.of())
+        .allowed();
   }
 
   /** What a CreateGrant request asks for, for the grant condition keys. */
-  private record NewGrant(String grantee, String retiring, Set<String> operations,
-      Map<String, String> equals, Map<String, String> subset) { }
+  private record NewGrant(
+      String grantee,
+      String retiring,
+      Set<String> operations,
+      Map<String, String> equals,
+      Map<String, String> subset) {}
 
-  private AccessRequest accessRequest(Call call, KmsKey key, String operation,
-      Map<String, String> ctx, String requestAlias, Set<String> grantIds, NewGrant newGrant,
+  private AccessRequest accessRequest(
+      Call call,
+      KmsKey key,
+      String operation,
+      Map<String, String> ctx,
+      String requestAlias,
+      Set<String> grantIds,
+      NewGrant newGrant,
       Map<String, List<String>> requestFacts) {
     // kms:GrantIsForAWSResource is only put into the context for the grant operations that
     // document it (the evaluator knows which); the fact itself is true of any call through a
     // service.
-    AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
-        .keyArn(key.arn).keyAccountId(key.accountId).keyRegion(key.region)
-        .encryptionContext(ctx).viaService(call.viaService).requestAlias(requestAlias)
-        .grantTokensPresented(!grantIds.isEmpty()).grantIsForAwsResource(call.viaService != null)
-        .requestTime(now());
+    AccessRequest.Builder b =
+        AccessRequest.builder()
+            .caller(call.caller)
+            .operation(operation)
+            .keyArn(key.arn)
+            .keyAccountId(key.accountId)
+            .keyRegion(key.region)
+            .encryptionContext(ctx)
+            .viaService(call.viaService)
+            .requestAlias(requestAlias)
+            .grantTokensPresented(!grantIds.isEmpty())
+            .grantIsForAwsResource(call.viaService != null)
+            .requestTime(now());
     callerFacts(b, call);
     RequestFacts.onKey(b, operation, key.keyId, key.isPrimary(), aliasNames(key));
     requestFacts.forEach(b::contextValue);
@@ -989,8 +1228,8 @@ final class KmsOperations {
   }
 
   /**
-   * Grants become visible after the propagation delay, or at once for a request that presents
-   * the grant's token.
+   * Grants become visible after the propagation delay, or at once for a request that presents the
+   * grant's token.
    */
   private List<Grant> visibleGrants(KmsKey key, Set<String> grantIds) {
     Instant now = now();
@@ -1005,35 +1244,41 @@ final class KmsOperations {
 
   /**
    * A grant that allows CreateGrant lets its grantee create only grants that are no broader:
-   * operations within the parent's, and an encryption-context constraint at least as strict
-   * (KMS developer guide, grant constraints). Policies that allow CreateGrant have no such limit.
+   * operations within the parent's, and an encryption-context constraint at least as strict (KMS
+   * developer guide, grant constraints). Policies that allow CreateGrant have no such limit.
    */
-  private void checkDerivedGrant(Call call, KmsKey key, Map<String, String> ctx,
-      Set<String> grantIds, NewGrant newGrant) {
+  private void checkDerivedGrant(
+      Call call, KmsKey key, Map<String, String> ctx, Set<String> grantIds, NewGrant newGrant) {
     Set<String> ops = newGrant.operations();
     Map<String, String> equals = newGrant.equals();
     Map<String, String> subset = newGrant.subset();
-    AccessRequest request = accessRequest(call, key, "CreateGrant", ctx, null, grantIds, newGrant,
-        Map.of());
+    AccessRequest request =
+        accessRequest(call, key, "CreateGrant", ctx, null, grantIds, newGrant, Map.of());
     if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of()).allowed()) {
       return;
     }
     for (Grant parent : visibleGrants(key, grantIds)) {
-      if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of(parent))
-          .allowed() && parent.operations().containsAll(ops)
+      if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of(parent)).allowed()
+          && parent.operations().containsAll(ops)
           && atLeastAsStrict(parent, equals, subset)) {
         return;
       }
     }
-    call.decided(false, "grants allowing CreateGrant do not cover the new grant's operations or "
-        + "constraints");
-    throw KmsException.accessDenied("User: " + call.caller.arn() + " is not authorized to "
-        + "perform: kms:CreateGrant on resource: " + key.arn + " because the grant that allows "
-        + "CreateGrant does not allow a grant with these operations or constraints");
+    call.decided(
+        false,
+        "grants allowing CreateGrant do not cover the new grant's operations or " + "constraints");
+    throw KmsException.accessDenied(
+        "User: "
+            + call.caller.arn()
+            + " is not authorized to "
+            + "perform: kms:CreateGrant on resource: "
+            + key.arn
+            + " because the grant that allows "
+            + "CreateGrant does not allow a grant with these operations or constraints");
   }
 
-  private static boolean atLeastAsStrict(Grant parent, Map<String, String> equals,
-      Map<String, String> subset) {
+  private static boolean atLeastAsStrict(
+      Grant parent, Map<String, String> equals, Map<String, String> subset) {
     if (!parent.encryptionContextEquals().isEmpty()) {
       return equals.equals(parent.encryptionContextEquals());
     }
@@ -1045,17 +1290,29 @@ final class KmsOperations {
   }
 
   /**
-   * Permissions KMS controls in IAM policies only (CreateKey, ListKeys, ListAliases, the alias
-   * side of alias operations): evaluated against a key policy that simply trusts the caller's
-   * account, so that exactly the caller's IAM policies decide.
+   * Permissions KMS controls in IAM policies only (CreateKey, ListKeys, ListAliases, the alias side
+   * of alias operations): evaluated against a key policy that simply trusts the caller's account,
+   * so that exactly the caller's IAM policies decide.
    */
-  private void authorizeIdentityOnly(Call call, String operation, String resource, String region,
+  private void authorizeIdentityOnly(
+      Call call,
+      String operation,
+      String resource,
+      String region,
       Map<String, List<String>> requestFacts) {
-    PolicyDocument trust = accountTrust.computeIfAbsent(call.caller.accountId(),
-        a -> PolicyDocument.parseKeyPolicy(PolicyDocument.defaultKeyPolicyJson(a)));
-    AccessRequest.Builder b = AccessRequest.builder().caller(call.caller).operation(operation)
-        .keyArn(resource).keyAccountId(call.caller.accountId()).keyRegion(region)
-        .viaService(call.viaService).requestTime(now());
+    PolicyDocument trust =
+        accountTrust.computeIfAbsent(
+            call.caller.accountId(),
+            a -> PolicyDocument.parseKeyPolicy(PolicyDocument.defaultKeyPolicyJson(a)));
+    AccessRequest.Builder b =
+        AccessRequest.builder()
+            .caller(call.caller)
+            .operation(operation)
+            .keyArn(resource)
+            .keyAccountId(call.caller.accountId())
+            .keyRegion(region)
+            .viaService(call.viaService)
+            .requestTime(now());
     callerFacts(b, call);
     requestFacts.forEach(b::contextValue);
     AccessRequest r = b.build();
@@ -1071,41 +1328,64 @@ final class KmsOperations {
    * when it neither allows the caller nor delegates to the caller's account, else the caller's IAM
    * policies ("identity-based").
    *
-   * @param keyPolicyAllows asked only for an implicit deny: an explicit deny names no side, and
-   *     the answer may cost a second evaluation
+   * @param keyPolicyAllows asked only for an implicit deny: an explicit deny names no side, and the
+   *     answer may cost a second evaluation
    */
-  private static KmsException denied(Call call, String operation, String resource,
-      AccessDecision d, BooleanSupplier keyPolicyAllows) {
-    String base = "User: " + call.caller.arn() + " is not authorized to perform: kms:" + operation
-        + " on resource: " + resource;
-    return KmsException.accessDenied(d.effect() == Effect.EXPLICIT_DENY
-        ? base + " with an explicit deny"
-        : base + " because no " + (keyPolicyAllows.getAsBoolean() ? "identity" : "resource")
-            + "-based policy allows the kms:" + operation + " action");
+  private static KmsException denied(
+      Call call,
+      String operation,
+      String resource,
+      AccessDecision d,
+      BooleanSupplier keyPolicyAllows) {
+    String base =
+        "User: "
+            + call.caller.arn()
+            + " is not authorized to perform: kms:"
+            + operation
+            + " on resource: "
+            + resource;
+    return KmsException.accessDenied(
+        d.effect() == Effect.EXPLICIT_DENY
+            ? base + " with an explicit deny"
+            : base
+                + " because no "
+                + (keyPolicyAllows.getAsBoolean() ? "identity" : "resource")
+                + "-based policy allows the kms:"
+                + operation
+                + " action");
   }
 
   /**
-   * The policy lockout safety check: the new key policy must allow the caller a later
-   * PutKeyPolicy, either by naming the caller or by delegating to the caller's account. It is a
-   * check of the key policy, so the caller's IAM side is assumed to allow (KMS cannot know what
-   * IAM policies will say later); an explicit deny in the new policy still fails it.
+   * The policy lockout safety check: the new key policy must allow the caller a later PutKeyPolicy,
+   * either by naming the caller or by delegating to the caller's account. It is a check of the key
+   * policy, so the caller's IAM side is assumed to allow (KMS cannot know what IAM policies will
+   * say later); an explicit deny in the new policy still fails it.
    */
   private void lockoutCheck(Call call, PolicyDocument policy, String keyArn) {
-    AccessRequest r = AccessRequest.builder().caller(call.caller).operation("PutKeyPolicy")
-        .keyArn(keyArn).build();
+    AccessRequest r =
+        AccessRequest.builder()
+            .caller(call.caller)
+            .operation("PutKeyPolicy")
+            .keyArn(keyArn)
+            .build();
     AccessDecision d = AccessEvaluator.evaluate(r, policy, List.of(IAM_ALLOWS_KMS), List.of());
     if (!d.allowed()) {
-      throw new KmsException("MalformedPolicyDocumentException", "The new key policy will not "
-          + "allow you to update the key policy in the future.");
+      throw new KmsException(
+          "MalformedPolicyDocumentException",
+          "The new key policy will not " + "allow you to update the key policy in the future.");
     }
   }
 
   private static PolicyDocument parseKeyPolicy(String json) {
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > PolicyDocument.KEY_POLICY_MAX_BYTES) {
-      throw new KmsException("LimitExceededException", "The key policy is " + size
-          + " bytes; the key policy size quota is " + PolicyDocument.KEY_POLICY_MAX_BYTES
-          + " bytes.");
+      throw new KmsException(
+          "LimitExceededException",
+          "The key policy is "
+              + size
+              + " bytes; the key policy size quota is "
+              + PolicyDocument.KEY_POLICY_MAX_BYTES
+              + " bytes.");
     }
     try {
       return PolicyDocument.parseKeyPolicy(json);
@@ -1120,7 +1400,7 @@ final class KmsOperations {
     switch (key.state) {
       case DISABLED -> throw KmsException.disabled(key.arn + " is disabled.");
       case PENDING_DELETION -> throw KmsException.invalidState(key.arn + " is pending deletion.");
-      default -> { }
+      default -> {}
     }
   }
 
@@ -1138,34 +1418,43 @@ final class KmsOperations {
         .field("AWSAccountId", key.accountId)
         .field("KeyId", key.keyId)
         .field("Arn", key.arn)
-        .name("CreationDate").timestamp(key.creationDate)
+        .name("CreationDate")
+        .timestamp(key.creationDate)
         .field("Enabled", state == KeyState.ENABLED)
         .field("Description", key.description)
         .field("KeyUsage", "ENCRYPT_DECRYPT")
         .field("KeyState", state.wireName());
     Instant deletion = key.deletionDate;
     if (state == KeyState.PENDING_DELETION && deletion != null) {
-      j.name("DeletionDate").timestamp(deletion)
+      j.name("DeletionDate")
+          .timestamp(deletion)
           .field("PendingDeletionWindowInDays", key.pendingWindowInDays);
     }
     j.field("Origin", "AWS_KMS")
         .field("KeyManager", "CUSTOMER")
         .field("CustomerMasterKeySpec", SYMMETRIC_DEFAULT)
         .field("KeySpec", SYMMETRIC_DEFAULT)
-        .name("EncryptionAlgorithms").stringList(List.of(SYMMETRIC_DEFAULT))
+        .name("EncryptionAlgorithms")
+        .stringList(List.of(SYMMETRIC_DEFAULT))
         .field("MultiRegion", key.multiRegion());
     if (key.multiRegion()) {
       String primaryRegion = key.group.primaryRegion;
-      j.name("MultiRegionConfiguration").beginObject()
+      j.name("MultiRegionConfiguration")
+          .beginObject()
           .field("MultiRegionKeyType", key.isPrimary() ? "PRIMARY" : "REPLICA")
-          .name("PrimaryKey").beginObject()
+          .name("PrimaryKey")
+          .beginObject()
           .field("Arn", KmsKey.arn(primaryRegion, key.accountId, key.keyId))
-          .field("Region", primaryRegion).endObject()
-          .name("ReplicaKeys").beginArray();
+          .field("Region", primaryRegion)
+          .endObject()
+          .name("ReplicaKeys")
+          .beginArray();
       for (String r : key.group.regions) {
         if (!r.equals(primaryRegion)) {
-          j.beginObject().field("Arn", KmsKey.arn(r, key.accountId, key.keyId))
-              .field("Region", r).endObject();
+          j.beginObject()
+              .field("Arn", KmsKey.arn(r, key.accountId, key.keyId))
+              .field("Region", r)
+              .endObject();
         }
       }
       j.endArray().endObject();
@@ -1176,8 +1465,10 @@ final class KmsOperations {
   private static int limit(KmsRequest req) {
     int limit = req.integer("Limit").orElse(100);
     if (limit < 1 || limit > 1000) {
-      throw KmsException.validation("1 validation error detected: Value '" + limit
-          + "' at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + limit
+              + "' at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
     }
     return limit;
   }

@@ -56,8 +56,10 @@ final class KmsRequest {
   String requiredString(String member) {
     String s = string(member).orElseThrow(() -> KmsException.validationNull(lowerFirst(member)));
     if (s.isEmpty()) {
-      throw KmsException.validation("1 validation error detected: Value '' at '" + lowerFirst(member)
-          + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw KmsException.validation(
+          "1 validation error detected: Value '' at '"
+              + lowerFirst(member)
+              + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
     }
     return s;
   }
@@ -89,20 +91,24 @@ final class KmsRequest {
   }
 
   Optional<byte[]> blob(String member) {
-    return string(member).map(s -> {
-      try {
-        return Base64.getDecoder().decode(s);
-      } catch (IllegalArgumentException e) {
-        throw serialization(member);
-      }
-    });
+    return string(member)
+        .map(
+            s -> {
+              try {
+                return Base64.getDecoder().decode(s);
+              } catch (IllegalArgumentException e) {
+                throw serialization(member);
+              }
+            });
   }
 
   byte[] requiredBlob(String member) {
     byte[] b = blob(member).orElseThrow(() -> KmsException.validationNull(lowerFirst(member)));
     if (b.length == 0) {
-      throw KmsException.validation("1 validation error detected: Value at '" + lowerFirst(member)
-          + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw KmsException.validation(
+          "1 validation error detected: Value at '"
+              + lowerFirst(member)
+              + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
     }
     return b;
   }
@@ -144,7 +150,9 @@ final class KmsRequest {
     return List.copyOf(out);
   }
 
-  /** A tag list such as CreateKey's Tags ([{"TagKey": k, "TagValue": v}, ...]); absent means empty. */
+  /**
+   * A tag list such as CreateKey's Tags ([{"TagKey": k, "TagValue": v}, ...]); absent means empty.
+   */
   Map<String, String> tags(String member) {
     JsonNode n = members.get(member);
     if (n == null || n.isNull()) {

@@ -1,7 +1,6 @@
 package dev.envelope.aws.local;
 
 import dev.envelope.aws.internal.json.JsonOutput;
-import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.doctor.AccessEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,21 +35,26 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * }
  * }</pre>
  *
- * <p>{@code keyMaterial} is for development only: it fixes the key's AES-256 root material so
- * that ciphertexts survive a restart (without it, material is generated at every start). Anyone
- * who can read the file can decrypt what the key encrypted; keep such a file private.
+ * <p>{@code keyMaterial} is for development only: it fixes the key's AES-256 root material so that
+ * ciphertexts survive a restart (without it, material is generated at every start). Anyone who can
+ * read the file can decrypt what the key encrypted; keep such a file private.
  */
 public final class LocalKmsConfig {
   public static final String DEFAULT_ACCOUNT = AccessEnvironment.DEFAULT_ACCOUNT;
   public static final String DEFAULT_REGION = AccessEnvironment.DEFAULT_REGION;
+
   /** Access key of the default admin principal, allowed {@code kms:*} by its IAM policy. */
   public static final String ADMIN_ACCESS_KEY_ID = "AKIAENVELOPEADMIN000";
+
   /** Access key of the default application principal, allowed the cryptographic operations. */
   public static final String APP_ACCESS_KEY_ID = "AKIAENVELOPEAPP00000";
+
   public static final String ADMIN_ARN = "arn:aws:iam::" + DEFAULT_ACCOUNT + ":role/Admin";
   public static final String APP_ARN = "arn:aws:iam::" + DEFAULT_ACCOUNT + ":role/App";
+
   /** Key id of the default key, also reachable as {@link #DEFAULT_ALIAS}. */
   public static final String DEFAULT_KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
+
   public static final String DEFAULT_ALIAS = "alias/envelope-dev";
 
   private final String region;
@@ -87,9 +91,15 @@ public final class LocalKmsConfig {
   }
 
   public Builder toBuilder() {
-    Builder b = new Builder().region(region).port(port).requestsPerSecond(requestsPerSecond)
-        .latency(latency).grantPropagationDelay(grantPropagationDelay)
-        .verifySignatures(verifySignatures).auditFile(auditFile);
+    Builder b =
+        new Builder()
+            .region(region)
+            .port(port)
+            .requestsPerSecond(requestsPerSecond)
+            .latency(latency)
+            .grantPropagationDelay(grantPropagationDelay)
+            .verifySignatures(verifySignatures)
+            .auditFile(auditFile);
     b.accounts.addAll(declaredAccounts);
     principals.forEach(b::principal);
     keys.forEach(b::key);
@@ -99,22 +109,30 @@ public final class LocalKmsConfig {
   /**
    * One account (111122223333), an admin principal allowed {@code kms:*} by IAM, an app principal
    * allowed the cryptographic operations and DescribeKey by IAM, and one key ({@value
-   * #DEFAULT_ALIAS}) with the default key policy. The principals have fixed development secrets,
-   * so signatures are verified for clients from {@link LocalKms#kmsClientFor(String)}.
+   * #DEFAULT_ALIAS}) with the default key policy. The principals have fixed development secrets, so
+   * signatures are verified for clients from {@link LocalKms#kmsClientFor(String)}.
    */
   public static LocalKmsConfig defaults() {
-    String admin = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Admin\",\"Effect\":"
-        + "\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
-    String app = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"UseKeys\",\"Effect\":"
-        + "\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncrypt*\","
-        + "\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}";
+    String admin =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Admin\",\"Effect\":"
+            + "\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+    String app =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"UseKeys\",\"Effect\":"
+            + "\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncrypt*\","
+            + "\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}";
     return builder()
-        .principal(PrincipalConfig.of(ADMIN_ACCESS_KEY_ID, ADMIN_ARN, admin)
-            .withSecret("envelope-local-admin-secret"))
-        .principal(PrincipalConfig.of(APP_ACCESS_KEY_ID, APP_ARN, app)
-            .withSecret("envelope-local-app-secret"))
-        .key(KeyConfig.builder().keyId(DEFAULT_KEY_ID).alias(DEFAULT_ALIAS)
-            .description("Envelope development key").build())
+        .principal(
+            PrincipalConfig.of(ADMIN_ACCESS_KEY_ID, ADMIN_ARN, admin)
+                .withSecret("envelope-local-admin-secret"))
+        .principal(
+            PrincipalConfig.of(APP_ACCESS_KEY_ID, APP_ARN, app)
+                .withSecret("envelope-local-app-secret"))
+        .key(
+            KeyConfig.builder()
+                .keyId(DEFAULT_KEY_ID)
+                .alias(DEFAULT_ALIAS)
+                .description("Envelope development key")
+                .build())
         .build();
   }
 
@@ -135,8 +153,20 @@ public final class LocalKmsConfig {
       throw new IllegalArgumentException("Local KMS config is not valid JSON", e);
     }
     Map<String, JsonNode> o = object(root, "config");
-    known(o, "config", Set.of("accounts", "region", "port", "requestsPerSecond", "latencyMillis",
-        "grantPropagationDelayMillis", "verifySignatures", "auditFile", "principals", "keys"));
+    known(
+        o,
+        "config",
+        Set.of(
+            "accounts",
+            "region",
+            "port",
+            "requestsPerSecond",
+            "latencyMillis",
+            "grantPropagationDelayMillis",
+            "verifySignatures",
+            "auditFile",
+            "principals",
+            "keys"));
     Builder b = builder();
     strings(o, "accounts").forEach(b::account);
     str(o, "region").ifPresent(b::region);
@@ -151,32 +181,55 @@ public final class LocalKmsConfig {
     str(o, "auditFile").ifPresent(f -> b.auditFile(Path.of(f)));
     for (JsonNode p : array(o, "principals")) {
       Map<String, JsonNode> po = object(p, "principal");
-      known(po, "principal",
+      known(
+          po,
+          "principal",
           Set.of("accessKeyId", "secretAccessKey", "arn", "viaService", "policies"));
       List<String> policies = new ArrayList<>();
       for (JsonNode pol : array(po, "policies")) {
         policies.add(JsonOutput.textOf(pol));
       }
-      b.principal(new PrincipalConfig(
-          str(po, "accessKeyId").orElseThrow(() -> missing("principal", "accessKeyId")),
-          str(po, "secretAccessKey").orElse(null),
-          str(po, "arn").orElseThrow(() -> missing("principal", "arn")),
-          policies, str(po, "viaService").orElse(null)));
+      b.principal(
+          new PrincipalConfig(
+              str(po, "accessKeyId").orElseThrow(() -> missing("principal", "accessKeyId")),
+              str(po, "secretAccessKey").orElse(null),
+              str(po, "arn").orElseThrow(() -> missing("principal", "arn")),
+              policies,
+              str(po, "viaService").orElse(null)));
     }
     for (JsonNode k : array(o, "keys")) {
       Map<String, JsonNode> ko = object(k, "key");
-      known(ko, "key", Set.of("keyId", "account", "region", "policy", "description",
-          "multiRegion", "aliases", "state", "replicaRegions", "keyMaterial"));
+      known(
+          ko,
+          "key",
+          Set.of(
+              "keyId",
+              "account",
+              "region",
+              "policy",
+              "description",
+              "multiRegion",
+              "aliases",
+              "state",
+              "replicaRegions",
+              "keyMaterial"));
       String policy = null;
       if (ko.containsKey("policy") && !ko.get("policy").isNull()) {
         policy = JsonOutput.textOf(ko.get("policy"));
       }
       boolean mrk = ko.containsKey("multiRegion") && ko.get("multiRegion").asBoolean();
-      b.key(new KeyConfig(str(ko, "keyId").orElse(null),
-          str(ko, "account").orElse(DEFAULT_ACCOUNT), str(ko, "region").orElse(null), policy,
-          str(ko, "description").orElse(null), mrk, strings(ko, "aliases"),
-          str(ko, "state").map(LocalKmsConfig::state).orElse(KeyConfig.State.ENABLED),
-          strings(ko, "replicaRegions"), keyMaterial(ko)));
+      b.key(
+          new KeyConfig(
+              str(ko, "keyId").orElse(null),
+              str(ko, "account").orElse(DEFAULT_ACCOUNT),
+              str(ko, "region").orElse(null),
+              policy,
+              str(ko, "description").orElse(null),
+              mrk,
+              strings(ko, "aliases"),
+              str(ko, "state").map(LocalKmsConfig::state).orElse(KeyConfig.State.ENABLED),
+              strings(ko, "replicaRegions"),
+              keyMaterial(ko)));
     }
     return b.build();
   }
@@ -192,14 +245,19 @@ public final class LocalKmsConfig {
     try {
       bytes = java.util.Base64.getDecoder().decode(b64.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id
-          + " must be base64");
+      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id + " must be base64");
     }
     if (bytes.length != KeyConfig.KEY_MATERIAL_BYTES) {
       int n = bytes.length;
       java.util.Arrays.fill(bytes, (byte) 0);
-      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id + " must be base64 of "
-          + KeyConfig.KEY_MATERIAL_BYTES + " bytes (AES-256), not " + n + " bytes");
+      throw new IllegalArgumentException(
+          "Local KMS config: keyMaterial"
+              + id
+              + " must be base64 of "
+              + KeyConfig.KEY_MATERIAL_BYTES
+              + " bytes (AES-256), not "
+              + n
+              + " bytes");
     }
     return bytes;
   }
@@ -209,8 +267,9 @@ public final class LocalKmsConfig {
       case "Enabled" -> KeyConfig.State.ENABLED;
       case "Disabled" -> KeyConfig.State.DISABLED;
       case "PendingDeletion" -> KeyConfig.State.PENDING_DELETION;
-      default -> throw new IllegalArgumentException(
-          "Key state must be Enabled, Disabled or PendingDeletion: " + s);
+      default ->
+          throw new IllegalArgumentException(
+              "Key state must be Enabled, Disabled or PendingDeletion: " + s);
     };
   }
 
@@ -332,7 +391,7 @@ public final class LocalKmsConfig {
     private boolean verifySignatures = true;
     private Path auditFile;
 
-    private Builder() { }
+    private Builder() {}
 
     /** The default Region: of keys without one, and of {@link LocalKms#kmsClientFor(String)}. */
     public Builder region(String region) {
@@ -408,14 +467,19 @@ public final class LocalKmsConfig {
       if (!accounts.isEmpty()) {
         for (PrincipalConfig p : principals) {
           if (!accounts.contains(p.accountId())) {
-            throw new IllegalArgumentException("Principal " + p.arn()
-                + " is in an undeclared account; declared: " + accounts);
+            throw new IllegalArgumentException(
+                "Principal " + p.arn() + " is in an undeclared account; declared: " + accounts);
           }
         }
         for (KeyConfig k : keys) {
           if (!accounts.contains(k.accountId())) {
-            throw new IllegalArgumentException("Key " + k.keyId() + " is in undeclared account "
-                + k.accountId() + "; declared: " + accounts);
+            throw new IllegalArgumentException(
+                "Key "
+                    + k.keyId()
+                    + " is in undeclared account "
+                    + k.accountId()
+                    + "; declared: "
+                    + accounts);
           }
         }
       }

@@ -38,6 +38,7 @@ final class LoopbackHttpServer implements AutoCloseable {
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
   private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /** What a lingering close discards at most before it gives up on the client. */
   private static final long LINGER_MAX_BYTES = 8L << 20;
 
@@ -50,11 +51,16 @@ final class LoopbackHttpServer implements AutoCloseable {
      * The response to a request refused at the HTTP level (too large, too slow, malformed), with
      * the headers that had arrived (possibly none). Runs on the I/O thread: must be quick.
      */
-    HttpResponse refuse(KmsException error, Map<String, List<String>> headers,
-        InetSocketAddress remote);
+    HttpResponse refuse(
+        KmsException error, Map<String, List<String>> headers, InetSocketAddress remote);
   }
 
-  private enum State { READING, PROCESSING, WRITING, LINGERING }
+  private enum State {
+    READING,
+    PROCESSING,
+    WRITING,
+    LINGERING
+  }
 
   private final ServerLimits limits;
   private final Handler handler;
@@ -69,12 +75,14 @@ final class LoopbackHttpServer implements AutoCloseable {
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final int port;
   private volatile boolean running = true;
+
   /** An accepted connection waiting for room under the connection limit. */
   private SocketChannel parked;
+
   private long acceptPausedUntil;
   private long lastSweep;
 
-  private record Answer(Connection connection, byte[] bytes, boolean close) { }
+  private record Answer(Connection connection, byte[] bytes, boolean close) {}
 
   private LoopbackHttpServer(int port, ServerLimits limits, Handler handler) throws IOException {
     this.limits = limits;
@@ -95,12 +103,18 @@ final class LoopbackHttpServer implements AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     // Daemon threads, so that a forgotten close() cannot keep a JVM alive. The queue cannot fill:
     // each connection has at most one request in the pool.
-    this.workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 0,
-        TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(limits.maxConnections()), r -> {
-          Thread t = new Thread(r, "local-kms-" + this.port + "-worker-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.workers =
+        new ThreadPoolExecutor(
+            limits.workers(),
+            limits.workers(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(limits.maxConnections()),
+            r -> {
+              Thread t = new Thread(r, "local-kms-" + this.port + "-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     // Started now, so that the server's thread count is what it is from the first request on.
     workers.prestartAllCoreThreads();
     this.ioThread = new Thread(this::run, "local-kms-" + this.port + "-io");
@@ -214,8 +228,8 @@ final class LoopbackHttpServer implements AutoCloseable {
       acceptKey.interestOps(0);
       return false;
     }
-    Connection c = new Connection(ch, new RequestParser(limits, budget),
-        now + limits.idleTimeout().toNanos());
+    Connection c =
+        new Connection(ch, new RequestParser(limits, budget), now + limits.idleTimeout().toNanos());
     try {
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // else ~40 ms per loopback call
@@ -241,7 +255,9 @@ final class LoopbackHttpServer implements AutoCloseable {
         if (lingering == null || c.deadline - lingering.deadline < 0) {
           lingering = c;
         }
-      } else if (c.state == State.READING && !c.parser.started() && c.pending == null
+      } else if (c.state == State.READING
+          && !c.parser.started()
+          && c.pending == null
           && (idle == null || c.deadline - idle.deadline < 0)) {
         idle = c;
       }
@@ -333,9 +349,15 @@ final class LoopbackHttpServer implements AutoCloseable {
     try {
       response = handler.answer(request);
     } catch (RuntimeException e) {
-      response = handler.refuse(new KmsException("InternalFailure", "The request processing has "
-          + "failed because of an unknown error, exception or failure.", 500),
-          request.headers(), request.remote());
+      response =
+          handler.refuse(
+              new KmsException(
+                  "InternalFailure",
+                  "The request processing has "
+                      + "failed because of an unknown error, exception or failure.",
+                  500),
+              request.headers(),
+              request.remote());
     }
     boolean close = !request.keepAlive();
     // An HTTP/1.0 client keeps the connection only if the answer says so (RFC 9112, C.2.2).
@@ -400,8 +422,8 @@ final class LoopbackHttpServer implements AutoCloseable {
   }
 
   /**
-   * Ends a connection gracefully: no more output, and whatever the client still sends (the rest
-   * of an oversized body, say) is read and dropped for a while, because closing with unread input
+   * Ends a connection gracefully: no more output, and whatever the client still sends (the rest of
+   * an oversized body, say) is read and dropped for a while, because closing with unread input
    * makes TCP reset the connection and the client would lose the answer it was sent.
    */
   private void linger(Connection c, long now) throws IOException {
@@ -420,14 +442,25 @@ final class LoopbackHttpServer implements AutoCloseable {
       switch (c.state) {
         case READING -> {
           if (c.parser.started()) {
-            refuse(c, HttpErrors.timeout("The request did not arrive within "
-                + limits.requestTimeout().toMillis() + " ms"), now);
+            refuse(
+                c,
+                HttpErrors.timeout(
+                    "The request did not arrive within "
+                        + limits.requestTimeout().toMillis()
+                        + " ms"),
+                now);
           } else {
             close(c); // idle too long between requests
           }
         }
-        case PROCESSING -> refuse(c, HttpErrors.unavailable("The request was not answered within "
-            + limits.answerTimeout().toMillis() + " ms"), now);
+        case PROCESSING ->
+            refuse(
+                c,
+                HttpErrors.unavailable(
+                    "The request was not answered within "
+                        + limits.answerTimeout().toMillis()
+                        + " ms"),
+                now);
         case WRITING, LINGERING -> close(c); // the client does not take its answer, or lingers
         default -> throw new IllegalStateException(c.state.name());
       }
@@ -436,8 +469,11 @@ final class LoopbackHttpServer implements AutoCloseable {
   }
 
   private void resumeAccepting(long now) {
-    if (running && acceptKey.isValid() && acceptKey.interestOps() == 0
-        && now - acceptPausedUntil >= 0 && admitParked(now)) {
+    if (running
+        && acceptKey.isValid()
+        && acceptKey.interestOps() == 0
+        && now - acceptPausedUntil >= 0
+        && admitParked(now)) {
       acceptKey.interestOps(SelectionKey.OP_ACCEPT);
     }
   }
@@ -479,15 +515,19 @@ final class LoopbackHttpServer implements AutoCloseable {
     SelectionKey key;
     InetSocketAddress remote;
     State state = State.READING;
+
     /**
      * When the current step must be over (System.nanoTime): the idle time between requests, a
      * request's time to arrive, its time to be answered, the lingering close.
      */
     long deadline;
+
     ByteBuffer out;
     boolean closeAfterWrite;
+
     /** Bytes of pipelined requests read with an earlier one. */
     ByteBuffer pending;
+
     long lingered;
 
     Connection(SocketChannel channel, RequestParser parser, long deadline) {

@@ -18,10 +18,10 @@ import java.util.Map;
  * header section, then a body framed by Content-Length or chunked transfer coding. It buffers no
  * more than the limits allow (the head up to {@code maxHeaderBytes}, the body up to {@code
  * maxBodyBytes} and only as its bytes arrive, drawn from a budget shared by all connections) and
- * refuses what HTTP/1.1 says a server must not guess at: both Content-Length and
- * Transfer-Encoding, differing Content-Lengths, obsolete line folding, whitespace before a colon.
- * Errors are {@link KmsException}s from {@link HttpErrors}. Not thread-safe: one per connection,
- * used by the server's I/O thread, reused for each request with {@link #reset()}.
+ * refuses what HTTP/1.1 says a server must not guess at: both Content-Length and Transfer-Encoding,
+ * differing Content-Lengths, obsolete line folding, whitespace before a colon. Errors are {@link
+ * KmsException}s from {@link HttpErrors}. Not thread-safe: one per connection, used by the server's
+ * I/O thread, reused for each request with {@link #reset()}.
  */
 final class RequestParser {
   private static final byte[] EMPTY = new byte[0];
@@ -52,7 +52,15 @@ final class RequestParser {
     }
   }
 
-  private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, DONE }
+  private enum State {
+    HEAD,
+    FIXED_BODY,
+    CHUNK_SIZE,
+    CHUNK_DATA,
+    CHUNK_DATA_END,
+    TRAILERS,
+    DONE
+  }
 
   private final ServerLimits limits;
   private final BodyBudget budget;
@@ -160,8 +168,8 @@ final class RequestParser {
         continue; // empty lines before the request line are ignored (RFC 9112, section 2.2)
       }
       if (headLen == limits.maxHeaderBytes()) {
-        throw HttpErrors.tooLarge("The request line and headers exceed "
-            + limits.maxHeaderBytes() + " bytes");
+        throw HttpErrors.tooLarge(
+            "The request line and headers exceed " + limits.maxHeaderBytes() + " bytes");
       }
       if (headLen == head.length) {
         head = Arrays.copyOf(head, Math.min(limits.maxHeaderBytes(), Math.max(1024, 2 * headLen)));
@@ -200,8 +208,11 @@ final class RequestParser {
       http11 = true;
     } else if (version.equals("HTTP/1.0")) {
       http11 = false;
-    } else if (version.length() == 8 && version.startsWith("HTTP/") && isDigit(version.charAt(5))
-        && version.charAt(6) == '.' && isDigit(version.charAt(7))) {
+    } else if (version.length() == 8
+        && version.startsWith("HTTP/")
+        && isDigit(version.charAt(5))
+        && version.charAt(6) == '.'
+        && isDigit(version.charAt(7))) {
       throw HttpErrors.malformed("HTTP version not supported: " + version, 505);
     } else {
       throw HttpErrors.malformed("Malformed request line");
@@ -241,8 +252,11 @@ final class RequestParser {
     }
     framing(h);
     List<String> expect = h.get("expect");
-    expectContinue = http11 && expect != null && expect.size() == 1
-        && expect.get(0).equalsIgnoreCase("100-continue");
+    expectContinue =
+        http11
+            && expect != null
+            && expect.size() == 1
+            && expect.get(0).equalsIgnoreCase("100-continue");
   }
 
   private void target(String target) {
@@ -272,8 +286,8 @@ final class RequestParser {
     if (te != null) {
       // Both headers at once is how requests are smuggled past intermediaries (RFC 9112, 6.1).
       if (cl != null) {
-        throw HttpErrors.malformed("A request may not carry both Content-Length and "
-            + "Transfer-Encoding");
+        throw HttpErrors.malformed(
+            "A request may not carry both Content-Length and " + "Transfer-Encoding");
       }
       if (!http11) {
         throw HttpErrors.malformed("Transfer-Encoding needs HTTP/1.1");
@@ -293,7 +307,9 @@ final class RequestParser {
     for (String v : cl) {
       for (String part : v.split(",", -1)) {
         String p = trimOws(part);
-        if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(RequestParser::isDigit)
+        if (p.isEmpty()
+            || p.length() > 18
+            || !p.chars().allMatch(RequestParser::isDigit)
             || (value != null && !value.equals(p))) {
           throw HttpErrors.malformed("Invalid Content-Length");
         }
@@ -327,8 +343,8 @@ final class RequestParser {
     }
     int target = (int) Math.min(hint, Math.max(needed, Math.max(8192L, 2L * body.length)));
     if (!budget.take(target - body.length)) {
-      throw HttpErrors.unavailable("The local KMS is buffering too many request bodies; "
-          + "retry later");
+      throw HttpErrors.unavailable(
+          "The local KMS is buffering too many request bodies; " + "retry later");
     }
     reserved += target - body.length;
     body = Arrays.copyOf(body, target);
@@ -379,8 +395,8 @@ final class RequestParser {
 
   private void trailer(byte b) {
     if (++trailerBytes > limits.maxHeaderBytes()) {
-      throw HttpErrors.tooLarge("The chunked body's trailers exceed " + limits.maxHeaderBytes()
-          + " bytes");
+      throw HttpErrors.tooLarge(
+          "The chunked body's trailers exceed " + limits.maxHeaderBytes() + " bytes");
     }
     if (b == '\n') {
       if (lineLen == 0) {
@@ -393,8 +409,12 @@ final class RequestParser {
   }
 
   private KmsException bodyTooLarge(long length) {
-    return HttpErrors.tooLarge("The request body of " + length + " bytes exceeds the limit of "
-        + limits.maxBodyBytes() + " bytes");
+    return HttpErrors.tooLarge(
+        "The request body of "
+            + length
+            + " bytes exceeds the limit of "
+            + limits.maxBodyBytes()
+            + " bytes");
   }
 
   /** The non-empty lines of a header section, without their CRLF or LF. */

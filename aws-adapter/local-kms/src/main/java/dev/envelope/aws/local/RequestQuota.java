@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RequestQuota {
   /** The operations that share the cryptographic quota (the symmetric ones this KMS implements). */
-  static final Set<String> CRYPTOGRAPHIC = Set.of(
-      "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
+  static final Set<String> CRYPTOGRAPHIC =
+      Set.of(
+          "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
 
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   private volatile double requestsPerSecond;

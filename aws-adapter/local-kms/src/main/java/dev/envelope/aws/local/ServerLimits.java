@@ -18,15 +18,22 @@ import java.util.Objects;
  * @param idleTimeout how long a connection may stay open between requests
  * @param requestTimeout how long a request may take to arrive, from its first byte to its last
  * @param answerTimeout how long a request may take to be answered, from its last byte until the
- *     client has taken the whole response; an operation still running then is answered 503 but
- *     not undone (its audit event says what it did), as a call that timed out at the service's
- *     front door may still have taken effect
+ *     client has taken the whole response; an operation still running then is answered 503 but not
+ *     undone (its audit event says what it did), as a call that timed out at the service's front
+ *     door may still have taken effect
  * @param lingerTimeout how long the server keeps reading (and discarding) after an answer that
  *     closes the connection, so the client sees that answer instead of a reset
  */
-record ServerLimits(int maxConnections, int workers, int maxHeaderBytes, int maxBodyBytes,
-    long maxBufferedBodyBytes, Duration idleTimeout, Duration requestTimeout,
-    Duration answerTimeout, Duration lingerTimeout) {
+record ServerLimits(
+    int maxConnections,
+    int workers,
+    int maxHeaderBytes,
+    int maxBodyBytes,
+    long maxBufferedBodyBytes,
+    Duration idleTimeout,
+    Duration requestTimeout,
+    Duration answerTimeout,
+    Duration lingerTimeout) {
 
   ServerLimits {
     positive(maxConnections, "maxConnections");
@@ -49,28 +56,68 @@ record ServerLimits(int maxConnections, int workers, int maxHeaderBytes, int max
    * idle time for pooled connections), 10 s for a request to arrive, 30 s to be answered.
    */
   static ServerLimits defaults() {
-    return new ServerLimits(1024, 16, 16 * 1024, 1 << 20, 64L << 20, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(2));
+    return new ServerLimits(
+        1024,
+        16,
+        16 * 1024,
+        1 << 20,
+        64L << 20,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(2));
   }
 
   ServerLimits withMaxConnections(int n) {
-    return new ServerLimits(n, workers, maxHeaderBytes, maxBodyBytes, maxBufferedBodyBytes,
-        idleTimeout, requestTimeout, answerTimeout, lingerTimeout);
+    return new ServerLimits(
+        n,
+        workers,
+        maxHeaderBytes,
+        maxBodyBytes,
+        maxBufferedBodyBytes,
+        idleTimeout,
+        requestTimeout,
+        answerTimeout,
+        lingerTimeout);
   }
 
   ServerLimits withWorkers(int n) {
-    return new ServerLimits(maxConnections, n, maxHeaderBytes, maxBodyBytes, maxBufferedBodyBytes,
-        idleTimeout, requestTimeout, answerTimeout, lingerTimeout);
+    return new ServerLimits(
+        maxConnections,
+        n,
+        maxHeaderBytes,
+        maxBodyBytes,
+        maxBufferedBodyBytes,
+        idleTimeout,
+        requestTimeout,
+        answerTimeout,
+        lingerTimeout);
   }
 
   ServerLimits withBodyLimits(int maxBody, long maxBuffered) {
-    return new ServerLimits(maxConnections, workers, maxHeaderBytes, maxBody, maxBuffered,
-        idleTimeout, requestTimeout, answerTimeout, lingerTimeout);
+    return new ServerLimits(
+        maxConnections,
+        workers,
+        maxHeaderBytes,
+        maxBody,
+        maxBuffered,
+        idleTimeout,
+        requestTimeout,
+        answerTimeout,
+        lingerTimeout);
   }
 
   ServerLimits withTimeouts(Duration idle, Duration request, Duration answer) {
-    return new ServerLimits(maxConnections, workers, maxHeaderBytes, maxBodyBytes,
-        maxBufferedBodyBytes, idle, request, answer, lingerTimeout);
+    return new ServerLimits(
+        maxConnections,
+        workers,
+        maxHeaderBytes,
+        maxBodyBytes,
+        maxBufferedBodyBytes,
+        idle,
+        request,
+        answer,
+        lingerTimeout);
   }
 
   private static void positive(int n, String name) {

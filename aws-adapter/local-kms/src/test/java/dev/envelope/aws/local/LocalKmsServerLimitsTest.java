@@ -36,11 +36,14 @@ import software.amazon.awssdk.services.kms.model.KmsException;
  */
 class LocalKmsServerLimitsTest {
   static final String RAW = "AKIARAWCLIENT0000000";
-  static final String ENCRYPT = "{\"KeyId\":\"" + LocalKmsConfig.DEFAULT_ALIAS
-      + "\",\"Plaintext\":\"aGVsbG8=\"}";
-  static final String PARTIAL_HEAD = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-      + "X-Amz-Target: TrentService.Encrypt\r\nAuthorization: AWS4-HMAC-SHA256 Credential=" + RAW
-      + "/20260101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Ty";
+  static final String ENCRYPT =
+      "{\"KeyId\":\"" + LocalKmsConfig.DEFAULT_ALIAS + "\",\"Plaintext\":\"aGVsbG8=\"}";
+  static final String PARTIAL_HEAD =
+      "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "X-Amz-Target: TrentService.Encrypt\r\nAuthorization: AWS4-HMAC-SHA256 Credential="
+          + RAW
+          + "/20260101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Ty";
+
   /**
    * A prompt answer: generous for a loaded 2-core CI machine, yet half the default request timeout
    * that would otherwise be the first moment slow clients let go.
@@ -48,22 +51,32 @@ class LocalKmsServerLimitsTest {
   static final Duration PROMPT = Duration.ofSeconds(5);
 
   static LocalKms.Builder kms(ServerLimits limits) {
-    return LocalKms.builder().config(LocalKmsConfig.defaults().toBuilder()
-        .principal(PrincipalConfig.of(RAW, "arn:aws:iam::" + LocalKmsConfig.DEFAULT_ACCOUNT
-            + ":user/raw", policy(statement("All", "Allow", null, "\"kms:*\"", null))))
-        .build()).serverLimits(limits);
+    return LocalKms.builder()
+        .config(
+            LocalKmsConfig.defaults().toBuilder()
+                .principal(
+                    PrincipalConfig.of(
+                        RAW,
+                        "arn:aws:iam::" + LocalKmsConfig.DEFAULT_ACCOUNT + ":user/raw",
+                        policy(statement("All", "Allow", null, "\"kms:*\"", null))))
+                .build())
+        .serverLimits(limits);
   }
 
   /**
    * The issue: twenty clients sending half a request stopped the JDK-server-based local KMS from
-   * answering anyone (it tolerated sixteen, its thread count). Now hundreds of them, in every
-   * phase of a request, leave the real client's calls prompt and the server's threads unchanged.
+   * answering anyone (it tolerated sixteen, its thread count). Now hundreds of them, in every phase
+   * of a request, leave the real client's calls prompt and the server's threads unchanged.
    */
   @Test
   void slowClientsInEveryPhaseDoNotDelayOthers() throws Exception {
     try (LocalKms kms = kms(ServerLimits.defaults()).start()) {
       KmsClient app = kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID);
-      app.describeKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)); // loads the SDK's classes before anything is timed
+      app.describeKey(
+          b ->
+              b.keyId(
+                  LocalKmsConfig
+                      .DEFAULT_ALIAS)); // loads the SDK's classes before anything is timed
       int threadsBefore = serverThreads(kms);
       List<RawHttp> slow = new ArrayList<>();
       ExecutorService trickler = Executors.newSingleThreadExecutor();
@@ -72,8 +85,10 @@ class LocalKmsServerLimitsTest {
           slow.add(RawHttp.connect(kms.endpoint()).send(PARTIAL_HEAD)); // half a header section
         }
         for (int i = 0; i < 100; i++) { // headers complete, a tenth of the body
-          slow.add(RawHttp.connect(kms.endpoint()).send("POST / HTTP/1.1\r\nHost: h\r\n"
-              + "Content-Length: 100\r\n\r\n{\"KeyId\":"));
+          slow.add(
+              RawHttp.connect(kms.endpoint())
+                  .send(
+                      "POST / HTTP/1.1\r\nHost: h\r\n" + "Content-Length: 100\r\n\r\n{\"KeyId\":"));
         }
         for (int i = 0; i < 50; i++) {
           slow.add(RawHttp.connect(kms.endpoint())); // connected, silent
@@ -83,32 +98,44 @@ class LocalKmsServerLimitsTest {
           tricklers.add(RawHttp.connect(kms.endpoint()));
         }
         slow.addAll(tricklers);
-        byte[] request = RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)
-            .getBytes(StandardCharsets.UTF_8);
-        Future<?> trickle = trickler.submit(() -> {
-          for (int i = 0; i < 40 && !Thread.currentThread().isInterrupted(); i++) {
-            for (RawHttp t : tricklers) {
-              t.send(new byte[] {request[i]});
-            }
-            Thread.sleep(100);
-          }
-          return null;
-        });
+        byte[] request =
+            RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT).getBytes(StandardCharsets.UTF_8);
+        Future<?> trickle =
+            trickler.submit(
+                () -> {
+                  for (int i = 0; i < 40 && !Thread.currentThread().isInterrupted(); i++) {
+                    for (RawHttp t : tricklers) {
+                      t.send(new byte[] {request[i]});
+                    }
+                    Thread.sleep(100);
+                  }
+                  return null;
+                });
 
         for (int i = 0; i < 20; i++) {
           long start = System.nanoTime();
           String context = "" + i;
-          GenerateDataKeyResponse dk = app.generateDataKey(b -> b.keyId(
-              LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256").encryptionContext(Map.of("i", context)));
-          assertThat(app.decrypt(b -> b.ciphertextBlob(dk.ciphertextBlob())
-              .encryptionContext(Map.of("i", context))).plaintext()).isEqualTo(dk.plaintext());
+          GenerateDataKeyResponse dk =
+              app.generateDataKey(
+                  b ->
+                      b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                          .keySpec("AES_256")
+                          .encryptionContext(Map.of("i", context)));
+          assertThat(
+                  app.decrypt(
+                          b ->
+                              b.ciphertextBlob(dk.ciphertextBlob())
+                                  .encryptionContext(Map.of("i", context)))
+                      .plaintext())
+              .isEqualTo(dk.plaintext());
           assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROMPT);
         }
         try (RawHttp fresh = RawHttp.connect(kms.endpoint())) {
           assertThat(fresh.send(RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)).read().status())
               .isEqualTo(200);
         }
-        assertThat(serverThreads(kms)).isEqualTo(threadsBefore)
+        assertThat(serverThreads(kms))
+            .isEqualTo(threadsBefore)
             .isLessThanOrEqualTo(ServerLimits.defaults().workers() + 1);
         // The slow ones are still waiting, unanswered: nothing was refused to make room.
         for (RawHttp s : slow.subList(0, 10)) {
@@ -129,12 +156,15 @@ class LocalKmsServerLimitsTest {
    */
   @Test
   void requestsThatDoNotArriveInTimeAre408() throws Exception {
-    ServerLimits limits = ServerLimits.defaults().withTimeouts(Duration.ofSeconds(30),
-        Duration.ofMillis(500), Duration.ofSeconds(30));
+    ServerLimits limits =
+        ServerLimits.defaults()
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(30));
     try (LocalKms kms = kms(limits).start()) {
-      List<String> partials = List.of(PARTIAL_HEAD,
-          RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT).substring(0,
-              RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT).length() - 10));
+      List<String> partials =
+          List.of(
+              PARTIAL_HEAD,
+              RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)
+                  .substring(0, RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT).length() - 10));
       for (String partial : partials) {
         try (RawHttp c = RawHttp.connect(kms.endpoint())) {
           long start = System.nanoTime();
@@ -150,12 +180,13 @@ class LocalKmsServerLimitsTest {
       }
       // Activity does not extend the deadline: a byte every 100 ms is still too slow.
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
-        byte[] request = RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)
-            .getBytes(StandardCharsets.UTF_8);
+        byte[] request =
+            RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT).getBytes(StandardCharsets.UTF_8);
         long start = System.nanoTime();
         int sent = 0;
         try {
-          while (sent < request.length && !c.answerWaiting()
+          while (sent < request.length
+              && !c.answerWaiting()
               && System.nanoTime() - start < PROMPT.toNanos()) {
             c.send(new byte[] {request[sent++]});
             Thread.sleep(100);
@@ -168,10 +199,13 @@ class LocalKmsServerLimitsTest {
       }
       List<AuditEvent> refused =
           kms.auditLog().events(e -> "RequestTimeoutException".equals(e.errorCode()));
-      assertThat(refused).hasSize(3).allSatisfy(e -> {
-        assertThat(e.requestId()).isNotBlank();
-        assertThat(e.decision()).isNull();
-      });
+      assertThat(refused)
+          .hasSize(3)
+          .allSatisfy(
+              e -> {
+                assertThat(e.requestId()).isNotBlank();
+                assertThat(e.decision()).isNull();
+              });
       // Where the header section had arrived, the event names the operation and the caller.
       assertThat(refused.get(1).operation()).isEqualTo("Encrypt");
       assertThat(refused.get(1).accessKeyId()).isEqualTo(RAW);
@@ -185,11 +219,12 @@ class LocalKmsServerLimitsTest {
    */
   @Test
   void idleConnectionsAreClosedSilently() throws Exception {
-    ServerLimits limits = ServerLimits.defaults().withTimeouts(Duration.ofMillis(500),
-        Duration.ofSeconds(5), Duration.ofSeconds(5));
+    ServerLimits limits =
+        ServerLimits.defaults()
+            .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5));
     try (LocalKms kms = kms(limits).start();
-         RawHttp silent = RawHttp.connect(kms.endpoint());
-         RawHttp used = RawHttp.connect(kms.endpoint())) {
+        RawHttp silent = RawHttp.connect(kms.endpoint());
+        RawHttp used = RawHttp.connect(kms.endpoint())) {
       assertThat(used.send(RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)).read().status())
           .isEqualTo(200);
       assertThat(silent.closedWithin(PROMPT)).isTrue();
@@ -208,8 +243,9 @@ class LocalKmsServerLimitsTest {
    */
   @Test
   void answersThatTakeTooLongAre503() throws Exception {
-    ServerLimits limits = ServerLimits.defaults().withTimeouts(Duration.ofSeconds(30),
-        Duration.ofSeconds(5), Duration.ofMillis(300));
+    ServerLimits limits =
+        ServerLimits.defaults()
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(300));
     try (LocalKms kms = kms(limits).start()) {
       kms.setLatency(Duration.ofMillis(1500));
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
@@ -236,31 +272,37 @@ class LocalKmsServerLimitsTest {
    */
   @Test
   void clientsThatDoNotTakeTheirAnswersAreCutOff() throws Exception {
-    ServerLimits limits = ServerLimits.defaults().withTimeouts(Duration.ofSeconds(30),
-        Duration.ofSeconds(5), Duration.ofMillis(500));
+    ServerLimits limits =
+        ServerLimits.defaults()
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(500));
     try (LocalKms kms = kms(limits).start()) {
       Socket reluctant = new Socket();
       reluctant.setReceiveBufferSize(4096);
       reluctant.connect(new InetSocketAddress("127.0.0.1", kms.endpoint().getPort()));
       // 1 KiB data keys: large answers fill the socket buffers sooner.
-      byte[] request = RawHttp.kmsRequest(RAW, "GenerateDataKey", "{\"KeyId\":\""
-          + LocalKmsConfig.DEFAULT_ALIAS + "\",\"NumberOfBytes\":1024}")
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] request =
+          RawHttp.kmsRequest(
+                  RAW,
+                  "GenerateDataKey",
+                  "{\"KeyId\":\"" + LocalKmsConfig.DEFAULT_ALIAS + "\",\"NumberOfBytes\":1024}")
+              .getBytes(StandardCharsets.UTF_8);
       ExecutorService writer = Executors.newSingleThreadExecutor();
       try {
         long start = System.nanoTime();
-        Future<Integer> sent = writer.submit(() -> {
-          int n = 0;
-          try {
-            while (n < 100_000) {
-              reluctant.getOutputStream().write(request);
-              n++;
-            }
-          } catch (IOException cutOff) {
-            // the server closed the connection
-          }
-          return n;
-        });
+        Future<Integer> sent =
+            writer.submit(
+                () -> {
+                  int n = 0;
+                  try {
+                    while (n < 100_000) {
+                      reluctant.getOutputStream().write(request);
+                      n++;
+                    }
+                  } catch (IOException cutOff) {
+                    // the server closed the connection
+                  }
+                  return n;
+                });
         KmsClient app = kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID);
         while (!sent.isDone() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
           long call = System.nanoTime();
@@ -269,8 +311,9 @@ class LocalKmsServerLimitsTest {
           Thread.sleep(50);
         }
         int n = sent.get(1, TimeUnit.SECONDS);
-        System.out.printf("reluctant reader cut off after %d requests, %d ms%n", n,
-            (System.nanoTime() - start) / 1_000_000);
+        System.out.printf(
+            "reluctant reader cut off after %d requests, %d ms%n",
+            n, (System.nanoTime() - start) / 1_000_000);
         assertThat(n).isLessThan(100_000);
       } finally {
         writer.shutdownNow();
@@ -290,23 +333,33 @@ class LocalKmsServerLimitsTest {
     try (LocalKms kms = kms(ServerLimits.defaults()).start()) {
       KmsClient app = kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID);
       long start = System.nanoTime();
-      assertThatThrownBy(() -> app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-          .plaintext(SdkBytes.fromByteArray(new byte[1 << 20]))))
-          .isInstanceOfSatisfying(KmsException.class, e -> {
-            assertThat(e.statusCode()).isEqualTo(413);
-            assertThat(e.awsErrorDetails().errorCode())
-                .isEqualTo("RequestEntityTooLargeException");
-            assertThat(e.awsErrorDetails().errorMessage()).contains("exceeds the limit of 1048576");
-          });
+      assertThatThrownBy(
+              () ->
+                  app.encrypt(
+                      b ->
+                          b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                              .plaintext(SdkBytes.fromByteArray(new byte[1 << 20]))))
+          .isInstanceOfSatisfying(
+              KmsException.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(413);
+                assertThat(e.awsErrorDetails().errorCode())
+                    .isEqualTo("RequestEntityTooLargeException");
+                assertThat(e.awsErrorDetails().errorMessage())
+                    .contains("exceeds the limit of 1048576");
+              });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROMPT);
-      assertThat(kms.auditLog().last()).hasValueSatisfying(e -> {
-        assertThat(e.errorCode()).isEqualTo("RequestEntityTooLargeException");
-        assertThat(e.operation()).isEqualTo("Encrypt");
-        assertThat(e.accessKeyId()).isEqualTo(LocalKmsConfig.APP_ACCESS_KEY_ID);
-      });
+      assertThat(kms.auditLog().last())
+          .hasValueSatisfying(
+              e -> {
+                assertThat(e.errorCode()).isEqualTo("RequestEntityTooLargeException");
+                assertThat(e.operation()).isEqualTo("Encrypt");
+                assertThat(e.accessKeyId()).isEqualTo(LocalKmsConfig.APP_ACCESS_KEY_ID);
+              });
 
-      String head = "POST / HTTP/1.1\r\nHost: h\r\nX-Amz-Target: TrentService.Encrypt\r\n"
-          + "Content-Length: 2000000\r\n";
+      String head =
+          "POST / HTTP/1.1\r\nHost: h\r\nX-Amz-Target: TrentService.Encrypt\r\n"
+              + "Content-Length: 2000000\r\n";
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
         RawHttp.Response r = c.send(head + "\r\n").read(); // no body byte sent
         assertThat(r.status()).isEqualTo(413);
@@ -327,8 +380,8 @@ class LocalKmsServerLimitsTest {
       // the server keeps reading (and dropping) the rest so the client gets the answer.
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
         c.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
-        byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk =
+            ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < 24; i++) {
           c.send(chunk);
         }
@@ -336,11 +389,17 @@ class LocalKmsServerLimitsTest {
       }
       // A header section over 16 KiB, likewise.
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
-        assertThat(c.send("POST / HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(20_000)
-            + "\r\n\r\n").read().status()).isEqualTo(413);
+        assertThat(
+                c.send("POST / HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n")
+                    .read()
+                    .status())
+            .isEqualTo(413);
       }
-      assertThat(app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-          .keySpec("AES_256")).plaintext().asByteArray()).hasSize(32);
+      assertThat(
+              app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256"))
+                  .plaintext()
+                  .asByteArray())
+          .hasSize(32);
     }
   }
 
@@ -351,19 +410,28 @@ class LocalKmsServerLimitsTest {
    */
   @Test
   void malformedRequestsAreRefusedAndOthersStillServed() throws Exception {
-    ServerLimits limits = ServerLimits.defaults().withTimeouts(Duration.ofSeconds(30),
-        Duration.ofSeconds(1), Duration.ofSeconds(30));
+    ServerLimits limits =
+        ServerLimits.defaults()
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30));
     try (LocalKms kms = kms(limits).start()) {
-      Map<String, Integer> cases = Map.of(
-          "GARBAGE\r\n\r\n", 400,
-          "POST / HTTP/1.1\r\nHost: h\r\nBad Header\r\n\r\n", 400,
-          "POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}", 400,
-          "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400,
-          "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
-          400,
-          "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nnot-hex\r\n", 400,
-          "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 501,
-          "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505);
+      Map<String, Integer> cases =
+          Map.of(
+              "GARBAGE\r\n\r\n",
+              400,
+              "POST / HTTP/1.1\r\nHost: h\r\nBad Header\r\n\r\n",
+              400,
+              "POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+              400,
+              "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+              400,
+              "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+              400,
+              "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nnot-hex\r\n",
+              400,
+              "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n",
+              501,
+              "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+              505);
       for (Map.Entry<String, Integer> c : cases.entrySet()) {
         try (RawHttp raw = RawHttp.connect(kms.endpoint())) {
           RawHttp.Response r = raw.send(c.getKey()).read();
@@ -379,8 +447,9 @@ class LocalKmsServerLimitsTest {
         random.nextBytes(junk);
         // An empty line ends whatever header section the junk started, so each is judged now
         // rather than after the request timeout.
-        junk = (new String(junk, StandardCharsets.ISO_8859_1) + "\r\n\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1);
+        junk =
+            (new String(junk, StandardCharsets.ISO_8859_1) + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
         try (RawHttp raw = RawHttp.connect(kms.endpoint())) {
           long start = System.nanoTime();
           try {
@@ -411,7 +480,8 @@ class LocalKmsServerLimitsTest {
         RawHttp.Response second = c.read();
         assertThat(first.status()).isEqualTo(200);
         assertThat(second.status()).isEqualTo(200);
-        assertThat(first.header("x-amzn-RequestId")).isNotEqualTo(second.header("x-amzn-RequestId"));
+        assertThat(first.header("x-amzn-RequestId"))
+            .isNotEqualTo(second.header("x-amzn-RequestId"));
         // HEAD: the headers of the answer, no body, and the connection stays usable.
         RawHttp.Response head = c.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n").readHead();
         assertThat(Integer.parseInt(head.header("Content-Length"))).isPositive();
@@ -419,15 +489,17 @@ class LocalKmsServerLimitsTest {
         assertThat(c.closedWithin(Duration.ofMillis(200))).isFalse();
       }
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
-        RawHttp.Response r = c.send(RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)
-            .replace("HTTP/1.1", "HTTP/1.0")).read();
+        RawHttp.Response r =
+            c.send(RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT).replace("HTTP/1.1", "HTTP/1.0"))
+                .read();
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Connection")).isEqualTo("close");
         assertThat(c.closedWithin(PROMPT)).isTrue();
       }
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
-        String request = RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)
-            .replace("HTTP/1.1\r\n", "HTTP/1.0\r\nConnection: keep-alive\r\n");
+        String request =
+            RawHttp.kmsRequest(RAW, "Encrypt", ENCRYPT)
+                .replace("HTTP/1.1\r\n", "HTTP/1.0\r\nConnection: keep-alive\r\n");
         RawHttp.Response r = c.send(request).read();
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Connection")).isEqualTo("keep-alive");
@@ -443,8 +515,10 @@ class LocalKmsServerLimitsTest {
    */
   @Test
   void connectionLimitEvictsIdleConnectionsAndBoundsTheWait() throws Exception {
-    ServerLimits limits = ServerLimits.defaults().withMaxConnections(4)
-        .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    ServerLimits limits =
+        ServerLimits.defaults()
+            .withMaxConnections(4)
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30));
     try (LocalKms kms = kms(limits).start()) {
       List<RawHttp> idle = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
@@ -484,8 +558,8 @@ class LocalKmsServerLimitsTest {
     LocalKms kms = kms(ServerLimits.defaults()).start();
     int port = kms.endpoint().getPort();
     String prefix = "local-kms-" + port + "-";
-    kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID).describeKey(b -> b.keyId(
-        LocalKmsConfig.DEFAULT_ALIAS));
+    kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID)
+        .describeKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS));
     RawHttp open = RawHttp.connect(kms.endpoint()).send(PARTIAL_HEAD);
     assertThat(serverThreads(kms)).isPositive();
     kms.close();

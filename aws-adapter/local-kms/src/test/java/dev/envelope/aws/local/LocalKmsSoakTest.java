@@ -37,22 +37,27 @@ class LocalKmsSoakTest {
   static final int CLIENTS = 32;
   static final int ROUNDS = 5;
   static final int REQUESTS = 100_000;
+
   /**
    * What the heap after GC may differ by between checkpoints: noise. A leak of 100 bytes per
    * request would be 2 MB per round and 10 MB over the soak.
    */
   static final long HEAP_SLACK = 8L << 20;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void hundredThousandRequestsKeepTheAuditCompleteAndThreadsAndHeapFlat() throws Exception {
     Path auditFile = dir.resolve("audit.jsonl");
-    LocalKmsConfig config = LocalKmsConfig.defaults().toBuilder()
-        .principal(PrincipalConfig.of(RAW, "arn:aws:iam::" + LocalKmsConfig.DEFAULT_ACCOUNT
-            + ":user/raw", policy(statement("All", "Allow", null, "\"kms:*\"", null))))
-        .auditFile(auditFile).build();
+    LocalKmsConfig config =
+        LocalKmsConfig.defaults().toBuilder()
+            .principal(
+                PrincipalConfig.of(
+                    RAW,
+                    "arn:aws:iam::" + LocalKmsConfig.DEFAULT_ACCOUNT + ":user/raw",
+                    policy(statement("All", "Allow", null, "\"kms:*\"", null))))
+            .auditFile(auditFile)
+            .build();
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     try (LocalKms kms = LocalKms.start(config)) {
       List<Client> clients = new ArrayList<>();
@@ -74,13 +79,17 @@ class LocalKmsSoakTest {
         checkpoints.add(Checkpoint.take(kms, memory));
       }
       double seconds = (System.nanoTime() - began) / 1e9;
-      System.out.printf("soak: %d requests in %.1f s (%.0f/s); heap after GC %s KiB; "
-          + "threads %s%n", REQUESTS, seconds, REQUESTS / seconds,
+      System.out.printf(
+          "soak: %d requests in %.1f s (%.0f/s); heap after GC %s KiB; " + "threads %s%n",
+          REQUESTS,
+          seconds,
+          REQUESTS / seconds,
           checkpoints.stream().map(c -> c.heapUsed >> 10).toList(),
           checkpoints.stream().map(c -> c.threads).toList());
 
       for (Checkpoint c : checkpoints) {
-        assertThat(c.serverThreads).isEqualTo(start.serverThreads)
+        assertThat(c.serverThreads)
+            .isEqualTo(start.serverThreads)
             .isEqualTo(ServerLimits.defaults().workers() + 1);
         assertThat(c.threads).isBetween(start.threads - 2, start.threads + 2);
         assertThat(c.heapUsed).isLessThan(start.heapUsed + HEAP_SLACK);
@@ -118,14 +127,29 @@ class LocalKmsSoakTest {
   void theInMemoryLogKeepsTheNewestEvents() {
     AuditLog log = new AuditLog(null);
     for (int i = 0; i < AuditLog.CAPACITY + 1000; i++) {
-      log.record(new AuditEvent(Instant.EPOCH, "id-" + i, null, null, null, "Encrypt", null, null,
-          Map.of(), List.of(), null, null, null, null));
+      log.record(
+          new AuditEvent(
+              Instant.EPOCH,
+              "id-" + i,
+              null,
+              null,
+              null,
+              "Encrypt",
+              null,
+              null,
+              Map.of(),
+              List.of(),
+              null,
+              null,
+              null,
+              null));
     }
     List<AuditEvent> held = log.events();
     assertThat(held).hasSize(AuditLog.CAPACITY);
     assertThat(held.get(0).requestId()).isEqualTo("id-1000");
-    assertThat(log.last()).hasValueSatisfying(e ->
-        assertThat(e.requestId()).isEqualTo("id-" + (AuditLog.CAPACITY + 999)));
+    assertThat(log.last())
+        .hasValueSatisfying(
+            e -> assertThat(e.requestId()).isEqualTo("id-" + (AuditLog.CAPACITY + 999)));
   }
 
   /** Each client sends its share; returns the order-independent digest of the request ids. */
@@ -133,13 +157,15 @@ class LocalKmsSoakTest {
       throws Exception {
     List<Future<Long>> results = new ArrayList<>();
     for (Client c : clients) {
-      results.add(pool.submit(() -> {
-        long d = 0;
-        for (int i = 0; i < perClient; i++) {
-          d += digest(c.encrypt());
-        }
-        return d;
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                long d = 0;
+                for (int i = 0; i < perClient; i++) {
+                  d += digest(c.encrypt());
+                }
+                return d;
+              }));
     }
     long digest = 0;
     for (Future<Long> f : results) {
@@ -203,7 +229,8 @@ class LocalKmsSoakTest {
       }
       return new Checkpoint(
           ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-          Thread.getAllStackTraces().size(), LocalKmsServerLimitsTest.serverThreads(kms));
+          Thread.getAllStackTraces().size(),
+          LocalKmsServerLimitsTest.serverThreads(kms));
     }
   }
 
@@ -220,9 +247,16 @@ class LocalKmsSoakTest {
       socket.setSoTimeout(30_000);
       out = socket.getOutputStream();
       in = new BufferedInputStream(socket.getInputStream());
-      request = RawHttp.kmsRequest(RAW, "Encrypt", "{\"KeyId\":\"" + LocalKmsConfig.DEFAULT_ALIAS
-          + "\",\"Plaintext\":\"aGVsbG8=\",\"EncryptionContext\":{\"client\":\"" + n + "\"}}")
-          .getBytes(StandardCharsets.UTF_8);
+      request =
+          RawHttp.kmsRequest(
+                  RAW,
+                  "Encrypt",
+                  "{\"KeyId\":\""
+                      + LocalKmsConfig.DEFAULT_ALIAS
+                      + "\",\"Plaintext\":\"aGVsbG8=\",\"EncryptionContext\":{\"client\":\""
+                      + n
+                      + "\"}}")
+              .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Sends one request; returns the request id of its 200 answer. */

@@ -49,10 +49,16 @@ final class RawHttp implements AutoCloseable {
   static String kmsRequest(String accessKeyId, String operation, String json) {
     return "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Content-Type: application/x-amz-json-1.1\r\n"
-        + "X-Amz-Target: TrentService." + operation + "\r\n"
-        + "Authorization: AWS4-HMAC-SHA256 Credential=" + accessKeyId
+        + "X-Amz-Target: TrentService."
+        + operation
+        + "\r\n"
+        + "Authorization: AWS4-HMAC-SHA256 Credential="
+        + accessKeyId
         + "/20260101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=00\r\n"
-        + "Content-Length: " + json.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + json;
+        + "Content-Length: "
+        + json.getBytes(StandardCharsets.UTF_8).length
+        + "\r\n\r\n"
+        + json;
   }
 
   RawHttp send(String s) throws IOException {
@@ -85,11 +91,13 @@ final class RawHttp implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String l; (l = line()) != null && !l.isEmpty(); ) {
       int colon = l.indexOf(':');
-      headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          l.substring(colon + 1).trim());
+      headers.put(
+          l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
     }
-    int length = !head && headers.containsKey("content-length")
-        ? Integer.parseInt(headers.get("content-length")) : 0;
+    int length =
+        !head && headers.containsKey("content-length")
+            ? Integer.parseInt(headers.get("content-length"))
+            : 0;
     byte[] body = in.readNBytes(length);
     return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
   }

@@ -23,8 +23,9 @@ class RequestParserTest {
 
   @Test
   void readsARequestDeliveredOneByteAtATime() {
-    String wire = "POST /?a=b HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: TrentService.ListKeys"
-        + "\r\nx-amz-target: second\r\nContent-Length: 5\r\n\r\nhello";
+    String wire =
+        "POST /?a=b HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: TrentService.ListKeys"
+            + "\r\nx-amz-target: second\r\nContent-Length: 5\r\n\r\nhello";
     RequestParser p = new RequestParser(LIMITS, budget);
     byte[] bytes = wire.getBytes(StandardCharsets.ISO_8859_1);
     for (int i = 0; i < bytes.length - 1; i++) {
@@ -44,8 +45,12 @@ class RequestParserTest {
   @Test
   void chunkedBodyWithExtensionsAndTrailersIsDechunked() {
     RequestParser p = new RequestParser(LIMITS, budget);
-    assertThat(p.consume(bytes("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "5;name=value\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n"))).isTrue();
+    assertThat(
+            p.consume(
+                bytes(
+                    "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5;name=value\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n")))
+        .isTrue();
     assertThat(new String(p.request(REMOTE).body(), StandardCharsets.UTF_8))
         .isEqualTo("hello world");
   }
@@ -53,7 +58,8 @@ class RequestParserTest {
   @Test
   void pipelinedRequestIsLeftInTheBuffer() {
     RequestParser p = new RequestParser(LIMITS, budget);
-    ByteBuffer in = bytes("GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTTP/1.1\r\nHost: h\r\n\r\n");
+    ByteBuffer in =
+        bytes("GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTTP/1.1\r\nHost: h\r\n\r\n");
     assertThat(p.consume(in)).isTrue();
     assertThat(p.request(REMOTE).rawPath()).isEqualTo("/one");
     p.reset();
@@ -76,8 +82,12 @@ class RequestParserTest {
   @Test
   void expectContinueIsReportedOnceBeforeTheBody() {
     RequestParser p = new RequestParser(LIMITS, budget);
-    assertThat(p.consume(bytes("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
-        + "Content-Length: 2\r\n\r\n"))).isFalse();
+    assertThat(
+            p.consume(
+                bytes(
+                    "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+                        + "Content-Length: 2\r\n\r\n")))
+        .isFalse();
     assertThat(p.takeExpectContinue()).isTrue();
     assertThat(p.takeExpectContinue()).isFalse();
     assertThat(p.consume(bytes("{}"))).isTrue();
@@ -85,58 +95,73 @@ class RequestParserTest {
 
   /**
    * Oversized requests are refused with KMS's 413 RequestEntityTooLargeException (KMS API
-   * Reference, Common Errors: https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html)
-   * as soon as the announced or accumulated size passes the limit, before the body is buffered.
+   * Reference, Common Errors:
+   * https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html) as soon as the announced
+   * or accumulated size passes the limit, before the body is buffered.
    */
   @Test
   void oversizedRequestsAreRefusedWith413BeforeTheBodyIsRead() {
-    assertRefused("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1001\r\n\r\n", 413,
+    assertRefused(
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1001\r\n\r\n",
+        413,
         "RequestEntityTooLargeException");
-    assertRefused("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "3e8\r\n" + "x".repeat(1000) + "\r\n1\r\n", 413, "RequestEntityTooLargeException");
-    assertRefused("GET / HTTP/1.1\r\nHost: h\r\nX: " + "y".repeat(LIMITS.maxHeaderBytes())
-        + "\r\n\r\n", 413, "RequestEntityTooLargeException");
+    assertRefused(
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "3e8\r\n"
+            + "x".repeat(1000)
+            + "\r\n1\r\n",
+        413,
+        "RequestEntityTooLargeException");
+    assertRefused(
+        "GET / HTTP/1.1\r\nHost: h\r\nX: " + "y".repeat(LIMITS.maxHeaderBytes()) + "\r\n\r\n",
+        413,
+        "RequestEntityTooLargeException");
     assertThat(budget.available()).isEqualTo(LIMITS.maxBufferedBodyBytes());
   }
 
   /** Malformed HTTP is 400 MalformedHttpRequestException (KMS API Reference, Common Errors). */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "GARBAGE\r\n\r\n",
-      "POST  / HTTP/1.1\r\nHost: h\r\n\r\n",
-      "POST / HTTP/1.1 extra\r\nHost: h\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nNo colon here\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nBad Name: x\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nName : x\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\n folded: continuation\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nX: a\u0000b\r\n\r\n",
-      "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 6\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
-      "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX",
-      "POST nowhere HTTP/1.1\r\nHost: h\r\n\r\n",
-  })
+  @ValueSource(
+      strings = {
+        "GARBAGE\r\n\r\n",
+        "POST  / HTTP/1.1\r\nHost: h\r\n\r\n",
+        "POST / HTTP/1.1 extra\r\nHost: h\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nNo colon here\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nBad Name: x\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nName : x\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\n folded: continuation\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nX: a\u0000b\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 6\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX",
+        "POST nowhere HTTP/1.1\r\nHost: h\r\n\r\n",
+      })
   void malformedRequestsAre400(String wire) {
     assertRefused(wire, 400, "MalformedHttpRequestException");
   }
 
   @Test
   void overlongChunkSizeLineIs400() {
-    assertRefused("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;"
-        + "x".repeat(300), 400, "MalformedHttpRequestException");
+    assertRefused(
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;" + "x".repeat(300),
+        400,
+        "MalformedHttpRequestException");
   }
 
   @Test
   void unsupportedVersionAndCodingHaveTheirOwnStatus() {
     assertRefused("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, "MalformedHttpRequestException");
-    assertRefused("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501,
+    assertRefused(
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        501,
         "MalformedHttpRequestException");
   }
 
@@ -154,10 +179,12 @@ class RequestParserTest {
     assertThat(b.consume(bytes("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n")))
         .isFalse();
     assertThatThrownBy(() -> b.consume(bytes("y")))
-        .isInstanceOfSatisfying(KmsException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(503);
-          assertThat(e.errorType()).isEqualTo("ServiceUnavailable");
-        });
+        .isInstanceOfSatisfying(
+            KmsException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(503);
+              assertThat(e.errorType()).isEqualTo("ServiceUnavailable");
+            });
     a.reset();
     assertThat(small.available()).isEqualTo(1000);
   }
@@ -168,8 +195,11 @@ class RequestParserTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ServerLimits.defaults().withBodyLimits(10, 5))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ServerLimits.defaults().withTimeouts(Duration.ZERO,
-        Duration.ofSeconds(1), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                ServerLimits.defaults()
+                    .withTimeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private HttpRequest parse(String wire) {
@@ -181,11 +211,13 @@ class RequestParserTest {
   private void assertRefused(String wire, int status, String type) {
     RequestParser p = new RequestParser(LIMITS, budget);
     assertThatThrownBy(() -> p.consume(bytes(wire)))
-        .isInstanceOfSatisfying(KmsException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(status);
-          assertThat(e.errorType()).isEqualTo(type);
-          assertThat(e.getMessage()).isNotBlank();
-        });
+        .isInstanceOfSatisfying(
+            KmsException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(status);
+              assertThat(e.errorType()).isEqualTo(type);
+              assertThat(e.getMessage()).isNotBlank();
+            });
     p.reset();
   }
 

@@ -12,11 +12,11 @@ import java.util.Set;
  *       allow, grants included.
  *   <li>The key policy is the root of trust. A statement naming the caller (or {@code *}) allows
  *       same-account callers by itself. A statement naming the caller's account ({@code
- *       arn:aws:iam::ACCOUNT:root} or {@code ACCOUNT}) enables IAM: the caller's IAM policies
- *       then decide. Without such a statement, IAM policies grant nothing.
- *   <li>Cross-account callers need both sides: the key policy must name their account or them,
- *       and their own IAM policies must allow the action on the key (the root user of the other
- *       account needs no IAM policy). Only operations KMS allows cross-account qualify.
+ *       arn:aws:iam::ACCOUNT:root} or {@code ACCOUNT}) enables IAM: the caller's IAM policies then
+ *       decide. Without such a statement, IAM policies grant nothing.
+ *   <li>Cross-account callers need both sides: the key policy must name their account or them, and
+ *       their own IAM policies must allow the action on the key (the root user of the other account
+ *       needs no IAM policy). Only operations KMS allows cross-account qualify.
  *   <li>Grants on the key allow their grantee the grant's operations, subject to the grant's
  *       encryption-context constraints, independently of IAM policies.
  * </ol>
@@ -28,20 +28,39 @@ public final class AccessEvaluator {
   /** Operations KMS lets principals of another account call on a key (KMS developer guide). */
   static final Set<String> CROSS_ACCOUNT_OPERATIONS =
       Set.of(
-          "CreateGrant", "Decrypt", "DeriveSharedSecret", "DescribeKey", "Encrypt",
-          "GenerateDataKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-          "GenerateDataKeyWithoutPlaintext", "GenerateMac", "GetPublicKey", "ListGrants",
-          "ReEncryptFrom", "ReEncryptTo", "RetireGrant", "RevokeGrant", "Sign", "Verify",
+          "CreateGrant",
+          "Decrypt",
+          "DeriveSharedSecret",
+          "DescribeKey",
+          "Encrypt",
+          "GenerateDataKey",
+          "GenerateDataKeyPair",
+          "GenerateDataKeyPairWithoutPlaintext",
+          "GenerateDataKeyWithoutPlaintext",
+          "GenerateMac",
+          "GetPublicKey",
+          "ListGrants",
+          "ReEncryptFrom",
+          "ReEncryptTo",
+          "RetireGrant",
+          "RevokeGrant",
+          "Sign",
+          "Verify",
           "VerifyMac");
 
   /**
-   * Operations that take an encryption context, the only ones to which grant constraints apply
-   * (KMS ignores constraints for DescribeKey, RetireGrant and other operations without one).
+   * Operations that take an encryption context, the only ones to which grant constraints apply (KMS
+   * ignores constraints for DescribeKey, RetireGrant and other operations without one).
    */
   static final Set<String> ENCRYPTION_CONTEXT_OPERATIONS =
       Set.of(
-          "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
-          "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
+          "Encrypt",
+          "Decrypt",
+          "ReEncryptFrom",
+          "ReEncryptTo",
+          "GenerateDataKey",
+          "GenerateDataKeyWithoutPlaintext",
+          "GenerateDataKeyPair",
           "GenerateDataKeyPairWithoutPlaintext");
 
   private AccessEvaluator() {}
@@ -71,8 +90,13 @@ public final class AccessEvaluator {
           "evaluateRetireGrant needs a RetireGrant request, got " + request.operation());
     }
     if (grant.keyArn() != null && !grant.keyArn().equals(request.keyArn())) {
-      throw new IllegalArgumentException("grant " + grant.grantId() + " is on " + grant.keyArn()
-          + ", but the request names " + request.keyArn());
+      throw new IllegalArgumentException(
+          "grant "
+              + grant.grantId()
+              + " is on "
+              + grant.keyArn()
+              + ", but the request names "
+              + request.keyArn());
     }
     List<PolicyDocument> iam = callerIamPolicies == null ? List.of() : callerIamPolicies;
     CallerIdentity caller = request.caller();
@@ -87,15 +111,18 @@ public final class AccessEvaluator {
       chain.add("decision: EXPLICIT_DENY (" + by + ")");
       return new AccessDecision(Effect.EXPLICIT_DENY, by, chain);
     }
-    boolean created = grant.issuingAccount() != null
-        && Principals.accountOf(grant.issuingAccount()).filter(account::equals).isPresent();
+    boolean created =
+        grant.issuingAccount() != null
+            && Principals.accountOf(grant.issuingAccount()).filter(account::equals).isPresent();
     boolean ownsKey = account.equals(request.keyAccountId());
-    boolean retires = grant.retiringPrincipal() != null
-        && Principals.accountOf(grant.retiringPrincipal()).filter(account::equals).isPresent();
+    boolean retires =
+        grant.retiringPrincipal() != null
+            && Principals.accountOf(grant.retiringPrincipal()).filter(account::equals).isPresent();
     String by = null;
     if (grant.retiringPrincipal() != null && names(grant.retiringPrincipal(), caller)) {
       by = label + " names the caller as retiring principal";
-    } else if (grant.operations().contains("RetireGrant") && names(grant.granteePrincipal(), caller)) {
+    } else if (grant.operations().contains("RetireGrant")
+        && names(grant.granteePrincipal(), caller)) {
       by = label + " names the caller as grantee and includes RetireGrant";
     } else if (caller.isRoot() && created) {
       by = "the root user of account " + account + ", which created " + label;
@@ -103,8 +130,12 @@ public final class AccessEvaluator {
       // The account may delegate its own right to retire the grant with an IAM policy.
       String allow = iamStatement(iam, StatementEffect.ALLOW, request.keyArn(), ctx);
       if (allow != null) {
-        by = allow + " allows kms:RetireGrant for account " + account + ", which "
-            + (ownsKey ? "owns the key of " + label : "is the retiring principal of " + label);
+        by =
+            allow
+                + " allows kms:RetireGrant for account "
+                + account
+                + ", which "
+                + (ownsKey ? "owns the key of " + label : "is the retiring principal of " + label);
       }
     }
     if (by != null) {
@@ -112,10 +143,11 @@ public final class AccessEvaluator {
       chain.add("decision: ALLOW (" + by + ")");
       return new AccessDecision(Effect.ALLOW, by, chain);
     }
-    String reason = "no statement allows: the caller is neither the retiring principal, nor a"
-        + " grantee with RetireGrant, nor the root user of the account that created the grant,"
-        + " nor allowed kms:RetireGrant by an IAM policy of the key's account or the retiring"
-        + " principal's account";
+    String reason =
+        "no statement allows: the caller is neither the retiring principal, nor a"
+            + " grantee with RetireGrant, nor the root user of the account that created the grant,"
+            + " nor allowed kms:RetireGrant by an IAM policy of the key's account or the retiring"
+            + " principal's account";
     chain.add("decision: IMPLICIT_DENY (" + reason + ")");
     return new AccessDecision(Effect.IMPLICIT_DENY, reason, chain);
   }
@@ -126,10 +158,11 @@ public final class AccessEvaluator {
     for (int i = 0; i < iam.size(); i++) {
       PolicyDocument p = iam.get(i);
       for (Statement s : p.statements()) {
-        if (s.effect() == effect && s.matchesAction("kms:RetireGrant")
-            && s.matchesResource(keyArn, ctx) && s.firstFailingCondition(ctx).isEmpty()) {
-          return "IAM policy " + p.name().map(n -> "'" + n + "'").orElse("#" + i) + " "
-              + s.label();
+        if (s.effect() == effect
+            && s.matchesAction("kms:RetireGrant")
+            && s.matchesResource(keyArn, ctx)
+            && s.firstFailingCondition(ctx).isEmpty()) {
+          return "IAM policy " + p.name().map(n -> "'" + n + "'").orElse("#" + i) + " " + s.label();
         }
       }
     }
@@ -143,8 +176,8 @@ public final class AccessEvaluator {
       return true;
     }
     // An account named in a grant is its root user; its other identities need delegation.
-    return caller.isRoot() && Principals.accountOf(principal).filter(caller.accountId()::equals)
-        .isPresent();
+    return caller.isRoot()
+        && Principals.accountOf(principal).filter(caller.accountId()::equals).isPresent();
   }
 
   /**

@@ -28,6 +28,7 @@ public final class JsonOutput {
   private final boolean pretty;
   private boolean needComma;
   private int depth;
+
   /** A member name was just written: the next value follows it without comma or newline. */
   private boolean pendingName;
 
@@ -93,8 +94,8 @@ public final class JsonOutput {
 
   /** A timestamp as the AWS JSON protocols send it: epoch seconds with three fraction digits. */
   public JsonOutput timestamp(Instant instant) {
-    return literal(instant.getEpochSecond() + "."
-        + String.format("%03d", instant.getNano() / 1_000_000));
+    return literal(
+        instant.getEpochSecond() + "." + String.format("%03d", instant.getNano() / 1_000_000));
   }
 
   /** A blob: base64, as the AWS JSON protocols encode them. */

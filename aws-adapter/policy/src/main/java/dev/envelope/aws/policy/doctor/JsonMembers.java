@@ -41,7 +41,12 @@ final class JsonMembers {
     for (String k : members.keySet()) {
       if (!names.contains(k)) {
         throw new IllegalArgumentException(
-            "unknown member '" + k + "' in " + where + "; known: " + new java.util.TreeSet<>(names));
+            "unknown member '"
+                + k
+                + "' in "
+                + where
+                + "; known: "
+                + new java.util.TreeSet<>(names));
       }
     }
   }
@@ -113,12 +118,15 @@ final class JsonMembers {
     if (!n.isObject()) {
       throw new IllegalArgumentException(where + ": '" + name + "' must be an object of strings");
     }
-    n.asObject().forEach((k, v) -> {
-      if (!v.isString()) {
-        throw new IllegalArgumentException(where + ": '" + name + "." + k + "' must be a string");
-      }
-      out.put(k, v.asString());
-    });
+    n.asObject()
+        .forEach(
+            (k, v) -> {
+              if (!v.isString()) {
+                throw new IllegalArgumentException(
+                    where + ": '" + name + "." + k + "' must be a string");
+              }
+              out.put(k, v.asString());
+            });
     return out;
   }
 }

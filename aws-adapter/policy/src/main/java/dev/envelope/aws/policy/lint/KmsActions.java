@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  *
  * <p>Roles are decided by the actions a statement grants, because principals' names say nothing
  * reliable: an <b>administrator statement</b> grants three or more management actions, or some
- * management action and no cryptographic one (the console's "key administrators" statement grants
- * a dozen); a <b>user statement</b> is any other statement that grants a cryptographic action or
+ * management action and no cryptographic one (the console's "key administrators" statement grants a
+ * dozen); a <b>user statement</b> is any other statement that grants a cryptographic action or
  * CreateGrant (the console's "key users" and "persistent resources" statements). The threshold
  * makes a use statement that slipped in PutKeyPolicy a user holding too much rather than an
  * administrator.
@@ -23,9 +23,19 @@ final class KmsActions {
   /** Operations that use key material: Decrypt, Encrypt, GenerateDataKey*, ReEncrypt*, ... */
   static final List<String> CRYPTO =
       List.of(
-          "Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-          "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "ReEncryptFrom",
-          "ReEncryptTo", "Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret");
+          "Encrypt",
+          "Decrypt",
+          "GenerateDataKey",
+          "GenerateDataKeyWithoutPlaintext",
+          "GenerateDataKeyPair",
+          "GenerateDataKeyPairWithoutPlaintext",
+          "ReEncryptFrom",
+          "ReEncryptTo",
+          "Sign",
+          "Verify",
+          "GenerateMac",
+          "VerifyMac",
+          "DeriveSharedSecret");
 
   /**
    * Operations that change the key's policy, state, lifecycle, material, aliases or tags.
@@ -34,11 +44,25 @@ final class KmsActions {
    */
   static final List<String> MANAGEMENT =
       List.of(
-          "PutKeyPolicy", "ScheduleKeyDeletion", "CancelKeyDeletion", "DisableKey", "EnableKey",
-          "CreateAlias", "DeleteAlias", "UpdateAlias", "TagResource", "UntagResource",
-          "UpdateKeyDescription", "EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand",
-          "ImportKeyMaterial", "DeleteImportedKeyMaterial", "GetParametersForImport",
-          "ReplicateKey", "UpdatePrimaryRegion");
+          "PutKeyPolicy",
+          "ScheduleKeyDeletion",
+          "CancelKeyDeletion",
+          "DisableKey",
+          "EnableKey",
+          "CreateAlias",
+          "DeleteAlias",
+          "UpdateAlias",
+          "TagResource",
+          "UntagResource",
+          "UpdateKeyDescription",
+          "EnableKeyRotation",
+          "DisableKeyRotation",
+          "RotateKeyOnDemand",
+          "ImportKeyMaterial",
+          "DeleteImportedKeyMaterial",
+          "GetParametersForImport",
+          "ReplicateKey",
+          "UpdatePrimaryRegion");
 
   /** Management actions a key user must never hold. */
   static final Set<String> USER_FORBIDDEN = Set.of("PutKeyPolicy", "ScheduleKeyDeletion");
@@ -67,7 +91,8 @@ final class KmsActions {
 
   /** True if Action literally holds {@code kms:*} or {@code *}: every action, now and later. */
   static boolean grantsEverything(Statement s) {
-    return !s.notAction() && s.actions().stream().anyMatch(a -> a.equals("*") || a.equalsIgnoreCase("kms:*"));
+    return !s.notAction()
+        && s.actions().stream().anyMatch(a -> a.equals("*") || a.equalsIgnoreCase("kms:*"));
   }
 
   /** True if any pattern can match a KMS action. */

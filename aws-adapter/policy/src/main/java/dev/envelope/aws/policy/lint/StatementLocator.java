@@ -70,7 +70,8 @@ final class StatementLocator {
       if (p.nextToken() != null) {
         throw new PolicyException(
             "The document has content after its JSON value at line "
-                + p.getTokenLocation().getLineNr() + "; a policy is exactly one JSON object.");
+                + p.getTokenLocation().getLineNr()
+                + "; a policy is exactly one JSON object.");
       }
     } catch (IOException e) {
       throw new PolicyException("The document is not valid JSON: " + describe(e), e);
@@ -93,8 +94,12 @@ final class StatementLocator {
     String first = nl < 0 ? msg : msg.substring(0, nl);
     if (e instanceof software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException jpe
         && jpe.getLocation() != null) {
-      return first + " (line " + jpe.getLocation().getLineNr() + ", column "
-          + jpe.getLocation().getColumnNr() + ")";
+      return first
+          + " (line "
+          + jpe.getLocation().getLineNr()
+          + ", column "
+          + jpe.getLocation().getColumnNr()
+          + ")";
     }
     return first;
   }

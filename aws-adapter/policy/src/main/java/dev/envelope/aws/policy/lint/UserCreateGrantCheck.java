@@ -18,7 +18,10 @@ final class UserCreateGrantCheck implements Check {
         continue;
       }
       if (!requiresAwsResource(s)) {
-        ctx.report(rule(), ctx.keyPolicy, ls,
+        ctx.report(
+            rule(),
+            ctx.keyPolicy,
+            ls,
             "This key-user statement allows kms:CreateGrant without requiring"
                 + " kms:GrantIsForAWSResource: its principals can give their access to any"
                 + " principal, outside the key policy.",
