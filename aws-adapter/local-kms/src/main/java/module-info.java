@@ -5,7 +5,6 @@
  */
 module dev.envelope.aws.local {
   requires transitive dev.envelope.aws.policy;
-  requires jdk.httpserver;
   // LocalKms hands out KmsClients configured for itself.
   requires transitive software.amazon.awssdk.services.kms;
   requires transitive software.amazon.awssdk.regions;

@@ -1,20 +1,15 @@
 package dev.envelope.aws.local;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.policy.CallerIdentity;
 import dev.envelope.aws.policy.PolicyDocument;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,10 +19,9 @@ import java.util.UUID;
  * x-amzn-RequestId}, errors as {@code {"__type": ..., "message": ...}}. Every request, answered or
  * refused, leaves one audit event.
  */
-final class KmsHttpHandler implements HttpHandler {
+final class KmsHttpHandler implements LoopbackHttpServer.Handler {
   static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String TARGET_PREFIX = "TrentService.";
-  private static final int MAX_BODY_BYTES = 1 << 20;
 
   /** A configured caller with its identity policies parsed once. */
   record Principal(
@@ -60,7 +54,7 @@ final class KmsHttpHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
+  public HttpResponse answer(HttpRequest http) {
     String requestId = UUID.randomUUID().toString();
     Instant time = clock.instant();
     String operation = null;
@@ -73,22 +67,17 @@ final class KmsHttpHandler implements HttpHandler {
     String errorMessage = null;
     try {
       pause();
-      byte[] request = readBody(exchange.getRequestBody());
-      String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      operation =
-          target != null && target.startsWith(TARGET_PREFIX)
-              ? target.substring(TARGET_PREFIX.length())
-              : null;
+      byte[] request = http.body();
+      operation = operation(http.headers());
       // Routing comes before authentication, as at the service's front door.
-      if (!"POST".equals(exchange.getRequestMethod())
+      if (!"POST".equals(http.method())
           || operation == null
           || !KmsOperations.OPERATIONS.contains(operation)) {
         throw new KmsException(
             "UnknownOperationException",
             operation == null ? null : "The local KMS does not implement " + operation);
       }
-      SigV4.Credential credential =
-          SigV4.parse(exchange.getRequestHeaders().getFirst("Authorization"));
+      SigV4.Credential credential = SigV4.parse(http.header("Authorization"));
       accessKeyId = credential.accessKeyId();
       region = credential.region();
       Principal principal = principals.get(accessKeyId);
@@ -102,10 +91,10 @@ final class KmsHttpHandler implements HttpHandler {
           && !SigV4.verify(
               credential,
               principal.config().secretAccessKey(),
-              exchange.getRequestMethod(),
-              exchange.getRequestURI().getRawPath(),
-              exchange.getRequestURI().getRawQuery(),
-              lowerCaseHeaders(exchange),
+              http.method(),
+              http.rawPath(),
+              http.rawQuery(),
+              http.headers(),
               request)) {
         throw new KmsException(
             "InvalidSignatureException",
@@ -120,7 +109,7 @@ final class KmsHttpHandler implements HttpHandler {
               region,
               principal.config().viaService(),
               principal.policies(),
-              sourceIp(exchange));
+              sourceIp(http.remote()));
       body = operations.invoke(operation, call, KmsRequest.parse(request));
     } catch (KmsException e) {
       status = e.httpStatus();
@@ -151,16 +140,71 @@ final class KmsHttpHandler implements HttpHandler {
             call == null ? null : call.decidedBy,
             errorCode,
             errorMessage));
-    byte[] out = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-    exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+    return response(status, requestId, errorCode, body);
+  }
+
+  /**
+   * A request the server refused before it could reach an operation (too large, too slow,
+   * malformed). It is answered and audited like any other refusal, with whatever the headers that
+   * had arrived say about the operation and the caller; nobody was authenticated.
+   */
+  @Override
+  public HttpResponse refuse(
+      KmsException error, Map<String, List<String>> headers, InetSocketAddress remote) {
+    String requestId = UUID.randomUUID().toString();
+    String accessKeyId = null;
+    String region = null;
+    List<String> authorization = headers.get("authorization");
+    if (authorization != null && authorization.size() == 1) {
+      try {
+        SigV4.Credential credential = SigV4.parse(authorization.get(0));
+        accessKeyId = credential.accessKeyId();
+        region = credential.region();
+      } catch (KmsException e) {
+        // unsigned or garbled: the event names no caller
+      }
+    }
+    audit.record(
+        new AuditEvent(
+            clock.instant(),
+            requestId,
+            region,
+            null,
+            accessKeyId,
+            operation(headers),
+            null,
+            null,
+            Map.of(),
+            List.of(),
+            null,
+            null,
+            error.errorType(),
+            error.getMessage()));
+    return response(
+        error.httpStatus(),
+        requestId,
+        error.errorType(),
+        errorBody(error.errorType(), error.getMessage()));
+  }
+
+  private static HttpResponse response(
+      int status, String requestId, String errorCode, String body) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", CONTENT_TYPE);
+    headers.put("x-amzn-RequestId", requestId);
     if (errorCode != null) {
-      exchange.getResponseHeaders().set("x-amzn-ErrorType", errorCode);
+      headers.put("x-amzn-ErrorType", errorCode);
     }
-    exchange.sendResponseHeaders(status, out.length);
-    try (OutputStream os = exchange.getResponseBody()) {
-      os.write(out);
-    }
+    return new HttpResponse(status, headers, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The operation an {@code X-Amz-Target} header names, or null. */
+  private static String operation(Map<String, List<String>> headers) {
+    List<String> targets = headers.get("x-amz-target");
+    String target = targets == null || targets.isEmpty() ? null : targets.get(0);
+    return target != null && target.startsWith(TARGET_PREFIX)
+        ? target.substring(TARGET_PREFIX.length())
+        : null;
   }
 
   private void pause() {
@@ -182,23 +226,8 @@ final class KmsHttpHandler implements HttpHandler {
     return j.endObject().toString();
   }
 
-  private static byte[] readBody(InputStream in) throws IOException {
-    byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
-    if (b.length > MAX_BODY_BYTES) {
-      throw KmsException.validation("Request body too large");
-    }
-    return b;
-  }
-
-  private static Map<String, List<String>> lowerCaseHeaders(HttpExchange exchange) {
-    Map<String, List<String>> out = new HashMap<>();
-    exchange.getRequestHeaders().forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
-    return out;
-  }
-
   /** The peer's address for aws:SourceIp, without the IPv6 scope KMS would never report. */
-  private static String sourceIp(HttpExchange exchange) {
-    var remote = exchange.getRemoteAddress();
+  private static String sourceIp(InetSocketAddress remote) {
     if (remote == null || remote.getAddress() == null) {
       return null;
     }

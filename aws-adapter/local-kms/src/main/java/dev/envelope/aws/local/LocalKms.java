@@ -1,13 +1,10 @@
 package dev.envelope.aws.local;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.envelope.aws.policy.CallerIdentity;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -19,10 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -44,11 +37,16 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * <p>One server serves every Region: the Region a request is signed for selects the keys it sees,
  * as a regional endpoint would. Key material lives in memory only and does not survive {@link
  * #close()}. Not a security boundary: it binds to loopback and is meant for development and tests.
+ *
+ * <p>The server stays up under slow or broken clients: a request has 10 s to arrive and 30 s to be
+ * answered (408 RequestTimeoutException, 503 ServiceUnavailable after that), bodies over 1 MiB are
+ * refused with 413 RequestEntityTooLargeException, malformed HTTP with 400
+ * MalformedHttpRequestException, and a client that sends or reads slowly holds a connection, never
+ * one of the threads that serve everyone else.
  */
 public final class LocalKms implements AutoCloseable {
   private final LocalKmsConfig config;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackHttpServer server;
   private final KmsOperations operations;
   private final KmsHttpHandler handler;
   private final RequestQuota quota;
@@ -57,15 +55,8 @@ public final class LocalKms implements AutoCloseable {
   private final Map<String, KmsHttpHandler.Principal> principals;
   private final List<KmsClient> clients = new ArrayList<>();
 
-  static {
-    // The JDK's HTTP server leaves Nagle's algorithm on unless this property is set before its
-    // configuration class loads; with the client's delayed ACKs every call would then take ~40 ms.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
-  private LocalKms(LocalKmsConfig config, int port, Clock clock) throws IOException {
+  private LocalKms(LocalKmsConfig config, int port, Clock clock, ServerLimits limits)
+      throws IOException {
     this.config = config;
     SecureRandom random = new SecureRandom();
     this.store = new KeyStore();
@@ -79,22 +70,12 @@ public final class LocalKms implements AutoCloseable {
     this.handler =
         new KmsHttpHandler(
             principals, operations, auditLog, clock, config.verifySignatures(), config.latency());
-    this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-    AtomicInteger n = new AtomicInteger();
-    // Enough threads for a benchmark's client threads plus injected latency; daemon threads so
-    // that a forgotten close() cannot keep a JVM alive.
-    this.executor =
-        Executors.newFixedThreadPool(
-            16,
-            r -> {
-              Thread t = new Thread(r, "local-kms-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    server.createContext("/", handler);
-    server.setExecutor(executor);
-    server.start();
+    try {
+      this.server = LoopbackHttpServer.start(port, limits, handler);
+    } catch (IOException e) {
+      auditLog.close();
+      throw e;
+    }
   }
 
   /** Starts a local KMS with {@link LocalKmsConfig#defaults()} on an ephemeral port. */
@@ -112,7 +93,7 @@ public final class LocalKms implements AutoCloseable {
 
   /** The base URI to pass to {@code KmsClient.builder().endpointOverride(...)}. */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create("http://127.0.0.1:" + server.port());
   }
 
   /** The default Region of this local KMS. */
@@ -192,43 +173,8 @@ public final class LocalKms implements AutoCloseable {
       clients.forEach(KmsClient::close);
       clients.clear();
     }
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
     auditLog.close();
-  }
-
-  /**
-   * Runs a local KMS in the foreground with the config file given as the only argument (or the
-   * defaults without one) until the process is interrupted.
-   */
-  public static void main(String[] args) throws InterruptedException {
-    runForeground(args.length > 0 ? Path.of(args[0]) : null);
-  }
-
-  /**
-   * Starts from a config file (null: defaults), prints the endpoint and blocks until interrupted.
-   */
-  public static void runForeground(Path configFile) throws InterruptedException {
-    LocalKmsConfig config =
-        configFile == null ? LocalKmsConfig.defaults() : LocalKmsConfig.load(configFile);
-    CountDownLatch stopped = new CountDownLatch(1);
-    try (LocalKms kms = start(config)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-      System.out.println(
-          "Local KMS listening on " + kms.endpoint() + " (Region " + config.region() + ")");
-      for (PrincipalConfig p : config.principals()) {
-        System.out.println("  principal " + p.arn() + " access key " + p.accessKeyId());
-      }
-      for (KeyConfig k : config.keys()) {
-        System.out.println(
-            "  key "
-                + KmsKey.arn(
-                    k.region() == null ? config.region() : k.region(), k.accountId(), k.keyId())
-                + " "
-                + k.aliases());
-      }
-      stopped.await();
-    }
   }
 
   private static Map<String, KmsHttpHandler.Principal> principals(LocalKmsConfig config) {
@@ -327,6 +273,7 @@ public final class LocalKms implements AutoCloseable {
     private LocalKmsConfig.Builder config = LocalKmsConfig.defaults().toBuilder();
     private Integer port;
     private Clock clock = Clock.systemUTC();
+    private ServerLimits limits = ServerLimits.defaults();
 
     private Builder() {}
 
@@ -390,10 +337,16 @@ public final class LocalKms implements AutoCloseable {
       return this;
     }
 
+    /** For tests: the HTTP server's timeouts and size limits. */
+    Builder serverLimits(ServerLimits limits) {
+      this.limits = Objects.requireNonNull(limits);
+      return this;
+    }
+
     public LocalKms start() {
       LocalKmsConfig built = config.build();
       try {
-        return new LocalKms(built, port != null ? port : built.port(), clock);
+        return new LocalKms(built, port != null ? port : built.port(), clock, limits);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start the local KMS", e);
       }
