@@ -33,13 +33,13 @@ final class KmsHttpHandler implements HttpHandler {
   record Principal(PrincipalConfig config, CallerIdentity identity, List<PolicyDocument> policies) { }
 
   private final Map<String, Principal> principals;
-  private final KmsOperations operations;
+  private final OperationTable operations;
   private final AuditLog audit;
   private final Clock clock;
   private final boolean verifySignatures;
   private volatile Duration latency;
 
-  KmsHttpHandler(Map<String, Principal> principals, KmsOperations operations, AuditLog audit,
+  KmsHttpHandler(Map<String, Principal> principals, OperationTable operations, AuditLog audit,
       Clock clock, boolean verifySignatures, Duration latency) {
     this.principals = principals;
     this.operations = operations;
@@ -73,7 +73,7 @@ final class KmsHttpHandler implements HttpHandler {
           ? target.substring(TARGET_PREFIX.length()) : null;
       // Routing comes before authentication, as at the service's front door.
       if (!"POST".equals(exchange.getRequestMethod()) || operation == null
-          || !KmsOperations.OPERATIONS.contains(operation)) {
+          || !OperationTable.implemented(operation)) {
         throw new KmsException("UnknownOperationException",
             operation == null ? null : "The local KMS does not implement " + operation);
       }

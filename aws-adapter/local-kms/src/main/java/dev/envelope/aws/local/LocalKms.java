@@ -49,7 +49,7 @@ public final class LocalKms implements AutoCloseable {
   private final LocalKmsConfig config;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final KmsOperations operations;
+  private final OperationTable operations;
   private final KmsHttpHandler handler;
   private final RequestQuota quota;
   private final AuditLog auditLog;
@@ -70,7 +70,7 @@ public final class LocalKms implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     this.store = new KeyStore();
     this.quota = new RequestQuota(config.requestsPerSecond());
-    this.operations = new KmsOperations(store, new GrantTokens(random), quota, random, clock,
+    this.operations = new OperationTable(store, new GrantTokens(random), quota, random, clock,
         config.grantPropagationDelay());
     this.principals = principals(config);
     loadKeys(config, clock, random);
