@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * The algorithm suites of the AWS Encryption SDK message format. Envelope encrypts with the two
- * committing suites of message format v2; the legacy suites of format v1 are here only so that messages
- * the official SDK produced under a permissive {@link CommitmentPolicy} can be decrypted.
+ * committing suites of message format v2; the legacy suites of format v1 are here only so that
+ * messages the official SDK produced under a permissive {@link CommitmentPolicy} can be decrypted.
  *
  * <p>All suites use AES-GCM with a 12-byte IV and a 16-byte tag.
  */
@@ -22,19 +22,30 @@ public enum AlgorithmSuite {
   /** The default: committing, unsigned, fastest. */
   AES_256_GCM_HKDF_SHA512_COMMIT_KEY(0x0478, 2, 32, Kdf.HKDF_SHA512, Signature.NONE),
   /**
-   * Committing and signed with ECDSA P-384: use when those who can decrypt must not be able to forge
-   * messages. Signing costs a key pair per message, so it is far slower than the default.
+   * Committing and signed with ECDSA P-384: use when those who can decrypt must not be able to
+   * forge messages. Signing costs a key pair per message, so it is far slower than the default.
    */
-  AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384(0x0578, 2, 32, Kdf.HKDF_SHA512, Signature.ECDSA_P384);
+  AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384(
+      0x0578, 2, 32, Kdf.HKDF_SHA512, Signature.ECDSA_P384);
 
   /** The key derivation a suite uses. */
-  public enum Kdf { NONE, HKDF_SHA256, HKDF_SHA384, HKDF_SHA512 }
+  public enum Kdf {
+    NONE,
+    HKDF_SHA256,
+    HKDF_SHA384,
+    HKDF_SHA512
+  }
 
   /** The trailing signature a suite uses. */
-  public enum Signature { NONE, ECDSA_P256, ECDSA_P384 }
+  public enum Signature {
+    NONE,
+    ECDSA_P256,
+    ECDSA_P384
+  }
 
   /** GCM IV length, the same for every suite. */
   public static final int IV_LENGTH = 12;
+
   /** GCM tag length, the same for every suite. */
   public static final int TAG_LENGTH = 16;
 
@@ -44,7 +55,8 @@ public enum AlgorithmSuite {
   private final Kdf kdf;
   private final Signature signature;
 
-  AlgorithmSuite(int id, int messageFormatVersion, int dataKeyLength, Kdf kdf, Signature signature) {
+  AlgorithmSuite(
+      int id, int messageFormatVersion, int dataKeyLength, Kdf kdf, Signature signature) {
     this.id = (short) id;
     this.messageFormatVersion = messageFormatVersion;
     this.dataKeyLength = dataKeyLength;

@@ -1,8 +1,8 @@
 package dev.envelope;
 
 /**
- * Whether messages must use key-committing algorithm suites. Key commitment guarantees that a message
- * decrypts to exactly one plaintext, whatever data key is tried; legacy suites lack it.
+ * Whether messages must use key-committing algorithm suites. Key commitment guarantees that a
+ * message decrypts to exactly one plaintext, whatever data key is tried; legacy suites lack it.
  */
 public enum CommitmentPolicy {
   /** Encrypt and decrypt only committing suites. The default. */

@@ -30,8 +30,9 @@ import java.util.Set;
 
 /**
  * Encrypts and decrypts messages in the AWS Encryption SDK message format v2: a data key from the
- * configured keyring or materials manager, AES-256-GCM applied locally frame by frame, the encryption
- * context bound into every frame as authenticated data, the data key zeroed when the message is done.
+ * configured keyring or materials manager, AES-256-GCM applied locally frame by frame, the
+ * encryption context bound into every frame as authenticated data, the data key zeroed when the
+ * message is done.
  *
  * <pre>{@code
  * Envelope envelope = Envelope.builder().keyring(keyring).build();
@@ -44,13 +45,19 @@ import java.util.Set;
 public final class Envelope {
   /** Context keys with this prefix are reserved for the format itself. */
   public static final String RESERVED_CONTEXT_PREFIX = "aws-crypto-";
+
   public static final int DEFAULT_FRAME_SIZE = 64 * 1024;
+
   /** Largest frame size Envelope writes; also the default bound on frames it reads. */
   public static final int MAX_FRAME_SIZE = 16 * 1024 * 1024;
+
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
   public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
   private static final int MAX_ONE_SHOT_MESSAGE = Integer.MAX_VALUE - 16;
-  /** Longest context key, value or whole serialization the official Java SDK reads (signed 16-bit). */
+
+  /**
+   * Longest context key, value or whole serialization the official Java SDK reads (signed 16-bit).
+   */
   static final int MAX_CONTEXT_FIELD = 0x7FFF;
 
   private final MaterialsManager materialsManager;
@@ -66,12 +73,14 @@ public final class Envelope {
   private Envelope(Builder b) {
     this.signedStreamPolicy = b.signedStreamPolicy;
     this.maxSignedStreamBuffer = b.maxSignedStreamBuffer;
-    this.materialsManager = b.materialsManager != null ? b.materialsManager : new DefaultMaterialsManager(b.keyring);
+    this.materialsManager =
+        b.materialsManager != null ? b.materialsManager : new DefaultMaterialsManager(b.keyring);
     this.suite = b.suite;
     this.frameSize = b.frameSize;
     this.commitmentPolicy = b.commitmentPolicy;
     this.limits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, b.maxFrameSize);
-    this.oneShotLimits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, Integer.MAX_VALUE);
+    this.oneShotLimits =
+        new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, Integer.MAX_VALUE);
     this.metrics = EnvelopeMetrics.of(b.meterRegistry);
   }
 
@@ -98,8 +107,9 @@ public final class Envelope {
   /**
    * Encrypts {@code plaintext} into one message bound to {@code encryptionContext}.
    *
-   * @param encryptionContext non-secret key/value pairs that must be presented again (or checked) on
-   *     decryption; stored in the clear in the header. Keys starting with {@code aws-crypto-} are reserved.
+   * @param encryptionContext non-secret key/value pairs that must be presented again (or checked)
+   *     on decryption; stored in the clear in the header. Keys starting with {@code aws-crypto-}
+   *     are reserved.
    */
   public byte[] encrypt(byte[] plaintext, Map<String, String> encryptionContext) {
     Objects.requireNonNull(plaintext, "plaintext");
@@ -114,13 +124,16 @@ public final class Envelope {
   }
 
   private byte[] encryptOneShot(byte[] plaintext, Map<String, String> context) {
-    try (EncryptionMaterials materials = encryptionMaterials(context, OptionalLong.of(plaintext.length));
+    try (EncryptionMaterials materials =
+            encryptionMaterials(context, OptionalLong.of(plaintext.length));
         MessageEncryptor encryptor =
             new MessageEncryptor(materials, frameSize, AesGcm.forThread(), RandomSource.get())) {
       byte[] header = encryptor.header();
-      long total = header.length + encryptor.bodyLength(plaintext.length) + encryptor.maxFooterLength();
+      long total =
+          header.length + encryptor.bodyLength(plaintext.length) + encryptor.maxFooterLength();
       if (total > MAX_ONE_SHOT_MESSAGE) {
-        throw new IllegalArgumentException("plaintext too large for a one-shot message; use encryptingStream");
+        throw new IllegalArgumentException(
+            "plaintext too large for a one-shot message; use encryptingStream");
       }
       byte[] out = new byte[(int) total];
       System.arraycopy(header, 0, out, 0, header.length);
@@ -139,25 +152,32 @@ public final class Envelope {
   }
 
   /**
-   * Gets materials for one message and checks that the manager honoured the request. Package-private for
-   * the streams.
+   * Gets materials for one message and checks that the manager honoured the request.
+   * Package-private for the streams.
    */
-  EncryptionMaterials encryptionMaterials(Map<String, String> context, OptionalLong plaintextLength) {
+  EncryptionMaterials encryptionMaterials(
+      Map<String, String> context, OptionalLong plaintextLength) {
     checkCallerContext(context);
     EncryptionMaterials materials =
-        materialsManager.getEncryptionMaterials(new EncryptionRequest(context, suite, plaintextLength));
+        materialsManager.getEncryptionMaterials(
+            new EncryptionRequest(context, suite, plaintextLength));
     try {
       if (materials.suite() != suite) {
-        throw new IllegalStateException("materials manager returned suite " + materials.suite() + ", not " + suite);
+        throw new IllegalStateException(
+            "materials manager returned suite " + materials.suite() + ", not " + suite);
       }
       if (materials.encryptedDataKeys().size() > limits.maxEncryptedDataKeys()) {
-        throw new IllegalStateException("materials carry " + materials.encryptedDataKeys().size()
-            + " encrypted data keys, more than maxEncryptedDataKeys (" + limits.maxEncryptedDataKeys()
-            + "); the message could not be decrypted with the same settings");
+        throw new IllegalStateException(
+            "materials carry "
+                + materials.encryptedDataKeys().size()
+                + " encrypted data keys, more than maxEncryptedDataKeys ("
+                + limits.maxEncryptedDataKeys()
+                + "); the message could not be decrypted with the same settings");
       }
       for (Map.Entry<String, String> e : context.entrySet()) {
         if (!e.getValue().equals(materials.encryptionContext().get(e.getKey()))) {
-          throw new IllegalStateException("materials manager changed encryption context key '" + e.getKey() + "'");
+          throw new IllegalStateException(
+              "materials manager changed encryption context key '" + e.getKey() + "'");
         }
       }
       return materials;
@@ -168,8 +188,8 @@ public final class Envelope {
   }
 
   /**
-   * Refuses contexts that other AWS Encryption SDK implementations cannot read back: the official Java
-   * SDK reads context lengths as signed 16-bit values and rejects empty keys and values.
+   * Refuses contexts that other AWS Encryption SDK implementations cannot read back: the official
+   * Java SDK reads context lengths as signed 16-bit values and rejects empty keys and values.
    */
   private static void checkCallerContext(Map<String, String> context) {
     Objects.requireNonNull(context, "encryptionContext (use Map.of() for none)");
@@ -177,16 +197,23 @@ public final class Envelope {
       String key = Objects.requireNonNull(e.getKey(), "encryption context key");
       String value = Objects.requireNonNull(e.getValue(), "encryption context value");
       if (key.startsWith(RESERVED_CONTEXT_PREFIX)) {
-        throw new IllegalArgumentException("encryption context key '" + key + "' uses the reserved prefix "
-            + RESERVED_CONTEXT_PREFIX);
+        throw new IllegalArgumentException(
+            "encryption context key '"
+                + key
+                + "' uses the reserved prefix "
+                + RESERVED_CONTEXT_PREFIX);
       }
       if (key.isEmpty() || value.isEmpty()) {
-        throw new IllegalArgumentException("encryption context keys and values must not be empty"
-            + (key.isEmpty() ? "" : " (key '" + key + "')") + ": other AWS Encryption SDKs cannot read them");
+        throw new IllegalArgumentException(
+            "encryption context keys and values must not be empty"
+                + (key.isEmpty() ? "" : " (key '" + key + "')")
+                + ": other AWS Encryption SDKs cannot read them");
       }
       if (utf8Length(key) > MAX_CONTEXT_FIELD || utf8Length(value) > MAX_CONTEXT_FIELD) {
-        throw new IllegalArgumentException("encryption context key or value longer than " + MAX_CONTEXT_FIELD
-            + " UTF-8 bytes: other AWS Encryption SDKs cannot read it");
+        throw new IllegalArgumentException(
+            "encryption context key or value longer than "
+                + MAX_CONTEXT_FIELD
+                + " UTF-8 bytes: other AWS Encryption SDKs cannot read it");
       }
     }
   }
@@ -199,8 +226,8 @@ public final class Envelope {
   }
 
   /**
-   * Decrypts a message, whatever its encryption context. Prefer {@link #decrypt(byte[], Map)}, which also
-   * checks that the message was meant for this use.
+   * Decrypts a message, whatever its encryption context. Prefer {@link #decrypt(byte[], Map)},
+   * which also checks that the message was meant for this use.
    *
    * @throws InvalidMessageException if the message is malformed, altered, truncated or not allowed
    * @throws NoUsableDataKeyException if no encrypted data key could be decrypted
@@ -210,9 +237,9 @@ public final class Envelope {
   }
 
   /**
-   * Decrypts a message and checks its encryption context: the entries other than reserved
-   * {@code aws-crypto-} ones must equal {@code expectedContext} exactly; reserved entries may be left out of
-   * {@code expectedContext}, but those given must match.
+   * Decrypts a message and checks its encryption context: the entries other than reserved {@code
+   * aws-crypto-} ones must equal {@code expectedContext} exactly; reserved entries may be left out
+   * of {@code expectedContext}, but those given must match.
    *
    * @throws EncryptionContextMismatchException naming the differing keys
    */
@@ -239,7 +266,8 @@ public final class Envelope {
     if (header == null) {
       throw new InvalidMessageException("message is truncated inside its header");
     }
-    // Checked before the key provider is called: a message for another context costs no KMS request.
+    // Checked before the key provider is called: a message for another context costs no KMS
+    // request.
     // The header is authenticated right after, so a match here is confirmed before any plaintext.
     if (expectedContext != null) {
       checkExpectedContext(header.encryptionContext(), expectedContext);
@@ -263,13 +291,15 @@ public final class Envelope {
         if (decryptor.hasFooter()) {
           int footerLength = decryptor.footerLength(message, p, message.length - p);
           if (footerLength < 0 || footerLength > message.length - p) {
-            throw new InvalidMessageException("message is truncated: the signature footer is missing or cut");
+            throw new InvalidMessageException(
+                "message is truncated: the signature footer is missing or cut");
           }
           decryptor.verifyFooter(message, p, footerLength);
           p += footerLength;
         }
         if (p != message.length) {
-          throw new InvalidMessageException("message has " + (message.length - p) + " unexpected trailing bytes");
+          throw new InvalidMessageException(
+              "message has " + (message.length - p) + " unexpected trailing bytes");
         }
       } catch (RuntimeException e) {
         Arrays.fill(plaintext, (byte) 0);
@@ -282,22 +312,30 @@ public final class Envelope {
   /** Checks the policy and gets materials for a parsed header. Package-private for the streams. */
   DecryptionMaterials decryptionMaterials(MessageHeader header) {
     if (!commitmentPolicy.allowsDecrypt(header.suite())) {
-      throw new InvalidMessageException("message uses legacy non-committing suite " + header.suite()
-          + ", which commitment policy " + commitmentPolicy + " refuses; to read old data during a migration,"
-          + " build the Envelope with CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT");
+      throw new InvalidMessageException(
+          "message uses legacy non-committing suite "
+              + header.suite()
+              + ", which commitment policy "
+              + commitmentPolicy
+              + " refuses; to read old data during a migration,"
+              + " build the Envelope with CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT");
     }
-    DecryptionMaterials materials = materialsManager.decryptMaterials(
-        new DecryptionRequest(header.suite(), header.encryptedDataKeys(), header.encryptionContext()));
+    DecryptionMaterials materials =
+        materialsManager.decryptMaterials(
+            new DecryptionRequest(
+                header.suite(), header.encryptedDataKeys(), header.encryptionContext()));
     if (materials.suite() != header.suite() || !materials.hasDataKey()) {
       materials.close();
-      throw new IllegalStateException("materials manager returned materials that do not fit the message");
+      throw new IllegalStateException(
+          "materials manager returned materials that do not fit the message");
     }
     return materials;
   }
 
   /**
-   * Throws unless the non-reserved entries of {@code actual} equal {@code expected}. Reserved entries need
-   * not be expected, but one that is (say the signer's public key) must be present with that value.
+   * Throws unless the non-reserved entries of {@code actual} equal {@code expected}. Reserved
+   * entries need not be expected, but one that is (say the signer's public key) must be present
+   * with that value.
    */
   static void checkExpectedContext(Map<String, String> actual, Map<String, String> expected) {
     Set<String> differing = new HashSet<>();
@@ -317,16 +355,18 @@ public final class Envelope {
   }
 
   /**
-   * A stream that encrypts everything written to it into one message on {@code sink}, holding one frame
-   * of plaintext at a time. {@code close()} writes the final frame (and signature) and closes {@code sink};
-   * without it the message is incomplete and will not decrypt. The output is byte-for-byte the same format
-   * as {@link #encrypt}, so either side can be one-shot.
+   * A stream that encrypts everything written to it into one message on {@code sink}, holding one
+   * frame of plaintext at a time. {@code close()} writes the final frame (and signature) and closes
+   * {@code sink}; without it the message is incomplete and will not decrypt. The output is
+   * byte-for-byte the same format as {@link #encrypt}, so either side can be one-shot.
    */
-  public EncryptingOutputStream encryptingStream(OutputStream sink, Map<String, String> encryptionContext) {
+  public EncryptingOutputStream encryptingStream(
+      OutputStream sink, Map<String, String> encryptionContext) {
     Objects.requireNonNull(sink, "sink");
     EncryptionMaterials materials = encryptionMaterials(encryptionContext, OptionalLong.empty());
     try {
-      MessageEncryptor encryptor = new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
+      MessageEncryptor encryptor =
+          new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
       return new EncryptingOutputStream(sink, encryptor, materials, metrics::encrypted);
     } catch (RuntimeException e) {
       materials.close();
@@ -335,52 +375,66 @@ public final class Envelope {
   }
 
   /** {@link #encryptingStream} over a channel. */
-  public WritableByteChannel encryptingChannel(WritableByteChannel sink, Map<String, String> encryptionContext) {
+  public WritableByteChannel encryptingChannel(
+      WritableByteChannel sink, Map<String, String> encryptionContext) {
     return Channels.newChannel(encryptingStream(Channels.newOutputStream(sink), encryptionContext));
   }
 
   /**
-   * A stream of the plaintext of the message read from {@code source}, whatever its encryption context;
-   * prefer {@link #decryptingStream(InputStream, Map)}. Memory is bounded by the message's frame length
-   * (at most {@code maxFrameSize}). Only authenticated plaintext is returned; failures are unchecked
-   * {@link EnvelopeException}s from {@code read}. Signed messages follow the {@link SignedStreamPolicy}.
+   * A stream of the plaintext of the message read from {@code source}, whatever its encryption
+   * context; prefer {@link #decryptingStream(InputStream, Map)}. Memory is bounded by the message's
+   * frame length (at most {@code maxFrameSize}). Only authenticated plaintext is returned; failures
+   * are unchecked {@link EnvelopeException}s from {@code read}. Signed messages follow the {@link
+   * SignedStreamPolicy}.
    */
   public DecryptingInputStream decryptingStream(InputStream source) {
     return openDecryptingStream(source, null);
   }
 
   /**
-   * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext, unless
-   * the message's context equals {@code expectedContext} (reserved entries may be left out, as for
-   * {@link #decrypt(byte[], Map)}).
+   * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext,
+   * unless the message's context equals {@code expectedContext} (reserved entries may be left out,
+   * as for {@link #decrypt(byte[], Map)}).
    */
-  public DecryptingInputStream decryptingStream(InputStream source, Map<String, String> expectedContext) {
+  public DecryptingInputStream decryptingStream(
+      InputStream source, Map<String, String> expectedContext) {
     return openDecryptingStream(source, Objects.requireNonNull(expectedContext, "expectedContext"));
   }
 
   /** {@link #decryptingStream(InputStream, Map)} over a channel. */
-  public ReadableByteChannel decryptingChannel(ReadableByteChannel source, Map<String, String> expectedContext) {
+  public ReadableByteChannel decryptingChannel(
+      ReadableByteChannel source, Map<String, String> expectedContext) {
     return Channels.newChannel(decryptingStream(Channels.newInputStream(source), expectedContext));
   }
 
-  private DecryptingInputStream openDecryptingStream(InputStream source, Map<String, String> expectedContext) {
+  private DecryptingInputStream openDecryptingStream(
+      InputStream source, Map<String, String> expectedContext) {
     Objects.requireNonNull(source, "source");
-    return new DecryptingInputStream(source, limits, header -> {
-      try {
-        if (expectedContext != null) {
-          checkExpectedContext(header.encryptionContext(), expectedContext);
-        }
-        try (DecryptionMaterials materials = decryptionMaterials(header)) {
-          return new MessageDecryptor(header, materials, new AesGcm());
-        }
-      } catch (RuntimeException e) {
-        metrics.failed("decrypt", e);
-        throw e;
-      }
-    }, signedStreamPolicy, maxSignedStreamBuffer, metrics::decrypted);
+    return new DecryptingInputStream(
+        source,
+        limits,
+        header -> {
+          try {
+            if (expectedContext != null) {
+              checkExpectedContext(header.encryptionContext(), expectedContext);
+            }
+            try (DecryptionMaterials materials = decryptionMaterials(header)) {
+              return new MessageDecryptor(header, materials, new AesGcm());
+            }
+          } catch (RuntimeException e) {
+            metrics.failed("decrypt", e);
+            throw e;
+          }
+        },
+        signedStreamPolicy,
+        maxSignedStreamBuffer,
+        metrics::decrypted);
   }
 
-  /** Builds an {@link Envelope}. Exactly one of {@link #keyring} and {@link #materialsManager} is required. */
+  /**
+   * Builds an {@link Envelope}. Exactly one of {@link #keyring} and {@link #materialsManager} is
+   * required.
+   */
   public static final class Builder {
     private Keyring keyring;
     private MaterialsManager materialsManager;
@@ -396,16 +450,23 @@ public final class Envelope {
 
     private Builder() {}
 
-    /** How decrypting streams treat signed messages; default {@link SignedStreamPolicy#RELEASE_AUTHENTICATED_FRAMES}. */
+    /**
+     * How decrypting streams treat signed messages; default {@link
+     * SignedStreamPolicy#RELEASE_AUTHENTICATED_FRAMES}.
+     */
     public Builder signedStreamPolicy(SignedStreamPolicy signedStreamPolicy) {
       this.signedStreamPolicy = Objects.requireNonNull(signedStreamPolicy, "signedStreamPolicy");
       return this;
     }
 
-    /** Plaintext a stream may hold under {@link SignedStreamPolicy#BUFFER_UNTIL_VERIFIED}; default 64 MiB. */
+    /**
+     * Plaintext a stream may hold under {@link SignedStreamPolicy#BUFFER_UNTIL_VERIFIED}; default
+     * 64 MiB.
+     */
     public Builder maxSignedStreamBuffer(long maxSignedStreamBuffer) {
       if (maxSignedStreamBuffer < 0 || maxSignedStreamBuffer > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("maxSignedStreamBuffer must be 0.." + (Integer.MAX_VALUE - 16));
+        throw new IllegalArgumentException(
+            "maxSignedStreamBuffer must be 0.." + (Integer.MAX_VALUE - 16));
       }
       this.maxSignedStreamBuffer = maxSignedStreamBuffer;
       return this;
@@ -422,7 +483,9 @@ public final class Envelope {
       return this;
     }
 
-    /** A committing suite; defaults to {@link AlgorithmSuite#AES_256_GCM_HKDF_SHA512_COMMIT_KEY}. */
+    /**
+     * A committing suite; defaults to {@link AlgorithmSuite#AES_256_GCM_HKDF_SHA512_COMMIT_KEY}.
+     */
     public Builder algorithmSuite(AlgorithmSuite suite) {
       this.suite = Objects.requireNonNull(suite, "suite");
       return this;
@@ -452,8 +515,9 @@ public final class Envelope {
     }
 
     /**
-     * Decrypting streams refuse messages declaring larger frames, since they buffer one frame; default
-     * 16 MiB. One-shot decryption, whose input is already in memory, does not need this bound.
+     * Decrypting streams refuse messages declaring larger frames, since they buffer one frame;
+     * default 16 MiB. One-shot decryption, whose input is already in memory, does not need this
+     * bound.
      */
     public Builder maxFrameSize(int maxFrameSize) {
       this.maxFrameSize = maxFrameSize;
@@ -468,15 +532,19 @@ public final class Envelope {
 
     public Envelope build() {
       if ((keyring == null) == (materialsManager == null)) {
-        throw new IllegalStateException("configure exactly one of keyring(...) and materialsManager(...)");
+        throw new IllegalStateException(
+            "configure exactly one of keyring(...) and materialsManager(...)");
       }
       if (!suite.canEncrypt()) {
-        throw new IllegalArgumentException("suite " + suite + " is not committing; Envelope only decrypts it."
-            + " Choose AES_256_GCM_HKDF_SHA512_COMMIT_KEY or its ECDSA_P384 variant");
+        throw new IllegalArgumentException(
+            "suite "
+                + suite
+                + " is not committing; Envelope only decrypts it."
+                + " Choose AES_256_GCM_HKDF_SHA512_COMMIT_KEY or its ECDSA_P384 variant");
       }
       if (frameSize < 1 || frameSize > MAX_FRAME_SIZE) {
-        throw new IllegalArgumentException("frame size must be between 1 and " + MAX_FRAME_SIZE + " bytes, got "
-            + frameSize);
+        throw new IllegalArgumentException(
+            "frame size must be between 1 and " + MAX_FRAME_SIZE + " bytes, got " + frameSize);
       }
       if (maxEncryptedDataKeys < 1 || maxEncryptedDataKeys > 0xFFFF) {
         throw new IllegalArgumentException("maxEncryptedDataKeys must be 1..65535");

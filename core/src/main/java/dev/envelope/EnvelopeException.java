@@ -1,9 +1,10 @@
 package dev.envelope;
 
 /**
- * Root of every exception Envelope throws on purpose. Unchecked, like the AWS SDK's, so callers catch
- * what they can act on: a {@link InvalidMessageException}, a {@link EncryptionContextMismatchException},
- * a {@link NoUsableDataKeyException} or a {@link KeyProviderException}.
+ * Root of every exception Envelope throws on purpose. Unchecked, like the AWS SDK's, so callers
+ * catch what they can act on: a {@link InvalidMessageException}, a {@link
+ * EncryptionContextMismatchException}, a {@link NoUsableDataKeyException} or a {@link
+ * KeyProviderException}.
  *
  * <p>Messages never contain key bytes or plaintext.
  */

@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Operation counters for an {@link Envelope}: messages and bytes encrypted and decrypted, and failures by
- * exception type. Without a registry every method is a no-op.
+ * Operation counters for an {@link Envelope}: messages and bytes encrypted and decrypted, and
+ * failures by exception type. Without a registry every method is a no-op.
  */
 final class EnvelopeMetrics {
   static final EnvelopeMetrics NONE = new EnvelopeMetrics(null);
@@ -21,14 +21,26 @@ final class EnvelopeMetrics {
     if (registry == null) {
       encrypted = decrypted = bytesEncrypted = bytesDecrypted = null;
     } else {
-      encrypted = Counter.builder("envelope.messages").tag("operation", "encrypt")
-          .description("Messages encrypted").register(registry);
-      decrypted = Counter.builder("envelope.messages").tag("operation", "decrypt")
-          .description("Messages decrypted").register(registry);
-      bytesEncrypted = Counter.builder("envelope.plaintext.bytes").tag("operation", "encrypt").baseUnit("bytes")
-          .register(registry);
-      bytesDecrypted = Counter.builder("envelope.plaintext.bytes").tag("operation", "decrypt").baseUnit("bytes")
-          .register(registry);
+      encrypted =
+          Counter.builder("envelope.messages")
+              .tag("operation", "encrypt")
+              .description("Messages encrypted")
+              .register(registry);
+      decrypted =
+          Counter.builder("envelope.messages")
+              .tag("operation", "decrypt")
+              .description("Messages decrypted")
+              .register(registry);
+      bytesEncrypted =
+          Counter.builder("envelope.plaintext.bytes")
+              .tag("operation", "encrypt")
+              .baseUnit("bytes")
+              .register(registry);
+      bytesDecrypted =
+          Counter.builder("envelope.plaintext.bytes")
+              .tag("operation", "decrypt")
+              .baseUnit("bytes")
+              .register(registry);
     }
   }
 
@@ -52,7 +64,13 @@ final class EnvelopeMetrics {
 
   void failed(String operation, RuntimeException e) {
     if (registry != null) {
-      registry.counter("envelope.failures", "operation", operation, "exception", e.getClass().getSimpleName())
+      registry
+          .counter(
+              "envelope.failures",
+              "operation",
+              operation,
+              "exception",
+              e.getClass().getSimpleName())
           .increment();
     }
   }

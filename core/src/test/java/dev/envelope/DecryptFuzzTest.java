@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Coverage-guided fuzzing of {@link Envelope#decrypt}: arbitrary bytes, and valid messages with fuzzed
- * edits (byte changes, truncation, insertion). Only {@link EnvelopeException} subtypes may escape, and an
- * altered message must never decrypt.
+ * Coverage-guided fuzzing of {@link Envelope#decrypt}: arbitrary bytes, and valid messages with
+ * fuzzed edits (byte changes, truncation, insertion). Only {@link EnvelopeException} subtypes may
+ * escape, and an altered message must never decrypt.
  *
- * <p>CI runs it in fuzzing mode for a bounded time ({@code jazzer.max.duration}); without
- * {@code JAZZER_FUZZ=1} JUnit runs it once per seed as a regression test.
+ * <p>CI runs it in fuzzing mode for a bounded time ({@code jazzer.max.duration}); without {@code
+ * JAZZER_FUZZ=1} JUnit runs it once per seed as a regression test.
  */
 class DecryptFuzzTest {
   private static final Envelope ENVELOPE;
@@ -28,10 +28,15 @@ class DecryptFuzzTest {
     byte[] key = new byte[32];
     new Random(5).nextBytes(key);
     new Random(6).nextBytes(PLAINTEXT);
-    RawAesKeyring keyring = RawAesKeyring.builder().keyNamespace("fuzz").keyName("k").wrappingKey(key).build();
+    RawAesKeyring keyring =
+        RawAesKeyring.builder().keyNamespace("fuzz").keyName("k").wrappingKey(key).build();
     ENVELOPE = Envelope.builder().keyring(keyring).frameSize(128).maxFrameSize(1 << 16).build();
-    SIGNED = Envelope.builder().keyring(keyring).frameSize(128)
-        .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384).build();
+    SIGNED =
+        Envelope.builder()
+            .keyring(keyring)
+            .frameSize(128)
+            .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384)
+            .build();
     VALID = new byte[][] {ENVELOPE.encrypt(PLAINTEXT, CONTEXT), SIGNED.encrypt(PLAINTEXT, CONTEXT)};
   }
 
@@ -74,7 +79,8 @@ class DecryptFuzzTest {
     try {
       DecryptResult result = ENVELOPE.decrypt(message);
       if (mode != 0) {
-        throw new AssertionError("an altered message decrypted to " + result.plaintext().length + " bytes");
+        throw new AssertionError(
+            "an altered message decrypted to " + result.plaintext().length + " bytes");
       }
     } catch (EnvelopeException expected) {
       // Declared failure: malformed, tampered, over a limit, or no usable data key.

@@ -35,28 +35,35 @@ class EsdkInteropTest {
     new Random(7).nextBytes(WRAPPING_KEY);
   }
 
-  private static final IKeyring ESDK_KEYRING = MaterialProviders.builder()
-      .MaterialProvidersConfig(MaterialProvidersConfig.builder().build())
-      .build()
-      .CreateRawAesKeyring(CreateRawAesKeyringInput.builder()
-          .keyNamespace(NAMESPACE)
-          .keyName(NAME)
-          .wrappingKey(ByteBuffer.wrap(WRAPPING_KEY.clone()))
-          .wrappingAlg(AesWrappingAlg.ALG_AES256_GCM_IV12_TAG16)
-          .build());
+  private static final IKeyring ESDK_KEYRING =
+      MaterialProviders.builder()
+          .MaterialProvidersConfig(MaterialProvidersConfig.builder().build())
+          .build()
+          .CreateRawAesKeyring(
+              CreateRawAesKeyringInput.builder()
+                  .keyNamespace(NAMESPACE)
+                  .keyName(NAME)
+                  .wrappingKey(ByteBuffer.wrap(WRAPPING_KEY.clone()))
+                  .wrappingAlg(AesWrappingAlg.ALG_AES256_GCM_IV12_TAG16)
+                  .build());
 
   private static final RawAesKeyring OUR_KEYRING =
-      RawAesKeyring.builder().keyNamespace(NAMESPACE).keyName(NAME).wrappingKey(WRAPPING_KEY).build();
+      RawAesKeyring.builder()
+          .keyNamespace(NAMESPACE)
+          .keyName(NAME)
+          .wrappingKey(WRAPPING_KEY)
+          .build();
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
-    List<Map<String, String>> contexts = List.of(
-        Map.of(),
-        Map.of("tenant", "acme", "purpose", "interop"),
-        nonAscii());
+    List<Map<String, String>> contexts =
+        List.of(Map.of(), Map.of("tenant", "acme", "purpose", "interop"), nonAscii());
     int[] frames = {128, 4096, 65536};
-    for (AlgorithmSuite suite : new AlgorithmSuite[] {AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
-        AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384}) {
+    for (AlgorithmSuite suite :
+        new AlgorithmSuite[] {
+          AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+          AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384
+        }) {
       for (int frame : frames) {
         for (int size : new int[] {0, 1, frame - 1, frame, frame + 1, 3 * frame + 17}) {
           // Signed suites are slow; cover them at fewer sizes.
@@ -94,9 +101,11 @@ class EsdkInteropTest {
 
   @ParameterizedTest(name = "{0} frame={1} size={2}")
   @MethodSource("cases")
-  void esdkDecryptsEnvelopeMessages(AlgorithmSuite suite, int frame, int size, Map<String, String> context) {
+  void esdkDecryptsEnvelopeMessages(
+      AlgorithmSuite suite, int frame, int size, Map<String, String> context) {
     byte[] plaintext = random(size, size * 31L + frame);
-    Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).algorithmSuite(suite).frameSize(frame).build();
+    Envelope envelope =
+        Envelope.builder().keyring(OUR_KEYRING).algorithmSuite(suite).frameSize(frame).build();
     byte[] message = envelope.encrypt(plaintext, context);
 
     AwsCrypto esdk = AwsCrypto.builder().withEncryptionFrameSize(frame).build();
@@ -109,10 +118,14 @@ class EsdkInteropTest {
 
   @ParameterizedTest(name = "{0} frame={1} size={2}")
   @MethodSource("cases")
-  void envelopeDecryptsEsdkMessages(AlgorithmSuite suite, int frame, int size, Map<String, String> context) {
+  void envelopeDecryptsEsdkMessages(
+      AlgorithmSuite suite, int frame, int size, Map<String, String> context) {
     byte[] plaintext = random(size, size * 17L + frame);
-    AwsCrypto esdk = AwsCrypto.builder().withEncryptionAlgorithm(esdkSuite(suite)).withEncryptionFrameSize(frame)
-        .build();
+    AwsCrypto esdk =
+        AwsCrypto.builder()
+            .withEncryptionAlgorithm(esdkSuite(suite))
+            .withEncryptionFrameSize(frame)
+            .build();
     byte[] message = esdk.encryptData(ESDK_KEYRING, plaintext, context).getResult();
 
     Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).build();
@@ -125,8 +138,9 @@ class EsdkInteropTest {
 
   @Test
   void jceMasterKeyMessagesInteroperateBothWays() {
-    JceMasterKey masterKey = JceMasterKey.getInstance(new SecretKeySpec(WRAPPING_KEY, "AES"), NAMESPACE, NAME,
-        "AES/GCM/NoPadding");
+    JceMasterKey masterKey =
+        JceMasterKey.getInstance(
+            new SecretKeySpec(WRAPPING_KEY, "AES"), NAMESPACE, NAME, "AES/GCM/NoPadding");
     AwsCrypto esdk = AwsCrypto.builder().build();
     Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).build();
     byte[] plaintext = random(10_000, 99);
@@ -141,20 +155,27 @@ class EsdkInteropTest {
   @Test
   void legacySuitesFromEsdkDecryptOnlyWhenPolicyAllows() {
     Envelope strict = Envelope.builder().keyring(OUR_KEYRING).build();
-    Envelope permissive = Envelope.builder().keyring(OUR_KEYRING)
-        .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT).build();
+    Envelope permissive =
+        Envelope.builder()
+            .keyring(OUR_KEYRING)
+            .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
+            .build();
     byte[] plaintext = random(5000, 5);
-    for (CryptoAlgorithm legacy : new CryptoAlgorithm[] {
-        CryptoAlgorithm.ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384,
-        CryptoAlgorithm.ALG_AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256,
-        CryptoAlgorithm.ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA256,
-        CryptoAlgorithm.ALG_AES_192_GCM_IV12_TAG16_HKDF_SHA256,
-        CryptoAlgorithm.ALG_AES_128_GCM_IV12_TAG16_NO_KDF}) {
-      AwsCrypto esdk = AwsCrypto.builder()
-          .withCommitmentPolicy(com.amazonaws.encryptionsdk.CommitmentPolicy.ForbidEncryptAllowDecrypt)
-          .withEncryptionAlgorithm(legacy)
-          .withEncryptionFrameSize(1024)
-          .build();
+    for (CryptoAlgorithm legacy :
+        new CryptoAlgorithm[] {
+          CryptoAlgorithm.ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384,
+          CryptoAlgorithm.ALG_AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256,
+          CryptoAlgorithm.ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA256,
+          CryptoAlgorithm.ALG_AES_192_GCM_IV12_TAG16_HKDF_SHA256,
+          CryptoAlgorithm.ALG_AES_128_GCM_IV12_TAG16_NO_KDF
+        }) {
+      AwsCrypto esdk =
+          AwsCrypto.builder()
+              .withCommitmentPolicy(
+                  com.amazonaws.encryptionsdk.CommitmentPolicy.ForbidEncryptAllowDecrypt)
+              .withEncryptionAlgorithm(legacy)
+              .withEncryptionFrameSize(1024)
+              .build();
       byte[] message = esdk.encryptData(ESDK_KEYRING, plaintext, Map.of("k", "v")).getResult();
 
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.decrypt(message))
@@ -169,17 +190,24 @@ class EsdkInteropTest {
 
   @Test
   void legacyNonFramedMessagesDecryptWhenPolicyAllows() {
-    Envelope permissive = Envelope.builder().keyring(OUR_KEYRING)
-        .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT).build();
-    AwsCrypto esdk = AwsCrypto.builder()
-        .withCommitmentPolicy(com.amazonaws.encryptionsdk.CommitmentPolicy.ForbidEncryptAllowDecrypt)
-        .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384)
-        .withEncryptionFrameSize(0)
-        .build();
+    Envelope permissive =
+        Envelope.builder()
+            .keyring(OUR_KEYRING)
+            .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
+            .build();
+    AwsCrypto esdk =
+        AwsCrypto.builder()
+            .withCommitmentPolicy(
+                com.amazonaws.encryptionsdk.CommitmentPolicy.ForbidEncryptAllowDecrypt)
+            .withEncryptionAlgorithm(
+                CryptoAlgorithm.ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384)
+            .withEncryptionFrameSize(0)
+            .build();
     byte[] plaintext = random(3000, 8);
     byte[] message = esdk.encryptData(ESDK_KEYRING, plaintext, Map.of("k", "v")).getResult();
     assertThat(permissive.decrypt(message, Map.of("k", "v")).plaintext()).isEqualTo(plaintext);
-    assertThat(readAll(permissive.decryptingStream(new java.io.ByteArrayInputStream(message)))).isEqualTo(plaintext);
+    assertThat(readAll(permissive.decryptingStream(new java.io.ByteArrayInputStream(message))))
+        .isEqualTo(plaintext);
     byte[] tampered = message.clone();
     tampered[tampered.length - 120] ^= 1;
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> permissive.decrypt(tampered))
@@ -189,14 +217,21 @@ class EsdkInteropTest {
   @Test
   void committingNonFramedMessagesFromEsdkDecrypt() {
     Envelope envelope = Envelope.builder().keyring(OUR_KEYRING).build();
-    for (CryptoAlgorithm suite : new CryptoAlgorithm[] {CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
-        CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384}) {
-      AwsCrypto esdk = AwsCrypto.builder().withEncryptionAlgorithm(suite).withEncryptionFrameSize(0).build();
+    for (CryptoAlgorithm suite :
+        new CryptoAlgorithm[] {
+          CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+          CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384
+        }) {
+      AwsCrypto esdk =
+          AwsCrypto.builder().withEncryptionAlgorithm(suite).withEncryptionFrameSize(0).build();
       byte[] plaintext = random(2500, 13);
       byte[] message = esdk.encryptData(ESDK_KEYRING, plaintext, Map.of("k", "v")).getResult();
-      assertThat(envelope.decrypt(message, Map.of("k", "v")).plaintext()).as(suite.name()).isEqualTo(plaintext);
+      assertThat(envelope.decrypt(message, Map.of("k", "v")).plaintext())
+          .as(suite.name())
+          .isEqualTo(plaintext);
       assertThat(readAll(envelope.decryptingStream(new java.io.ByteArrayInputStream(message))))
-          .as(suite.name()).isEqualTo(plaintext);
+          .as(suite.name())
+          .isEqualTo(plaintext);
     }
   }
 
@@ -215,14 +250,21 @@ class EsdkInteropTest {
     try (java.io.OutputStream out = envelope.encryptingStream(ours, Map.of("s", "1"))) {
       out.write(plaintext);
     }
-    assertThat(readAll(esdk.createDecryptingStream(ESDK_KEYRING, new java.io.ByteArrayInputStream(ours.toByteArray()))))
+    assertThat(
+            readAll(
+                esdk.createDecryptingStream(
+                    ESDK_KEYRING, new java.io.ByteArrayInputStream(ours.toByteArray()))))
         .isEqualTo(plaintext);
 
     java.io.ByteArrayOutputStream theirs = new java.io.ByteArrayOutputStream();
-    try (java.io.OutputStream out = esdk.createEncryptingStream(ESDK_KEYRING, theirs, Map.of("s", "2"))) {
+    try (java.io.OutputStream out =
+        esdk.createEncryptingStream(ESDK_KEYRING, theirs, Map.of("s", "2"))) {
       out.write(plaintext);
     }
-    assertThat(readAll(envelope.decryptingStream(new java.io.ByteArrayInputStream(theirs.toByteArray()), Map.of("s", "2"))))
+    assertThat(
+            readAll(
+                envelope.decryptingStream(
+                    new java.io.ByteArrayInputStream(theirs.toByteArray()), Map.of("s", "2"))))
         .isEqualTo(plaintext);
   }
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every alteration of a message fails with an {@link EnvelopeException} subtype and never returns data:
- * single-byte flips anywhere, truncation at every length, frames swapped between messages or reordered,
- * appended bytes, and a different expected context.
+ * Every alteration of a message fails with an {@link EnvelopeException} subtype and never returns
+ * data: single-byte flips anywhere, truncation at every length, frames swapped between messages or
+ * reordered, appended bytes, and a different expected context.
  */
 class TamperTest {
   private static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "table", "orders");
@@ -47,8 +47,12 @@ class TamperTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = AlgorithmSuite.class, names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
-      "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"})
+  @EnumSource(
+      value = AlgorithmSuite.class,
+      names = {
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"
+      })
   void everySingleByteFlipIsRejected(AlgorithmSuite suite) {
     Envelope envelope = envelope(suite);
     byte[] message = envelope.encrypt(plaintext(200), CONTEXT);
@@ -57,14 +61,19 @@ class TamperTest {
       for (int bit : new int[] {0x01, 0x80}) {
         byte[] tampered = message.clone();
         tampered[i] ^= (byte) bit;
-        assertRejected(envelope, tampered, "flip of bit " + bit + " at byte " + i + " of " + message.length);
+        assertRejected(
+            envelope, tampered, "flip of bit " + bit + " at byte " + i + " of " + message.length);
       }
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = AlgorithmSuite.class, names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
-      "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"})
+  @EnumSource(
+      value = AlgorithmSuite.class,
+      names = {
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"
+      })
   void everyTruncationAndExtensionIsRejected(AlgorithmSuite suite) {
     Envelope envelope = envelope(suite);
     byte[] message = envelope.encrypt(plaintext(200), CONTEXT);
@@ -78,8 +87,12 @@ class TamperTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = AlgorithmSuite.class, names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
-      "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"})
+  @EnumSource(
+      value = AlgorithmSuite.class,
+      names = {
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"
+      })
   void framesSwappedBetweenMessagesOrReorderedAreRejected(AlgorithmSuite suite) {
     Envelope envelope = envelope(suite);
     byte[] a = envelope.encrypt(plaintext(200), CONTEXT);
@@ -99,7 +112,8 @@ class TamperTest {
     // Drop frame 2 (the final frame then carries the wrong sequence number).
     byte[] dropped = new byte[a.length - frame];
     System.arraycopy(a, 0, dropped, 0, headerA + frame);
-    System.arraycopy(a, headerA + 2 * frame, dropped, headerA + frame, a.length - headerA - 2 * frame);
+    System.arraycopy(
+        a, headerA + 2 * frame, dropped, headerA + frame, a.length - headerA - 2 * frame);
     assertRejected(envelope, dropped, "frame 2 removed");
     // Header of b with the body of a.
     byte[] mixed = new byte[headerB + a.length - headerA];
@@ -109,27 +123,50 @@ class TamperTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = AlgorithmSuite.class, names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
-      "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"})
+  @EnumSource(
+      value = AlgorithmSuite.class,
+      names = {
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"
+      })
   void wrongExpectedContextIsRejectedNamingKeysNotValues(AlgorithmSuite suite) {
     Envelope envelope = envelope(suite);
     byte[] message = envelope.encrypt(plaintext(10), CONTEXT);
-    assertThatThrownBy(() -> envelope.decrypt(message, Map.of("tenant", "globex-secret-value", "table", "orders")))
+    assertThatThrownBy(
+            () ->
+                envelope.decrypt(
+                    message, Map.of("tenant", "globex-secret-value", "table", "orders")))
         .isInstanceOf(EncryptionContextMismatchException.class)
         .hasMessageContaining("tenant")
         .hasMessageNotContaining("globex-secret-value")
         .hasMessageNotContaining("acme")
-        .satisfies(e -> assertThat(((EncryptionContextMismatchException) e).differingKeys()).containsExactly("tenant"));
+        .satisfies(
+            e ->
+                assertThat(((EncryptionContextMismatchException) e).differingKeys())
+                    .containsExactly("tenant"));
     assertThatThrownBy(() -> envelope.decrypt(message, Map.of("tenant", "acme")))
         .isInstanceOf(EncryptionContextMismatchException.class)
-        .satisfies(e -> assertThat(((EncryptionContextMismatchException) e).differingKeys()).containsExactly("table"));
-    assertThatThrownBy(() -> envelope.decrypt(message, Map.of("tenant", "acme", "table", "orders", "extra", "x")))
+        .satisfies(
+            e ->
+                assertThat(((EncryptionContextMismatchException) e).differingKeys())
+                    .containsExactly("table"));
+    assertThatThrownBy(
+            () ->
+                envelope.decrypt(
+                    message, Map.of("tenant", "acme", "table", "orders", "extra", "x")))
         .isInstanceOf(EncryptionContextMismatchException.class)
-        .satisfies(e -> assertThat(((EncryptionContextMismatchException) e).differingKeys()).containsExactly("extra"));
+        .satisfies(
+            e ->
+                assertThat(((EncryptionContextMismatchException) e).differingKeys())
+                    .containsExactly("extra"));
   }
 
   private static int headerLength(Envelope envelope, byte[] message) {
-    return dev.envelope.internal.format.MessageHeader.parse(message, 0, message.length,
-        new dev.envelope.internal.format.DecryptionLimits(10, 1 << 20, 1 << 24)).length();
+    return dev.envelope.internal.format.MessageHeader.parse(
+            message,
+            0,
+            message.length,
+            new dev.envelope.internal.format.DecryptionLimits(10, 1 << 20, 1 << 24))
+        .length();
   }
 }

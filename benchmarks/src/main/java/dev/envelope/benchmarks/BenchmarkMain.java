@@ -26,9 +26,10 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Entry point of {@code benchmarks.jar} and of {@code envelope bench}: runs the JMH suite with a profile,
- * then the KMS-quota benchmark, writes {@code <date>-<profile>-jdk<N>.json} (and {@code ...-kms.json}) under
- * the results directory, and renders the report ({@code ...-report.md} and SVG charts) next to them.
+ * Entry point of {@code benchmarks.jar} and of {@code envelope bench}: runs the JMH suite with a
+ * profile, then the KMS-quota benchmark, writes {@code <date>-<profile>-jdk<N>.json} (and {@code
+ * ...-kms.json}) under the results directory, and renders the report ({@code ...-report.md} and SVG
+ * charts) next to them.
  */
 public final class BenchmarkMain {
   /** Every benchmark of the suite lives in this package. */
@@ -44,8 +45,8 @@ public final class BenchmarkMain {
   }
 
   /**
-   * Runs as the command line would and returns the exit code: 0 done, 1 a benchmark or the report failed,
-   * 2 bad arguments. Prints progress on standard output.
+   * Runs as the command line would and returns the exit code: 0 done, 1 a benchmark or the report
+   * failed, 2 bad arguments. Prints progress on standard output.
    */
   public static int run(String... args) {
     return run(System.out, args);
@@ -66,8 +67,10 @@ public final class BenchmarkMain {
     }
     try {
       if (!cli.reportOnly().isEmpty()) {
-        String name = cli.reportName() != null ? cli.reportName() : LocalDate.now(ZoneOffset.UTC) + "-report";
-        report(out, cli.reportOnly(), cli.resultsDir(), name, null, "re-rendered from result files");
+        String name =
+            cli.reportName() != null ? cli.reportName() : LocalDate.now(ZoneOffset.UTC) + "-report";
+        report(
+            out, cli.reportOnly(), cli.resultsDir(), name, null, "re-rendered from result files");
         return 0;
       }
       Files.createDirectories(cli.resultsDir());
@@ -84,11 +87,14 @@ public final class BenchmarkMain {
       if (cli.runKms()) {
         List<KmsQuotaPoint> points = new KmsQuotaBenchmark(cli.kms(), out).run();
         KmsQuotaRun run = KmsQuotaRun.of(cli.kms(), System.getProperty("java.version"), points);
-        Path kms = cli.resultsDir().resolve(stem + "-jdk" + Runtime.version().feature() + ReportWriter.KMS_SUFFIX);
+        Path kms =
+            cli.resultsDir()
+                .resolve(stem + "-jdk" + Runtime.version().feature() + ReportWriter.KMS_SUFFIX);
         Files.writeString(kms, run.toJson(), StandardCharsets.UTF_8);
         inputs.add(kms);
       }
-      String name = inputs.get(0).getFileName().toString().replaceFirst("(-kms)?\\.json$", "") + "-report";
+      String name =
+          inputs.get(0).getFileName().toString().replaceFirst("(-kms)?\\.json$", "") + "-report";
       report(out, inputs, cli.resultsDir(), name, cli.profile(), "load average at start " + load);
       return 0;
     } catch (RunnerException | IOException | RuntimeException e) {
@@ -98,8 +104,12 @@ public final class BenchmarkMain {
     }
   }
 
-  /** Runs JMH with the profile's settings under the command line's; returns the result file, or null on bad options. */
-  private static Path runJmh(PrintStream out, CliOptions cli, String stem) throws RunnerException, IOException {
+  /**
+   * Runs JMH with the profile's settings under the command line's; returns the result file, or null
+   * on bad options.
+   */
+  private static Path runJmh(PrintStream out, CliOptions cli, String stem)
+      throws RunnerException, IOException {
     CommandLineOptions user;
     try {
       user = new CommandLineOptions(cli.jmhArgs().toArray(String[]::new));
@@ -114,8 +124,11 @@ public final class BenchmarkMain {
     Path tmp = cli.resultsDir().resolve(stem + ".json.tmp");
     Options options = withProfile(user, cli.profile(), tmp);
     new Runner(options).run();
-    String jdk = JmhResult.parseAll(Files.readString(tmp, StandardCharsets.UTF_8)).stream()
-        .findFirst().map(JmhResult::jdkMajor).orElse(String.valueOf(Runtime.version().feature()));
+    String jdk =
+        JmhResult.parseAll(Files.readString(tmp, StandardCharsets.UTF_8)).stream()
+            .findFirst()
+            .map(JmhResult::jdkMajor)
+            .orElse(String.valueOf(Runtime.version().feature()));
     Path json = cli.resultsDir().resolve(stem + "-jdk" + jdk + ".json");
     Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING);
     out.println("JMH results: " + json);
@@ -123,9 +136,9 @@ public final class BenchmarkMain {
   }
 
   /**
-   * The command line's JMH options, with the profile filling in what the command line leaves unset: JMH's
-   * {@code parent} options only answer where the builder has no value, so the profile's values are set on
-   * the builder only when the user's are absent.
+   * The command line's JMH options, with the profile filling in what the command line leaves unset:
+   * JMH's {@code parent} options only answer where the builder has no value, so the profile's
+   * values are set on the builder only when the user's are absent.
    */
   static Options withProfile(CommandLineOptions user, Profile profile, Path resultFile) {
     ChainedOptionsBuilder b = new OptionsBuilder().parent(user);
@@ -152,26 +165,40 @@ public final class BenchmarkMain {
         b.param(p.getKey(), p.getValue().toArray(String[]::new));
       }
     }
-    boolean gcAsked = user.getProfilers().stream().anyMatch(p -> p.getKlass().equals("gc") || p.getKlass().endsWith("GCProfiler"));
+    boolean gcAsked =
+        user.getProfilers().stream()
+            .anyMatch(p -> p.getKlass().equals("gc") || p.getKlass().endsWith("GCProfiler"));
     if (!gcAsked) {
       b.addProfiler("gc"); // allocation per operation goes into the report
     }
     return b.resultFormat(ResultFormatType.JSON).result(resultFile.toString()).build();
   }
 
-  /** Renders the report; {@code profile} is null when re-rendering files whose profile is not known. */
-  private static void report(PrintStream out, List<Path> inputs, Path dir, String name, Profile profile,
-      String note) throws IOException {
-    List<String> header = List.of(
-        "# Envelope benchmark report: " + name,
-        "",
-        "- Inputs: " + inputs.stream().map(p -> "`" + p.getFileName() + "`").toList(),
-        "- Profile: " + (profile == null ? "see the input file names"
-            : profile.id() + (profile == Profile.SHORT
-                ? " (smoke run: tiny iterations, no fork; the numbers are not figures)" : "")),
-        "- Machine: " + MachineInfo.describe(),
-        "- Report JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-            + "; " + note);
+  /**
+   * Renders the report; {@code profile} is null when re-rendering files whose profile is not known.
+   */
+  private static void report(
+      PrintStream out, List<Path> inputs, Path dir, String name, Profile profile, String note)
+      throws IOException {
+    List<String> header =
+        List.of(
+            "# Envelope benchmark report: " + name,
+            "",
+            "- Inputs: " + inputs.stream().map(p -> "`" + p.getFileName() + "`").toList(),
+            "- Profile: "
+                + (profile == null
+                    ? "see the input file names"
+                    : profile.id()
+                        + (profile == Profile.SHORT
+                            ? " (smoke run: tiny iterations, no fork; the numbers are not figures)"
+                            : "")),
+            "- Machine: " + MachineInfo.describe(),
+            "- Report JVM: "
+                + System.getProperty("java.vm.name")
+                + " "
+                + System.getProperty("java.version")
+                + "; "
+                + note);
     for (Path p : ReportWriter.write(inputs, dir, name, header)) {
       out.println("report: " + p);
     }

@@ -16,19 +16,23 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One record per operation with the data-key cache on, suite 0x0478: Envelope's
- * {@code CachingMaterialsManager} against the official ESDK's {@code CachingCryptoMaterialsManager} over a
- * {@code LocalCryptoMaterialsCache}, same bounds ({@link Fixtures#CACHE_MAX_MESSAGES} messages per key,
- * ten minutes, 1000 entries). What is measured is the cache's overhead plus the message crypto; the keyring
- * runs once per 1000 records. The state is shared ({@code Scope.Benchmark}) so the 2-thread variants
- * contend on one cache entry, as an application's request threads would. Score: records/s (all threads).
+ * One record per operation with the data-key cache on, suite 0x0478: Envelope's {@code
+ * CachingMaterialsManager} against the official ESDK's {@code CachingCryptoMaterialsManager} over a
+ * {@code LocalCryptoMaterialsCache}, same bounds ({@link Fixtures#CACHE_MAX_MESSAGES} messages per
+ * key, ten minutes, 1000 entries). What is measured is the cache's overhead plus the message
+ * crypto; the keyring runs once per 1000 records. The state is shared ({@code Scope.Benchmark}) so
+ * the 2-thread variants contend on one cache entry, as an application's request threads would.
+ * Score: records/s (all threads).
  *
- * <p>The raw AES-GCM ceiling for the same sizes is in {@link RecordBenchmark}; a cache does not change it.
+ * <p>The raw AES-GCM ceiling for the same sizes is in {@link RecordBenchmark}; a cache does not
+ * change it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class CachedRecordBenchmark {
@@ -42,7 +46,8 @@ public class CachedRecordBenchmark {
 
   @Setup
   public void setUp() {
-    workload = new RecordWorkload(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, true, size);
+    workload =
+        new RecordWorkload(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, true, size);
   }
 
   @Benchmark

@@ -8,13 +8,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The benchmark runner's own options; every other argument is passed through to JMH (and overrides what
- * the profile sets). See {@link #USAGE}.
+ * The benchmark runner's own options; every other argument is passed through to JMH (and overrides
+ * what the profile sets). See {@link #USAGE}.
  */
-public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boolean runKms, KmsQuotaSettings kms,
-    List<Path> reportOnly, String reportName, boolean help, List<String> jmhArgs) {
+public record CliOptions(
+    Profile profile,
+    Path resultsDir,
+    boolean runJmh,
+    boolean runKms,
+    KmsQuotaSettings kms,
+    List<Path> reportOnly,
+    String reportName,
+    boolean help,
+    List<String> jmhArgs) {
 
-  public static final String USAGE = """
+  public static final String USAGE =
+      """
       Usage: java -jar benchmarks.jar [--profile short|full] [options] [JMH options]
 
         --profile full|short   full (default): the measured run, minutes; short: seconds, for CI smoke runs
@@ -60,9 +69,14 @@ public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boole
         case "--kms-threads" -> threads = Integer.parseInt(value(args, ++i, a));
         case "--kms-quota" -> quota = Double.parseDouble(value(args, ++i, a));
         case "--kms-latency-ms" -> latency = Duration.ofMillis(Long.parseLong(value(args, ++i, a)));
-        case "--kms-seconds" -> point = Duration.ofMillis((long) (Double.parseDouble(value(args, ++i, a)) * 1000));
-        case "--kms-max-messages" -> sweep = Arrays.stream(value(args, ++i, a).split(","))
-            .map(String::trim).map(Long::parseLong).toList();
+        case "--kms-seconds" ->
+            point = Duration.ofMillis((long) (Double.parseDouble(value(args, ++i, a)) * 1000));
+        case "--kms-max-messages" ->
+            sweep =
+                Arrays.stream(value(args, ++i, a).split(","))
+                    .map(String::trim)
+                    .map(Long::parseLong)
+                    .toList();
         case "--target-rate" -> target = Double.parseDouble(value(args, ++i, a));
         case "--report" -> {
           while (i + 1 < args.length && !args[i + 1].startsWith("-")) {
@@ -98,10 +112,20 @@ public record CliOptions(Profile profile, Path resultsDir, boolean runJmh, boole
       kms = kms.withTargetRate(target);
     }
     if (results == null) {
-      results = java.nio.file.Files.isRegularFile(Path.of("benchmarks", "pom.xml"))
-          ? Path.of("benchmarks", "results") : Path.of("results");
+      results =
+          java.nio.file.Files.isRegularFile(Path.of("benchmarks", "pom.xml"))
+              ? Path.of("benchmarks", "results")
+              : Path.of("results");
     }
-    return new CliOptions(profile, results, jmh, kmsOn, kms, List.copyOf(report), reportName, help,
+    return new CliOptions(
+        profile,
+        results,
+        jmh,
+        kmsOn,
+        kms,
+        List.copyOf(report),
+        reportName,
+        help,
         List.copyOf(rest));
   }
 

@@ -23,19 +23,23 @@ import software.amazon.cryptography.materialproviders.model.CreateRawAesKeyringI
 import software.amazon.cryptography.materialproviders.model.MaterialProvidersConfig;
 
 /**
- * The same work set up for Envelope and for the official AWS Encryption SDK: one 256-bit raw AES wrapping
- * key, the same namespace and name (so each side can read the other's messages), the same context.
+ * The same work set up for Envelope and for the official AWS Encryption SDK: one 256-bit raw AES
+ * wrapping key, the same namespace and name (so each side can read the other's messages), the same
+ * context.
  */
 public final class Fixtures {
   public static final String NAMESPACE = "bench";
   public static final String KEY_NAME = "wrapping-key";
-  public static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "purpose", "benchmark");
+  public static final Map<String, String> CONTEXT =
+      Map.of("tenant", "acme", "purpose", "benchmark");
 
   /**
-   * Cache bounds used by both sides in the cached benchmarks. Age and capacity never bind during a run;
-   * messages per key do, so both caches call their keyring once per {@code CACHE_MAX_MESSAGES} records.
+   * Cache bounds used by both sides in the cached benchmarks. Age and capacity never bind during a
+   * run; messages per key do, so both caches call their keyring once per {@code CACHE_MAX_MESSAGES}
+   * records.
    */
   public static final long CACHE_MAX_MESSAGES = 1000;
+
   public static final Duration CACHE_MAX_AGE = Duration.ofMinutes(10);
   public static final int CACHE_CAPACITY = 1000;
 
@@ -48,33 +52,52 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static RawAesKeyring envelopeKeyring() {
-    return RawAesKeyring.builder().keyNamespace(NAMESPACE).keyName(KEY_NAME).wrappingKey(WRAPPING_KEY).build();
+    return RawAesKeyring.builder()
+        .keyNamespace(NAMESPACE)
+        .keyName(KEY_NAME)
+        .wrappingKey(WRAPPING_KEY)
+        .build();
   }
 
   public static Envelope envelope(AlgorithmSuite suite, int frameSize) {
-    return Envelope.builder().keyring(envelopeKeyring()).algorithmSuite(suite).frameSize(frameSize).build();
-  }
-
-  /** Envelope with its data-key cache ({@link CachingMaterialsManager}) over the raw AES keyring. */
-  public static Envelope cachedEnvelope(AlgorithmSuite suite, int frameSize) {
-    CachingMaterialsManager cache = CachingMaterialsManager.builder()
+    return Envelope.builder()
         .keyring(envelopeKeyring())
-        .maxAge(CACHE_MAX_AGE)
-        .maxMessages(CACHE_MAX_MESSAGES)
-        .capacity(CACHE_CAPACITY)
+        .algorithmSuite(suite)
+        .frameSize(frameSize)
         .build();
-    return Envelope.builder().materialsManager(cache).algorithmSuite(suite).frameSize(frameSize).build();
   }
 
   /**
-   * The official ESDK's caching materials manager with the same bounds. ESDK 3.x's Material Providers
-   * Library has no caching CMM, so the ESDK's own {@code CachingCryptoMaterialsManager} over a
-   * {@code LocalCryptoMaterialsCache} is the peer; it takes a master key provider, so the wrapping key is
-   * a {@link JceMasterKey} (wire-compatible with the raw AES keyring).
+   * Envelope with its data-key cache ({@link CachingMaterialsManager}) over the raw AES keyring.
+   */
+  public static Envelope cachedEnvelope(AlgorithmSuite suite, int frameSize) {
+    CachingMaterialsManager cache =
+        CachingMaterialsManager.builder()
+            .keyring(envelopeKeyring())
+            .maxAge(CACHE_MAX_AGE)
+            .maxMessages(CACHE_MAX_MESSAGES)
+            .capacity(CACHE_CAPACITY)
+            .build();
+    return Envelope.builder()
+        .materialsManager(cache)
+        .algorithmSuite(suite)
+        .frameSize(frameSize)
+        .build();
+  }
+
+  /**
+   * The official ESDK's caching materials manager with the same bounds. ESDK 3.x's Material
+   * Providers Library has no caching CMM, so the ESDK's own {@code CachingCryptoMaterialsManager}
+   * over a {@code LocalCryptoMaterialsCache} is the peer; it takes a master key provider, so the
+   * wrapping key is a {@link JceMasterKey} (wire-compatible with the raw AES keyring).
    */
   public static CachingCryptoMaterialsManager esdkCachingCmm() {
-    JceMasterKey masterKey = JceMasterKey.getInstance(new SecretKeySpec(WRAPPING_KEY.clone(), "AES"),
-        NAMESPACE, KEY_NAME, "AES/GCM/NoPadding");
+    JceMasterKey masterKey =
+        JceMasterKey.getInstance(
+            new SecretKeySpec(WRAPPING_KEY.clone(), "AES"),
+            NAMESPACE,
+            KEY_NAME,
+            "AES/GCM/NoPadding");
     return CachingCryptoMaterialsManager.newBuilder()
         .withMasterKeyProvider(masterKey)
         .withCache(new LocalCryptoMaterialsCache(CACHE_CAPACITY))
@@ -87,12 +110,13 @@ public final class Fixtures {
     return MaterialProviders.builder()
         .MaterialProvidersConfig(MaterialProvidersConfig.builder().build())
         .build()
-        .CreateRawAesKeyring(CreateRawAesKeyringInput.builder()
-            .keyNamespace(NAMESPACE)
-            .keyName(KEY_NAME)
-            .wrappingKey(ByteBuffer.wrap(WRAPPING_KEY.clone()))
-            .wrappingAlg(AesWrappingAlg.ALG_AES256_GCM_IV12_TAG16)
-            .build());
+        .CreateRawAesKeyring(
+            CreateRawAesKeyringInput.builder()
+                .keyNamespace(NAMESPACE)
+                .keyName(KEY_NAME)
+                .wrappingKey(ByteBuffer.wrap(WRAPPING_KEY.clone()))
+                .wrappingAlg(AesWrappingAlg.ALG_AES256_GCM_IV12_TAG16)
+                .build());
   }
 
   public static AwsCrypto esdk(AlgorithmSuite suite, int frameSize) {
@@ -105,7 +129,8 @@ public final class Fixtures {
 
   public static CryptoAlgorithm esdkSuite(AlgorithmSuite suite) {
     return switch (suite) {
-      case AES_256_GCM_HKDF_SHA512_COMMIT_KEY -> CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
+      case AES_256_GCM_HKDF_SHA512_COMMIT_KEY ->
+          CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
       case AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384 ->
           CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
       default -> throw new IllegalArgumentException("not an encrypting suite: " + suite);

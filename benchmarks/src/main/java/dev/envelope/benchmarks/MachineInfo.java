@@ -9,9 +9,16 @@ final class MachineInfo {
   private MachineInfo() {}
 
   static String describe() {
-    return Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel() + ", "
-        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", max heap "
-        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB";
+    return Runtime.getRuntime().availableProcessors()
+        + " cores, "
+        + cpuModel()
+        + ", "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.arch")
+        + ", max heap "
+        + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+        + " MiB";
   }
 
   /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown" elsewhere. */
@@ -29,7 +36,8 @@ final class MachineInfo {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
           .filter(l -> l.startsWith("model name"))
           .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown CPU");
+          .findFirst()
+          .orElse("unknown CPU");
     } catch (IOException | RuntimeException e) {
       return "unknown CPU";
     }

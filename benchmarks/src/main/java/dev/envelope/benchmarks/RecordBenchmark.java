@@ -15,15 +15,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One record per operation, suite 0x0478, no data-key cache: every encryption wraps a fresh data key and
- * every decryption unwraps one (raw AES keyring on both sides, so no network). {@code impl} selects
- * Envelope, the official ESDK doing the same work (same suite, frame size, wrapping key and context), or
- * the raw JCE AES-GCM ceiling. Score: records/s.
+ * One record per operation, suite 0x0478, no data-key cache: every encryption wraps a fresh data
+ * key and every decryption unwraps one (raw AES keyring on both sides, so no network). {@code impl}
+ * selects Envelope, the official ESDK doing the same work (same suite, frame size, wrapping key and
+ * context), or the raw JCE AES-GCM ceiling. Score: records/s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class RecordBenchmark {
@@ -37,7 +39,8 @@ public class RecordBenchmark {
 
   @Setup
   public void setUp() {
-    workload = new RecordWorkload(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, false, size);
+    workload =
+        new RecordWorkload(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY, false, size);
   }
 
   @Benchmark

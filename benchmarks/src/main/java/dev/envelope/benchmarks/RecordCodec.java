@@ -12,12 +12,14 @@ import javax.crypto.spec.SecretKeySpec;
 import software.amazon.cryptography.materialproviders.IKeyring;
 
 /**
- * One implementation's one-shot record encryption, so that every record benchmark runs the same method
- * body for each {@code impl} parameter and the report can pair results that differ only in {@code impl}.
+ * One implementation's one-shot record encryption, so that every record benchmark runs the same
+ * method body for each {@code impl} parameter and the report can pair results that differ only in
+ * {@code impl}.
  */
 public interface RecordCodec {
   /** The {@code impl} parameter values: ours, the official ESDK, and the raw AES-GCM ceiling. */
   String ENVELOPE = "envelope";
+
   String ESDK = "esdk";
   String JCE = "jce";
 
@@ -29,10 +31,15 @@ public interface RecordCodec {
   static RecordCodec create(String impl, AlgorithmSuite suite, boolean cached) {
     int frameSize = Envelope.DEFAULT_FRAME_SIZE;
     return switch (impl) {
-      case ENVELOPE -> new EnvelopeCodec(cached ? Fixtures.cachedEnvelope(suite, frameSize)
-          : Fixtures.envelope(suite, frameSize));
-      case ESDK -> cached ? new EsdkCachedCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkCachingCmm())
-          : new EsdkCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkKeyring());
+      case ENVELOPE ->
+          new EnvelopeCodec(
+              cached
+                  ? Fixtures.cachedEnvelope(suite, frameSize)
+                  : Fixtures.envelope(suite, frameSize));
+      case ESDK ->
+          cached
+              ? new EsdkCachedCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkCachingCmm())
+              : new EsdkCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkKeyring());
       case JCE -> {
         if (cached) {
           throw new IllegalArgumentException("raw AES-GCM has no data key to cache");
@@ -55,7 +62,10 @@ public interface RecordCodec {
     }
   }
 
-  /** The ESDK with the Material Providers Library's raw AES keyring (its recommended, uncached path). */
+  /**
+   * The ESDK with the Material Providers Library's raw AES keyring (its recommended, uncached
+   * path).
+   */
   record EsdkCodec(AwsCrypto crypto, IKeyring keyring) implements RecordCodec {
     @Override
     public byte[] encrypt(byte[] plaintext) {
@@ -81,10 +91,11 @@ public interface RecordCodec {
   }
 
   /**
-   * The ceiling: one AES-256-GCM operation over the record with a fresh IV and no header, key derivation
-   * or key wrapping; encryption is fed to the cipher in 64 KiB pieces (DESIGN.md: the JDK 17 large-doFinal
-   * trap), decryption in one {@code doFinal}, the fastest way for GCM decryption on JDK 17. The
-   * "message" is IV followed by ciphertext. Not thread-safe: one per benchmark thread.
+   * The ceiling: one AES-256-GCM operation over the record with a fresh IV and no header, key
+   * derivation or key wrapping; encryption is fed to the cipher in 64 KiB pieces (DESIGN.md: the
+   * JDK 17 large-doFinal trap), decryption in one {@code doFinal}, the fastest way for GCM
+   * decryption on JDK 17. The "message" is IV followed by ciphertext. Not thread-safe: one per
+   * benchmark thread.
    */
   final class JceGcmCodec implements RecordCodec {
     private static final int IV_LENGTH = 12;
@@ -118,11 +129,13 @@ public interface RecordCodec {
       return run(Cipher.DECRYPT_MODE, iv, message, IV_LENGTH, message.length - IV_LENGTH, out, 0);
     }
 
-    private byte[] run(int mode, byte[] iv, byte[] in, int offset, int length, byte[] out, int outOffset) {
+    private byte[] run(
+        int mode, byte[] iv, byte[] in, int offset, int length, byte[] out, int outOffset) {
       try {
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
         if (mode == Cipher.DECRYPT_MODE) {
-          // JCE holds GCM decryption input until the tag is checked; pieces would only add a copy and,
+          // JCE holds GCM decryption input until the tag is checked; pieces would only add a copy
+          // and,
           // above 64 KiB on JDK 17, the slow path. One doFinal is the fastest raw decryption.
           cipher.doFinal(in, offset, length, out, outOffset);
           return out;

@@ -4,8 +4,8 @@ import dev.envelope.AlgorithmSuite;
 import java.util.Arrays;
 
 /**
- * What the record benchmarks measure: one implementation's codec, one record and that record's message,
- * checked to round-trip before anything is timed.
+ * What the record benchmarks measure: one implementation's codec, one record and that record's
+ * message, checked to round-trip before anything is timed.
  */
 final class RecordWorkload {
   private final RecordCodec codec;

@@ -15,14 +15,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Suite 0x0578 (ECDSA P-384 signature), 1 KiB records, cached and uncached, Envelope next to the official
- * ESDK. Kept to one record size: the ECDSA sign or verify (hundreds of operations per second) dominates
- * every size a record has, and a cache does not remove it (each message is signed). Score: records/s.
+ * Suite 0x0578 (ECDSA P-384 signature), 1 KiB records, cached and uncached, Envelope next to the
+ * official ESDK. Kept to one record size: the ECDSA sign or verify (hundreds of operations per
+ * second) dominates every size a record has, and a cache does not remove it (each message is
+ * signed). Score: records/s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class SignedRecordBenchmark {
@@ -39,7 +42,9 @@ public class SignedRecordBenchmark {
 
   @Setup
   public void setUp() {
-    workload = new RecordWorkload(impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384, cached, size);
+    workload =
+        new RecordWorkload(
+            impl, AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384, cached, size);
   }
 
   @Benchmark

@@ -27,23 +27,27 @@ import org.openjdk.jmh.annotations.Warmup;
 import software.amazon.cryptography.materialproviders.IKeyring;
 
 /**
- * One whole stream of {@code streamMiB} MiB per operation (so ops/s x streamMiB = MiB/s), suite 0x0478:
- * Envelope's streams, the official ESDK's streams, or the raw AES-GCM ceiling for the same framing (one
- * GCM operation per frame, fed in at most 64 KiB pieces, no header or key work). Plaintext is written in
- * 64 KiB pieces from one reused buffer and ciphertext goes to a sink that discards it, so only the
- * cryptographic path is measured. Decryption reads a message prepared in memory in setup.
+ * One whole stream of {@code streamMiB} MiB per operation (so ops/s x streamMiB = MiB/s), suite
+ * 0x0478: Envelope's streams, the official ESDK's streams, or the raw AES-GCM ceiling for the same
+ * framing (one GCM operation per frame, fed in at most 64 KiB pieces, no header or key work).
+ * Plaintext is written in 64 KiB pieces from one reused buffer and ciphertext goes to a sink that
+ * discards it, so only the cryptographic path is measured. Decryption reads a message prepared in
+ * memory in setup.
  *
- * <p>All three read the same kind of input from the same place, so the ceiling is one a stream could
- * reach: encryption reads the one reused 64 KiB plaintext buffer; decryption reads {@code streamMiB} MiB
- * of ciphertext from memory (for the raw ceiling, GCM frames laid end to end in one array, each decrypted
- * in place of reading). A ceiling that re-decrypted one cache-resident frame would leave out the memory
- * traffic every decryptor of a 256 MiB message pays: on JDK 25, whose GCM runs at ~8 GB/s from cache, such
- * a ceiling measured 1.6x this one at 64 KiB frames (on JDK 17 the two agree within noise).
+ * <p>All three read the same kind of input from the same place, so the ceiling is one a stream
+ * could reach: encryption reads the one reused 64 KiB plaintext buffer; decryption reads {@code
+ * streamMiB} MiB of ciphertext from memory (for the raw ceiling, GCM frames laid end to end in one
+ * array, each decrypted in place of reading). A ceiling that re-decrypted one cache-resident frame
+ * would leave out the memory traffic every decryptor of a 256 MiB message pays: on JDK 25, whose
+ * GCM runs at ~8 GB/s from cache, such a ceiling measured 1.6x this one at 64 KiB frames (on JDK 17
+ * the two agree within noise).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 2, time = 4)
 @Measurement(iterations = 3, time = 4)
 public class StreamBenchmark {
@@ -71,9 +75,15 @@ public class StreamBenchmark {
   private Cipher rawCipher;
   private byte[] rawFrameIn;
   private byte[] rawFrameOut;
-  /** For the raw decryption ceiling: {@code streamBytes / frameSize} GCM frames (ciphertext and tag). */
+
+  /**
+   * For the raw decryption ceiling: {@code streamBytes / frameSize} GCM frames (ciphertext and
+   * tag).
+   */
   private byte[] rawCiphertext;
+
   private long ivCounter;
+
   /** Where setup collects the message that the decrypt benchmark reads. */
   private ByteArrayOutputStream pending;
 
@@ -104,7 +114,8 @@ public class StreamBenchmark {
           rawCipher.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv(seq)));
           feed(rawFrameIn, frameSize, rawCiphertext, rawFrameOffset(seq));
         }
-        // Encryption continues with IVs after those of the prepared frames (JCE refuses to reuse one).
+        // Encryption continues with IVs after those of the prepared frames (JCE refuses to reuse
+        // one).
         ivCounter = frames;
       }
       default -> throw new IllegalArgumentException("unknown impl " + impl);
@@ -112,7 +123,9 @@ public class StreamBenchmark {
   }
 
   private OutputStream buffer() {
-    pending = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, streamBytes + streamBytes / 64));
+    pending =
+        new ByteArrayOutputStream(
+            (int) Math.min(Integer.MAX_VALUE - 8, streamBytes + streamBytes / 64));
     return pending;
   }
 
@@ -140,7 +153,8 @@ public class StreamBenchmark {
       }
     }
     if (total != streamBytes) {
-      throw new IllegalStateException("stream returned " + total + " bytes, expected " + streamBytes);
+      throw new IllegalStateException(
+          "stream returned " + total + " bytes, expected " + streamBytes);
     }
     return total;
   }
@@ -148,10 +162,12 @@ public class StreamBenchmark {
   @Benchmark
   public long encrypt() throws IOException, GeneralSecurityException {
     switch (impl) {
-      case RecordCodec.ENVELOPE -> writeAll(envelope.encryptingStream(OutputStream.nullOutputStream(),
-          Fixtures.CONTEXT));
-      case RecordCodec.ESDK -> writeAll(esdk.createEncryptingStream(esdkKeyring, OutputStream.nullOutputStream(),
-          Fixtures.CONTEXT));
+      case RecordCodec.ENVELOPE ->
+          writeAll(envelope.encryptingStream(OutputStream.nullOutputStream(), Fixtures.CONTEXT));
+      case RecordCodec.ESDK ->
+          writeAll(
+              esdk.createEncryptingStream(
+                  esdkKeyring, OutputStream.nullOutputStream(), Fixtures.CONTEXT));
       default -> {
         return rawGcm(Cipher.ENCRYPT_MODE);
       }
@@ -162,17 +178,18 @@ public class StreamBenchmark {
   @Benchmark
   public long decrypt() throws IOException, GeneralSecurityException {
     return switch (impl) {
-      case RecordCodec.ENVELOPE -> readAll(envelope.decryptingStream(new ByteArrayInputStream(message),
-          Fixtures.CONTEXT));
-      case RecordCodec.ESDK -> readAll(esdk.createDecryptingStream(esdkKeyring, new ByteArrayInputStream(message)));
+      case RecordCodec.ENVELOPE ->
+          readAll(envelope.decryptingStream(new ByteArrayInputStream(message), Fixtures.CONTEXT));
+      case RecordCodec.ESDK ->
+          readAll(esdk.createDecryptingStream(esdkKeyring, new ByteArrayInputStream(message)));
       default -> rawGcm(Cipher.DECRYPT_MODE);
     };
   }
 
   /**
-   * The ceiling: one AES-GCM operation (with tag check when decrypting) per frame over the stream's bytes.
-   * Encryption uses a new IV per frame from a counter that runs across operations (JCE refuses to reuse
-   * one); decryption checks every frame of the prepared ciphertext, in order.
+   * The ceiling: one AES-GCM operation (with tag check when decrypting) per frame over the stream's
+   * bytes. Encryption uses a new IV per frame from a counter that runs across operations (JCE
+   * refuses to reuse one); decryption checks every frame of the prepared ciphertext, in order.
    */
   private long rawGcm(int mode) throws GeneralSecurityException {
     long frames = streamBytes / frameSize;

@@ -17,22 +17,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the short profile on a tiny subset in-process (JMH without forking, KMS quota for fractions of a
- * second) and checks that every output is produced and parses. No timing assertions: CI machines are noisy.
+ * Runs the short profile on a tiny subset in-process (JMH without forking, KMS quota for fractions
+ * of a second) and checks that every output is produced and parses. No timing assertions: CI
+ * machines are noisy.
  */
 class BenchmarkSmokeTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void shortProfileWritesJsonReportAndCharts() throws Exception {
     System.setProperty("jmh.ignoreLock", "true"); // another JMH on the machine must not fail CI
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int code = BenchmarkMain.run(new PrintStream(log, true, StandardCharsets.UTF_8),
-        "--profile", "short", "--results", dir.toString(),
-        "^dev\\.envelope\\.benchmarks\\.(RecordBenchmark|StreamBenchmark)\\.encrypt$",
-        "-p", "size=1024", "-p", "streamMiB=1", "-w", "100ms", "-r", "100ms",
-        "--kms-threads", "2", "--kms-seconds", "0.3", "--kms-max-messages", "0,100");
+    int code =
+        BenchmarkMain.run(
+            new PrintStream(log, true, StandardCharsets.UTF_8),
+            "--profile",
+            "short",
+            "--results",
+            dir.toString(),
+            "^dev\\.envelope\\.benchmarks\\.(RecordBenchmark|StreamBenchmark)\\.encrypt$",
+            "-p",
+            "size=1024",
+            "-p",
+            "streamMiB=1",
+            "-w",
+            "100ms",
+            "-r",
+            "100ms",
+            "--kms-threads",
+            "2",
+            "--kms-seconds",
+            "0.3",
+            "--kms-max-messages",
+            "0,100");
     assertThat(code).as(log.toString(StandardCharsets.UTF_8)).isZero();
 
     List<Path> files;
@@ -46,10 +63,13 @@ class BenchmarkSmokeTest {
     Path kmsChart = only(files, "-report-kms\\.svg");
 
     List<JmhResult> results = JmhResult.parseAll(Files.readString(jmh));
-    assertThat(results).extracting(JmhResult::benchmarkClass).containsOnly("RecordBenchmark", "StreamBenchmark");
+    assertThat(results)
+        .extracting(JmhResult::benchmarkClass)
+        .containsOnly("RecordBenchmark", "StreamBenchmark");
     assertThat(results).hasSize(6); // 3 implementations x 2 benchmarks
     assertThat(results).allSatisfy(r -> assertThat(r.score()).isPositive());
-    assertThat(results).anySatisfy(r -> assertThat(r.allocBytesPerOp()).isPositive()); // -prof gc ran
+    assertThat(results)
+        .anySatisfy(r -> assertThat(r.allocBytesPerOp()).isPositive()); // -prof gc ran
 
     KmsQuotaRun run = KmsQuotaRun.parse(Files.readString(kms));
     assertThat(run.points()).extracting(p -> p.maxMessages()).containsExactly(0L, 100L, 100L);
@@ -57,16 +77,27 @@ class BenchmarkSmokeTest {
     Json.parse(Files.readString(kms));
 
     String report = Files.readString(md);
-    assertThat(report).contains("## Targets", "| Record encrypt size=1KiB |", "| Stream encrypt frameSize=64KiB",
-        "## KMS quota", "Sizing:");
+    assertThat(report)
+        .contains(
+            "## Targets",
+            "| Record encrypt size=1KiB |",
+            "| Stream encrypt frameSize=64KiB",
+            "## KMS quota",
+            "Sizing:");
     for (Path svg : List.of(ratios, kmsChart)) {
-      assertThat(DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile())
-          .getDocumentElement().getNodeName()).isEqualTo("svg");
+      assertThat(
+              DocumentBuilderFactory.newInstance()
+                  .newDocumentBuilder()
+                  .parse(svg.toFile())
+                  .getDocumentElement()
+                  .getNodeName())
+          .isEqualTo("svg");
     }
   }
 
   private static Path only(List<Path> files, String suffixRegex) {
-    List<Path> matching = files.stream().filter(p -> p.getFileName().toString().matches(".*" + suffixRegex)).toList();
+    List<Path> matching =
+        files.stream().filter(p -> p.getFileName().toString().matches(".*" + suffixRegex)).toList();
     assertThat(matching).as("files ending in %s among %s", suffixRegex, files).hasSize(1);
     return matching.get(0);
   }

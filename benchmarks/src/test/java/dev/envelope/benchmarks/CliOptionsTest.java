@@ -20,9 +20,24 @@ class CliOptionsTest {
 
   @Test
   void ownOptionsAreTakenAndTheRestGoesToJmh() {
-    CliOptions o = CliOptions.parse("--profile", "short", "Record", "-p", "size=1024", "--kms-threads", "8",
-        "--kms-max-messages", "0, 10,1000", "--kms-seconds", "0.5", "--results", "/tmp/x", "-jvm", "/j/bin/java",
-        "--no-kms");
+    CliOptions o =
+        CliOptions.parse(
+            "--profile",
+            "short",
+            "Record",
+            "-p",
+            "size=1024",
+            "--kms-threads",
+            "8",
+            "--kms-max-messages",
+            "0, 10,1000",
+            "--kms-seconds",
+            "0.5",
+            "--results",
+            "/tmp/x",
+            "-jvm",
+            "/j/bin/java",
+            "--no-kms");
     assertThat(o.profile()).isEqualTo(Profile.SHORT);
     assertThat(o.kms().threads()).isEqualTo(8);
     assertThat(o.kms().maxMessagesSweep()).containsExactly(0L, 10L, 1000L);
@@ -34,14 +49,17 @@ class CliOptionsTest {
 
   @Test
   void reportTakesFiles() {
-    CliOptions o = CliOptions.parse("--report", "a.json", "b-kms.json", "--results", "out", "--report-name", "x");
+    CliOptions o =
+        CliOptions.parse(
+            "--report", "a.json", "b-kms.json", "--results", "out", "--report-name", "x");
     assertThat(o.reportOnly()).containsExactly(Path.of("a.json"), Path.of("b-kms.json"));
     assertThat(o.reportName()).isEqualTo("x");
   }
 
   @Test
   void badValuesAreRejected() {
-    assertThatThrownBy(() -> CliOptions.parse("--profile", "medium")).hasMessageContaining("short or full");
+    assertThatThrownBy(() -> CliOptions.parse("--profile", "medium"))
+        .hasMessageContaining("short or full");
     assertThatThrownBy(() -> CliOptions.parse("--kms-quota")).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> CliOptions.parse("--report")).hasMessageContaining("at least one");
   }

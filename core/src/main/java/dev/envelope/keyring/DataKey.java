@@ -4,11 +4,13 @@ import java.util.Arrays;
 import javax.security.auth.Destroyable;
 
 /**
- * A plaintext data key. It owns its bytes and zeroes them on {@link #destroy()} (or {@link #close()});
- * whoever holds the {@code DataKey} last destroys it. {@code toString} never shows key bytes.
+ * A plaintext data key. It owns its bytes and zeroes them on {@link #destroy()} (or {@link
+ * #close()}); whoever holds the {@code DataKey} last destroys it. {@code toString} never shows key
+ * bytes.
  *
  * <p>Zeroing covers this array only. The JCE keeps its own copies inside {@code SecretKeySpec} and
- * {@code Cipher} objects, which Envelope cannot reach; those are short-lived and become garbage after use.
+ * {@code Cipher} objects, which Envelope cannot reach; those are short-lived and become garbage
+ * after use.
  */
 public final class DataKey implements Destroyable, AutoCloseable {
   private final byte[] bytes;
@@ -26,7 +28,10 @@ public final class DataKey implements Destroyable, AutoCloseable {
     return new DataKey(bytes);
   }
 
-  /** A key holding its own copy of {@code bytes}; the caller still owns (and should zero) the original. */
+  /**
+   * A key holding its own copy of {@code bytes}; the caller still owns (and should zero) the
+   * original.
+   */
   public static DataKey copyOf(byte[] bytes) {
     return wrap(bytes.clone());
   }
@@ -41,8 +46,8 @@ public final class DataKey implements Destroyable, AutoCloseable {
   }
 
   /**
-   * The live key bytes, not a copy, so that keyrings can wrap the key without leaving copies behind.
-   * Do not modify or keep the array.
+   * The live key bytes, not a copy, so that keyrings can wrap the key without leaving copies
+   * behind. Do not modify or keep the array.
    *
    * @throws IllegalStateException once destroyed
    */

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * What a message is decrypted with: its suite and encryption context as read from the header, the
- * plaintext data key once a keyring recovered it, and for signed suites the public verification key.
- * Immutable; closing it destroys the data key.
+ * plaintext data key once a keyring recovered it, and for signed suites the public verification
+ * key. Immutable; closing it destroys the data key.
  */
 public final class DecryptionMaterials implements AutoCloseable {
   private final AlgorithmSuite suite;
@@ -16,7 +16,10 @@ public final class DecryptionMaterials implements AutoCloseable {
   private final DataKey dataKey;
   private final PublicKey verificationKey;
 
-  private DecryptionMaterials(AlgorithmSuite suite, Map<String, String> encryptionContext, DataKey dataKey,
+  private DecryptionMaterials(
+      AlgorithmSuite suite,
+      Map<String, String> encryptionContext,
+      DataKey dataKey,
       PublicKey verificationKey) {
     this.suite = suite;
     this.encryptionContext = encryptionContext;
@@ -24,14 +27,18 @@ public final class DecryptionMaterials implements AutoCloseable {
     this.verificationKey = verificationKey;
   }
 
-  /** Materials with no data key yet. {@code verificationKey} is required exactly when the suite is signed. */
-  public static DecryptionMaterials of(AlgorithmSuite suite, Map<String, String> encryptionContext,
-      PublicKey verificationKey) {
+  /**
+   * Materials with no data key yet. {@code verificationKey} is required exactly when the suite is
+   * signed.
+   */
+  public static DecryptionMaterials of(
+      AlgorithmSuite suite, Map<String, String> encryptionContext, PublicKey verificationKey) {
     Objects.requireNonNull(suite, "suite");
     if (suite.isSigned() != (verificationKey != null)) {
-      throw new IllegalArgumentException(suite.isSigned()
-          ? "suite " + suite + " is signed and needs a verification key"
-          : "suite " + suite + " is not signed; no verification key expected");
+      throw new IllegalArgumentException(
+          suite.isSigned()
+              ? "suite " + suite + " is signed and needs a verification key"
+              : "suite " + suite + " is not signed; no verification key expected");
     }
     return new DecryptionMaterials(suite, Map.copyOf(encryptionContext), null, verificationKey);
   }
@@ -48,7 +55,9 @@ public final class DecryptionMaterials implements AutoCloseable {
     return dataKey != null;
   }
 
-  /** @throws IllegalStateException if no keyring recovered the data key */
+  /**
+   * @throws IllegalStateException if no keyring recovered the data key
+   */
   public DataKey dataKey() {
     if (dataKey == null) {
       throw new IllegalStateException("no data key has been recovered");
@@ -71,16 +80,21 @@ public final class DecryptionMaterials implements AutoCloseable {
       throw new IllegalStateException("materials already hold a data key");
     }
     if (key.length() != suite.dataKeyLength()) {
-      throw new IllegalArgumentException("suite " + suite + " needs a " + suite.dataKeyLength()
-          + "-byte data key, got " + key.length());
+      throw new IllegalArgumentException(
+          "suite "
+              + suite
+              + " needs a "
+              + suite.dataKeyLength()
+              + "-byte data key, got "
+              + key.length());
     }
     return new DecryptionMaterials(suite, encryptionContext, key, verificationKey);
   }
 
   /** The same materials with an independent copy of the data key (for caches). */
   public DecryptionMaterials withCopiedDataKey() {
-    return new DecryptionMaterials(suite, encryptionContext, dataKey == null ? null : dataKey.copy(),
-        verificationKey);
+    return new DecryptionMaterials(
+        suite, encryptionContext, dataKey == null ? null : dataKey.copy(), verificationKey);
   }
 
   @Override
@@ -92,7 +106,12 @@ public final class DecryptionMaterials implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "DecryptionMaterials[suite=" + suite + ", contextKeys=" + encryptionContext.keySet() + ", dataKey="
-        + dataKey + "]";
+    return "DecryptionMaterials[suite="
+        + suite
+        + ", contextKeys="
+        + encryptionContext.keySet()
+        + ", dataKey="
+        + dataKey
+        + "]";
   }
 }

@@ -5,15 +5,19 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A data key encrypted by one key provider, as stored in the message header: the provider id (for example
- * {@code aws-kms} or a raw keyring's namespace), provider-specific info (for KMS the key ARN, for a raw
- * AES key its name and IV) and the ciphertext. Immutable; equality is by content.
+ * A data key encrypted by one key provider, as stored in the message header: the provider id (for
+ * example {@code aws-kms} or a raw keyring's namespace), provider-specific info (for KMS the key
+ * ARN, for a raw AES key its name and IV) and the ciphertext. Immutable; equality is by content.
  */
 public final class EncryptedDataKey {
   private final String providerId;
   private final byte[] providerInfo;
   private final byte[] ciphertext;
-  /** Cached like String's: the data-key cache hashes every EDK of every message it looks up. 0 = not yet. */
+
+  /**
+   * Cached like String's: the data-key cache hashes every EDK of every message it looks up. 0 = not
+   * yet.
+   */
   private int hash;
 
   public EncryptedDataKey(String providerId, byte[] providerInfo, byte[] ciphertext) {
@@ -61,7 +65,9 @@ public final class EncryptedDataKey {
   public int hashCode() {
     int h = hash;
     if (h == 0) {
-      h = 31 * (31 * providerId.hashCode() + Arrays.hashCode(providerInfo)) + Arrays.hashCode(ciphertext);
+      h =
+          31 * (31 * providerId.hashCode() + Arrays.hashCode(providerInfo))
+              + Arrays.hashCode(ciphertext);
       hash = h;
     }
     return h;
@@ -69,7 +75,12 @@ public final class EncryptedDataKey {
 
   @Override
   public String toString() {
-    return "EncryptedDataKey[provider=" + providerId + ", info=" + providerInfo.length + " bytes, ciphertext="
-        + ciphertext.length + " bytes]";
+    return "EncryptedDataKey[provider="
+        + providerId
+        + ", info="
+        + providerInfo.length
+        + " bytes, ciphertext="
+        + ciphertext.length
+        + " bytes]";
   }
 }

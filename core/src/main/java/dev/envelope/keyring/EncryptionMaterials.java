@@ -9,12 +9,12 @@ import java.util.Objects;
 
 /**
  * What a message is encrypted with: the suite, the full encryption context (including, for signed
- * suites, the public verification key the materials manager added), the plaintext data key, the data key
- * encrypted under each key provider, and for signed suites the private signing key.
+ * suites, the public verification key the materials manager added), the plaintext data key, the
+ * data key encrypted under each key provider, and for signed suites the private signing key.
  *
  * <p>Immutable: keyrings return a new instance with the key or an encrypted key added. Closing it
- * destroys the data key; the party that received it from a materials manager closes it when the message
- * is written. The JCE signing key cannot be zeroed; it is dropped with the materials.
+ * destroys the data key; the party that received it from a materials manager closes it when the
+ * message is written. The JCE signing key cannot be zeroed; it is dropped with the materials.
  */
 public final class EncryptionMaterials implements AutoCloseable {
   private final AlgorithmSuite suite;
@@ -23,8 +23,12 @@ public final class EncryptionMaterials implements AutoCloseable {
   private final List<EncryptedDataKey> encryptedDataKeys;
   private final PrivateKey signingKey;
 
-  private EncryptionMaterials(AlgorithmSuite suite, Map<String, String> encryptionContext, DataKey dataKey,
-      List<EncryptedDataKey> encryptedDataKeys, PrivateKey signingKey) {
+  private EncryptionMaterials(
+      AlgorithmSuite suite,
+      Map<String, String> encryptionContext,
+      DataKey dataKey,
+      List<EncryptedDataKey> encryptedDataKeys,
+      PrivateKey signingKey) {
     this.suite = suite;
     this.encryptionContext = encryptionContext;
     this.dataKey = dataKey;
@@ -32,16 +36,21 @@ public final class EncryptionMaterials implements AutoCloseable {
     this.signingKey = signingKey;
   }
 
-  /** Materials with no data key yet. {@code signingKey} is required exactly when the suite is signed. */
-  public static EncryptionMaterials of(AlgorithmSuite suite, Map<String, String> encryptionContext,
-      PrivateKey signingKey) {
+  /**
+   * Materials with no data key yet. {@code signingKey} is required exactly when the suite is
+   * signed.
+   */
+  public static EncryptionMaterials of(
+      AlgorithmSuite suite, Map<String, String> encryptionContext, PrivateKey signingKey) {
     Objects.requireNonNull(suite, "suite");
     if (suite.isSigned() != (signingKey != null)) {
-      throw new IllegalArgumentException(suite.isSigned()
-          ? "suite " + suite + " is signed and needs a signing key"
-          : "suite " + suite + " is not signed; no signing key expected");
+      throw new IllegalArgumentException(
+          suite.isSigned()
+              ? "suite " + suite + " is signed and needs a signing key"
+              : "suite " + suite + " is not signed; no signing key expected");
     }
-    return new EncryptionMaterials(suite, Map.copyOf(encryptionContext), null, List.of(), signingKey);
+    return new EncryptionMaterials(
+        suite, Map.copyOf(encryptionContext), null, List.of(), signingKey);
   }
 
   public AlgorithmSuite suite() {
@@ -57,7 +66,9 @@ public final class EncryptionMaterials implements AutoCloseable {
     return dataKey != null;
   }
 
-  /** @throws IllegalStateException if no keyring generated a data key */
+  /**
+   * @throws IllegalStateException if no keyring generated a data key
+   */
   public DataKey dataKey() {
     if (dataKey == null) {
       throw new IllegalStateException("no data key has been generated");
@@ -84,11 +95,16 @@ public final class EncryptionMaterials implements AutoCloseable {
       throw new IllegalStateException("materials already hold a data key");
     }
     if (key.length() != suite.dataKeyLength()) {
-      throw new IllegalArgumentException("suite " + suite + " needs a " + suite.dataKeyLength()
-          + "-byte data key, got " + key.length());
+      throw new IllegalArgumentException(
+          "suite "
+              + suite
+              + " needs a "
+              + suite.dataKeyLength()
+              + "-byte data key, got "
+              + key.length());
     }
-    return new EncryptionMaterials(suite, encryptionContext, key, append(encryptedDataKeys, encrypted),
-        signingKey);
+    return new EncryptionMaterials(
+        suite, encryptionContext, key, append(encryptedDataKeys, encrypted), signingKey);
   }
 
   /** Adds the data key encrypted under one more key provider. */
@@ -96,17 +112,21 @@ public final class EncryptionMaterials implements AutoCloseable {
     if (dataKey == null) {
       throw new IllegalStateException("no data key to add an encrypted copy of");
     }
-    return new EncryptionMaterials(suite, encryptionContext, dataKey, append(encryptedDataKeys, encrypted),
-        signingKey);
+    return new EncryptionMaterials(
+        suite, encryptionContext, dataKey, append(encryptedDataKeys, encrypted), signingKey);
   }
 
   /**
-   * The same materials with an independent copy of the data key, so that a cache can hand out materials
-   * and keep (and later zero) its own key.
+   * The same materials with an independent copy of the data key, so that a cache can hand out
+   * materials and keep (and later zero) its own key.
    */
   public EncryptionMaterials withCopiedDataKey() {
-    return new EncryptionMaterials(suite, encryptionContext, dataKey == null ? null : dataKey.copy(),
-        encryptedDataKeys, signingKey);
+    return new EncryptionMaterials(
+        suite,
+        encryptionContext,
+        dataKey == null ? null : dataKey.copy(),
+        encryptedDataKeys,
+        signingKey);
   }
 
   private static List<EncryptedDataKey> append(List<EncryptedDataKey> list, EncryptedDataKey item) {
@@ -126,7 +146,14 @@ public final class EncryptionMaterials implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "EncryptionMaterials[suite=" + suite + ", contextKeys=" + encryptionContext.keySet() + ", dataKey="
-        + dataKey + ", encryptedDataKeys=" + encryptedDataKeys.size() + "]";
+    return "EncryptionMaterials[suite="
+        + suite
+        + ", contextKeys="
+        + encryptionContext.keySet()
+        + ", dataKey="
+        + dataKey
+        + ", encryptedDataKeys="
+        + encryptedDataKeys.size()
+        + "]";
   }
 }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Combines keyrings. On encryption the generator produces the data key and every other keyring adds its
- * own encrypted copy, so any one of them can decrypt the message. On decryption the keyrings are tried in
- * order (generator first) until one recovers the key; failures of the others are kept and reported as
- * suppressed exceptions if none succeeds.
+ * Combines keyrings. On encryption the generator produces the data key and every other keyring adds
+ * its own encrypted copy, so any one of them can decrypt the message. On decryption the keyrings
+ * are tried in order (generator first) until one recovers the key; failures of the others are kept
+ * and reported as suppressed exceptions if none succeeds.
  */
 public final class MultiKeyring implements Keyring {
   private final Keyring generator;
@@ -21,7 +21,10 @@ public final class MultiKeyring implements Keyring {
     this.children = List.copyOf(children);
   }
 
-  /** A multi-keyring whose {@code generator} makes the data key and {@code others} add encrypted copies. */
+  /**
+   * A multi-keyring whose {@code generator} makes the data key and {@code others} add encrypted
+   * copies.
+   */
   public static MultiKeyring of(Keyring generator, Keyring... others) {
     return new MultiKeyring(Objects.requireNonNull(generator, "generator"), List.of(others));
   }
@@ -39,14 +42,16 @@ public final class MultiKeyring implements Keyring {
     EncryptionMaterials current = materials;
     if (generator != null) {
       if (current.hasDataKey()) {
-        throw new IllegalStateException("materials already hold a data key; the generator must not replace it");
+        throw new IllegalStateException(
+            "materials already hold a data key; the generator must not replace it");
       }
       current = generator.onEncrypt(current);
       if (!current.hasDataKey()) {
         throw new IllegalStateException("generator keyring produced no data key");
       }
     } else if (!current.hasDataKey()) {
-      throw new IllegalStateException("multi-keyring without a generator needs a data key to encrypt");
+      throw new IllegalStateException(
+          "multi-keyring without a generator needs a data key to encrypt");
     }
     try {
       for (Keyring child : children) {
@@ -60,7 +65,8 @@ public final class MultiKeyring implements Keyring {
   }
 
   @Override
-  public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
+  public DecryptionMaterials onDecrypt(
+      DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
     if (materials.hasDataKey()) {
       return materials;
     }
@@ -83,9 +89,13 @@ public final class MultiKeyring implements Keyring {
     if (failures.isEmpty()) {
       return materials;
     }
-    NoUsableDataKeyException error = new NoUsableDataKeyException("no keyring could decrypt any of the "
-        + encryptedDataKeys.size() + " encrypted data key(s); " + failures.size()
-        + " key provider(s) failed (see suppressed exceptions)");
+    NoUsableDataKeyException error =
+        new NoUsableDataKeyException(
+            "no keyring could decrypt any of the "
+                + encryptedDataKeys.size()
+                + " encrypted data key(s); "
+                + failures.size()
+                + " key provider(s) failed (see suppressed exceptions)");
     failures.forEach(error::addSuppressed);
     throw error;
   }

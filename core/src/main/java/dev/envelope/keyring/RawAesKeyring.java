@@ -18,13 +18,13 @@ import javax.security.auth.Destroyable;
  * Wraps data keys with an AES key you hold (AES-GCM, 128, 192 or 256 bits), compatible with the AWS
  * Encryption SDK's raw AES keyring and its {@code JceMasterKey} with {@code AES/GCM/NoPadding}.
  *
- * <p>The encrypted data key's provider id is the key namespace; its provider info is the key name, the
- * tag length in bits (4 bytes), the IV length (4 bytes) and the IV; its ciphertext is the wrapped key
- * followed by the tag. The serialized encryption context is the wrapping AAD, so a data key only
- * unwraps under the context it was wrapped for.
+ * <p>The encrypted data key's provider id is the key namespace; its provider info is the key name,
+ * the tag length in bits (4 bytes), the IV length (4 bytes) and the IV; its ciphertext is the
+ * wrapped key followed by the tag. The serialized encryption context is the wrapping AAD, so a data
+ * key only unwraps under the context it was wrapped for.
  *
- * <p>Holds its own copy of the wrapping key; {@link #destroy()} zeroes it, after which the keyring refuses
- * work.
+ * <p>Holds its own copy of the wrapping key; {@link #destroy()} zeroes it, after which the keyring
+ * refuses work.
  */
 public final class RawAesKeyring implements Keyring, Destroyable {
   private static final int TAG_BITS = 128;
@@ -60,7 +60,8 @@ public final class RawAesKeyring implements Keyring, Destroyable {
   public EncryptionMaterials onEncrypt(EncryptionMaterials materials) {
     checkNotDestroyed();
     if (materials.hasDataKey()) {
-      return materials.withEncryptedDataKey(wrap(materials.dataKey(), materials.encryptionContext()));
+      return materials.withEncryptedDataKey(
+          wrap(materials.dataKey(), materials.encryptionContext()));
     }
     byte[] fresh = new byte[materials.suite().dataKeyLength()];
     RandomSource.get().nextBytes(fresh);
@@ -78,21 +79,36 @@ public final class RawAesKeyring implements Keyring, Destroyable {
     RandomSource.get().nextBytes(iv);
     byte[] ciphertext = new byte[dataKey.length() + AesGcm.TAG_LENGTH];
     try {
-      AesGcm.forThread().encrypt(wrappingKey, iv, EncryptionContextCodec.serialize(context), dataKey.bytes(), 0,
-          dataKey.length(), ciphertext, 0);
+      AesGcm.forThread()
+          .encrypt(
+              wrappingKey,
+              iv,
+              EncryptionContextCodec.serialize(context),
+              dataKey.bytes(),
+              0,
+              dataKey.length(),
+              ciphertext,
+              0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM wrapping failed", e);
     }
-    byte[] info = ByteBuffer.allocate(keyNameBytes.length + 8 + iv.length)
-        .put(keyNameBytes).putInt(TAG_BITS).putInt(iv.length).put(iv).array();
+    byte[] info =
+        ByteBuffer.allocate(keyNameBytes.length + 8 + iv.length)
+            .put(keyNameBytes)
+            .putInt(TAG_BITS)
+            .putInt(iv.length)
+            .put(iv)
+            .array();
     return new EncryptedDataKey(keyNamespace, info, ciphertext);
   }
 
   @Override
-  public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
+  public DecryptionMaterials onDecrypt(
+      DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
     checkNotDestroyed();
     if (materials.hasDataKey()) {
-      // The raw AES keyring specification requires failing rather than passing the materials through.
+      // The raw AES keyring specification requires failing rather than passing the materials
+      // through.
       throw new IllegalStateException("decryption materials already hold a data key");
     }
     byte[] aad = null;
@@ -106,8 +122,10 @@ public final class RawAesKeyring implements Keyring, Destroyable {
       }
       byte[] key = unwrap(edk, iv, aad);
       if (key == null) {
-        // Some older implementations sorted context keys as signed bytes; they differ only for non-ASCII keys.
-        byte[] legacyAad = EncryptionContextCodec.serializeSignedOrder(materials.encryptionContext());
+        // Some older implementations sorted context keys as signed bytes; they differ only for
+        // non-ASCII keys.
+        byte[] legacyAad =
+            EncryptionContextCodec.serializeSignedOrder(materials.encryptionContext());
         if (!Arrays.equals(legacyAad, aad)) {
           key = unwrap(edk, iv, legacyAad);
         }
@@ -176,7 +194,12 @@ public final class RawAesKeyring implements Keyring, Destroyable {
 
   @Override
   public String toString() {
-    return "RawAesKeyring[namespace=" + keyNamespace + ", name=" + keyName + ", " + wrappingKeyLength * 8
+    return "RawAesKeyring[namespace="
+        + keyNamespace
+        + ", name="
+        + keyName
+        + ", "
+        + wrappingKeyLength * 8
         + "-bit key]";
   }
 

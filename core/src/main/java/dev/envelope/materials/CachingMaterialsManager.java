@@ -31,8 +31,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reuses data keys across messages within strict bounds, so that record rates can exceed the key
- * provider's request quota (KMS allows thousands of {@code GenerateDataKey} calls per second; a cache with
- * {@code maxMessages(1000)} turns a million records into a thousand calls).
+ * provider's request quota (KMS allows thousands of {@code GenerateDataKey} calls per second; a
+ * cache with {@code maxMessages(1000)} turns a million records into a thousand calls).
  *
  * <pre>{@code
  * CachingMaterialsManager cache = CachingMaterialsManager.builder()
@@ -44,65 +44,77 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <h2>Bounds</h2>
- * Each cached data key is used for at most {@code maxMessages} messages and {@code maxBytes} plaintext
- * bytes, and never once it is {@code maxAge} old. A use is reserved (messages + 1, bytes + n) atomically
- * before materials are handed out, so the bounds hold under any number of threads; a request that would
- * cross a bound retires the cached key and fetches a fresh one. Age is checked at use time, not only by
- * the cache's background expiry. Decryption entries are bounded by age only, as in the AWS Encryption SDK:
- * decrypting does not spend a key's budget, the messages were already written.
  *
- * <p>Encryption requests whose plaintext length is unknown (streams) or larger than {@code maxBytes}
- * bypass the cache and go to the underlying manager, as in the AWS Encryption SDK.
+ * Each cached data key is used for at most {@code maxMessages} messages and {@code maxBytes}
+ * plaintext bytes, and never once it is {@code maxAge} old. A use is reserved (messages + 1, bytes
+ * + n) atomically before materials are handed out, so the bounds hold under any number of threads;
+ * a request that would cross a bound retires the cached key and fetches a fresh one. Age is checked
+ * at use time, not only by the cache's background expiry. Decryption entries are bounded by age
+ * only, as in the AWS Encryption SDK: decrypting does not spend a key's budget, the messages were
+ * already written.
+ *
+ * <p>Encryption requests whose plaintext length is unknown (streams) or larger than {@code
+ * maxBytes} bypass the cache and go to the underlying manager, as in the AWS Encryption SDK.
  *
  * <h2>What is cached, and under which key</h2>
+ *
  * Encryption materials are cached per (partition, suite, caller's encryption context); decryption
- * materials per (partition, suite, set of encrypted data keys, encryption context). The cache key is the
- * value itself, compared with {@code equals}, not a SHA-512 digest of a serialization as in the AWS
- * Encryption SDK: the SDK hashes so that identifiers agree across languages and external caches, while
- * this cache lives in one JVM, where a value key is exact (no collision argument needed) and cheaper than
- * a digest on every message. The encrypted data keys are compared as a set, as the SDK sorts them: their
- * order in a header does not change which data key they hold.
+ * materials per (partition, suite, set of encrypted data keys, encryption context). The cache key
+ * is the value itself, compared with {@code equals}, not a SHA-512 digest of a serialization as in
+ * the AWS Encryption SDK: the SDK hashes so that identifiers agree across languages and external
+ * caches, while this cache lives in one JVM, where a value key is exact (no collision argument
+ * needed) and cheaper than a digest on every message. The encrypted data keys are compared as a
+ * set, as the SDK sorts them: their order in a header does not change which data key they hold.
  *
  * <p>Signed suites are cached too, as the AWS Encryption SDK does: the cached materials include the
- * signing key, so all messages encrypted from one entry share one ECDSA key pair (and one public key in
- * their context). A signature still proves the message came from a holder of that private key, which only
- * this process has; if each message must have its own key pair, do not cache signed suites.
+ * signing key, so all messages encrypted from one entry share one ECDSA key pair (and one public
+ * key in their context). A signature still proves the message came from a holder of that private
+ * key, which only this process has; if each message must have its own key pair, do not cache signed
+ * suites.
  *
  * <h2>Single flight</h2>
- * Threads that miss the same entry at once make one call to the underlying manager; the others wait for
- * it. The thread that loads a key gets the first use of it, so a burst of misses always makes progress.
- * If that call fails, every waiting thread sees the failure (a failing key provider is not hammered by
- * each of them in turn).
+ *
+ * Threads that miss the same entry at once make one call to the underlying manager; the others wait
+ * for it. The thread that loads a key gets the first use of it, so a burst of misses always makes
+ * progress. If that call fails, every waiting thread sees the failure (a failing key provider is
+ * not hammered by each of them in turn).
  *
  * <h2>Key hygiene</h2>
- * The cache keeps the materials the underlying manager returned and hands out copies
- * ({@link EncryptionMaterials#withCopiedDataKey()}); callers close their copy. When an entry expires, is
- * evicted for size, is exhausted, is replaced or is invalidated, its plaintext data key is zeroed at once:
- * no caller needs it, each has its own copy. Copying and zeroing are serialized per entry, so a copy is
- * never taken from a half-zeroed key.
+ *
+ * The cache keeps the materials the underlying manager returned and hands out copies ({@link
+ * EncryptionMaterials#withCopiedDataKey()}); callers close their copy. When an entry expires, is
+ * evicted for size, is exhausted, is replaced or is invalidated, its plaintext data key is zeroed
+ * at once: no caller needs it, each has its own copy. Copying and zeroing are serialized per entry,
+ * so a copy is never taken from a half-zeroed key.
  *
  * <h2>Refresh ahead</h2>
- * Off by default. When on, an entry that reaches 90% of any bound after a use triggers one background
- * fetch that replaces it, so callers do not stall on a miss. The replaced key's remaining uses are given
- * up, so a refreshing cache calls the key provider up to about 11% more often.
+ *
+ * Off by default. When on, an entry that reaches 90% of any bound after a use triggers one
+ * background fetch that replaces it, so callers do not stall on a miss. The replaced key's
+ * remaining uses are given up, so a refreshing cache calls the key provider up to about 11% more
+ * often.
  *
  * <h2>Metrics</h2>
- * With a {@link MeterRegistry}, counters tagged with {@code partition}: {@code envelope.cache.hits},
- * {@code envelope.cache.misses} (requests that loaded a key), {@code envelope.cache.underlying.calls}
- * (every call to the underlying manager: misses, bypasses, refreshes) and {@code envelope.cache.evictions}
- * tagged {@code cause} = {@code size}, {@code expired}, {@code exhausted}, {@code replaced} or
- * {@code explicit}. Without a registry nothing is measured.
+ *
+ * With a {@link MeterRegistry}, counters tagged with {@code partition}: {@code
+ * envelope.cache.hits}, {@code envelope.cache.misses} (requests that loaded a key), {@code
+ * envelope.cache.underlying.calls} (every call to the underlying manager: misses, bypasses,
+ * refreshes) and {@code envelope.cache.evictions} tagged {@code cause} = {@code size}, {@code
+ * expired}, {@code exhausted}, {@code replaced} or {@code explicit}. Without a registry nothing is
+ * measured.
  *
  * <p>Immutable configuration, thread-safe.
  */
 public final class CachingMaterialsManager implements MaterialsManager {
   /**
-   * Default and largest {@code maxMessages}: 2^32, the AWS Encryption SDK's limit on messages per cached
-   * data key.
+   * Default and largest {@code maxMessages}: 2^32, the AWS Encryption SDK's limit on messages per
+   * cached data key.
    */
   public static final long MAX_MESSAGES_LIMIT = 1L << 32;
+
   /** Default number of entries in a cache this manager creates for itself. */
   public static final long DEFAULT_CAPACITY = 1000;
+
   /** Fraction of a bound at which refresh ahead starts a background fetch. */
   static final double REFRESH_AHEAD_FRACTION = 0.9;
 
@@ -119,7 +131,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
     this.store = b.sharedCache != null ? b.sharedCache : new SharedCache(b.capacity, b.ticker);
     this.partition = b.partition != null ? b.partition : UUID.randomUUID().toString();
     this.limits = new Limits(saturatedNanos(b.maxAge), b.maxMessages, b.maxBytes);
-    this.metrics = b.meterRegistry == null ? CacheMetrics.NONE : new CacheMetrics(b.meterRegistry, partition);
+    this.metrics =
+        b.meterRegistry == null ? CacheMetrics.NONE : new CacheMetrics(b.meterRegistry, partition);
     this.refreshAhead = b.refreshAhead;
     this.refreshExecutor = b.refreshExecutor;
   }
@@ -161,8 +174,12 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return underlying.getEncryptionMaterials(request);
     }
     CacheKey key = CacheKey.forEncryption(partition, request);
-    return serve(key, request.plaintextLength().getAsLong(), true,
-        () -> underlying.getEncryptionMaterials(request), EncryptionMaterials::withCopiedDataKey,
+    return serve(
+        key,
+        request.plaintextLength().getAsLong(),
+        true,
+        () -> underlying.getEncryptionMaterials(request),
+        EncryptionMaterials::withCopiedDataKey,
         EncryptionMaterials::hasDataKey);
   }
 
@@ -170,18 +187,27 @@ public final class CachingMaterialsManager implements MaterialsManager {
   public DecryptionMaterials decryptMaterials(DecryptionRequest request) {
     Objects.requireNonNull(request, "request");
     CacheKey key = CacheKey.forDecryption(partition, request);
-    return serve(key, 0, false, () -> underlying.decryptMaterials(request),
-        DecryptionMaterials::withCopiedDataKey, DecryptionMaterials::hasDataKey);
+    return serve(
+        key,
+        0,
+        false,
+        () -> underlying.decryptMaterials(request),
+        DecryptionMaterials::withCopiedDataKey,
+        DecryptionMaterials::hasDataKey);
   }
 
-  /** Removes (and zeroes) every entry of this manager's partition; other partitions are untouched. */
+  /**
+   * Removes (and zeroes) every entry of this manager's partition; other partitions are untouched.
+   */
   public void invalidateAll() {
     store.cache.asMap().keySet().removeIf(k -> k.partition.equals(partition));
   }
 
   private boolean bypassesCache(EncryptionRequest request) {
-    // Without a KDF the data key is the content key itself: reusing it across messages would reuse one
-    // GCM key with random IVs. Envelope never encrypts with those suites; refuse to cache them anyway.
+    // Without a KDF the data key is the content key itself: reusing it across messages would reuse
+    // one
+    // GCM key with random IVs. Envelope never encrypts with those suites; refuse to cache them
+    // anyway.
     return request.plaintextLength().isEmpty()
         || request.plaintextLength().getAsLong() > limits.maxBytes()
         || request.suite().kdf() == AlgorithmSuite.Kdf.NONE;
@@ -191,10 +217,16 @@ public final class CachingMaterialsManager implements MaterialsManager {
    * Serves one request: a use of the cached entry if it has budget left, else a single-flight load.
    *
    * @param bytes plaintext bytes the request will encrypt
-   * @param countsUses whether uses count against messages and bytes (encryption) or only age (decryption)
+   * @param countsUses whether uses count against messages and bytes (encryption) or only age
+   *     (decryption)
    */
-  private <M extends AutoCloseable> M serve(CacheKey key, long bytes, boolean countsUses, Supplier<M> load,
-      UnaryOperator<M> copier, java.util.function.Predicate<M> cacheable) {
+  private <M extends AutoCloseable> M serve(
+      CacheKey key,
+      long bytes,
+      boolean countsUses,
+      Supplier<M> load,
+      UnaryOperator<M> copier,
+      java.util.function.Predicate<M> cacheable) {
     Use use = new Use(bytes, countsUses, limits);
     while (true) {
       Entry<?> present = store.cache.getIfPresent(key);
@@ -236,7 +268,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
           mine.complete(null);
           return fresh;
         }
-        Entry<M> entry = new Entry<>(fresh, copier, store.ticker.read(), limits.maxAgeNanos(), metrics);
+        Entry<M> entry =
+            new Entry<>(fresh, copier, store.ticker.read(), limits.maxAgeNanos(), metrics);
         M copy = entry.firstUse(use);
         if (entry.isRetired()) {
           entry.close(); // spent by this one use (maxMessages 1, or exactly maxBytes): never cached
@@ -256,7 +289,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
   }
 
-  /** Takes one use of {@code entry}, retiring it from the cache when spent or too old; null if none left. */
+  /**
+   * Takes one use of {@code entry}, retiring it from the cache when spent or too old; null if none
+   * left.
+   */
   private <M extends AutoCloseable> M use(CacheKey key, Entry<?> entry, Use use, Supplier<M> load) {
     @SuppressWarnings("unchecked")
     Entry<M> typed = (Entry<M>) entry;
@@ -268,15 +304,17 @@ public final class CachingMaterialsManager implements MaterialsManager {
       try {
         refreshExecutor.execute(() -> refresh(key, typed, load));
       } catch (RejectedExecutionException busy) {
-        // Refresh ahead is an optimization: without it the next caller past the bound loads in the foreground.
+        // Refresh ahead is an optimization: without it the next caller past the bound loads in the
+        // foreground.
       }
     }
     return copy;
   }
 
   /**
-   * Loads a replacement for {@code old} in the background. Registered as the key's in-flight load, so
-   * threads that miss meanwhile wait for it instead of calling the underlying manager themselves.
+   * Loads a replacement for {@code old} in the background. Registered as the key's in-flight load,
+   * so threads that miss meanwhile wait for it instead of calling the underlying manager
+   * themselves.
    */
   private <M extends AutoCloseable> void refresh(CacheKey key, Entry<M> old, Supplier<M> load) {
     CompletableFuture<Entry<?>> mine = new CompletableFuture<>();
@@ -286,7 +324,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
     try {
       metrics.underlyingCall();
       M fresh = load.get();
-      Entry<M> entry = new Entry<>(fresh, old.copier, store.ticker.read(), limits.maxAgeNanos(), metrics);
+      Entry<M> entry =
+          new Entry<>(fresh, old.copier, store.ticker.read(), limits.maxAgeNanos(), metrics);
       ConcurrentMap<CacheKey, Entry<?>> map = store.cache.asMap();
       if (map.replace(key, old, entry) || map.putIfAbsent(key, entry) == null) {
         mine.complete(entry);
@@ -329,18 +368,29 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
   @Override
   public String toString() {
-    return "CachingMaterialsManager[partition=" + partition + ", maxAge=" + maxAge() + ", maxMessages="
-        + limits.maxMessages() + ", maxBytes=" + limits.maxBytes() + ", refreshAhead=" + refreshAhead + "]";
+    return "CachingMaterialsManager[partition="
+        + partition
+        + ", maxAge="
+        + maxAge()
+        + ", maxMessages="
+        + limits.maxMessages()
+        + ", maxBytes="
+        + limits.maxBytes()
+        + ", refreshAhead="
+        + refreshAhead
+        + "]";
   }
 
   /**
-   * One Caffeine cache that several managers share, each in its own partition, so that one capacity bounds
-   * the data keys of a whole process. Create one and pass it to each manager's builder.
+   * One Caffeine cache that several managers share, each in its own partition, so that one capacity
+   * bounds the data keys of a whole process. Create one and pass it to each manager's builder.
    */
   public static final class SharedCache {
     final Cache<CacheKey, Entry<?>> cache;
+
     /** Loads under way, one per key: what makes concurrent misses a single call. */
     final ConcurrentMap<CacheKey, CompletableFuture<Entry<?>>> loading = new ConcurrentHashMap<>();
+
     final Ticker ticker;
 
     SharedCache(long capacity, Ticker ticker) {
@@ -348,19 +398,22 @@ public final class CachingMaterialsManager implements MaterialsManager {
         throw new IllegalArgumentException("capacity must be at least 1 entry, got " + capacity);
       }
       this.ticker = Objects.requireNonNull(ticker, "ticker");
-      this.cache = Caffeine.newBuilder()
-          .maximumSize(capacity)
-          .expireAfter(new EntryExpiry())
-          .ticker(ticker)
-          // Listener and maintenance run on the thread that triggered them: keys are zeroed promptly and
-          // deterministically, and no pool thread is needed.
-          .executor(Runnable::run)
-          .removalListener((CacheKey key, Entry<?> entry, RemovalCause cause) -> {
-            if (entry != null) {
-              entry.retire(cause);
-            }
-          })
-          .build();
+      this.cache =
+          Caffeine.newBuilder()
+              .maximumSize(capacity)
+              .expireAfter(new EntryExpiry())
+              .ticker(ticker)
+              // Listener and maintenance run on the thread that triggered them: keys are zeroed
+              // promptly and
+              // deterministically, and no pool thread is needed.
+              .executor(Runnable::run)
+              .removalListener(
+                  (CacheKey key, Entry<?> entry, RemovalCause cause) -> {
+                    if (entry != null) {
+                      entry.retire(cause);
+                    }
+                  })
+              .build();
     }
 
     /** A shared cache holding at most {@code capacity} entries. */
@@ -385,7 +438,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
   }
 
-  /** Immutable builder; {@code maxAge} and one of {@code keyring} or {@code materialsManager} are required. */
+  /**
+   * Immutable builder; {@code maxAge} and one of {@code keyring} or {@code materialsManager} are
+   * required.
+   */
   public static final class Builder {
     private MaterialsManager underlying;
     private Keyring keyring;
@@ -425,10 +481,14 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return this;
     }
 
-    /** Messages encrypted with one data key, 1 to 2^32; default 2^32 (the AWS Encryption SDK's default). */
+    /**
+     * Messages encrypted with one data key, 1 to 2^32; default 2^32 (the AWS Encryption SDK's
+     * default).
+     */
     public Builder maxMessages(long maxMessages) {
       if (maxMessages < 1 || maxMessages > MAX_MESSAGES_LIMIT) {
-        throw new IllegalArgumentException("maxMessages must be between 1 and 2^32, got " + maxMessages);
+        throw new IllegalArgumentException(
+            "maxMessages must be between 1 and 2^32, got " + maxMessages);
       }
       this.maxMessages = maxMessages;
       return this;
@@ -454,8 +514,9 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
 
     /**
-     * Name that separates this manager's entries from those of other managers sharing the cache; default a
-     * random UUID, so that two managers never share keys unless given the same partition on purpose.
+     * Name that separates this manager's entries from those of other managers sharing the cache;
+     * default a random UUID, so that two managers never share keys unless given the same partition
+     * on purpose.
      */
     public Builder partition(String partition) {
       Objects.requireNonNull(partition, "partition");
@@ -490,7 +551,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return this;
     }
 
-    /** Clock of this manager's own cache (ignored with a shared cache, which has its own). For tests. */
+    /**
+     * Clock of this manager's own cache (ignored with a shared cache, which has its own). For
+     * tests.
+     */
     Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -498,13 +562,15 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
     public CachingMaterialsManager build() {
       if ((underlying == null) == (keyring == null)) {
-        throw new IllegalStateException("configure exactly one of keyring(...) and materialsManager(...)");
+        throw new IllegalStateException(
+            "configure exactly one of keyring(...) and materialsManager(...)");
       }
       if (maxAge == null) {
         throw new IllegalStateException("maxAge is required: how long may one data key be used?");
       }
       if (sharedCache != null && capacitySet) {
-        throw new IllegalStateException("capacity belongs to the shared cache; set it in SharedCache.withCapacity");
+        throw new IllegalStateException(
+            "capacity belongs to the shared cache; set it in SharedCache.withCapacity");
       }
       return new CachingMaterialsManager(this);
     }
@@ -517,9 +583,9 @@ public final class CachingMaterialsManager implements MaterialsManager {
   record Use(long bytes, boolean countsUses, Limits limits) {}
 
   /**
-   * What an entry is found by. Compared by value; the hash is computed once. Encryption and decryption
-   * entries never meet: {@code encryptedDataKeys} is null for encryption and a (possibly empty) set for
-   * decryption.
+   * What an entry is found by. Compared by value; the hash is computed once. Encryption and
+   * decryption entries never meet: {@code encryptedDataKeys} is null for encryption and a (possibly
+   * empty) set for decryption.
    */
   static final class CacheKey {
     final String partition;
@@ -528,7 +594,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
     final Set<EncryptedDataKey> encryptedDataKeys;
     private final int hash;
 
-    private CacheKey(String partition, AlgorithmSuite suite, Map<String, String> encryptionContext,
+    private CacheKey(
+        String partition,
+        AlgorithmSuite suite,
+        Map<String, String> encryptionContext,
         Set<EncryptedDataKey> encryptedDataKeys) {
       this.partition = partition;
       this.suite = suite;
@@ -542,7 +611,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
 
     static CacheKey forDecryption(String partition, DecryptionRequest request) {
-      return new CacheKey(partition, request.suite(), request.encryptionContext(),
+      return new CacheKey(
+          partition,
+          request.suite(),
+          request.encryptionContext(),
           Set.copyOf(request.encryptedDataKeys()));
     }
 
@@ -563,15 +635,26 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
     @Override
     public String toString() {
-      return "CacheKey[partition=" + partition + ", suite=" + suite + ", contextKeys=" + encryptionContext.keySet()
-          + (encryptedDataKeys == null ? ", encrypt" : ", decrypt, encryptedDataKeys=" + encryptedDataKeys.size())
+      return "CacheKey[partition="
+          + partition
+          + ", suite="
+          + suite
+          + ", contextKeys="
+          + encryptionContext.keySet()
+          + (encryptedDataKeys == null
+              ? ", encrypt"
+              : ", decrypt, encryptedDataKeys=" + encryptedDataKeys.size())
           + "]";
     }
   }
 
   /** Why an entry left the cache; the {@code cause} tag of {@code envelope.cache.evictions}. */
   enum Cause {
-    SIZE("size"), EXPIRED("expired"), EXHAUSTED("exhausted"), REPLACED("replaced"), EXPLICIT("explicit");
+    SIZE("size"),
+    EXPIRED("expired"),
+    EXHAUSTED("exhausted"),
+    REPLACED("replaced"),
+    EXPLICIT("explicit");
 
     final String tag;
 
@@ -581,25 +664,39 @@ public final class CachingMaterialsManager implements MaterialsManager {
   }
 
   /**
-   * One cached data key: the master materials, which only this entry owns and zeroes, and the budget spent
-   * on them. Every use and the zeroing run under the entry's lock, so a bound is never crossed and a copy
-   * is never taken from a key being zeroed.
+   * One cached data key: the master materials, which only this entry owns and zeroes, and the
+   * budget spent on them. Every use and the zeroing run under the entry's lock, so a bound is never
+   * crossed and a copy is never taken from a key being zeroed.
    */
   static final class Entry<M extends AutoCloseable> {
     private final M master;
     final UnaryOperator<M> copier;
     final long createdAtNanos;
-    /** The creating manager's age bound; drives Caffeine's expiry. Uses check the requester's own bound. */
+
+    /**
+     * The creating manager's age bound; drives Caffeine's expiry. Uses check the requester's own
+     * bound.
+     */
     final long maxAgeNanos;
+
     private final CacheMetrics metrics;
     private final AtomicBoolean refreshClaimed = new AtomicBoolean();
     private long messages;
     private long bytes;
-    /** Set once the entry may not be used again; the reason it was retired, for the eviction metric. */
+
+    /**
+     * Set once the entry may not be used again; the reason it was retired, for the eviction metric.
+     */
     private Cause retiredBecause;
+
     private boolean closed;
 
-    Entry(M master, UnaryOperator<M> copier, long createdAtNanos, long maxAgeNanos, CacheMetrics metrics) {
+    Entry(
+        M master,
+        UnaryOperator<M> copier,
+        long createdAtNanos,
+        long maxAgeNanos,
+        CacheMetrics metrics) {
       this.master = master;
       this.copier = copier;
       this.createdAtNanos = createdAtNanos;
@@ -607,7 +704,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
       this.metrics = metrics;
     }
 
-    /** The loader's use of a key it just fetched: always within bounds, since the request fits maxBytes. */
+    /**
+     * The loader's use of a key it just fetched: always within bounds, since the request fits
+     * maxBytes.
+     */
     synchronized M firstUse(Use use) {
       if (use.countsUses()) {
         messages = 1;
@@ -619,7 +719,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return copier.apply(master);
     }
 
-    /** Reserves one use and returns a copy of the materials, or null (and retires it) if a bound forbids. */
+    /**
+     * Reserves one use and returns a copy of the materials, or null (and retires it) if a bound
+     * forbids.
+     */
     synchronized M tryUse(Use use, long nowNanos) {
       if (closed || retiredBecause != null) {
         return null;
@@ -629,14 +732,16 @@ public final class CachingMaterialsManager implements MaterialsManager {
         return null;
       }
       if (use.countsUses()) {
-        if (messages >= use.limits().maxMessages() || use.bytes() > use.limits().maxBytes() - bytes) {
+        if (messages >= use.limits().maxMessages()
+            || use.bytes() > use.limits().maxBytes() - bytes) {
           retiredBecause = Cause.EXHAUSTED;
           return null;
         }
         messages++;
         bytes += use.bytes();
         if (messages >= use.limits().maxMessages() || bytes >= use.limits().maxBytes()) {
-          retiredBecause = Cause.EXHAUSTED; // this was the last use: zero it now rather than at the next miss
+          retiredBecause =
+              Cause.EXHAUSTED; // this was the last use: zero it now rather than at the next miss
         }
       }
       return copier.apply(master);
@@ -650,8 +755,9 @@ public final class CachingMaterialsManager implements MaterialsManager {
     synchronized boolean nearBound(Use use, long nowNanos) {
       Limits l = use.limits();
       return nowNanos - createdAtNanos >= (long) (l.maxAgeNanos() * REFRESH_AHEAD_FRACTION)
-          || (use.countsUses() && (messages >= (long) Math.ceil(l.maxMessages() * REFRESH_AHEAD_FRACTION)
-              || bytes >= (long) (l.maxBytes() * REFRESH_AHEAD_FRACTION)));
+          || (use.countsUses()
+              && (messages >= (long) Math.ceil(l.maxMessages() * REFRESH_AHEAD_FRACTION)
+                  || bytes >= (long) (l.maxBytes() * REFRESH_AHEAD_FRACTION)));
     }
 
     boolean claimRefresh() {
@@ -665,12 +771,15 @@ public final class CachingMaterialsManager implements MaterialsManager {
         if (closed) {
           return;
         }
-        reason = retiredBecause != null ? retiredBecause : switch (cause) {
-          case SIZE, COLLECTED -> Cause.SIZE;
-          case EXPIRED -> Cause.EXPIRED;
-          case REPLACED -> Cause.REPLACED;
-          case EXPLICIT -> Cause.EXPLICIT;
-        };
+        reason =
+            retiredBecause != null
+                ? retiredBecause
+                : switch (cause) {
+                  case SIZE, COLLECTED -> Cause.SIZE;
+                  case EXPIRED -> Cause.EXPIRED;
+                  case REPLACED -> Cause.REPLACED;
+                  case EXPLICIT -> Cause.EXPLICIT;
+                };
         closeLocked();
       }
       metrics.eviction(reason);
@@ -706,12 +815,14 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
 
     @Override
-    public long expireAfterUpdate(CacheKey key, Entry<?> entry, long currentTime, long currentDuration) {
+    public long expireAfterUpdate(
+        CacheKey key, Entry<?> entry, long currentTime, long currentDuration) {
       return remaining(entry, currentTime);
     }
 
     @Override
-    public long expireAfterRead(CacheKey key, Entry<?> entry, long currentTime, long currentDuration) {
+    public long expireAfterRead(
+        CacheKey key, Entry<?> entry, long currentTime, long currentDuration) {
       return currentDuration;
     }
 
@@ -735,17 +846,31 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
 
     CacheMetrics(MeterRegistry registry, String partition) {
-      hits = Counter.builder("envelope.cache.hits").tag("partition", partition)
-          .description("Requests served from a cached data key").register(registry);
-      misses = Counter.builder("envelope.cache.misses").tag("partition", partition)
-          .description("Requests that loaded a data key into the cache").register(registry);
-      underlyingCalls = Counter.builder("envelope.cache.underlying.calls").tag("partition", partition)
-          .description("Calls to the underlying materials manager (misses, bypasses, refreshes)")
-          .register(registry);
+      hits =
+          Counter.builder("envelope.cache.hits")
+              .tag("partition", partition)
+              .description("Requests served from a cached data key")
+              .register(registry);
+      misses =
+          Counter.builder("envelope.cache.misses")
+              .tag("partition", partition)
+              .description("Requests that loaded a data key into the cache")
+              .register(registry);
+      underlyingCalls =
+          Counter.builder("envelope.cache.underlying.calls")
+              .tag("partition", partition)
+              .description(
+                  "Calls to the underlying materials manager (misses, bypasses, refreshes)")
+              .register(registry);
       evictions = new EnumMap<>(Cause.class);
       for (Cause cause : Cause.values()) {
-        evictions.put(cause, Counter.builder("envelope.cache.evictions").tag("partition", partition)
-            .tag("cause", cause.tag).description("Cached data keys removed and zeroed").register(registry));
+        evictions.put(
+            cause,
+            Counter.builder("envelope.cache.evictions")
+                .tag("partition", partition)
+                .tag("cause", cause.tag)
+                .description("Cached data keys removed and zeroed")
+                .register(registry));
       }
     }
 

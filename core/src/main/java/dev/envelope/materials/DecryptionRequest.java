@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param encryptedDataKeys the encrypted data keys in the header, in order
  * @param encryptionContext the full context stored in the header
  */
-public record DecryptionRequest(AlgorithmSuite suite, List<EncryptedDataKey> encryptedDataKeys,
+public record DecryptionRequest(
+    AlgorithmSuite suite,
+    List<EncryptedDataKey> encryptedDataKeys,
     Map<String, String> encryptionContext) {
   public DecryptionRequest {
     Objects.requireNonNull(suite, "suite");

@@ -16,8 +16,9 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Asks a keyring for a data key on every message. For signed suites it generates the message's ECDSA
- * key pair and adds the public key to the encryption context under {@code aws-crypto-public-key}.
+ * Asks a keyring for a data key on every message. For signed suites it generates the message's
+ * ECDSA key pair and adds the public key to the encryption context under {@code
+ * aws-crypto-public-key}.
  */
 public final class DefaultMaterialsManager implements MaterialsManager {
   private final Keyring keyring;
@@ -36,7 +37,8 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     EncryptionMaterials initial;
     if (request.suite().isSigned()) {
       if (context.containsKey(Ecdsa.PUBLIC_KEY_CONTEXT_KEY)) {
-        throw new IllegalArgumentException("encryption context already has " + Ecdsa.PUBLIC_KEY_CONTEXT_KEY);
+        throw new IllegalArgumentException(
+            "encryption context already has " + Ecdsa.PUBLIC_KEY_CONTEXT_KEY);
       }
       KeyPair pair = Ecdsa.generateKeyPair(request.suite(), RandomSource.get());
       Map<String, String> withKey = new HashMap<>(context);
@@ -48,8 +50,10 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     EncryptionMaterials result = keyring.onEncrypt(initial);
     if (!result.hasDataKey() || result.encryptedDataKeys().isEmpty()) {
       result.close();
-      throw new IllegalStateException("keyring " + keyring.getClass().getSimpleName()
-          + " produced no data key: configure a generator keyring");
+      throw new IllegalStateException(
+          "keyring "
+              + keyring.getClass().getSimpleName()
+              + " produced no data key: configure a generator keyring");
     }
     return result;
   }
@@ -60,16 +64,18 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     if (request.suite().isSigned()) {
       String encoded = request.encryptionContext().get(Ecdsa.PUBLIC_KEY_CONTEXT_KEY);
       if (encoded == null) {
-        throw new InvalidMessageException("signed message has no " + Ecdsa.PUBLIC_KEY_CONTEXT_KEY
-            + " in its encryption context");
+        throw new InvalidMessageException(
+            "signed message has no " + Ecdsa.PUBLIC_KEY_CONTEXT_KEY + " in its encryption context");
       }
       try {
         verificationKey = Ecdsa.decodePublicKey(request.suite(), encoded);
       } catch (IllegalArgumentException e) {
-        throw new InvalidMessageException("signed message carries an invalid public key: " + e.getMessage());
+        throw new InvalidMessageException(
+            "signed message carries an invalid public key: " + e.getMessage());
       }
     } else if (request.encryptionContext().containsKey(Ecdsa.PUBLIC_KEY_CONTEXT_KEY)) {
-      throw new InvalidMessageException("unsigned message carries a public key in its encryption context");
+      throw new InvalidMessageException(
+          "unsigned message carries a public key in its encryption context");
     }
     DecryptionMaterials initial =
         DecryptionMaterials.of(request.suite(), request.encryptionContext(), verificationKey);
@@ -79,9 +85,14 @@ public final class DefaultMaterialsManager implements MaterialsManager {
       for (EncryptedDataKey edk : request.encryptedDataKeys()) {
         providers.add(edk.providerId());
       }
-      throw new NoUsableDataKeyException("none of the message's " + request.encryptedDataKeys().size()
-          + " encrypted data key(s) (providers " + providers + ") could be decrypted by " + keyring
-          + ": the message was encrypted under keys this keyring does not have or may not use");
+      throw new NoUsableDataKeyException(
+          "none of the message's "
+              + request.encryptedDataKeys().size()
+              + " encrypted data key(s) (providers "
+              + providers
+              + ") could be decrypted by "
+              + keyring
+              + ": the message was encrypted under keys this keyring does not have or may not use");
     }
     return result;
   }

@@ -12,8 +12,8 @@ import java.util.OptionalLong;
  * @param suite the suite the message will use
  * @param plaintextLength the message's plaintext length when known in advance; empty for streams
  */
-public record EncryptionRequest(Map<String, String> encryptionContext, AlgorithmSuite suite,
-    OptionalLong plaintextLength) {
+public record EncryptionRequest(
+    Map<String, String> encryptionContext, AlgorithmSuite suite, OptionalLong plaintextLength) {
   public EncryptionRequest {
     encryptionContext = Map.copyOf(encryptionContext);
     Objects.requireNonNull(suite, "suite");

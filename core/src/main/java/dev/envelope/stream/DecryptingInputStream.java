@@ -13,16 +13,16 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * Decrypts one message read from the underlying stream, one frame at a time; memory stays at one frame
- * (bounded by the configured maximum frame size) whatever the length. Obtain it from
- * {@code Envelope.decryptingStream}.
+ * Decrypts one message read from the underlying stream, one frame at a time; memory stays at one
+ * frame (bounded by the configured maximum frame size) whatever the length. Obtain it from {@code
+ * Envelope.decryptingStream}.
  *
- * <p>Only plaintext of frames whose GCM tag verified is ever returned. The final frame is returned only
- * after the footer (for signed suites) verified and the source proved to end right after the message;
- * end of input ({@code -1}) therefore means the whole message is authentic. A truncated, reordered,
- * altered or over-long stream fails with an {@link dev.envelope.EnvelopeException} subtype, which is
- * unchecked; I/O errors of the source are {@link IOException}s. For signed suites see
- * {@link SignedStreamPolicy}. Not thread-safe.
+ * <p>Only plaintext of frames whose GCM tag verified is ever returned. The final frame is returned
+ * only after the footer (for signed suites) verified and the source proved to end right after the
+ * message; end of input ({@code -1}) therefore means the whole message is authentic. A truncated,
+ * reordered, altered or over-long stream fails with an {@link dev.envelope.EnvelopeException}
+ * subtype, which is unchecked; I/O errors of the source are {@link IOException}s. For signed suites
+ * see {@link SignedStreamPolicy}. Not thread-safe.
  */
 public final class DecryptingInputStream extends InputStream {
   private static final int INITIAL_BUFFER = 8 * 1024;
@@ -50,11 +50,15 @@ public final class DecryptingInputStream extends InputStream {
   private RuntimeException failure;
 
   /**
-   * For {@code Envelope}: {@code opener} receives the parsed header, checks policy and expected context,
-   * recovers the data key and returns a decryptor that this stream then owns.
+   * For {@code Envelope}: {@code opener} receives the parsed header, checks policy and expected
+   * context, recovers the data key and returns a decryptor that this stream then owns.
    */
-  public DecryptingInputStream(InputStream source, DecryptionLimits limits,
-      Function<MessageHeader, MessageDecryptor> opener, SignedStreamPolicy signedPolicy, long maxSignedBuffer,
+  public DecryptingInputStream(
+      InputStream source,
+      DecryptionLimits limits,
+      Function<MessageHeader, MessageDecryptor> opener,
+      SignedStreamPolicy signedPolicy,
+      long maxSignedBuffer,
       LongConsumer onComplete) {
     this.source = Objects.requireNonNull(source, "source");
     this.limits = limits;
@@ -64,7 +68,10 @@ public final class DecryptingInputStream extends InputStream {
     this.onComplete = onComplete;
   }
 
-  /** The header, reading it from the source if needed; lets callers inspect the context before reading. */
+  /**
+   * The header, reading it from the source if needed; lets callers inspect the context before
+   * reading.
+   */
   public MessageHeader header() throws IOException {
     ensureOpen();
     try {
@@ -78,7 +85,8 @@ public final class DecryptingInputStream extends InputStream {
   @Override
   public int read() throws IOException {
     if (plainPos < plainEnd && !closed) {
-      // Released plaintext is authentic; byte-at-a-time readers take it without a call chain per byte.
+      // Released plaintext is authentic; byte-at-a-time readers take it without a call chain per
+      // byte.
       return plaintext[plainPos++] & 0xFF;
     }
     byte[] one = new byte[1];
@@ -122,7 +130,8 @@ public final class DecryptingInputStream extends InputStream {
     if (decryptor == null) {
       MessageHeader header;
       while ((header = MessageHeader.parse(in, inStart, inEnd - inStart, limits)) == null) {
-        // Ask for twice what is buffered, so a source that trickles bytes costs log(n) parses, not n.
+        // Ask for twice what is buffered, so a source that trickles bytes costs log(n) parses, not
+        // n.
         int have = inEnd - inStart;
         int want = (int) Math.min(Math.max(2L * have, have + 1L), limits.maxHeaderLength() + 1L);
         if (!fill(want, limits.maxHeaderLength() + 1) && inEnd - inStart == have) {
@@ -130,13 +139,18 @@ public final class DecryptingInputStream extends InputStream {
         }
       }
       if (header.suite().isSigned() && signedPolicy == SignedStreamPolicy.REFUSE) {
-        throw new InvalidMessageException("message is signed (" + header.suite() + ") and this Envelope refuses"
-            + " to stream signed messages (SignedStreamPolicy.REFUSE); decrypt it one-shot instead");
+        throw new InvalidMessageException(
+            "message is signed ("
+                + header.suite()
+                + ") and this Envelope refuses"
+                + " to stream signed messages (SignedStreamPolicy.REFUSE); decrypt it one-shot instead");
       }
       decryptor = opener.apply(header);
       inStart += header.length();
-      // The plaintext buffer grows to the first frame that needs it (see nextFrame), not to what the
-      // header declares: a short message with a large declared frame length costs only its real frames.
+      // The plaintext buffer grows to the first frame that needs it (see nextFrame), not to what
+      // the
+      // header declares: a short message with a large declared frame length costs only its real
+      // frames.
       if (header.suite().isSigned() && signedPolicy == SignedStreamPolicy.BUFFER_UNTIL_VERIFIED) {
         held = new HeldPlaintext();
       }
@@ -145,10 +159,10 @@ public final class DecryptingInputStream extends InputStream {
   }
 
   /**
-   * Decrypts the next frame. A regular frame that fits in the caller's buffer is decrypted straight into
-   * it (saving a copy) and its length returned; otherwise the frame goes to {@code plaintext} and 0 is
-   * returned. The final frame always goes through {@code plaintext}, released only after the footer and
-   * the end of input verified.
+   * Decrypts the next frame. A regular frame that fits in the caller's buffer is decrypted straight
+   * into it (saving a copy) and its length returned; otherwise the frame goes to {@code plaintext}
+   * and 0 is returned. The final frame always goes through {@code plaintext}, released only after
+   * the footer and the end of input verified.
    */
   private int nextFrame(byte[] callerBuffer, int callerOff, int callerLen) throws IOException {
     MessageDecryptor d = decryptor();
@@ -160,8 +174,11 @@ public final class DecryptingInputStream extends InputStream {
     }
     int total = frame.totalLength();
     if (frame.contentLength() > limits.maxFrameLength()) {
-      throw new InvalidMessageException("message body declares a block of " + frame.contentLength()
-          + " bytes; the limit is " + limits.maxFrameLength());
+      throw new InvalidMessageException(
+          "message body declares a block of "
+              + frame.contentLength()
+              + " bytes; the limit is "
+              + limits.maxFrameLength());
     }
     if (!fill(total, Integer.MAX_VALUE)) {
       throw truncated();
@@ -188,8 +205,10 @@ public final class DecryptingInputStream extends InputStream {
         Arrays.fill(plaintext, 0, n, (byte) 0);
         plainEnd = 0;
         held.zero();
-        throw new InvalidMessageException("signed message exceeds maxSignedStreamBuffer (" + maxSignedBuffer
-            + " bytes) while SignedStreamPolicy.BUFFER_UNTIL_VERIFIED holds plaintext until the signature verifies");
+        throw new InvalidMessageException(
+            "signed message exceeds maxSignedStreamBuffer ("
+                + maxSignedBuffer
+                + " bytes) while SignedStreamPolicy.BUFFER_UNTIL_VERIFIED holds plaintext until the signature verifies");
       }
       held.append(plaintext, n);
       Arrays.fill(plaintext, 0, n, (byte) 0);
@@ -203,14 +222,18 @@ public final class DecryptingInputStream extends InputStream {
     return 0;
   }
 
-  /** Verifies the footer and that nothing follows the message; only then is the final frame released. */
+  /**
+   * Verifies the footer and that nothing follows the message; only then is the final frame
+   * released.
+   */
   private void finishMessage(MessageDecryptor d) throws IOException {
     try {
       if (d.hasFooter()) {
         int footerLength;
         while ((footerLength = d.footerLength(in, inStart, inEnd - inStart)) < 0) {
           if (!fill(inEnd - inStart + 1, Integer.MAX_VALUE)) {
-            throw new InvalidMessageException("message is truncated: the signature footer is missing");
+            throw new InvalidMessageException(
+                "message is truncated: the signature footer is missing");
           }
         }
         if (!fill(footerLength, Integer.MAX_VALUE)) {
@@ -248,7 +271,8 @@ public final class DecryptingInputStream extends InputStream {
       return true;
     }
     if (need > in.length - inStart) {
-      // Compact when the buffer can hold what is needed; grow (doubling, up to cap) only when it cannot.
+      // Compact when the buffer can hold what is needed; grow (doubling, up to cap) only when it
+      // cannot.
       if (need > in.length) {
         byte[] grown = new byte[Math.max(need, (int) Math.min(cap, 2L * in.length))];
         System.arraycopy(in, inStart, grown, 0, inEnd - inStart);
@@ -299,7 +323,11 @@ public final class DecryptingInputStream extends InputStream {
 
     void append(byte[] b, int n) {
       if (length + n > bytes.length) {
-        byte[] grown = new byte[(int) Math.min(Integer.MAX_VALUE - 16L, Math.max(length + (long) n, 2L * bytes.length))];
+        byte[] grown =
+            new byte
+                [(int)
+                    Math.min(
+                        Integer.MAX_VALUE - 16L, Math.max(length + (long) n, 2L * bytes.length))];
         System.arraycopy(bytes, 0, grown, 0, length);
         Arrays.fill(bytes, (byte) 0);
         bytes = grown;

@@ -11,12 +11,12 @@ import java.util.Objects;
  * Encrypts everything written to it into one message on the underlying stream, one frame at a time;
  * memory stays at one frame whatever the length. Obtain it from {@code Envelope.encryptingStream}.
  *
- * <p>Each frame is encrypted and written as soon as it is full, straight from the caller's array when a
- * write covers a whole frame. The final frame, and for signed suites the signature, are written by
- * {@link #close()}. A stream
- * abandoned without {@code close()} leaves a message without a final frame, which every decryptor rejects
- * as truncated. After any failure the stream refuses further writes and {@code close()} does not complete
- * the message. Closing twice is harmless. Not thread-safe.
+ * <p>Each frame is encrypted and written as soon as it is full, straight from the caller's array
+ * when a write covers a whole frame. The final frame, and for signed suites the signature, are
+ * written by {@link #close()}. A stream abandoned without {@code close()} leaves a message without
+ * a final frame, which every decryptor rejects as truncated. After any failure the stream refuses
+ * further writes and {@code close()} does not complete the message. Closing twice is harmless. Not
+ * thread-safe.
  */
 public final class EncryptingOutputStream extends OutputStream {
   private final OutputStream sink;
@@ -33,10 +33,13 @@ public final class EncryptingOutputStream extends OutputStream {
   private boolean failed;
 
   /**
-   * For {@code Envelope}: takes ownership of the encryptor and the materials (both closed when the stream
-   * closes) and calls {@code onComplete} once the message is complete.
+   * For {@code Envelope}: takes ownership of the encryptor and the materials (both closed when the
+   * stream closes) and calls {@code onComplete} once the message is complete.
    */
-  public EncryptingOutputStream(OutputStream sink, MessageEncryptor encryptor, EncryptionMaterials materials,
+  public EncryptingOutputStream(
+      OutputStream sink,
+      MessageEncryptor encryptor,
+      EncryptionMaterials materials,
       java.util.function.LongConsumer onComplete) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.encryptor = encryptor;
@@ -50,7 +53,8 @@ public final class EncryptingOutputStream extends OutputStream {
   @Override
   public void write(int b) throws IOException {
     if (headerWritten && !closed && !failed && pendingLength < frameLength - 1) {
-      // Byte-at-a-time writers (DataOutputStream, hand-rolled encoders) must not pay a call chain per byte;
+      // Byte-at-a-time writers (DataOutputStream, hand-rolled encoders) must not pay a call chain
+      // per byte;
       // the byte that completes a frame takes the general path, which encrypts it.
       pending[pendingLength++] = (byte) b;
       return;
@@ -64,8 +68,10 @@ public final class EncryptingOutputStream extends OutputStream {
     checkUsable();
     try {
       writeHeaderOnce();
-      // Full frames go out as soon as they are complete; close() writes the final frame from what is left
-      // (possibly nothing: an empty final frame, as the format allows, when input ends on a boundary).
+      // Full frames go out as soon as they are complete; close() writes the final frame from what
+      // is left
+      // (possibly nothing: an empty final frame, as the format allows, when input ends on a
+      // boundary).
       while (len > 0) {
         if (pendingLength == 0 && len >= frameLength) {
           // Encrypt straight from the caller's array: no copy for large writes.
@@ -108,11 +114,15 @@ public final class EncryptingOutputStream extends OutputStream {
       throw new IOException("stream closed");
     }
     if (failed) {
-      throw new IOException("stream failed earlier; the message is incomplete and will not decrypt");
+      throw new IOException(
+          "stream failed earlier; the message is incomplete and will not decrypt");
     }
   }
 
-  /** Passes buffered ciphertext on; plaintext of a partial frame stays buffered until it fills or closes. */
+  /**
+   * Passes buffered ciphertext on; plaintext of a partial frame stays buffered until it fills or
+   * closes.
+   */
   @Override
   public void flush() throws IOException {
     sink.flush();

@@ -42,10 +42,12 @@ class CachingMaterialsManagerConcurrencyTest {
     CyclicBarrier start = new CyclicBarrier(THREADS);
     List<Future<T>> futures = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      futures.add(pool.submit(() -> {
-        start.await(30, TimeUnit.SECONDS);
-        return task.call();
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await(30, TimeUnit.SECONDS);
+                return task.call();
+              }));
     }
     List<T> results = new ArrayList<>();
     for (Future<T> f : futures) {
@@ -59,21 +61,27 @@ class CachingMaterialsManagerConcurrencyTest {
     RecordingKeyring keyring = new RecordingKeyring();
     long maxMessages = 7;
     int perThread = 500;
-    CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofHours(1)).maxMessages(maxMessages).build();
+    CachingMaterialsManager mm =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofHours(1))
+            .maxMessages(maxMessages)
+            .build();
     Map<EncryptedDataKey, AtomicLong> usesPerKey = new ConcurrentHashMap<>();
 
-    onAllThreads(() -> {
-      for (int i = 0; i < perThread; i++) {
-        try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
-          usesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).incrementAndGet();
-        }
-      }
-      return null;
-    });
+    onAllThreads(
+        () -> {
+          for (int i = 0; i < perThread; i++) {
+            try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
+              usesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).incrementAndGet();
+            }
+          }
+          return null;
+        });
 
     long total = (long) THREADS * perThread;
-    assertThat(usesPerKey.values()).allSatisfy(n -> assertThat(n.get()).isLessThanOrEqualTo(maxMessages));
+    assertThat(usesPerKey.values())
+        .allSatisfy(n -> assertThat(n.get()).isLessThanOrEqualTo(maxMessages));
     assertThat(usesPerKey.values().stream().mapToLong(AtomicLong::get).sum()).isEqualTo(total);
     // A key is only replaced once spent, so the calls are the minimum the bound allows.
     assertThat(keyring.calls()).isEqualTo((int) ((total + maxMessages - 1) / maxMessages));
@@ -87,25 +95,33 @@ class CachingMaterialsManagerConcurrencyTest {
   void maxBytesHoldsUnderContention() throws Exception {
     RecordingKeyring keyring = new RecordingKeyring();
     long maxBytes = 10_000;
-    CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofHours(1)).maxBytes(maxBytes).maxMessages(50).build();
+    CachingMaterialsManager mm =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofHours(1))
+            .maxBytes(maxBytes)
+            .maxMessages(50)
+            .build();
     Map<EncryptedDataKey, AtomicLong> bytesPerKey = new ConcurrentHashMap<>();
     Map<EncryptedDataKey, AtomicLong> usesPerKey = new ConcurrentHashMap<>();
 
-    onAllThreads(() -> {
-      for (int i = 0; i < 300; i++) {
-        long n = ThreadLocalRandom.current().nextLong(0, 2_000);
-        try (EncryptionMaterials m = mm.getEncryptionMaterials(request(n))) {
-          bytesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).addAndGet(n);
-          usesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).incrementAndGet();
-        }
-      }
-      return null;
-    });
+    onAllThreads(
+        () -> {
+          for (int i = 0; i < 300; i++) {
+            long n = ThreadLocalRandom.current().nextLong(0, 2_000);
+            try (EncryptionMaterials m = mm.getEncryptionMaterials(request(n))) {
+              bytesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).addAndGet(n);
+              usesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).incrementAndGet();
+            }
+          }
+          return null;
+        });
 
-    assertThat(bytesPerKey.values()).allSatisfy(b -> assertThat(b.get()).isLessThanOrEqualTo(maxBytes));
+    assertThat(bytesPerKey.values())
+        .allSatisfy(b -> assertThat(b.get()).isLessThanOrEqualTo(maxBytes));
     assertThat(usesPerKey.values()).allSatisfy(u -> assertThat(u.get()).isLessThanOrEqualTo(50));
-    assertThat(usesPerKey.values().stream().mapToLong(AtomicLong::get).sum()).isEqualTo(THREADS * 300L);
+    assertThat(usesPerKey.values().stream().mapToLong(AtomicLong::get).sum())
+        .isEqualTo(THREADS * 300L);
   }
 
   @Test
@@ -113,30 +129,39 @@ class CachingMaterialsManagerConcurrencyTest {
     CountDownLatch release = new CountDownLatch(1);
     RecordingKeyring keyring = new RecordingKeyring().blockingOn(release);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofHours(1)).meterRegistry(registry).partition("p").build();
+    CachingMaterialsManager mm =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofHours(1))
+            .meterRegistry(registry)
+            .partition("p")
+            .build();
     List<Thread> callers = new ArrayList<>();
     CyclicBarrier start = new CyclicBarrier(THREADS);
     List<Future<EncryptedDataKey>> results = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      results.add(pool.submit(() -> {
-        synchronized (callers) {
-          callers.add(Thread.currentThread());
-        }
-        start.await(30, TimeUnit.SECONDS);
-        try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
-          return keyOf(m);
-        }
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                synchronized (callers) {
+                  callers.add(Thread.currentThread());
+                }
+                start.await(30, TimeUnit.SECONDS);
+                try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
+                  return keyOf(m);
+                }
+              }));
     }
     assertThat(keyring.entered.await(30, TimeUnit.SECONDS)).isTrue();
-    // Hold the slow call until every other caller is parked waiting for it (not sleeping: polling state).
+    // Hold the slow call until every other caller is parked waiting for it (not sleeping: polling
+    // state).
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     int parked;
     while ((parked = parked(callers)) < THREADS && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    // At one instant all were parked: one in the keyring's gate, fifteen on the load. (Re-reading the
+    // At one instant all were parked: one in the keyring's gate, fifteen on the load. (Re-reading
+    // the
     // states here would be racy: a parked thread may wake spuriously and park again.)
     assertThat(parked).isEqualTo(THREADS);
     release.countDown();
@@ -169,21 +194,27 @@ class CachingMaterialsManagerConcurrencyTest {
   void concurrentDecryptionMissesMakeOneUnderlyingCall() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingKeyring keyring = new RecordingKeyring();
-    EncryptionMaterials written = new DefaultMaterialsManager(keyring).getEncryptionMaterials(request(1));
+    EncryptionMaterials written =
+        new DefaultMaterialsManager(keyring).getEncryptionMaterials(request(1));
     keyring.blockingOn(release);
-    CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofHours(1)).build();
-    DecryptionRequest r = new DecryptionRequest(CachingMaterialsManagerTest.SUITE, written.encryptedDataKeys(),
-        written.encryptionContext());
+    CachingMaterialsManager mm =
+        CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofHours(1)).build();
+    DecryptionRequest r =
+        new DecryptionRequest(
+            CachingMaterialsManagerTest.SUITE,
+            written.encryptedDataKeys(),
+            written.encryptionContext());
     CountDownLatch started = new CountDownLatch(THREADS);
     List<Future<byte[]>> results = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      results.add(pool.submit(() -> {
-        started.countDown();
-        try (var m = mm.decryptMaterials(r)) {
-          return m.dataKey().bytes().clone();
-        }
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                started.countDown();
+                try (var m = mm.decryptMaterials(r)) {
+                  return m.dataKey().bytes().clone();
+                }
+              }));
     }
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(keyring.entered.await(30, TimeUnit.SECONDS)).isTrue();
@@ -199,20 +230,22 @@ class CachingMaterialsManagerConcurrencyTest {
     CountDownLatch release = new CountDownLatch(1);
     KeyProviderException throttled = new KeyProviderException("throttled");
     RecordingKeyring keyring = new RecordingKeyring().blockingOn(release).failingWith(throttled);
-    CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofHours(1)).build();
+    CachingMaterialsManager mm =
+        CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofHours(1)).build();
     List<Future<Throwable>> results = new ArrayList<>();
     CountDownLatch started = new CountDownLatch(THREADS);
     for (int t = 0; t < THREADS; t++) {
-      results.add(pool.submit(() -> {
-        started.countDown();
-        try {
-          mm.getEncryptionMaterials(request(1)).close();
-          return null;
-        } catch (RuntimeException e) {
-          return e;
-        }
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                started.countDown();
+                try {
+                  mm.getEncryptionMaterials(request(1)).close();
+                  return null;
+                } catch (RuntimeException e) {
+                  return e;
+                }
+              }));
     }
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(keyring.entered.await(30, TimeUnit.SECONDS)).isTrue();
@@ -220,7 +253,8 @@ class CachingMaterialsManagerConcurrencyTest {
     for (Future<Throwable> f : results) {
       assertThat(f.get(30, TimeUnit.SECONDS)).isSameAs(throttled);
     }
-    // Threads that arrived after the failed load made their own attempt; never one per thread at once.
+    // Threads that arrived after the failed load made their own attempt; never one per thread at
+    // once.
     assertThat(keyring.calls()).isBetween(1, THREADS);
     keyring.failingWith(null);
     mm.getEncryptionMaterials(request(1)).close();
@@ -232,13 +266,19 @@ class CachingMaterialsManagerConcurrencyTest {
     // 16 threads at once against maxMessages 4: four keys, each used exactly four times, no herd.
     for (int round = 0; round < 20; round++) {
       RecordingKeyring keyring = new RecordingKeyring();
-      CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-          .maxAge(Duration.ofHours(1)).maxMessages(4).build();
-      List<EncryptedDataKey> keys = onAllThreads(() -> {
-        try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
-          return keyOf(m);
-        }
-      });
+      CachingMaterialsManager mm =
+          CachingMaterialsManager.builder()
+              .keyring(keyring)
+              .maxAge(Duration.ofHours(1))
+              .maxMessages(4)
+              .build();
+      List<EncryptedDataKey> keys =
+          onAllThreads(
+              () -> {
+                try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
+                  return keyOf(m);
+                }
+              });
       assertThat(keyring.calls()).isEqualTo(4);
       assertThat(keys.stream().distinct().count()).isEqualTo(4);
       assertThat(keyring.produced).allSatisfy(k -> assertThat(k.isDestroyed()).isTrue());
@@ -250,19 +290,27 @@ class CachingMaterialsManagerConcurrencyTest {
     RecordingKeyring keyring = new RecordingKeyring();
     ExecutorService refresher = Executors.newSingleThreadExecutor();
     try {
-      CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-          .maxAge(Duration.ofHours(1)).maxMessages(20).refreshAhead(true).refreshExecutor(refresher).build();
+      CachingMaterialsManager mm =
+          CachingMaterialsManager.builder()
+              .keyring(keyring)
+              .maxAge(Duration.ofHours(1))
+              .maxMessages(20)
+              .refreshAhead(true)
+              .refreshExecutor(refresher)
+              .build();
       Map<EncryptedDataKey, AtomicLong> usesPerKey = new ConcurrentHashMap<>();
-      onAllThreads(() -> {
-        for (int i = 0; i < 200; i++) {
-          try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
-            usesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).incrementAndGet();
-          }
-        }
-        return null;
-      });
+      onAllThreads(
+          () -> {
+            for (int i = 0; i < 200; i++) {
+              try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
+                usesPerKey.computeIfAbsent(keyOf(m), k -> new AtomicLong()).incrementAndGet();
+              }
+            }
+            return null;
+          });
       assertThat(usesPerKey.values()).allSatisfy(n -> assertThat(n.get()).isLessThanOrEqualTo(20));
-      assertThat(usesPerKey.values().stream().mapToLong(AtomicLong::get).sum()).isEqualTo(THREADS * 200L);
+      assertThat(usesPerKey.values().stream().mapToLong(AtomicLong::get).sum())
+          .isEqualTo(THREADS * 200L);
     } finally {
       refresher.shutdown();
       assertThat(refresher.awaitTermination(30, TimeUnit.SECONDS)).isTrue();

@@ -32,8 +32,14 @@ class CachingMaterialsManagerEnvelopeTest {
   void encryptingManyRecordsCallsTheKeyringOncePerMaxMessages(int n, long maxMessages) {
     RecordingKeyring keyring = new RecordingKeyring();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    CachingMaterialsManager cache = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofMinutes(5)).maxMessages(maxMessages).meterRegistry(registry).partition("e2e").build();
+    CachingMaterialsManager cache =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(5))
+            .maxMessages(maxMessages)
+            .meterRegistry(registry)
+            .partition("e2e")
+            .build();
     Envelope envelope = Envelope.builder().materialsManager(cache).build();
 
     List<byte[]> messages = new ArrayList<>();
@@ -45,12 +51,19 @@ class CachingMaterialsManagerEnvelopeTest {
     assertThat(registry.get("envelope.cache.misses").counter().count()).isEqualTo(expectedCalls);
     assertThat(registry.get("envelope.cache.hits").counter().count()).isEqualTo(n - expectedCalls);
     // Every spent key is zeroed; at most the one still cached is live.
-    assertThat(keyring.produced.stream().filter(k -> !k.isDestroyed()).count()).isLessThanOrEqualTo(1);
+    assertThat(keyring.produced.stream().filter(k -> !k.isDestroyed()).count())
+        .isLessThanOrEqualTo(1);
 
     // Decrypt with a caching manager of its own: one keyring call per distinct data key.
     RecordingKeyring decryptKeyring = new RecordingKeyring();
-    Envelope reader = Envelope.builder().materialsManager(CachingMaterialsManager.builder().keyring(decryptKeyring)
-        .maxAge(Duration.ofMinutes(5)).build()).build();
+    Envelope reader =
+        Envelope.builder()
+            .materialsManager(
+                CachingMaterialsManager.builder()
+                    .keyring(decryptKeyring)
+                    .maxAge(Duration.ofMinutes(5))
+                    .build())
+            .build();
     for (int i = 0; i < n; i++) {
       DecryptResult r = reader.decrypt(messages.get(i), CONTEXT);
       assertThat(r.plaintext()).isEqualTo(record(i));
@@ -65,8 +78,15 @@ class CachingMaterialsManagerEnvelopeTest {
   @Test
   void encryptingStreamsBypassTheCacheBecauseTheirLengthIsUnknown() throws java.io.IOException {
     RecordingKeyring keyring = new RecordingKeyring();
-    Envelope envelope = Envelope.builder().materialsManager(CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofMinutes(5)).maxBytes(1 << 20).build()).build();
+    Envelope envelope =
+        Envelope.builder()
+            .materialsManager(
+                CachingMaterialsManager.builder()
+                    .keyring(keyring)
+                    .maxAge(Duration.ofMinutes(5))
+                    .maxBytes(1 << 20)
+                    .build())
+            .build();
     for (int i = 0; i < 3; i++) {
       java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
       try (java.io.OutputStream out = envelope.encryptingStream(sink, CONTEXT)) {
@@ -84,8 +104,14 @@ class CachingMaterialsManagerEnvelopeTest {
   @Test
   void messagesFromOneCachedKeyStillDifferAndDecrypt() {
     RecordingKeyring keyring = new RecordingKeyring();
-    Envelope envelope = Envelope.builder().materialsManager(CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofMinutes(5)).build()).build();
+    Envelope envelope =
+        Envelope.builder()
+            .materialsManager(
+                CachingMaterialsManager.builder()
+                    .keyring(keyring)
+                    .maxAge(Duration.ofMinutes(5))
+                    .build())
+            .build();
     byte[] a = envelope.encrypt(record(1), CONTEXT);
     byte[] b = envelope.encrypt(record(1), CONTEXT);
     assertThat(keyring.calls()).isEqualTo(1);
@@ -97,11 +123,16 @@ class CachingMaterialsManagerEnvelopeTest {
   @Test
   void signedSuiteEndToEnd() {
     RecordingKeyring keyring = new RecordingKeyring();
-    Envelope envelope = Envelope.builder()
-        .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384)
-        .materialsManager(CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(5))
-            .maxMessages(3).build())
-        .build();
+    Envelope envelope =
+        Envelope.builder()
+            .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384)
+            .materialsManager(
+                CachingMaterialsManager.builder()
+                    .keyring(keyring)
+                    .maxAge(Duration.ofMinutes(5))
+                    .maxMessages(3)
+                    .build())
+            .build();
     List<byte[]> messages = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       messages.add(envelope.encrypt(record(i), CONTEXT));

@@ -26,7 +26,10 @@ class CachingMaterialsManagerTest {
   final FakeTicker ticker = new FakeTicker();
 
   CachingMaterialsManager.Builder cache() {
-    return CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(5)).ticker(ticker);
+    return CachingMaterialsManager.builder()
+        .keyring(keyring)
+        .maxAge(Duration.ofMinutes(5))
+        .ticker(ticker);
   }
 
   static EncryptionRequest request(long length) {
@@ -51,7 +54,9 @@ class CachingMaterialsManagerTest {
     assertThat(keyring.calls()).isEqualTo(1);
     assertThat(keyOf(second)).isEqualTo(keyOf(first));
     assertThat(second.dataKey()).isNotSameAs(first.dataKey());
-    assertThat(second.dataKey().bytes()).isEqualTo(first.dataKey().bytes()).isNotSameAs(first.dataKey().bytes());
+    assertThat(second.dataKey().bytes())
+        .isEqualTo(first.dataKey().bytes())
+        .isNotSameAs(first.dataKey().bytes());
     assertThat(first.dataKey()).isNotSameAs(keyring.produced.get(0));
 
     first.close(); // the caller's copy: the cached key must survive it
@@ -188,13 +193,25 @@ class CachingMaterialsManagerTest {
 
   @Test
   void ageIsCheckedAtUseTimeAgainstTheRequestersOwnBound() {
-    // Both managers share a partition and a cache; the entry was made by the one with the long maxAge, so
+    // Both managers share a partition and a cache; the entry was made by the one with the long
+    // maxAge, so
     // Caffeine keeps it, but the short-lived manager must not use it past its own bound.
-    CachingMaterialsManager.SharedCache shared = CachingMaterialsManager.SharedCache.withCapacity(10, ticker);
-    CachingMaterialsManager longLived = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofHours(1)).sharedCache(shared).partition("p").build();
-    CachingMaterialsManager shortLived = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofMinutes(1)).sharedCache(shared).partition("p").build();
+    CachingMaterialsManager.SharedCache shared =
+        CachingMaterialsManager.SharedCache.withCapacity(10, ticker);
+    CachingMaterialsManager longLived =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofHours(1))
+            .sharedCache(shared)
+            .partition("p")
+            .build();
+    CachingMaterialsManager shortLived =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .partition("p")
+            .build();
     longLived.getEncryptionMaterials(request(1)).close();
     shortLived.getEncryptionMaterials(request(1)).close();
     assertThat(keyring.calls()).isEqualTo(1);
@@ -212,18 +229,32 @@ class CachingMaterialsManagerTest {
     mm.getEncryptionMaterials(request(Map.of("n", "2"), 1)).close();
     mm.cleanUp();
     assertThat(mm.estimatedSize()).isEqualTo(1);
-    assertThat(keyring.isZeroed(0) ^ keyring.isZeroed(1)).as("exactly one of the two keys evicted").isTrue();
-    assertThat(registry.get("envelope.cache.evictions").tag("cause", "size").counter().count()).isEqualTo(1);
+    assertThat(keyring.isZeroed(0) ^ keyring.isZeroed(1))
+        .as("exactly one of the two keys evicted")
+        .isTrue();
+    assertThat(registry.get("envelope.cache.evictions").tag("cause", "size").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
   void invalidateAllZeroesThisPartitionOnly() {
-    CachingMaterialsManager.SharedCache shared = CachingMaterialsManager.SharedCache.withCapacity(10, ticker);
+    CachingMaterialsManager.SharedCache shared =
+        CachingMaterialsManager.SharedCache.withCapacity(10, ticker);
     RecordingKeyring other = new RecordingKeyring();
-    CachingMaterialsManager a = CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(1))
-        .sharedCache(shared).partition("a").build();
-    CachingMaterialsManager b = CachingMaterialsManager.builder().keyring(other).maxAge(Duration.ofMinutes(1))
-        .sharedCache(shared).partition("b").build();
+    CachingMaterialsManager a =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .partition("a")
+            .build();
+    CachingMaterialsManager b =
+        CachingMaterialsManager.builder()
+            .keyring(other)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .partition("b")
+            .build();
     a.getEncryptionMaterials(request(1)).close();
     b.getEncryptionMaterials(request(1)).close();
     a.invalidateAll();
@@ -236,11 +267,22 @@ class CachingMaterialsManagerTest {
 
   @Test
   void partitionsSharingACacheNeverShareKeys() {
-    CachingMaterialsManager.SharedCache shared = CachingMaterialsManager.SharedCache.withCapacity(10);
-    CachingMaterialsManager a = CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(1))
-        .sharedCache(shared).partition("a").build();
-    CachingMaterialsManager b = CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(1))
-        .sharedCache(shared).partition("b").build();
+    CachingMaterialsManager.SharedCache shared =
+        CachingMaterialsManager.SharedCache.withCapacity(10);
+    CachingMaterialsManager a =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .partition("a")
+            .build();
+    CachingMaterialsManager b =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .partition("b")
+            .build();
     EncryptionMaterials fromA = a.getEncryptionMaterials(request(1));
     EncryptionMaterials fromB = b.getEncryptionMaterials(request(1));
     assertThat(keyring.calls()).isEqualTo(2);
@@ -251,19 +293,33 @@ class CachingMaterialsManagerTest {
     assertThat(shared.estimatedSize()).isEqualTo(2);
 
     // Same partition on purpose: shared.
-    CachingMaterialsManager a2 = CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(1))
-        .sharedCache(shared).partition("a").build();
+    CachingMaterialsManager a2 =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .partition("a")
+            .build();
     assertThat(keyOf(a2.getEncryptionMaterials(request(1)))).isEqualTo(keyOf(fromA));
     assertThat(keyring.calls()).isEqualTo(2);
   }
 
   @Test
   void defaultPartitionsAreDistinct() {
-    CachingMaterialsManager.SharedCache shared = CachingMaterialsManager.SharedCache.withCapacity(10);
-    CachingMaterialsManager a = CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(1))
-        .sharedCache(shared).build();
-    CachingMaterialsManager b = CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofMinutes(1))
-        .sharedCache(shared).build();
+    CachingMaterialsManager.SharedCache shared =
+        CachingMaterialsManager.SharedCache.withCapacity(10);
+    CachingMaterialsManager a =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .build();
+    CachingMaterialsManager b =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMinutes(1))
+            .sharedCache(shared)
+            .build();
     assertThat(a.partition()).isNotEqualTo(b.partition());
     a.getEncryptionMaterials(request(1)).close();
     b.getEncryptionMaterials(request(1)).close();
@@ -278,7 +334,8 @@ class CachingMaterialsManagerTest {
     int encryptCalls = keyring.calls();
     CachingMaterialsManager mm = cache().build();
 
-    DecryptionRequest r1 = new DecryptionRequest(SUITE, e1.encryptedDataKeys(), e1.encryptionContext());
+    DecryptionRequest r1 =
+        new DecryptionRequest(SUITE, e1.encryptedDataKeys(), e1.encryptionContext());
     DecryptionMaterials d1 = mm.decryptMaterials(r1);
     DecryptionMaterials d1again = mm.decryptMaterials(r1);
     assertThat(keyring.decryptCalls.get()).isEqualTo(1);
@@ -287,19 +344,25 @@ class CachingMaterialsManagerTest {
     assertThat(d1again.dataKey()).isNotSameAs(d1.dataKey());
 
     // Other encrypted data keys: a miss.
-    mm.decryptMaterials(new DecryptionRequest(SUITE, e2.encryptedDataKeys(), e2.encryptionContext())).close();
+    mm.decryptMaterials(
+            new DecryptionRequest(SUITE, e2.encryptedDataKeys(), e2.encryptionContext()))
+        .close();
     assertThat(keyring.decryptCalls.get()).isEqualTo(2);
 
     // The same keys in another order: the same entry.
-    List<EncryptedDataKey> both = List.of(e1.encryptedDataKeys().get(0), e2.encryptedDataKeys().get(0));
+    List<EncryptedDataKey> both =
+        List.of(e1.encryptedDataKeys().get(0), e2.encryptedDataKeys().get(0));
     List<EncryptedDataKey> reversed = List.of(both.get(1), both.get(0));
     mm.decryptMaterials(new DecryptionRequest(SUITE, both, CONTEXT)).close();
     mm.decryptMaterials(new DecryptionRequest(SUITE, reversed, CONTEXT)).close();
     assertThat(keyring.decryptCalls.get()).isEqualTo(3);
 
     // Another context: a miss (and the keyring refuses, since the context is the wrapping AAD).
-    assertThatThrownBy(() -> mm.decryptMaterials(
-        new DecryptionRequest(SUITE, e1.encryptedDataKeys(), Map.of("tenant", "other"))))
+    assertThatThrownBy(
+            () ->
+                mm.decryptMaterials(
+                    new DecryptionRequest(
+                        SUITE, e1.encryptedDataKeys(), Map.of("tenant", "other"))))
         .isInstanceOf(RuntimeException.class);
     assertThat(keyring.decryptCalls.get()).isEqualTo(4);
     assertThat(encryptCalls).isEqualTo(2);
@@ -313,7 +376,8 @@ class CachingMaterialsManagerTest {
   void decryptionEntriesExpireAndZero() {
     EncryptionMaterials e = new DefaultMaterialsManager(keyring).getEncryptionMaterials(request(1));
     CachingMaterialsManager mm = cache().maxAge(Duration.ofSeconds(5)).maxMessages(1).build();
-    DecryptionRequest r = new DecryptionRequest(SUITE, e.encryptedDataKeys(), e.encryptionContext());
+    DecryptionRequest r =
+        new DecryptionRequest(SUITE, e.encryptedDataKeys(), e.encryptionContext());
     for (int i = 0; i < 3; i++) {
       mm.decryptMaterials(r).close(); // maxMessages does not apply to decryption
     }
@@ -334,7 +398,9 @@ class CachingMaterialsManagerTest {
     EncryptionMaterials b = mm.getEncryptionMaterials(r);
     assertThat(keyring.calls()).isEqualTo(1);
     assertThat(b.signingKey()).isNotNull().isSameAs(a.signingKey());
-    assertThat(b.encryptionContext()).isEqualTo(a.encryptionContext()).containsKey("aws-crypto-public-key");
+    assertThat(b.encryptionContext())
+        .isEqualTo(a.encryptionContext())
+        .containsKey("aws-crypto-public-key");
     // Unsigned requests for the same context use their own entry.
     mm.getEncryptionMaterials(request(10)).close();
     assertThat(keyring.calls()).isEqualTo(2);
@@ -343,14 +409,21 @@ class CachingMaterialsManagerTest {
   @Test
   void metricsCountHitsMissesCallsAndEvictionsByCause() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    CachingMaterialsManager mm = cache().maxMessages(3).maxAge(Duration.ofSeconds(10)).meterRegistry(registry)
-        .partition("orders").build();
+    CachingMaterialsManager mm =
+        cache()
+            .maxMessages(3)
+            .maxAge(Duration.ofSeconds(10))
+            .meterRegistry(registry)
+            .partition("orders")
+            .build();
     for (int i = 0; i < 7; i++) { // keys: 3 + 3 + 1 uses
       mm.getEncryptionMaterials(request(1)).close();
     }
-    mm.getEncryptionMaterials(new EncryptionRequest(CONTEXT, SUITE, OptionalLong.empty())).close(); // bypass
+    mm.getEncryptionMaterials(new EncryptionRequest(CONTEXT, SUITE, OptionalLong.empty()))
+        .close(); // bypass
     ticker.advance(Duration.ofSeconds(10));
-    mm.getEncryptionMaterials(request(Map.of("k", "v"), 1)).close(); // miss; the old entry is swept as expired
+    mm.getEncryptionMaterials(request(Map.of("k", "v"), 1))
+        .close(); // miss; the old entry is swept as expired
     mm.cleanUp();
     mm.invalidateAll();
 
@@ -362,7 +435,8 @@ class CachingMaterialsManagerTest {
     assertThat(eviction(registry, "expired")).isEqualTo(1);
     assertThat(eviction(registry, "explicit")).isEqualTo(1);
     assertThat(eviction(registry, "size")).isZero();
-    assertThat(registry.get("envelope.cache.hits").counter().getId().getTag("partition")).isEqualTo("orders");
+    assertThat(registry.get("envelope.cache.hits").counter().getId().getTag("partition"))
+        .isEqualTo("orders");
   }
 
   static double count(SimpleMeterRegistry registry, String name) {
@@ -370,7 +444,12 @@ class CachingMaterialsManagerTest {
   }
 
   static double eviction(SimpleMeterRegistry registry, String cause) {
-    return registry.get("envelope.cache.evictions").tag("partition", "orders").tag("cause", cause).counter().count();
+    return registry
+        .get("envelope.cache.evictions")
+        .tag("partition", "orders")
+        .tag("cause", cause)
+        .counter()
+        .count();
   }
 
   @Test
@@ -378,8 +457,14 @@ class CachingMaterialsManagerTest {
     List<Runnable> tasks = new ArrayList<>();
     Executor queue = tasks::add;
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    CachingMaterialsManager mm = cache().maxMessages(10).refreshAhead(true).refreshExecutor(queue)
-        .meterRegistry(registry).partition("orders").build();
+    CachingMaterialsManager mm =
+        cache()
+            .maxMessages(10)
+            .refreshAhead(true)
+            .refreshExecutor(queue)
+            .meterRegistry(registry)
+            .partition("orders")
+            .build();
     List<EncryptedDataKey> used = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
@@ -392,7 +477,8 @@ class CachingMaterialsManagerTest {
     assertThat(tasks).hasSize(1);
     assertThat(keyring.calls()).isEqualTo(1);
 
-    // The tenth use spent the old key; the refresh (run now, as a pool would have) installs the next one.
+    // The tenth use spent the old key; the refresh (run now, as a pool would have) installs the
+    // next one.
     tasks.get(0).run();
     assertThat(keyring.calls()).isEqualTo(2);
     try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
@@ -406,8 +492,12 @@ class CachingMaterialsManagerTest {
   @Test
   void refreshAheadOnAgeReplacesTheEntryBeforeItExpires() {
     List<Runnable> tasks = new ArrayList<>();
-    CachingMaterialsManager mm = cache().maxAge(Duration.ofSeconds(100)).refreshAhead(true)
-        .refreshExecutor(tasks::add).build();
+    CachingMaterialsManager mm =
+        cache()
+            .maxAge(Duration.ofSeconds(100))
+            .refreshAhead(true)
+            .refreshExecutor(tasks::add)
+            .build();
     EncryptedDataKey first;
     try (EncryptionMaterials m = mm.getEncryptionMaterials(request(1))) {
       first = keyOf(m);
@@ -437,7 +527,8 @@ class CachingMaterialsManagerTest {
   void providerFailureIsNotCached() {
     CachingMaterialsManager mm = cache().build();
     keyring.failingWith(new KeyProviderException("throttled"));
-    assertThatThrownBy(() -> mm.getEncryptionMaterials(request(1))).isInstanceOf(KeyProviderException.class);
+    assertThatThrownBy(() -> mm.getEncryptionMaterials(request(1)))
+        .isInstanceOf(KeyProviderException.class);
     keyring.failingWith(null);
     mm.getEncryptionMaterials(request(1)).close();
     assertThat(keyring.calls()).isEqualTo(2);
@@ -447,11 +538,18 @@ class CachingMaterialsManagerTest {
   @Test
   void builderRefusesIncompleteOrInvalidSettings() {
     assertThatThrownBy(() -> CachingMaterialsManager.builder().keyring(keyring).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxAge");
-    assertThatThrownBy(() -> CachingMaterialsManager.builder().maxAge(Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("maxAge");
+    assertThatThrownBy(
+            () -> CachingMaterialsManager.builder().maxAge(Duration.ofSeconds(1)).build())
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> CachingMaterialsManager.builder().keyring(keyring)
-        .materialsManager(new DefaultMaterialsManager(keyring)).maxAge(Duration.ofSeconds(1)).build())
+    assertThatThrownBy(
+            () ->
+                CachingMaterialsManager.builder()
+                    .keyring(keyring)
+                    .materialsManager(new DefaultMaterialsManager(keyring))
+                    .maxAge(Duration.ofSeconds(1))
+                    .build())
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> CachingMaterialsManager.builder().maxAge(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
@@ -463,12 +561,21 @@ class CachingMaterialsManagerTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> CachingMaterialsManager.builder().capacity(0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofSeconds(1))
-        .capacity(5).sharedCache(CachingMaterialsManager.SharedCache.withCapacity(5)).build())
+    assertThatThrownBy(
+            () ->
+                CachingMaterialsManager.builder()
+                    .keyring(keyring)
+                    .maxAge(Duration.ofSeconds(1))
+                    .capacity(5)
+                    .sharedCache(CachingMaterialsManager.SharedCache.withCapacity(5))
+                    .build())
         .isInstanceOf(IllegalStateException.class);
 
-    CachingMaterialsManager mm = CachingMaterialsManager.builder().keyring(keyring)
-        .maxAge(Duration.ofDays(1_000_000)).build(); // beyond what nanoseconds hold: saturates
+    CachingMaterialsManager mm =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofDays(1_000_000))
+            .build(); // beyond what nanoseconds hold: saturates
     assertThat(mm.maxMessages()).isEqualTo(1L << 32);
     assertThat(mm.maxBytes()).isEqualTo(Long.MAX_VALUE);
     mm.getEncryptionMaterials(request(1)).close();

@@ -13,16 +13,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A raw AES keyring that counts its calls and keeps a reference to every data key it produced, so tests
- * can see the exact byte arrays a cache holds (and whether they were zeroed). Optionally blocks each call
- * on a gate, or fails.
+ * A raw AES keyring that counts its calls and keeps a reference to every data key it produced, so
+ * tests can see the exact byte arrays a cache holds (and whether they were zeroed). Optionally
+ * blocks each call on a gate, or fails.
  */
 final class RecordingKeyring implements Keyring {
   final AtomicInteger encryptCalls = new AtomicInteger();
   final AtomicInteger decryptCalls = new AtomicInteger();
   final List<DataKey> produced = new CopyOnWriteArrayList<>();
+
   /** The live byte arrays of {@link #produced}, same order: what zeroing must clear. */
   final List<byte[]> producedBytes = new CopyOnWriteArrayList<>();
+
   final CountDownLatch entered = new CountDownLatch(1);
   private final Keyring delegate;
   private volatile CountDownLatch gate;
@@ -33,7 +35,12 @@ final class RecordingKeyring implements Keyring {
     for (int i = 0; i < wrappingKey.length; i++) {
       wrappingKey[i] = (byte) (i * 7 + 1);
     }
-    this.delegate = RawAesKeyring.builder().keyNamespace("test").keyName("key-1").wrappingKey(wrappingKey).build();
+    this.delegate =
+        RawAesKeyring.builder()
+            .keyNamespace("test")
+            .keyName("key-1")
+            .wrappingKey(wrappingKey)
+            .build();
   }
 
   /** Every call waits for {@code gate} to open. */
@@ -61,7 +68,8 @@ final class RecordingKeyring implements Keyring {
   }
 
   @Override
-  public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
+  public DecryptionMaterials onDecrypt(
+      DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
     decryptCalls.incrementAndGet();
     pause();
     DecryptionMaterials result = delegate.onDecrypt(materials, encryptedDataKeys);

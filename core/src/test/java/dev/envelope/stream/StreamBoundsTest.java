@@ -16,15 +16,19 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A decrypting stream reads only as far as the limits allow before it refuses a message, whatever the
- * message claims; and {@code available()} and {@code skip} never reveal or pass over plaintext that has
- * not been authenticated.
+ * A decrypting stream reads only as far as the limits allow before it refuses a message, whatever
+ * the message claims; and {@code available()} and {@code skip} never reveal or pass over plaintext
+ * that has not been authenticated.
  */
 class StreamBoundsTest {
   private static final int MAX_HEADER = 4096;
   private static final int MAX_FRAME = 1024;
-  private static final Envelope ENVELOPE = Envelope.builder().keyring(MessageForge.KEYRING)
-      .maxHeaderLength(MAX_HEADER).maxFrameSize(MAX_FRAME).build();
+  private static final Envelope ENVELOPE =
+      Envelope.builder()
+          .keyring(MessageForge.KEYRING)
+          .maxHeaderLength(MAX_HEADER)
+          .maxFrameSize(MAX_FRAME)
+          .build();
 
   /** {@code prefix}, then {@code fill} for ever; counts what was read. */
   private static final class Endless extends InputStream {
@@ -65,7 +69,8 @@ class StreamBoundsTest {
     byte[] start = header(new MessageForge());
     Endless source = new Endless(Arrays.copyOf(start, 1 + 2 + 32), 0xFF);
     assertThatThrownBy(() -> ENVELOPE.decryptingStream(source).read())
-        .isInstanceOf(InvalidMessageException.class).hasMessageContaining("limit");
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("limit");
     assertThat(source.served).isLessThanOrEqualTo(2L * MAX_HEADER + 8192);
   }
 
@@ -83,7 +88,8 @@ class StreamBoundsTest {
     System.arraycopy(frameStart, 0, prefix, header.length, frameStart.length);
     Endless source = new Endless(prefix, 0x5A);
     DecryptingInputStream in = ENVELOPE.decryptingStream(source);
-    assertThatThrownBy(() -> in.read(new byte[1])).isInstanceOf(InvalidMessageException.class)
+    assertThatThrownBy(() -> in.read(new byte[1]))
+        .isInstanceOf(InvalidMessageException.class)
         .hasMessageContaining("authentication");
     assertThat(source.served).isLessThanOrEqualTo(header.length + 2L * MAX_FRAME + 8192);
     assertThat(in.available()).isZero();
@@ -103,7 +109,8 @@ class StreamBoundsTest {
     byte[] prefix = Arrays.copyOf(header, header.length + finalStart.length);
     System.arraycopy(finalStart, 0, prefix, header.length, finalStart.length);
     Endless source = new Endless(prefix, 0);
-    assertThatThrownBy(() -> ENVELOPE.decryptingStream(source).read()).isInstanceOf(InvalidMessageException.class)
+    assertThatThrownBy(() -> ENVELOPE.decryptingStream(source).read())
+        .isInstanceOf(InvalidMessageException.class)
         .hasMessageContaining("final frame");
     assertThat(source.served).isLessThanOrEqualTo(header.length + 8192L);
   }
@@ -126,7 +133,8 @@ class StreamBoundsTest {
     assertThat(in.available()).isZero();
     assertThat(in.skip(10)).isZero();
 
-    // The last byte of the final frame altered: skip must fail, not count the unauthenticated bytes.
+    // The last byte of the final frame altered: skip must fail, not count the unauthenticated
+    // bytes.
     byte[] tampered = message.clone();
     tampered[tampered.length - 1] ^= 1;
     DecryptingInputStream bad = envelope.decryptingStream(new ByteArrayInputStream(tampered));
@@ -139,8 +147,12 @@ class StreamBoundsTest {
 
   @Test
   void signedStreamHoldsFinalFrameUntilFooterVerifies() throws IOException {
-    Envelope envelope = Envelope.builder().keyring(MessageForge.KEYRING).frameSize(100)
-        .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384).build();
+    Envelope envelope =
+        Envelope.builder()
+            .keyring(MessageForge.KEYRING)
+            .frameSize(100)
+            .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384)
+            .build();
     byte[] plaintext = new byte[150];
     new Random(9).nextBytes(plaintext);
     byte[] message = envelope.encrypt(plaintext, Map.of());
@@ -149,12 +161,15 @@ class StreamBoundsTest {
     byte[] first = in.readNBytes(100);
     assertThat(first).isEqualTo(Arrays.copyOf(plaintext, 100));
     assertThat(in.available()).isZero();
-    assertThatThrownBy(in::read).isInstanceOf(InvalidMessageException.class).hasMessageContaining("footer");
+    assertThatThrownBy(in::read)
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("footer");
     assertThat(in.available()).isZero();
   }
 
   private static int footerLength(byte[] message) {
-    // P-384 DER signatures are 102 to 104 bytes; find the length field that points exactly at the end.
+    // P-384 DER signatures are 102 to 104 bytes; find the length field that points exactly at the
+    // end.
     for (int sig = 110; sig > 60; sig--) {
       int at = message.length - sig - 2;
       if (((message[at] & 0xFF) << 8 | (message[at + 1] & 0xFF)) == sig) {
@@ -166,7 +181,8 @@ class StreamBoundsTest {
 
   @Test
   void aShortMessageWithALargeDeclaredFrameCostsOnlyItsRealBytes() throws IOException {
-    // 16 MiB frames declared, 10 bytes of plaintext: the stream must not size its buffers by the header.
+    // 16 MiB frames declared, 10 bytes of plaintext: the stream must not size its buffers by the
+    // header.
     Envelope large = Envelope.builder().keyring(MessageForge.KEYRING).frameSize(16 << 20).build();
     byte[] plaintext = "ten bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     byte[] message = large.encrypt(plaintext, Map.of("k", "v"));
@@ -180,7 +196,8 @@ class StreamBoundsTest {
     }
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
     assertThat(back).isEqualTo(plaintext);
-    assertThat(allocated).as("bytes allocated to decrypt a 10-byte message with 16 MiB frames")
+    assertThat(allocated)
+        .as("bytes allocated to decrypt a 10-byte message with 16 MiB frames")
         .isLessThan(1 << 20);
   }
 }

@@ -49,7 +49,8 @@ class StreamTest {
     return b;
   }
 
-  private static byte[] streamEncrypt(Envelope envelope, byte[] plaintext, int chunk) throws IOException {
+  private static byte[] streamEncrypt(Envelope envelope, byte[] plaintext, int chunk)
+      throws IOException {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     try (OutputStream out = envelope.encryptingStream(sink, CONTEXT)) {
       for (int i = 0; i < plaintext.length; i += chunk) {
@@ -59,7 +60,10 @@ class StreamTest {
     return sink.toByteArray();
   }
 
-  /** Reads until the end or a failure; returns what was released before the failure, and the failure. */
+  /**
+   * Reads until the end or a failure; returns what was released before the failure, and the
+   * failure.
+   */
   private static Object[] drain(InputStream in, int chunk) {
     ByteArrayOutputStream released = new ByteArrayOutputStream();
     byte[] buf = new byte[chunk];
@@ -75,22 +79,31 @@ class StreamTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = AlgorithmSuite.class, names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
-      "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"})
+  @EnumSource(
+      value = AlgorithmSuite.class,
+      names = {
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"
+      })
   void streamsAndOneShotAreInterchangeable(AlgorithmSuite suite) throws IOException {
     Envelope envelope = envelope(suite);
     for (int size : new int[] {0, 1, FRAME - 1, FRAME, FRAME + 1, 3 * FRAME, 1234}) {
       byte[] plaintext = data(size);
       for (int chunk : new int[] {1, 7, FRAME, 333, 100_000}) {
         byte[] streamed = streamEncrypt(envelope, plaintext, chunk);
-        assertThat(envelope.decrypt(streamed, CONTEXT).plaintext()).as("size %d chunk %d", size, chunk)
+        assertThat(envelope.decrypt(streamed, CONTEXT).plaintext())
+            .as("size %d chunk %d", size, chunk)
             .isEqualTo(plaintext);
-        // Same framing as one-shot, except that a stream ending on a frame boundary closes with an empty
+        // Same framing as one-shot, except that a stream ending on a frame boundary closes with an
+        // empty
         // final frame (32 bytes more). DER signatures of P-384 vary by a few bytes in length.
         int boundaryExtra = size > 0 && size % FRAME == 0 ? 32 : 0;
-        assertThat(streamed.length).isCloseTo(envelope.encrypt(plaintext, CONTEXT).length + boundaryExtra,
-            org.assertj.core.data.Offset.offset(suite.isSigned() ? 8 : 0));
-        Object[] read = drain(envelope.decryptingStream(new ByteArrayInputStream(streamed), CONTEXT), chunk);
+        assertThat(streamed.length)
+            .isCloseTo(
+                envelope.encrypt(plaintext, CONTEXT).length + boundaryExtra,
+                org.assertj.core.data.Offset.offset(suite.isSigned() ? 8 : 0));
+        Object[] read =
+            drain(envelope.decryptingStream(new ByteArrayInputStream(streamed), CONTEXT), chunk);
         assertThat(read[1]).isNull();
         assertThat((byte[]) read[0]).isEqualTo(plaintext);
       }
@@ -109,8 +122,9 @@ class StreamTest {
       ch.write(ByteBuffer.wrap(plaintext));
     }
     ByteArrayOutputStream back = new ByteArrayOutputStream();
-    try (ReadableByteChannel ch = envelope.decryptingChannel(
-        Channels.newChannel(new ByteArrayInputStream(sink.toByteArray())), CONTEXT)) {
+    try (ReadableByteChannel ch =
+        envelope.decryptingChannel(
+            Channels.newChannel(new ByteArrayInputStream(sink.toByteArray())), CONTEXT)) {
       ByteBuffer buf = ByteBuffer.allocate(50);
       while (ch.read(buf) >= 0) {
         buf.flip();
@@ -147,18 +161,29 @@ class StreamTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = AlgorithmSuite.class, names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
-      "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"})
-  void truncatedStreamsFailAndReleaseOnlyVerifiedWholeFrames(AlgorithmSuite suite) throws IOException {
+  @EnumSource(
+      value = AlgorithmSuite.class,
+      names = {
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
+        "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384"
+      })
+  void truncatedStreamsFailAndReleaseOnlyVerifiedWholeFrames(AlgorithmSuite suite)
+      throws IOException {
     Envelope envelope = envelope(suite);
     byte[] plaintext = data(350);
     byte[] message = streamEncrypt(envelope, plaintext, 50);
     for (int length = 0; length < message.length; length++) {
-      Object[] read = drain(envelope.decryptingStream(new ByteArrayInputStream(Arrays.copyOf(message, length))), 41);
+      Object[] read =
+          drain(
+              envelope.decryptingStream(new ByteArrayInputStream(Arrays.copyOf(message, length))),
+              41);
       assertThat(read[1]).as("truncated to %d", length).isInstanceOf(InvalidMessageException.class);
       byte[] released = (byte[]) read[0];
-      // Only whole regular frames, never the final frame, and always a true prefix of the plaintext.
-      assertThat(released.length % FRAME).as("released %d of truncation %d", released.length, length).isZero();
+      // Only whole regular frames, never the final frame, and always a true prefix of the
+      // plaintext.
+      assertThat(released.length % FRAME)
+          .as("released %d of truncation %d", released.length, length)
+          .isZero();
       assertThat(released.length).isLessThan(plaintext.length);
       assertThat(released).isEqualTo(Arrays.copyOf(plaintext, released.length));
     }
@@ -193,7 +218,9 @@ class StreamTest {
     assertThat(read[1]).isInstanceOf(InvalidMessageException.class);
     assertThat(((Exception) read[1]).getMessage()).contains("after the end");
     assertThat(((byte[]) read[0]).length).isEqualTo(3 * FRAME);
-    assertThat(drain(envelope.decryptingStream(new ByteArrayInputStream(new byte[] {9, 9, 9, 9})), 8)[1])
+    assertThat(
+            drain(envelope.decryptingStream(new ByteArrayInputStream(new byte[] {9, 9, 9, 9})), 8)[
+                1])
         .isInstanceOf(InvalidMessageException.class);
   }
 
@@ -201,8 +228,11 @@ class StreamTest {
   void expectedContextIsCheckedBeforeAnyPlaintext() throws IOException {
     Envelope envelope = envelope(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY);
     byte[] message = streamEncrypt(envelope, data(500), 500);
-    InputStream in = envelope.decryptingStream(new ByteArrayInputStream(message), Map.of("file", "other.csv"));
-    assertThatThrownBy(in::read).isInstanceOf(EncryptionContextMismatchException.class).hasMessageContaining("file");
+    InputStream in =
+        envelope.decryptingStream(new ByteArrayInputStream(message), Map.of("file", "other.csv"));
+    assertThatThrownBy(in::read)
+        .isInstanceOf(EncryptionContextMismatchException.class)
+        .hasMessageContaining("file");
     assertThatThrownBy(in::read).isInstanceOf(EncryptionContextMismatchException.class);
   }
 
@@ -228,26 +258,30 @@ class StreamTest {
   void failedWriteLeavesMessageIncomplete() throws IOException {
     Envelope envelope = envelope(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY);
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    OutputStream flaky = new OutputStream() {
-      int writes;
+    OutputStream flaky =
+        new OutputStream() {
+          int writes;
 
-      @Override
-      public void write(int b) {
-        captured.write(b);
-      }
+          @Override
+          public void write(int b) {
+            captured.write(b);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        if (++writes == 3) {
-          throw new IOException("disk full");
-        }
-        captured.write(b, off, len);
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (++writes == 3) {
+              throw new IOException("disk full");
+            }
+            captured.write(b, off, len);
+          }
+        };
     OutputStream out = envelope.encryptingStream(flaky, CONTEXT);
-    assertThatThrownBy(() -> out.write(data(1000))).isInstanceOf(IOException.class).hasMessage("disk full");
+    assertThatThrownBy(() -> out.write(data(1000)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("disk full");
     out.close();
-    assertThatThrownBy(() -> envelope.decrypt(captured.toByteArray())).isInstanceOf(InvalidMessageException.class);
+    assertThatThrownBy(() -> envelope.decrypt(captured.toByteArray()))
+        .isInstanceOf(InvalidMessageException.class);
   }
 
   @Test
@@ -256,25 +290,37 @@ class StreamTest {
     byte[] plaintext = data(1050);
     byte[] message = streamEncrypt(envelope(signed), plaintext, 1000);
 
-    Envelope refuse = Envelope.builder().keyring(KEYRING).signedStreamPolicy(SignedStreamPolicy.REFUSE).build();
+    Envelope refuse =
+        Envelope.builder().keyring(KEYRING).signedStreamPolicy(SignedStreamPolicy.REFUSE).build();
     assertThatThrownBy(() -> refuse.decryptingStream(new ByteArrayInputStream(message)).read())
-        .isInstanceOf(InvalidMessageException.class).hasMessageContaining("REFUSE");
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("REFUSE");
 
-    Envelope buffer = Envelope.builder().keyring(KEYRING).signedStreamPolicy(SignedStreamPolicy.BUFFER_UNTIL_VERIFIED)
-        .maxSignedStreamBuffer(2000).build();
+    Envelope buffer =
+        Envelope.builder()
+            .keyring(KEYRING)
+            .signedStreamPolicy(SignedStreamPolicy.BUFFER_UNTIL_VERIFIED)
+            .maxSignedStreamBuffer(2000)
+            .build();
     InputStream in = buffer.decryptingStream(new ByteArrayInputStream(message));
     assertThat(in.readAllBytes()).isEqualTo(plaintext);
 
-    Envelope small = Envelope.builder().keyring(KEYRING).signedStreamPolicy(SignedStreamPolicy.BUFFER_UNTIL_VERIFIED)
-        .maxSignedStreamBuffer(500).build();
+    Envelope small =
+        Envelope.builder()
+            .keyring(KEYRING)
+            .signedStreamPolicy(SignedStreamPolicy.BUFFER_UNTIL_VERIFIED)
+            .maxSignedStreamBuffer(500)
+            .build();
     Object[] tooBig = drain(small.decryptingStream(new ByteArrayInputStream(message)), 64);
     assertThat(tooBig[1]).isInstanceOf(InvalidMessageException.class);
     assertThat((byte[]) tooBig[0]).isEmpty();
 
-    // A bad signature: default policy released GCM-verified frames but fails before the final frame.
+    // A bad signature: default policy released GCM-verified frames but fails before the final
+    // frame.
     byte[] badSignature = message.clone();
     badSignature[badSignature.length - 5] ^= 1;
-    Object[] read = drain(envelope(signed).decryptingStream(new ByteArrayInputStream(badSignature)), 64);
+    Object[] read =
+        drain(envelope(signed).decryptingStream(new ByteArrayInputStream(badSignature)), 64);
     assertThat(read[1]).isInstanceOf(InvalidMessageException.class);
     assertThat(((Exception) read[1]).getMessage()).contains("signature");
     assertThat((byte[]) read[0]).isEqualTo(Arrays.copyOf(plaintext, 1000));
@@ -299,12 +345,13 @@ class StreamTest {
     Envelope envelope = envelope(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384);
     byte[] plaintext = data(700);
     byte[] message = streamEncrypt(envelope, plaintext, 700);
-    InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(message)) {
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return super.read(b, off, Math.min(len, 1));
-      }
-    };
+    InputStream trickle =
+        new java.io.FilterInputStream(new ByteArrayInputStream(message)) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            return super.read(b, off, Math.min(len, 1));
+          }
+        };
     assertThat(envelope.decryptingStream(trickle, CONTEXT).readAllBytes()).isEqualTo(plaintext);
   }
 

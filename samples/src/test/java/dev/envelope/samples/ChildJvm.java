@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the {@code envelope} CLI in a separate JVM with this test's class path, as a user would run the jar:
- * the exit status and both output streams are what is asserted on.
+ * Runs the {@code envelope} CLI in a separate JVM with this test's class path, as a user would run
+ * the jar: the exit status and both output streams are what is asserted on.
  */
 public final class ChildJvm {
   public static final String MAIN = "dev.envelope.samples.cli.EnvelopeCli";
@@ -32,7 +32,10 @@ public final class ChildJvm {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** A process builder for {@code java [jvmArgs] -cp <test class path> EnvelopeCli args}, with ENVELOPE_HOME set. */
+  /**
+   * A process builder for {@code java [jvmArgs] -cp <test class path> EnvelopeCli args}, with
+   * ENVELOPE_HOME set.
+   */
   public static ProcessBuilder builder(Path envelopeHome, List<String> jvmArgs, String... args) {
     List<String> command = new ArrayList<>();
     command.add(java());
@@ -56,8 +59,10 @@ public final class ChildJvm {
     try {
       Process p = builder(envelopeHome, jvmArgs, args).start();
       p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+      CompletableFuture<String> out =
+          CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+      CompletableFuture<String> err =
+          CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("envelope " + String.join(" ", args) + " did not finish in 120 s");

@@ -19,12 +19,13 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
- * A {@link KmsClientSupplier} that builds one {@link KmsClient} per Region on first use and keeps it.
+ * A {@link KmsClientSupplier} that builds one {@link KmsClient} per Region on first use and keeps
+ * it.
  *
- * <p>Retries use the AWS SDK's retry strategies ({@code software.amazon.awssdk.retries}): standard (the
- * default) or adaptive, both of which retry {@code ThrottlingException} with backoff. Each Region's client
- * gets its own strategy instance, because KMS request quotas are per account and Region: throttling in one
- * Region should not slow calls to another.
+ * <p>Retries use the AWS SDK's retry strategies ({@code software.amazon.awssdk.retries}): standard
+ * (the default) or adaptive, both of which retry {@code ThrottlingException} with backoff. Each
+ * Region's client gets its own strategy instance, because KMS request quotas are per account and
+ * Region: throttling in one Region should not slow calls to another.
  *
  * <pre>{@code
  * CachingKmsClientSupplier clients = CachingKmsClientSupplier.builder()
@@ -77,9 +78,10 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
   }
 
   private KmsClient create(String region) {
-    KmsClientBuilder builder = KmsClient.builder()
-        .region(Region.of(region))
-        .overrideConfiguration(o -> o.retryStrategy(newRetryStrategy()));
+    KmsClientBuilder builder =
+        KmsClient.builder()
+            .region(Region.of(region))
+            .overrideConfiguration(o -> o.retryStrategy(newRetryStrategy()));
     if (credentialsProvider != null) {
       builder.credentialsProvider(credentialsProvider);
     }
@@ -88,22 +90,30 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     }
     if (customizer != null) {
       customizer.accept(builder);
-      // The SDK's overrideConfiguration(Consumer) replaces the whole override configuration, so a customizer
-      // that only meant to set a timeout would silently drop the retry settings configured here: put them
+      // The SDK's overrideConfiguration(Consumer) replaces the whole override configuration, so a
+      // customizer
+      // that only meant to set a timeout would silently drop the retry settings configured here:
+      // put them
       // back unless the customizer chose a retry strategy or policy itself.
       ClientOverrideConfiguration after = builder.overrideConfiguration();
-      if (after.retryStrategy().isEmpty() && after.retryPolicy().isEmpty() && after.retryMode().isEmpty()) {
+      if (after.retryStrategy().isEmpty()
+          && after.retryPolicy().isEmpty()
+          && after.retryMode().isEmpty()) {
         builder.overrideConfiguration(after.toBuilder().retryStrategy(newRetryStrategy()).build());
       }
     }
     return builder.build();
   }
 
-  /** A fresh strategy per client: token buckets and adaptive rate limiters must not be shared across Regions. */
+  /**
+   * A fresh strategy per client: token buckets and adaptive rate limiters must not be shared across
+   * Regions.
+   */
   RetryStrategy newRetryStrategy() {
-    RetryStrategy.Builder<?, ?> b = retryStrategy != null
-        ? retryStrategy.toBuilder()
-        : AwsRetryStrategy.forRetryMode(retryMode).toBuilder();
+    RetryStrategy.Builder<?, ?> b =
+        retryStrategy != null
+            ? retryStrategy.toBuilder()
+            : AwsRetryStrategy.forRetryMode(retryMode).toBuilder();
     if (maxAttempts != null) {
       b.maxAttempts(maxAttempts);
     }
@@ -129,9 +139,13 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
 
   @Override
   public String toString() {
-    return "CachingKmsClientSupplier[regions=" + clients.keySet() + ", retry="
-        + (retryStrategy != null ? "custom" : retryMode) + (maxAttempts != null ? ", maxAttempts=" + maxAttempts : "")
-        + (endpointOverride != null ? ", endpoint=" + EndpointText.of(endpointOverride) : "") + "]";
+    return "CachingKmsClientSupplier[regions="
+        + clients.keySet()
+        + ", retry="
+        + (retryStrategy != null ? "custom" : retryMode)
+        + (maxAttempts != null ? ", maxAttempts=" + maxAttempts : "")
+        + (endpointOverride != null ? ", endpoint=" + EndpointText.of(endpointOverride) : "")
+        + "]";
   }
 
   /** Builds a {@link CachingKmsClientSupplier}. Every setting is optional. */
@@ -154,8 +168,8 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     }
 
     /**
-     * Sends every Region's requests to this endpoint (a VPC endpoint, or the local KMS); the Region still
-     * goes into the request signature.
+     * Sends every Region's requests to this endpoint (a VPC endpoint, or the local KMS); the Region
+     * still goes into the request signature.
      */
     public Builder endpointOverride(URI endpoint) {
       this.endpointOverride = Objects.requireNonNull(endpoint, "endpoint");
@@ -163,9 +177,9 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     }
 
     /**
-     * {@link RetryMode#STANDARD} (default) or {@link RetryMode#ADAPTIVE_V2}, which also slows the client
-     * down when KMS throttles, for callers that would rather wait than fail. Uses the SDK's AWS retry
-     * conditions, which include {@code ThrottlingException}.
+     * {@link RetryMode#STANDARD} (default) or {@link RetryMode#ADAPTIVE_V2}, which also slows the
+     * client down when KMS throttles, for callers that would rather wait than fail. Uses the SDK's
+     * AWS retry conditions, which include {@code ThrottlingException}.
      */
     public Builder retryMode(RetryMode mode) {
       this.retryMode = Objects.requireNonNull(mode, "mode");
@@ -173,8 +187,9 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     }
 
     /**
-     * A complete retry strategy, replacing {@link #retryMode}. Each client gets its own copy made with
-     * {@code toBuilder().build()}; {@link #maxAttempts} and the backoff settings still apply on top.
+     * A complete retry strategy, replacing {@link #retryMode}. Each client gets its own copy made
+     * with {@code toBuilder().build()}; {@link #maxAttempts} and the backoff settings still apply
+     * on top.
      */
     public Builder retryStrategy(RetryStrategy strategy) {
       this.retryStrategy = Objects.requireNonNull(strategy, "strategy");
@@ -191,24 +206,28 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     }
 
     /**
-     * Delay before each retry, for example {@code BackoffStrategy.exponentialDelay(base, max)}; also used
-     * for throttling errors unless {@link #throttlingBackoffStrategy} is set.
+     * Delay before each retry, for example {@code BackoffStrategy.exponentialDelay(base, max)};
+     * also used for throttling errors unless {@link #throttlingBackoffStrategy} is set.
      */
     public Builder backoffStrategy(BackoffStrategy backoff) {
       this.backoffStrategy = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 
-    /** Delay before retrying a throttling error; the SDK default backs off longer than for other errors. */
+    /**
+     * Delay before retrying a throttling error; the SDK default backs off longer than for other
+     * errors.
+     */
     public Builder throttlingBackoffStrategy(BackoffStrategy backoff) {
       this.throttlingBackoffStrategy = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 
     /**
-     * Anything else (HTTP client, timeouts, metrics): applied to each client builder last. The retry
-     * settings of this supplier are kept even if the customizer replaces the override configuration (as the
-     * SDK's {@code overrideConfiguration(Consumer)} does), unless it sets a retry strategy, policy or mode.
+     * Anything else (HTTP client, timeouts, metrics): applied to each client builder last. The
+     * retry settings of this supplier are kept even if the customizer replaces the override
+     * configuration (as the SDK's {@code overrideConfiguration(Consumer)} does), unless it sets a
+     * retry strategy, policy or mode.
      */
     public Builder clientCustomizer(Consumer<KmsClientBuilder> customizer) {
       this.customizer = Objects.requireNonNull(customizer, "customizer");

@@ -8,12 +8,13 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Which KMS keys a discovery-mode {@link KmsKeyring} may ask KMS to decrypt with: keys in one partition
- * ({@code aws}, {@code aws-cn}, {@code aws-us-gov}, ...) owned by one of the listed accounts.
+ * Which KMS keys a discovery-mode {@link KmsKeyring} may ask KMS to decrypt with: keys in one
+ * partition ({@code aws}, {@code aws-cn}, {@code aws-us-gov}, ...) owned by one of the listed
+ * accounts.
  *
- * <p>Discovery decrypts with whatever key the message names, so without a filter a message written by
- * anyone could make your application call KMS in any account. The keyring never calls KMS for an encrypted
- * data key outside the filter. Immutable.
+ * <p>Discovery decrypts with whatever key the message names, so without a filter a message written
+ * by anyone could make your application call KMS in any account. The keyring never calls KMS for an
+ * encrypted data key outside the filter. Immutable.
  */
 public final class DiscoveryFilter {
   private static final Pattern PARTITION = Pattern.compile("aws(-[a-z0-9]+)*");
@@ -30,7 +31,8 @@ public final class DiscoveryFilter {
   /**
    * A filter allowing keys in {@code partition} owned by any of {@code accountIds} (12-digit ids).
    *
-   * @throws IllegalArgumentException if the partition or an account id is malformed or no account is given
+   * @throws IllegalArgumentException if the partition or an account id is malformed or no account
+   *     is given
    */
   public static DiscoveryFilter of(String partition, String... accountIds) {
     return of(partition, List.of(accountIds));
@@ -41,7 +43,8 @@ public final class DiscoveryFilter {
     Objects.requireNonNull(partition, "partition");
     Objects.requireNonNull(accountIds, "accountIds");
     if (!PARTITION.matcher(partition).matches()) {
-      throw new IllegalArgumentException("invalid partition '" + partition + "' (for example aws, aws-cn, aws-us-gov)");
+      throw new IllegalArgumentException(
+          "invalid partition '" + partition + "' (for example aws, aws-cn, aws-us-gov)");
     }
     if (accountIds.isEmpty()) {
       throw new IllegalArgumentException("a discovery filter needs at least one account id");
@@ -49,7 +52,8 @@ public final class DiscoveryFilter {
     Set<String> ids = new TreeSet<>();
     for (String id : accountIds) {
       if (id == null || !ACCOUNT.matcher(id).matches()) {
-        throw new IllegalArgumentException("invalid AWS account id " + KmsArn.printable(id) + " (12 digits expected)");
+        throw new IllegalArgumentException(
+            "invalid AWS account id " + KmsArn.printable(id) + " (12 digits expected)");
       }
       ids.add(id);
     }
@@ -70,7 +74,8 @@ public final class DiscoveryFilter {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DiscoveryFilter other && partition.equals(other.partition)
+    return o instanceof DiscoveryFilter other
+        && partition.equals(other.partition)
         && accountIds.equals(other.accountIds);
   }
 
@@ -81,6 +86,10 @@ public final class DiscoveryFilter {
 
   @Override
   public String toString() {
-    return "DiscoveryFilter[partition=" + partition + ", accounts=" + new TreeSet<>(accountIds) + "]";
+    return "DiscoveryFilter[partition="
+        + partition
+        + ", accounts="
+        + new TreeSet<>(accountIds)
+        + "]";
   }
 }

@@ -4,12 +4,13 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A KMS key or alias ARN, {@code arn:<partition>:kms:<region>:<account>:key/<id>} or {@code ...:alias/<name>},
- * parsed strictly. Strictness matters because the ARN in an encrypted data key comes from the message, which
- * an attacker may write: a lenient parser could let a crafted ARN pass a discovery filter it should fail.
+ * A KMS key or alias ARN, {@code arn:<partition>:kms:<region>:<account>:key/<id>} or {@code
+ * ...:alias/<name>}, parsed strictly. Strictness matters because the ARN in an encrypted data key
+ * comes from the message, which an attacker may write: a lenient parser could let a crafted ARN
+ * pass a discovery filter it should fail.
  *
- * <p>Follows the ESDK specification's {@code aws-kms-key-arn.md} and adds shape checks on every field
- * (a 12-digit account, lower-case partition and Region, no whitespace or control characters).
+ * <p>Follows the ESDK specification's {@code aws-kms-key-arn.md} and adds shape checks on every
+ * field (a 12-digit account, lower-case partition and Region, no whitespace or control characters).
  */
 final class KmsArn {
   private static final Pattern PARTITION = Pattern.compile("aws(-[a-z0-9]+)*");
@@ -23,7 +24,8 @@ final class KmsArn {
   private final String resourceType;
   private final String resourceId;
 
-  private KmsArn(String partition, String region, String accountId, String resourceType, String resourceId) {
+  private KmsArn(
+      String partition, String region, String accountId, String resourceType, String resourceId) {
     this.partition = partition;
     this.region = region;
     this.accountId = accountId;
@@ -40,8 +42,9 @@ final class KmsArn {
     Objects.requireNonNull(arn, "ARN");
     String[] parts = arn.split(":", 6);
     if (parts.length != 6 || !parts[0].equals("arn")) {
-      throw new IllegalArgumentException("not an ARN (expected arn:<partition>:kms:<region>:<account>:key/<id>): "
-          + printable(arn));
+      throw new IllegalArgumentException(
+          "not an ARN (expected arn:<partition>:kms:<region>:<account>:key/<id>): "
+              + printable(arn));
     }
     if (!PARTITION.matcher(parts[1]).matches()) {
       throw new IllegalArgumentException("invalid partition in ARN: " + printable(arn));
@@ -53,17 +56,20 @@ final class KmsArn {
       throw new IllegalArgumentException("invalid Region in ARN: " + printable(arn));
     }
     if (!ACCOUNT.matcher(parts[4]).matches()) {
-      throw new IllegalArgumentException("invalid account id in ARN (12 digits expected): " + printable(arn));
+      throw new IllegalArgumentException(
+          "invalid account id in ARN (12 digits expected): " + printable(arn));
     }
     String resource = parts[5];
     int slash = resource.indexOf('/');
     if (slash < 0) {
-      throw new IllegalArgumentException("ARN resource must be key/<id> or alias/<name>: " + printable(arn));
+      throw new IllegalArgumentException(
+          "ARN resource must be key/<id> or alias/<name>: " + printable(arn));
     }
     String type = resource.substring(0, slash);
     String id = resource.substring(slash + 1);
     if (!type.equals("key") && !type.equals("alias")) {
-      throw new IllegalArgumentException("ARN resource type must be key or alias: " + printable(arn));
+      throw new IllegalArgumentException(
+          "ARN resource type must be key or alias: " + printable(arn));
     }
     if (!RESOURCE_ID.matcher(id).matches()) {
       throw new IllegalArgumentException("invalid resource id in ARN: " + printable(arn));
@@ -81,14 +87,16 @@ final class KmsArn {
   }
 
   /**
-   * The ESDK's "AWS KMS MRK match for decrypt": identical ARNs match; otherwise both must be multi-Region
-   * keys that differ only in Region. Aliases and single-Region keys only match themselves.
+   * The ESDK's "AWS KMS MRK match for decrypt": identical ARNs match; otherwise both must be
+   * multi-Region keys that differ only in Region. Aliases and single-Region keys only match
+   * themselves.
    */
   static boolean mrkMatch(KmsArn a, KmsArn b) {
     if (a.equals(b)) {
       return true;
     }
-    return a.isMultiRegionKey() && b.isMultiRegionKey()
+    return a.isMultiRegionKey()
+        && b.isMultiRegionKey()
         && a.partition.equals(b.partition)
         && a.accountId.equals(b.accountId)
         && a.resourceId.equals(b.resourceId);
@@ -122,7 +130,10 @@ final class KmsArn {
     return resourceType.equals("alias");
   }
 
-  /** A multi-Region key: resource type key and an id starting with {@code mrk-}. An alias never is one. */
+  /**
+   * A multi-Region key: resource type key and an id starting with {@code mrk-}. An alias never is
+   * one.
+   */
   boolean isMultiRegionKey() {
     return isKey() && resourceId.startsWith("mrk-");
   }
@@ -152,7 +163,16 @@ final class KmsArn {
 
   @Override
   public String toString() {
-    return "arn:" + partition + ":kms:" + region + ":" + accountId + ":" + resourceType + "/" + resourceId;
+    return "arn:"
+        + partition
+        + ":kms:"
+        + region
+        + ":"
+        + accountId
+        + ":"
+        + resourceType
+        + "/"
+        + resourceId;
   }
 
   /** Bounds and sanitizes untrusted text before it goes into an exception message. */

@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
 /**
- * Every KMS request the keyring makes, in one place: which client (by Region), which grant tokens, and how
- * failures become {@link KmsKeyProviderException}s with a diagnosis. Returns raw arrays; the caller owns
- * plaintext arrays and zeroes them.
+ * Every KMS request the keyring makes, in one place: which client (by Region), which grant tokens,
+ * and how failures become {@link KmsKeyProviderException}s with a diagnosis. Returns raw arrays;
+ * the caller owns plaintext arrays and zeroes them.
  */
 final class KmsCalls {
   static final int MAX_GRANT_TOKENS = 10;
@@ -29,7 +29,10 @@ final class KmsCalls {
   private final boolean describeKeyOnFailure;
   private final String callerAccountId;
 
-  KmsCalls(KmsClientSupplier clients, Supplier<List<String>> grantTokens, boolean describeKeyOnFailure,
+  KmsCalls(
+      KmsClientSupplier clients,
+      Supplier<List<String>> grantTokens,
+      boolean describeKeyOnFailure,
       String callerAccountId) {
     this.clients = clients;
     this.grantTokens = grantTokens;
@@ -37,49 +40,103 @@ final class KmsCalls {
     this.callerAccountId = callerAccountId;
   }
 
-  /** What KMS returned: the key ARN it used, the ciphertext, and (for generate and decrypt) the plaintext. */
+  /**
+   * What KMS returned: the key ARN it used, the ciphertext, and (for generate and decrypt) the
+   * plaintext.
+   */
   record Result(String keyId, byte[] plaintext, byte[] ciphertext) {}
 
   Result generateDataKey(KmsArn key, int numberOfBytes, Map<String, String> context) {
     List<String> tokens = tokens();
-    return call("GenerateDataKey", key, context, tokens, client -> {
-      GenerateDataKeyResponse r = client.generateDataKey(b -> b.keyId(key.toString()).numberOfBytes(numberOfBytes)
-          .encryptionContext(context).grantTokens(tokens));
-      return new Result(r.keyId(), unsafeBytes(r.plaintext()), bytes(r.ciphertextBlob()));
-    });
+    return call(
+        "GenerateDataKey",
+        key,
+        context,
+        tokens,
+        client -> {
+          GenerateDataKeyResponse r =
+              client.generateDataKey(
+                  b ->
+                      b.keyId(key.toString())
+                          .numberOfBytes(numberOfBytes)
+                          .encryptionContext(context)
+                          .grantTokens(tokens));
+          return new Result(r.keyId(), unsafeBytes(r.plaintext()), bytes(r.ciphertextBlob()));
+        });
   }
 
   Result encrypt(KmsArn key, byte[] plaintext, Map<String, String> context) {
     List<String> tokens = tokens();
-    return call("Encrypt", key, context, tokens, client -> {
-      // fromByteArrayUnsafe: no extra copy of the data key; the call is synchronous and the SDK keeps no
-      // reference once it returns.
-      EncryptResponse r = client.encrypt(b -> b.keyId(key.toString()).plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
-          .encryptionContext(context).grantTokens(tokens));
-      return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
-    });
+    return call(
+        "Encrypt",
+        key,
+        context,
+        tokens,
+        client -> {
+          // fromByteArrayUnsafe: no extra copy of the data key; the call is synchronous and the SDK
+          // keeps no
+          // reference once it returns.
+          EncryptResponse r =
+              client.encrypt(
+                  b ->
+                      b.keyId(key.toString())
+                          .plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
+                          .encryptionContext(context)
+                          .grantTokens(tokens));
+          return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
+        });
   }
 
   Result decrypt(KmsArn key, byte[] ciphertext, Map<String, String> context) {
     List<String> tokens = tokens();
-    return call("Decrypt", key, context, tokens, client -> {
-      DecryptResponse r = client.decrypt(b -> b.keyId(key.toString()).ciphertextBlob(SdkBytes.fromByteArrayUnsafe(ciphertext))
-          .encryptionContext(context).grantTokens(tokens));
-      return new Result(r.keyId(), unsafeBytes(r.plaintext()), null);
-    });
+    return call(
+        "Decrypt",
+        key,
+        context,
+        tokens,
+        client -> {
+          DecryptResponse r =
+              client.decrypt(
+                  b ->
+                      b.keyId(key.toString())
+                          .ciphertextBlob(SdkBytes.fromByteArrayUnsafe(ciphertext))
+                          .encryptionContext(context)
+                          .grantTokens(tokens));
+          return new Result(r.keyId(), unsafeBytes(r.plaintext()), null);
+        });
   }
 
   private interface KmsCall {
     Result apply(KmsClient client);
   }
 
-  private Result call(String operation, KmsArn key, Map<String, String> context, List<String> tokens, KmsCall call) {
+  private Result call(
+      String operation,
+      KmsArn key,
+      Map<String, String> context,
+      List<String> tokens,
+      KmsCall call) {
     KmsClient client;
     try {
       client = clients.client(key.region());
     } catch (RuntimeException e) {
-      throw new KmsKeyProviderException("no KMS client for Region " + key.region() + " (" + operation + " with "
-          + key + "): " + e.getMessage(), null, null, operation, key.toString(), key.region(), 0, "", e);
+      throw new KmsKeyProviderException(
+          "no KMS client for Region "
+              + key.region()
+              + " ("
+              + operation
+              + " with "
+              + key
+              + "): "
+              + e.getMessage(),
+          null,
+          null,
+          operation,
+          key.toString(),
+          key.region(),
+          0,
+          "",
+          e);
     }
     Objects.requireNonNull(client, "client supplier returned null for Region " + key.region());
     try {
@@ -92,25 +149,56 @@ final class KmsCalls {
   }
 
   /**
-   * The request got no answer from KMS: the endpoint could not be reached or did not answer in time, or the
-   * SDK failed before sending (credentials). Nothing is known about permissions or the key, so the diagnosis
-   * must not guess at them.
+   * The request got no answer from KMS: the endpoint could not be reached or did not answer in
+   * time, or the SDK failed before sending (credentials). Nothing is known about permissions or the
+   * key, so the diagnosis must not guess at them.
    */
-  private KmsKeyProviderException noAnswer(KmsClient client, String operation, KmsArn key,
-      Map<String, String> context, List<String> tokens, SdkException e) {
+  private KmsKeyProviderException noAnswer(
+      KmsClient client,
+      String operation,
+      KmsArn key,
+      Map<String, String> context,
+      List<String> tokens,
+      SdkException e) {
     Optional<URI> override = endpointOverride(client);
-    String endpoint = override.map(EndpointText::of)
-        .orElse("the default KMS endpoint of " + key.region());
+    String endpoint =
+        override.map(EndpointText::of).orElse("the default KMS endpoint of " + key.region());
     // The SDK may quote the endpoint in its own message too.
     String cause = EndpointText.withoutUserInfo(e.getMessage(), override.orElse(null));
     KmsDiagnosis.Request request = request(operation, key, context, tokens);
-    String summary = KmsDiagnosis.unreachable(e)
-        ? "KMS " + operation + " with " + key + ": could not reach KMS at " + endpoint + " (Region " + key.region()
-            + "): " + KmsDiagnosis.noAnswerCause(e) + " [" + cause + "]"
-        : "KMS " + operation + " with " + key + " in " + key.region() + " failed before KMS answered: "
-            + cause;
-    return new KmsKeyProviderException(summary, null, null, operation, key.toString(), key.region(), 0,
-        KmsDiagnosis.explainNoAnswer(request, endpoint, e), e);
+    String summary =
+        KmsDiagnosis.unreachable(e)
+            ? "KMS "
+                + operation
+                + " with "
+                + key
+                + ": could not reach KMS at "
+                + endpoint
+                + " (Region "
+                + key.region()
+                + "): "
+                + KmsDiagnosis.noAnswerCause(e)
+                + " ["
+                + cause
+                + "]"
+            : "KMS "
+                + operation
+                + " with "
+                + key
+                + " in "
+                + key.region()
+                + " failed before KMS answered: "
+                + cause;
+    return new KmsKeyProviderException(
+        summary,
+        null,
+        null,
+        operation,
+        key.toString(),
+        key.region(),
+        0,
+        KmsDiagnosis.explainNoAnswer(request, endpoint, e),
+        e);
   }
 
   /** The client's endpoint override, if it has one (and says so). */
@@ -122,27 +210,60 @@ final class KmsCalls {
     }
   }
 
-  private KmsKeyProviderException failure(KmsClient client, String operation, KmsArn key, Map<String, String> context,
-      List<String> tokens, AwsServiceException e) {
+  private KmsKeyProviderException failure(
+      KmsClient client,
+      String operation,
+      KmsArn key,
+      Map<String, String> context,
+      List<String> tokens,
+      AwsServiceException e) {
     String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-    String message = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
-    KmsDiagnosis.KeyFacts facts = needsKeyFacts(code) ? describeKey(client, key, tokens)
-        : KmsDiagnosis.KeyFacts.notAsked();
-    String callerAccount = KmsDiagnosis.callerArn(message) == null ? callerAccount(client) : callerAccountId;
+    String message =
+        e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    KmsDiagnosis.KeyFacts facts =
+        needsKeyFacts(code) ? describeKey(client, key, tokens) : KmsDiagnosis.KeyFacts.notAsked();
+    String callerAccount =
+        KmsDiagnosis.callerArn(message) == null ? callerAccount(client) : callerAccountId;
     KmsDiagnosis.Request request = request(operation, key, context, tokens, callerAccount);
     String explanation = KmsDiagnosis.explain(request, code, message, facts);
-    String summary = "KMS " + operation + " with " + key + " in " + key.region() + " failed: " + code
-        + " (request id " + e.requestId() + ", HTTP " + e.statusCode() + ")"
-        + (message != null && !message.isEmpty() ? ": " + message : "");
-    return new KmsKeyProviderException(summary, code, e.requestId(), operation, key.toString(), key.region(),
-        e.statusCode(), explanation, e);
+    String summary =
+        "KMS "
+            + operation
+            + " with "
+            + key
+            + " in "
+            + key.region()
+            + " failed: "
+            + code
+            + " (request id "
+            + e.requestId()
+            + ", HTTP "
+            + e.statusCode()
+            + ")"
+            + (message != null && !message.isEmpty() ? ": " + message : "");
+    return new KmsKeyProviderException(
+        summary,
+        code,
+        e.requestId(),
+        operation,
+        key.toString(),
+        key.region(),
+        e.statusCode(),
+        explanation,
+        e);
   }
 
   private boolean needsKeyFacts(String code) {
-    return describeKeyOnFailure && code != null && switch (code) {
-      case "AccessDeniedException", "DisabledException", "KMSInvalidStateException", "InvalidKeyUsageException" -> true;
-      default -> false;
-    };
+    return describeKeyOnFailure
+        && code != null
+        && switch (code) {
+          case "AccessDeniedException",
+              "DisabledException",
+              "KMSInvalidStateException",
+              "InvalidKeyUsageException" ->
+              true;
+          default -> false;
+        };
   }
 
   /** DescribeKey for the diagnosis only; its own failure becomes a note, never an exception. */
@@ -150,42 +271,67 @@ final class KmsCalls {
     try {
       DescribeKeyResponse r = client.describeKey(b -> b.keyId(key.toString()).grantTokens(tokens));
       KeyMetadata m = r.keyMetadata();
-      return new KmsDiagnosis.KeyFacts(m.arn(), m.keyStateAsString(), m.enabled(), m.keyManagerAsString(),
-          m.keyUsageAsString(), m.keySpecAsString(), m.multiRegion(), m.deletionDate(), null);
+      return new KmsDiagnosis.KeyFacts(
+          m.arn(),
+          m.keyStateAsString(),
+          m.enabled(),
+          m.keyManagerAsString(),
+          m.keyUsageAsString(),
+          m.keySpecAsString(),
+          m.multiRegion(),
+          m.deletionDate(),
+          null);
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "error";
-      return KmsDiagnosis.KeyFacts.unavailable("DescribeKey, asked for this diagnosis, failed too (" + code
-          + ", request id " + e.requestId() + ")" + ("AccessDeniedException".equals(code)
-              ? ": usual when the caller lacks kms:DescribeKey, for example across accounts; key state unknown."
-              : "; key state unknown."));
+      return KmsDiagnosis.KeyFacts.unavailable(
+          "DescribeKey, asked for this diagnosis, failed too ("
+              + code
+              + ", request id "
+              + e.requestId()
+              + ")"
+              + ("AccessDeniedException".equals(code)
+                  ? ": usual when the caller lacks kms:DescribeKey, for example across accounts; key state unknown."
+                  : "; key state unknown."));
     } catch (SdkException e) {
-      return KmsDiagnosis.KeyFacts.unavailable("DescribeKey, asked for this diagnosis, failed too ("
-          + e.getClass().getSimpleName() + "); key state unknown.");
+      return KmsDiagnosis.KeyFacts.unavailable(
+          "DescribeKey, asked for this diagnosis, failed too ("
+              + e.getClass().getSimpleName()
+              + "); key state unknown.");
     }
   }
 
-  private KmsDiagnosis.Request request(String operation, KmsArn key, Map<String, String> context,
-      List<String> tokens) {
+  private KmsDiagnosis.Request request(
+      String operation, KmsArn key, Map<String, String> context, List<String> tokens) {
     return request(operation, key, context, tokens, callerAccountId);
   }
 
-  private static KmsDiagnosis.Request request(String operation, KmsArn key, Map<String, String> context,
-      List<String> tokens, String callerAccount) {
-    return new KmsDiagnosis.Request(operation, key.toString(), key.region(), context.keySet(), tokens.size(),
-        callerAccount);
+  private static KmsDiagnosis.Request request(
+      String operation,
+      KmsArn key,
+      Map<String, String> context,
+      List<String> tokens,
+      String callerAccount) {
+    return new KmsDiagnosis.Request(
+        operation, key.toString(), key.region(), context.keySet(), tokens.size(), callerAccount);
   }
 
   /**
-   * The caller's account without asking STS: the configured one, else decoded from the access key id of the
-   * client's credentials (null when neither works). Only used when KMS's own message does not name the caller.
+   * The caller's account without asking STS: the configured one, else decoded from the access key
+   * id of the client's credentials (null when neither works). Only used when KMS's own message does
+   * not name the caller.
    */
   private String callerAccount(KmsClient client) {
     if (callerAccountId != null) {
       return callerAccountId;
     }
     try {
-      String accessKeyId = client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join()
-          .accessKeyId();
+      String accessKeyId =
+          client
+              .serviceClientConfiguration()
+              .credentialsProvider()
+              .resolveIdentity()
+              .join()
+              .accessKeyId();
       return KmsDiagnosis.accountFromAccessKeyId(accessKeyId);
     } catch (RuntimeException e) {
       return null; // credentials unavailable: the diagnosis does without
@@ -200,8 +346,12 @@ final class KmsCalls {
 
   static List<String> validateGrantTokens(List<String> tokens) {
     if (tokens.size() > MAX_GRANT_TOKENS) {
-      throw new IllegalArgumentException("KMS accepts at most " + MAX_GRANT_TOKENS + " grant tokens per request, got "
-          + tokens.size() + "; pass only the tokens of grants that have not propagated yet");
+      throw new IllegalArgumentException(
+          "KMS accepts at most "
+              + MAX_GRANT_TOKENS
+              + " grant tokens per request, got "
+              + tokens.size()
+              + "; pass only the tokens of grants that have not propagated yet");
     }
     for (String t : tokens) {
       if (t == null || t.isEmpty()) {
@@ -215,7 +365,10 @@ final class KmsCalls {
     return b == null ? null : b.asByteArray();
   }
 
-  /** The response's own array where possible, so that zeroing it leaves no copy of the key in the response. */
+  /**
+   * The response's own array where possible, so that zeroing it leaves no copy of the key in the
+   * response.
+   */
   private static byte[] unsafeBytes(SdkBytes b) {
     return b == null ? null : b.asByteArrayUnsafe();
   }

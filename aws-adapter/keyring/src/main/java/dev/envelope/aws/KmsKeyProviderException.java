@@ -4,13 +4,14 @@ import dev.envelope.KeyProviderException;
 import java.util.Optional;
 
 /**
- * AWS KMS refused or failed a request a {@link KmsKeyring} made. Keeps what is needed to act on the failure
- * or to find it in CloudTrail: the KMS error code ({@code AccessDeniedException}, {@code DisabledException},
- * ...), the request id, the operation, the key ARN and the Region. The message adds a short explanation of
- * the likely causes and what to check, worked out from the request and, when allowed, {@code DescribeKey}.
+ * AWS KMS refused or failed a request a {@link KmsKeyring} made. Keeps what is needed to act on the
+ * failure or to find it in CloudTrail: the KMS error code ({@code AccessDeniedException}, {@code
+ * DisabledException}, ...), the request id, the operation, the key ARN and the Region. The message
+ * adds a short explanation of the likely causes and what to check, worked out from the request and,
+ * when allowed, {@code DescribeKey}.
  *
- * <p>The message never contains plaintext or key bytes. The AWS SDK exception, when there was one, is the
- * cause.
+ * <p>The message never contains plaintext or key bytes. The AWS SDK exception, when there was one,
+ * is the cause.
  */
 public class KmsKeyProviderException extends KeyProviderException {
   private static final long serialVersionUID = 1L;
@@ -23,8 +24,16 @@ public class KmsKeyProviderException extends KeyProviderException {
   private final int statusCode;
   private final String explanation;
 
-  KmsKeyProviderException(String summary, String errorCode, String requestId, String operation, String keyArn,
-      String region, int statusCode, String explanation, Throwable cause) {
+  KmsKeyProviderException(
+      String summary,
+      String errorCode,
+      String requestId,
+      String operation,
+      String keyArn,
+      String region,
+      int statusCode,
+      String explanation,
+      Throwable cause) {
     super(compose(summary, explanation), cause);
     this.errorCode = errorCode;
     this.requestId = requestId;
@@ -69,7 +78,9 @@ public class KmsKeyProviderException extends KeyProviderException {
     return statusCode;
   }
 
-  /** The diagnosis: likely causes and what to check, one per line; empty if there is nothing to add. */
+  /**
+   * The diagnosis: likely causes and what to check, one per line; empty if there is nothing to add.
+   */
   public String explanation() {
     return explanation == null ? "" : explanation;
   }

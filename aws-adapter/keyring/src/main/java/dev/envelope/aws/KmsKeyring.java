@@ -19,34 +19,39 @@ import java.util.regex.Pattern;
  * A keyring backed by AWS KMS, compatible with the AWS Encryption SDK's KMS keyrings (and its
  * {@code KmsMasterKeyProvider}): messages written by either decrypt with the other.
  *
- * <p><b>Strict mode</b> (the default) names the keys. On encryption the generator key makes the data key
- * ({@code GenerateDataKey} with the message's encryption context) and every additional key encrypts the same
- * data key ({@code Encrypt}), so any one of them can decrypt the message. Each encrypted data key is stored
- * with provider id {@code aws-kms} and, as provider info, the key ARN KMS reported. On decryption only
- * encrypted data keys whose key ARN matches a configured key are tried, with {@code Decrypt} naming that key
- * ({@code KeyId}), so the keyring never uses a key you did not configure.
+ * <p><b>Strict mode</b> (the default) names the keys. On encryption the generator key makes the
+ * data key ({@code GenerateDataKey} with the message's encryption context) and every additional key
+ * encrypts the same data key ({@code Encrypt}), so any one of them can decrypt the message. Each
+ * encrypted data key is stored with provider id {@code aws-kms} and, as provider info, the key ARN
+ * KMS reported. On decryption only encrypted data keys whose key ARN matches a configured key are
+ * tried, with {@code Decrypt} naming that key ({@code KeyId}), so the keyring never uses a key you
+ * did not configure.
  *
- * <p>Keys are given as ARNs. An alias ARN works as generator or additional key for encryption, but, as in
- * the AWS Encryption SDK, it never matches on decryption: the message stores the key ARN, not the alias.
- * Configure key ARNs to decrypt.
+ * <p>Keys are given as ARNs. An alias ARN works as generator or additional key for encryption, but,
+ * as in the AWS Encryption SDK, it never matches on decryption: the message stores the key ARN, not
+ * the alias. Configure key ARNs to decrypt.
  *
  * <p><b>Multi-Region keys</b> ({@code mrk-} ids) match across Regions: a data key written under
  * {@code arn:aws:kms:us-west-2:111122223333:key/mrk-1} decrypts with a keyring configured with
- * {@code arn:aws:kms:us-east-1:111122223333:key/mrk-1}, calling the us-east-1 replica. Single-Region keys
- * match only exactly.
+ * {@code arn:aws:kms:us-east-1:111122223333:key/mrk-1}, calling the us-east-1 replica.
+ * Single-Region keys match only exactly.
  *
- * <p><b>Discovery mode</b> ({@link Builder#discovery}) decrypts with whatever key a data key names, limited by a
- * required {@link DiscoveryFilter} (partition and account ids): data keys outside it are skipped without any
- * KMS call. It cannot encrypt. With {@link Builder#discoveryRegion} multi-Region keys are decrypted by their
- * replica in that Region and other Regions' single-Region keys are skipped.
+ * <p><b>Discovery mode</b> ({@link Builder#discovery}) decrypts with whatever key a data key names,
+ * limited by a required {@link DiscoveryFilter} (partition and account ids): data keys outside it
+ * are skipped without any KMS call. It cannot encrypt. With {@link Builder#discoveryRegion}
+ * multi-Region keys are decrypted by their replica in that Region and other Regions' single-Region
+ * keys are skipped.
  *
- * <p>Grant tokens (static or from a supplier, at most 10) go with every KMS request. Failures surface as
- * {@link KmsKeyProviderException} with the KMS error code, request id and a diagnosis of likely causes.
+ * <p>Grant tokens (static or from a supplier, at most 10) go with every KMS request. Failures
+ * surface as {@link KmsKeyProviderException} with the KMS error code, request id and a diagnosis of
+ * likely causes.
  *
  * <p>Immutable and thread-safe.
  */
 public final class KmsKeyring implements Keyring {
-  /** The provider id of encrypted data keys written by KMS keyrings, in every AWS Encryption SDK. */
+  /**
+   * The provider id of encrypted data keys written by KMS keyrings, in every AWS Encryption SDK.
+   */
   public static final String PROVIDER_ID = "aws-kms";
 
   private final KmsArn generator;
@@ -61,11 +66,16 @@ public final class KmsKeyring implements Keyring {
     this.additionalKeys = List.copyOf(additionalKeys);
     this.discoveryFilter = b.discoveryFilter;
     this.discoveryRegion = b.discoveryRegion;
-    KmsClientSupplier clients = b.clientSupplier != null ? b.clientSupplier : DefaultClients.INSTANCE;
+    KmsClientSupplier clients =
+        b.clientSupplier != null ? b.clientSupplier : DefaultClients.INSTANCE;
     this.kms = new KmsCalls(clients, b.grantTokens, b.describeKeyOnFailure, b.callerAccountId);
-    this.description = discoveryFilter != null
-        ? "KmsKeyring[discovery, " + discoveryFilter + (discoveryRegion != null ? ", region=" + discoveryRegion : "") + "]"
-        : "KmsKeyring[generator=" + generator + ", keys=" + additionalKeys + "]";
+    this.description =
+        discoveryFilter != null
+            ? "KmsKeyring[discovery, "
+                + discoveryFilter
+                + (discoveryRegion != null ? ", region=" + discoveryRegion : "")
+                + "]"
+            : "KmsKeyring[generator=" + generator + ", keys=" + additionalKeys + "]";
   }
 
   public static Builder builder() {
@@ -79,7 +89,8 @@ public final class KmsKeyring implements Keyring {
   @Override
   public EncryptionMaterials onEncrypt(EncryptionMaterials materials) {
     if (isDiscovery()) {
-      throw new IllegalStateException("a discovery KmsKeyring only decrypts; configure key ARNs to encrypt");
+      throw new IllegalStateException(
+          "a discovery KmsKeyring only decrypts; configure key ARNs to encrypt");
     }
     Map<String, String> context = materials.encryptionContext();
     EncryptionMaterials current = materials;
@@ -87,8 +98,9 @@ public final class KmsKeyring implements Keyring {
     boolean generated = false;
     if (!current.hasDataKey()) {
       if (generator == null) {
-        throw new IllegalStateException("this KmsKeyring has no generator key and the materials hold no data key;"
-            + " set generatorKeyId, or put another keyring first as generator");
+        throw new IllegalStateException(
+            "this KmsKeyring has no generator key and the materials hold no data key;"
+                + " set generatorKeyId, or put another keyring first as generator");
       }
       current = generate(current);
       generated = true;
@@ -119,8 +131,13 @@ public final class KmsKeyring implements Keyring {
     try {
       String keyArn = checkReturnedKey("GenerateDataKey", generator, r.keyId());
       if (plaintext == null || plaintext.length != length) {
-        throw invalidResponse("GenerateDataKey", generator, "returned a data key of "
-            + (plaintext == null ? 0 : plaintext.length) + " bytes, expected " + length);
+        throw invalidResponse(
+            "GenerateDataKey",
+            generator,
+            "returned a data key of "
+                + (plaintext == null ? 0 : plaintext.length)
+                + " bytes, expected "
+                + length);
       }
       EncryptedDataKey edk = edk(keyArn, r.ciphertext(), "GenerateDataKey", generator);
       dataKey = DataKey.copyOf(plaintext);
@@ -138,36 +155,57 @@ public final class KmsKeyring implements Keyring {
   }
 
   /**
-   * The key ARN KMS says it used: it becomes the provider info that decryptors match on, so it must be a
-   * real key ARN, and the one we asked for unless we asked by alias.
+   * The key ARN KMS says it used: it becomes the provider info that decryptors match on, so it must
+   * be a real key ARN, and the one we asked for unless we asked by alias.
    */
   private static String checkReturnedKey(String operation, KmsArn requested, String returned) {
     KmsArn arn = KmsArn.tryParse(returned);
     if (arn == null || !arn.isKey()) {
-      throw invalidResponse(operation, requested, "returned KeyId " + KmsArn.printable(returned)
-          + ", which is not a valid key ARN");
+      throw invalidResponse(
+          operation,
+          requested,
+          "returned KeyId " + KmsArn.printable(returned) + ", which is not a valid key ARN");
     }
     if (requested.isKey() && !arn.equals(requested)) {
-      throw invalidResponse(operation, requested, "returned KeyId " + arn + ", not the requested key");
+      throw invalidResponse(
+          operation, requested, "returned KeyId " + arn + ", not the requested key");
     }
     return returned;
   }
 
-  private static EncryptedDataKey edk(String keyArn, byte[] ciphertext, String operation, KmsArn requested) {
+  private static EncryptedDataKey edk(
+      String keyArn, byte[] ciphertext, String operation, KmsArn requested) {
     if (ciphertext == null || ciphertext.length == 0) {
       throw invalidResponse(operation, requested, "returned no CiphertextBlob");
     }
     return new EncryptedDataKey(PROVIDER_ID, keyArn.getBytes(StandardCharsets.UTF_8), ciphertext);
   }
 
-  private static KmsKeyProviderException invalidResponse(String operation, KmsArn key, String what) {
-    return new KmsKeyProviderException("KMS " + operation + " with " + key + " in " + key.region() + " " + what
-        + "; refusing the response", null, null, operation, key.toString(), key.region(), 0,
-        "- The endpoint did not behave like KMS: check the endpoint override and any proxy in between.", null);
+  private static KmsKeyProviderException invalidResponse(
+      String operation, KmsArn key, String what) {
+    return new KmsKeyProviderException(
+        "KMS "
+            + operation
+            + " with "
+            + key
+            + " in "
+            + key.region()
+            + " "
+            + what
+            + "; refusing the response",
+        null,
+        null,
+        operation,
+        key.toString(),
+        key.region(),
+        0,
+        "- The endpoint did not behave like KMS: check the endpoint override and any proxy in between.",
+        null);
   }
 
   @Override
-  public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
+  public DecryptionMaterials onDecrypt(
+      DecryptionMaterials materials, List<EncryptedDataKey> encryptedDataKeys) {
     if (materials.hasDataKey()) {
       return materials;
     }
@@ -178,10 +216,19 @@ public final class KmsKeyring implements Keyring {
       }
       KmsArn edkArn = KmsArn.tryParse(edk.providerInfoUtf8());
       if (edkArn == null || !edkArn.isKey()) {
-        failures.add(new KmsKeyProviderException("an aws-kms encrypted data key names "
-            + KmsArn.printable(edk.providerInfoUtf8()) + ", which is not a valid KMS key ARN; skipped it", null, null,
-            "Decrypt", edk.providerInfoUtf8(), null, 0, "- The message was not written by a KMS keyring, or was"
-            + " altered.", null));
+        failures.add(
+            new KmsKeyProviderException(
+                "an aws-kms encrypted data key names "
+                    + KmsArn.printable(edk.providerInfoUtf8())
+                    + ", which is not a valid KMS key ARN; skipped it",
+                null,
+                null,
+                "Decrypt",
+                edk.providerInfoUtf8(),
+                null,
+                0,
+                "- The message was not written by a KMS keyring, or was" + " altered.",
+                null));
         continue;
       }
       KmsArn keyToUse = isDiscovery() ? discoveryKey(edkArn) : configuredKey(edkArn);
@@ -202,10 +249,20 @@ public final class KmsKeyring implements Keyring {
       throw failures.get(0);
     }
     KmsKeyProviderException first = failures.get(0);
-    KmsKeyProviderException all = new KmsKeyProviderException("all " + failures.size()
-        + " KMS decrypt attempts failed (each is attached as a suppressed exception); the first: "
-        + first.getMessage(), first.errorCode().orElse(null), first.requestId().orElse(null), first.operation(),
-        first.keyArn(), first.region(), first.statusCode(), "", null);
+    KmsKeyProviderException all =
+        new KmsKeyProviderException(
+            "all "
+                + failures.size()
+                + " KMS decrypt attempts failed (each is attached as a suppressed exception); the first: "
+                + first.getMessage(),
+            first.errorCode().orElse(null),
+            first.requestId().orElse(null),
+            first.operation(),
+            first.keyArn(),
+            first.region(),
+            first.statusCode(),
+            "",
+            null);
     failures.forEach(all::addSuppressed);
     throw all;
   }
@@ -237,15 +294,23 @@ public final class KmsKeyring implements Keyring {
     KmsCalls.Result r = kms.decrypt(key, edk.ciphertext(), materials.encryptionContext());
     byte[] plaintext = r.plaintext();
     try {
-      // With KeyId set KMS must answer with that key; anything else means we are not talking to KMS.
+      // With KeyId set KMS must answer with that key; anything else means we are not talking to
+      // KMS.
       if (!key.toString().equals(r.keyId())) {
-        throw invalidResponse("Decrypt", key, "returned KeyId " + KmsArn.printable(r.keyId())
-            + ", not the requested key");
+        throw invalidResponse(
+            "Decrypt",
+            key,
+            "returned KeyId " + KmsArn.printable(r.keyId()) + ", not the requested key");
       }
       int length = materials.suite().dataKeyLength();
       if (plaintext == null || plaintext.length != length) {
-        throw invalidResponse("Decrypt", key, "returned a data key of " + (plaintext == null ? 0 : plaintext.length)
-            + " bytes, expected " + length);
+        throw invalidResponse(
+            "Decrypt",
+            key,
+            "returned a data key of "
+                + (plaintext == null ? 0 : plaintext.length)
+                + " bytes, expected "
+                + length);
       }
       return DataKey.copyOf(plaintext);
     } finally {
@@ -260,7 +325,10 @@ public final class KmsKeyring implements Keyring {
     return description;
   }
 
-  /** The shared default: one client per Region with the SDK's default credentials and standard retries. */
+  /**
+   * The shared default: one client per Region with the SDK's default credentials and standard
+   * retries.
+   */
   private static final class DefaultClients {
     static final KmsClientSupplier INSTANCE = CachingKmsClientSupplier.builder().build();
   }
@@ -287,7 +355,10 @@ public final class KmsKeyring implements Keyring {
       return this;
     }
 
-    /** More keys (key ARNs or alias ARNs) that each encrypt the data key, and may decrypt (key ARNs only). */
+    /**
+     * More keys (key ARNs or alias ARNs) that each encrypt the data key, and may decrypt (key ARNs
+     * only).
+     */
     public Builder keyIds(String... keyArns) {
       return keyIds(List.of(keyArns));
     }
@@ -300,15 +371,18 @@ public final class KmsKeyring implements Keyring {
       return this;
     }
 
-    /** Decrypt-only discovery mode, limited to keys the filter allows. Excludes generator and key ids. */
+    /**
+     * Decrypt-only discovery mode, limited to keys the filter allows. Excludes generator and key
+     * ids.
+     */
     public Builder discovery(DiscoveryFilter filter) {
       this.discoveryFilter = Objects.requireNonNull(filter, "filter");
       return this;
     }
 
     /**
-     * In discovery mode, decrypt multi-Region keys with their replica in this Region and skip single-Region
-     * keys of other Regions (like the AWS Encryption SDK's MRK discovery keyring).
+     * In discovery mode, decrypt multi-Region keys with their replica in this Region and skip
+     * single-Region keys of other Regions (like the AWS Encryption SDK's MRK discovery keyring).
      */
     public Builder discoveryRegion(String region) {
       this.discoveryRegion = Objects.requireNonNull(region, "region");
@@ -328,8 +402,9 @@ public final class KmsKeyring implements Keyring {
     }
 
     /**
-     * Grant tokens asked for before every KMS request, for tokens that change (a new grant's token until it
-     * has propagated). More than 10 fails the request with {@link IllegalArgumentException}.
+     * Grant tokens asked for before every KMS request, for tokens that change (a new grant's token
+     * until it has propagated). More than 10 fails the request with {@link
+     * IllegalArgumentException}.
      */
     public Builder grantTokens(Supplier<? extends List<String>> supplier) {
       Objects.requireNonNull(supplier, "supplier");
@@ -337,15 +412,18 @@ public final class KmsKeyring implements Keyring {
       return this;
     }
 
-    /** Where KMS clients come from; by default a shared {@link CachingKmsClientSupplier} with SDK defaults. */
+    /**
+     * Where KMS clients come from; by default a shared {@link CachingKmsClientSupplier} with SDK
+     * defaults.
+     */
     public Builder clientSupplier(KmsClientSupplier supplier) {
       this.clientSupplier = Objects.requireNonNull(supplier, "supplier");
       return this;
     }
 
     /**
-     * Whether a failure diagnosis may call {@code DescribeKey} to learn the key's state (default true). Its
-     * own failure is only noted in the diagnosis.
+     * Whether a failure diagnosis may call {@code DescribeKey} to learn the key's state (default
+     * true). Its own failure is only noted in the diagnosis.
      */
     public Builder describeKeyOnFailure(boolean allowed) {
       this.describeKeyOnFailure = allowed;
@@ -353,9 +431,10 @@ public final class KmsKeyring implements Keyring {
     }
 
     /**
-     * The caller's AWS account, for the diagnosis of cross-account denials when KMS's message does not name
-     * the caller. Optional: without it the diagnosis reads the caller from KMS's message, else decodes the
-     * account from the client's access key id. No STS call is ever made to find it.
+     * The caller's AWS account, for the diagnosis of cross-account denials when KMS's message does
+     * not name the caller. Optional: without it the diagnosis reads the caller from KMS's message,
+     * else decodes the account from the client's access key id. No STS call is ever made to find
+     * it.
      */
     public Builder callerAccountId(String accountId) {
       if (!ACCOUNT.matcher(Objects.requireNonNull(accountId, "accountId")).matches()) {
@@ -366,17 +445,20 @@ public final class KmsKeyring implements Keyring {
     }
 
     /**
-     * @throws IllegalArgumentException if a key is not a key or alias ARN, if discovery is mixed with keys,
-     *     if no key is configured, or if two configured keys are replicas of the same multi-Region key
+     * @throws IllegalArgumentException if a key is not a key or alias ARN, if discovery is mixed
+     *     with keys, if no key is configured, or if two configured keys are replicas of the same
+     *     multi-Region key
      */
     public KmsKeyring build() {
       if (discoveryFilter != null) {
         if (generatorKeyId != null || !keyIds.isEmpty()) {
-          throw new IllegalArgumentException("a discovery keyring takes no key ids; build a strict keyring"
-              + " for the keys, or combine the two in a MultiKeyring");
+          throw new IllegalArgumentException(
+              "a discovery keyring takes no key ids; build a strict keyring"
+                  + " for the keys, or combine the two in a MultiKeyring");
         }
         if (discoveryRegion != null && !REGION.matcher(discoveryRegion).matches()) {
-          throw new IllegalArgumentException("invalid discovery Region " + KmsArn.printable(discoveryRegion));
+          throw new IllegalArgumentException(
+              "invalid discovery Region " + KmsArn.printable(discoveryRegion));
         }
         return new KmsKeyring(this, null, List.of());
       }
@@ -384,7 +466,8 @@ public final class KmsKeyring implements Keyring {
         throw new IllegalArgumentException("discoveryRegion needs discovery(filter)");
       }
       if (generatorKeyId == null && keyIds.isEmpty()) {
-        throw new IllegalArgumentException("a KmsKeyring needs a generator key, key ids, or discovery(filter)");
+        throw new IllegalArgumentException(
+            "a KmsKeyring needs a generator key, key ids, or discovery(filter)");
       }
       KmsArn gen = generatorKeyId == null ? null : parseConfigured(generatorKeyId);
       List<KmsArn> keys = new ArrayList<>();
@@ -401,8 +484,12 @@ public final class KmsKeyring implements Keyring {
           KmsArn b = all.get(j);
           if (a.isMultiRegionKey() && !a.equals(b) && KmsArn.mrkMatch(a, b)) {
             // The AWS Encryption SDK refuses this too: both would match the same data keys.
-            throw new IllegalArgumentException("configured keys " + a + " and " + b
-                + " are replicas of the same multi-Region key; configure one of them");
+            throw new IllegalArgumentException(
+                "configured keys "
+                    + a
+                    + " and "
+                    + b
+                    + " are replicas of the same multi-Region key; configure one of them");
           }
         }
       }
@@ -413,8 +500,11 @@ public final class KmsKeyring implements Keyring {
       try {
         return KmsArn.parse(id);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("KMS keys must be given as key ARNs or alias ARNs"
-            + " (the Region of the ARN picks the KMS client): " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "KMS keys must be given as key ARNs or alias ARNs"
+                + " (the Region of the ARN picks the KMS client): "
+                + e.getMessage(),
+            e);
       }
     }
   }

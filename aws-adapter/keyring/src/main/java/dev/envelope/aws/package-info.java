@@ -1,9 +1,10 @@
 /**
- * AWS KMS for Envelope: {@link dev.envelope.aws.KmsKeyring} (strict, discovery and multi-Region-key aware,
- * interoperable with the AWS Encryption SDK's KMS keyrings), {@link dev.envelope.aws.KmsClientSupplier} and its
- * caching, retrying implementation, and {@link dev.envelope.aws.KmsKeyProviderException}, which explains KMS
- * failures. Subpackages: {@code local} (a local KMS for development and tests) and {@code policy} (the key
- * policy model and linter).
+ * AWS KMS for Envelope: {@link dev.envelope.aws.KmsKeyring} (strict, discovery and multi-Region-key
+ * aware, interoperable with the AWS Encryption SDK's KMS keyrings), {@link
+ * dev.envelope.aws.KmsClientSupplier} and its caching, retrying implementation, and {@link
+ * dev.envelope.aws.KmsKeyProviderException}, which explains KMS failures. Subpackages: {@code
+ * local} (a local KMS for development and tests) and {@code policy} (the key policy model and
+ * linter).
  *
  * <pre>{@code
  * KmsKeyring keyring = KmsKeyring.builder()

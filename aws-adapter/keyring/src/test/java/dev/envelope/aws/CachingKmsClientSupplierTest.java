@@ -18,19 +18,24 @@ class CachingKmsClientSupplierTest {
 
   @Test
   void toStringShowsTheEndpointWithoutItsLogin() {
-    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
-        .endpointOverride(URI.create("https://gateway-user:s3cr3t-pass@kms.example:8443/path"))
-        .build()) {
-      assertThat(s.toString()).contains("endpoint=https://kms.example:8443/path")
-          .doesNotContain("s3cr3t-pass").doesNotContain("gateway-user");
+    try (CachingKmsClientSupplier s =
+        CachingKmsClientSupplier.builder()
+            .endpointOverride(URI.create("https://gateway-user:s3cr3t-pass@kms.example:8443/path"))
+            .build()) {
+      assertThat(s.toString())
+          .contains("endpoint=https://kms.example:8443/path")
+          .doesNotContain("s3cr3t-pass")
+          .doesNotContain("gateway-user");
     }
   }
 
   @Test
   void oneClientPerRegion() {
-    CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
-        .credentialsProvider(AnonymousCredentialsProvider.create())
-        .endpointOverride(URI.create("http://127.0.0.1:1")).build();
+    CachingKmsClientSupplier s =
+        CachingKmsClientSupplier.builder()
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .endpointOverride(URI.create("http://127.0.0.1:1"))
+            .build();
     KmsClient east = s.client("us-east-1");
     assertThat(s.client("us-east-1")).isSameAs(east);
     assertThat(s.client("eu-west-1")).isNotSameAs(east);
@@ -42,16 +47,22 @@ class CachingKmsClientSupplierTest {
 
   @Test
   void retryStrategyPerClientFromModeAttemptsAndBackoff() {
-    CachingKmsClientSupplier standard = CachingKmsClientSupplier.builder().maxAttempts(7)
-        .backoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(5))).build();
+    CachingKmsClientSupplier standard =
+        CachingKmsClientSupplier.builder()
+            .maxAttempts(7)
+            .backoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(5)))
+            .build();
     RetryStrategy a = standard.newRetryStrategy();
     assertThat(a).isInstanceOf(StandardRetryStrategy.class);
     assertThat(a.maxAttempts()).isEqualTo(7);
     // Fresh per Region: token buckets are not shared between Regions' quotas.
     assertThat(standard.newRetryStrategy()).isNotSameAs(a);
 
-    RetryStrategy adaptive = CachingKmsClientSupplier.builder().retryMode(RetryMode.ADAPTIVE_V2).build()
-        .newRetryStrategy();
+    RetryStrategy adaptive =
+        CachingKmsClientSupplier.builder()
+            .retryMode(RetryMode.ADAPTIVE_V2)
+            .build()
+            .newRetryStrategy();
     assertThat(adaptive).isInstanceOf(AdaptiveRetryStrategy.class);
 
     assertThatThrownBy(() -> CachingKmsClientSupplier.builder().maxAttempts(0))
@@ -60,21 +71,37 @@ class CachingKmsClientSupplierTest {
 
   @Test
   void customizerReplacingTheOverrideConfigurationKeepsTheRetrySettings() {
-    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
-        .credentialsProvider(AnonymousCredentialsProvider.create())
-        .endpointOverride(URI.create("http://127.0.0.1:1")).maxAttempts(7)
-        .clientCustomizer(b -> b.overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3)))).build()) {
+    try (CachingKmsClientSupplier s =
+        CachingKmsClientSupplier.builder()
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .endpointOverride(URI.create("http://127.0.0.1:1"))
+            .maxAttempts(7)
+            .clientCustomizer(
+                b -> b.overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3))))
+            .build()) {
       var config = s.client("us-east-1").serviceClientConfiguration().overrideConfiguration();
       assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(3));
-      assertThat(config.retryStrategy()).hasValueSatisfying(r -> assertThat(r.maxAttempts()).isEqualTo(7));
+      assertThat(config.retryStrategy())
+          .hasValueSatisfying(r -> assertThat(r.maxAttempts()).isEqualTo(7));
     }
     // A customizer that picks its own retry strategy wins.
-    try (CachingKmsClientSupplier s = CachingKmsClientSupplier.builder()
-        .credentialsProvider(AnonymousCredentialsProvider.create())
-        .endpointOverride(URI.create("http://127.0.0.1:1")).maxAttempts(7)
-        .clientCustomizer(b -> b.overrideConfiguration(o -> o.retryStrategy(
-            StandardRetryStrategy.builder().maxAttempts(2).build()))).build()) {
-      assertThat(s.client("us-east-1").serviceClientConfiguration().overrideConfiguration().retryStrategy())
+    try (CachingKmsClientSupplier s =
+        CachingKmsClientSupplier.builder()
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .endpointOverride(URI.create("http://127.0.0.1:1"))
+            .maxAttempts(7)
+            .clientCustomizer(
+                b ->
+                    b.overrideConfiguration(
+                        o ->
+                            o.retryStrategy(
+                                StandardRetryStrategy.builder().maxAttempts(2).build())))
+            .build()) {
+      assertThat(
+              s.client("us-east-1")
+                  .serviceClientConfiguration()
+                  .overrideConfiguration()
+                  .retryStrategy())
           .hasValueSatisfying(r -> assertThat(r.maxAttempts()).isEqualTo(2));
     }
   }

@@ -11,8 +11,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * A local KMS with two accounts and the keys the keyring tests need, and client suppliers that reach it over
- * HTTP with the real {@link KmsClient}.
+ * A local KMS with two accounts and the keys the keyring tests need, and client suppliers that
+ * reach it over HTTP with the real {@link KmsClient}.
  */
 final class KmsFixture implements AutoCloseable {
   static final String A = "111122223333";
@@ -35,50 +35,93 @@ final class KmsFixture implements AutoCloseable {
   static final String MRK_EAST = "arn:aws:kms:" + EAST + ":" + A + ":key/" + MRK_ID;
   static final String MRK_WEST = "arn:aws:kms:" + WEST + ":" + A + ":key/" + MRK_ID;
   static final String B_KEY = key(B, "b0000000-0000-4000-8000-000000000001");
+
   /** Account B's application role: its IAM policy allows the crypto operations on any key. */
   static final String B_APP = "arn:aws:iam::" + B + ":role/App";
+
   /** Account B's role without any IAM policy. */
   static final String B_NO_IAM = "arn:aws:iam::" + B + ":role/NoIam";
-  /** A key of account A in us-west-2 whose key policy also allows account B GenerateDataKey and Decrypt. */
-  static final String SHARED = "arn:aws:kms:" + WEST + ":" + A + ":key/aaaaaaaa-0000-4000-8000-000000000008";
 
-  private static final String CRYPTO = "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\",\"kms:ReEncrypt*\","
-      + "\"kms:DescribeKey\"]";
+  /**
+   * A key of account A in us-west-2 whose key policy also allows account B GenerateDataKey and
+   * Decrypt.
+   */
+  static final String SHARED =
+      "arn:aws:kms:" + WEST + ":" + A + ":key/aaaaaaaa-0000-4000-8000-000000000008";
+
+  private static final String CRYPTO =
+      "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\",\"kms:ReEncrypt*\","
+          + "\"kms:DescribeKey\"]";
 
   final LocalKms kms;
   private final java.util.List<CachingKmsClientSupplier> suppliers = new java.util.ArrayList<>();
 
   KmsFixture() {
     String iamAll = policy("{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}");
-    String iamCrypto = policy("{\"Effect\":\"Allow\",\"Action\":" + CRYPTO + ",\"Resource\":\"*\"}");
-    String adminOnly = policy("{\"Sid\":\"Admin\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + ADMIN
-        + "\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}");
-    String tenantOnly = policy("{\"Sid\":\"Admin\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + ADMIN
-        + "\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Sid\":\"Tenant\",\"Effect\":\"Allow\",\"Principal\":"
-        + "{\"AWS\":\"" + APP + "\"},\"Action\":" + CRYPTO + ",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
-        + "{\"kms:EncryptionContext:tenant\":\"acme\"}}}");
-    String sharedWithB = policy("{\"Sid\":\"Owner\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-        + "\"arn:aws:iam::" + A + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Sid\":\"AccountB\","
-        + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + B + ":root\"},\"Action\":"
-        + "[\"kms:GenerateDataKey\",\"kms:Decrypt\"],\"Resource\":\"*\"}");
-    LocalKmsConfig config = LocalKmsConfig.builder()
-        .principal(PrincipalConfig.of("A_APP", APP, iamCrypto))
-        .principal(PrincipalConfig.of("A_ADMIN", ADMIN, iamAll))
-        .principal(PrincipalConfig.of("A_GRANTEE", GRANTEE))
-        .principal(PrincipalConfig.of("B_APP", B_APP, iamCrypto))
-        .principal(PrincipalConfig.of("B_NO_IAM", B_NO_IAM))
-        .key(KeyConfig.builder().keyId(id(K1)).accountId(A).alias("alias/app").build())
-        .key(KeyConfig.builder().keyId(id(K2)).accountId(A).build())
-        .key(KeyConfig.builder().keyId(id(DISABLED)).accountId(A).state(KeyConfig.State.DISABLED).build())
-        .key(KeyConfig.builder().keyId(id(GRANTS)).accountId(A).policy(adminOnly).build())
-        .key(KeyConfig.builder().keyId(id(EC)).accountId(A).policy(tenantOnly).build())
-        .key(KeyConfig.builder().keyId(id(TOGGLE1)).accountId(A).build())
-        .key(KeyConfig.builder().keyId(id(TOGGLE2)).accountId(A).build())
-        .key(KeyConfig.builder().keyId(MRK_ID).accountId(A).multiRegion(true).replicaRegion(WEST).build())
-        // Account B's key keeps the default key policy: it trusts account B only.
-        .key(KeyConfig.builder().keyId(id(B_KEY)).accountId(B).build())
-        .key(KeyConfig.builder().keyId(id(SHARED)).accountId(A).region(WEST).policy(sharedWithB).build())
-        .build();
+    String iamCrypto =
+        policy("{\"Effect\":\"Allow\",\"Action\":" + CRYPTO + ",\"Resource\":\"*\"}");
+    String adminOnly =
+        policy(
+            "{\"Sid\":\"Admin\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
+                + ADMIN
+                + "\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}");
+    String tenantOnly =
+        policy(
+            "{\"Sid\":\"Admin\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
+                + ADMIN
+                + "\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Sid\":\"Tenant\",\"Effect\":\"Allow\",\"Principal\":"
+                + "{\"AWS\":\""
+                + APP
+                + "\"},\"Action\":"
+                + CRYPTO
+                + ",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+                + "{\"kms:EncryptionContext:tenant\":\"acme\"}}}");
+    String sharedWithB =
+        policy(
+            "{\"Sid\":\"Owner\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+                + "\"arn:aws:iam::"
+                + A
+                + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Sid\":\"AccountB\","
+                + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::"
+                + B
+                + ":root\"},\"Action\":"
+                + "[\"kms:GenerateDataKey\",\"kms:Decrypt\"],\"Resource\":\"*\"}");
+    LocalKmsConfig config =
+        LocalKmsConfig.builder()
+            .principal(PrincipalConfig.of("A_APP", APP, iamCrypto))
+            .principal(PrincipalConfig.of("A_ADMIN", ADMIN, iamAll))
+            .principal(PrincipalConfig.of("A_GRANTEE", GRANTEE))
+            .principal(PrincipalConfig.of("B_APP", B_APP, iamCrypto))
+            .principal(PrincipalConfig.of("B_NO_IAM", B_NO_IAM))
+            .key(KeyConfig.builder().keyId(id(K1)).accountId(A).alias("alias/app").build())
+            .key(KeyConfig.builder().keyId(id(K2)).accountId(A).build())
+            .key(
+                KeyConfig.builder()
+                    .keyId(id(DISABLED))
+                    .accountId(A)
+                    .state(KeyConfig.State.DISABLED)
+                    .build())
+            .key(KeyConfig.builder().keyId(id(GRANTS)).accountId(A).policy(adminOnly).build())
+            .key(KeyConfig.builder().keyId(id(EC)).accountId(A).policy(tenantOnly).build())
+            .key(KeyConfig.builder().keyId(id(TOGGLE1)).accountId(A).build())
+            .key(KeyConfig.builder().keyId(id(TOGGLE2)).accountId(A).build())
+            .key(
+                KeyConfig.builder()
+                    .keyId(MRK_ID)
+                    .accountId(A)
+                    .multiRegion(true)
+                    .replicaRegion(WEST)
+                    .build())
+            // Account B's key keeps the default key policy: it trusts account B only.
+            .key(KeyConfig.builder().keyId(id(B_KEY)).accountId(B).build())
+            .key(
+                KeyConfig.builder()
+                    .keyId(id(SHARED))
+                    .accountId(A)
+                    .region(WEST)
+                    .policy(sharedWithB)
+                    .build())
+            .build();
     this.kms = LocalKms.start(config);
   }
 
@@ -94,16 +137,24 @@ final class KmsFixture implements AutoCloseable {
     return "{\"Version\":\"2012-10-17\",\"Statement\":[" + statements + "]}";
   }
 
-  /** Clients for {@code accessKeyId} in every Region, with fast retries so that tests stay quick. */
+  /**
+   * Clients for {@code accessKeyId} in every Region, with fast retries so that tests stay quick.
+   */
   CachingKmsClientSupplier clients(String accessKeyId) {
-    return clients(accessKeyId, CachingKmsClientSupplier.builder()
-        .backoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(20))));
+    return clients(
+        accessKeyId,
+        CachingKmsClientSupplier.builder()
+            .backoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(20))));
   }
 
   CachingKmsClientSupplier clients(String accessKeyId, CachingKmsClientSupplier.Builder builder) {
-    CachingKmsClientSupplier s = builder.endpointOverride(kms.endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, "unused-secret")))
-        .build();
+    CachingKmsClientSupplier s =
+        builder
+            .endpointOverride(kms.endpoint())
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(accessKeyId, "unused-secret")))
+            .build();
     suppliers.add(s);
     return s;
   }

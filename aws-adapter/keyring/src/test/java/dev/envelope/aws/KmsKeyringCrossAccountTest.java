@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Keys shared across accounts, over HTTP with the real {@code KmsClient}: account A's key {@link KmsFixture#SHARED}
- * (us-west-2) trusts account B in its key policy; B's roles differ in their IAM policies. Also discovery over
- * messages whose data keys span accounts and Regions.
+ * Keys shared across accounts, over HTTP with the real {@code KmsClient}: account A's key {@link
+ * KmsFixture#SHARED} (us-west-2) trusts account B in its key policy; B's roles differ in their IAM
+ * policies. Also discovery over messages whose data keys span accounts and Regions.
  */
 class KmsKeyringCrossAccountTest {
   private static final byte[] PLAINTEXT = "attack at dawn".getBytes(StandardCharsets.UTF_8);
@@ -73,28 +73,38 @@ class KmsKeyringCrossAccountTest {
     int mark = mark();
     byte[] message = envelope(fromB).encrypt(PLAINTEXT, CONTEXT);
     assertThat(envelope(fromB).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation, AuditEvent::callerArn, AuditEvent::keyArn,
-        AuditEvent::region, AuditEvent::decision).containsExactly(
+    assertThat(eventsSince(mark))
+        .extracting(
+            AuditEvent::operation,
+            AuditEvent::callerArn,
+            AuditEvent::keyArn,
+            AuditEvent::region,
+            AuditEvent::decision)
+        .containsExactly(
             tuple("GenerateDataKey", B_APP, SHARED, WEST, "ALLOW"),
             tuple("Decrypt", B_APP, SHARED, WEST, "ALLOW"));
 
     // The owner decrypts what B wrote, and the other way round.
     KmsKeyring owner = KmsKeyring.builder().keyIds(SHARED).clientSupplier(aApp).build();
     assertThat(envelope(owner).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
-    byte[] fromOwner = envelope(KmsKeyring.builder().generatorKeyId(SHARED).clientSupplier(aApp).build())
-        .encrypt(PLAINTEXT, CONTEXT);
+    byte[] fromOwner =
+        envelope(KmsKeyring.builder().generatorKeyId(SHARED).clientSupplier(aApp).build())
+            .encrypt(PLAINTEXT, CONTEXT);
     assertThat(envelope(fromB).decrypt(fromOwner).plaintext()).isEqualTo(PLAINTEXT);
   }
 
   @Test
   void keyPolicyAllowsButTheCallersIamPolicyDoesNot() {
-    byte[] message = envelope(KmsKeyring.builder().generatorKeyId(SHARED).clientSupplier(bApp).build())
-        .encrypt(PLAINTEXT, CONTEXT);
+    byte[] message =
+        envelope(KmsKeyring.builder().generatorKeyId(SHARED).clientSupplier(bApp).build())
+            .encrypt(PLAINTEXT, CONTEXT);
     KmsKeyring noIam = KmsKeyring.builder().generatorKeyId(SHARED).clientSupplier(bNoIam).build();
     assertThatThrownBy(() -> envelope(noIam).encrypt(PLAINTEXT, CONTEXT))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> assertIamSideMissing(e, "GenerateDataKey"));
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class, e -> assertIamSideMissing(e, "GenerateDataKey"));
     assertThatThrownBy(() -> envelope(noIam).decrypt(message))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> assertIamSideMissing(e, "Decrypt"));
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class, e -> assertIamSideMissing(e, "Decrypt"));
   }
 
   private static void assertIamSideMissing(KmsKeyProviderException e, String operation) {
@@ -103,8 +113,11 @@ class KmsKeyringCrossAccountTest {
     assertThat(e.keyArn()).isEqualTo(SHARED);
     assertThat(e.region()).isEqualTo(WEST);
     assertThat(e.getMessage()).contains("no identity-based policy allows");
-    assertThat(e.explanation()).contains("Cross-account").contains("key policy in account " + A)
-        .contains("IAM policy in account " + B).contains(B_NO_IAM)
+    assertThat(e.explanation())
+        .contains("Cross-account")
+        .contains("key policy in account " + A)
+        .contains("IAM policy in account " + B)
+        .contains(B_NO_IAM)
         .contains("KMS says the caller's IAM policy side is missing")
         .doesNotContain("key policy side is missing");
     assertThat(e.getMessage()).doesNotContain(new String(PLAINTEXT, StandardCharsets.UTF_8));
@@ -113,13 +126,16 @@ class KmsKeyringCrossAccountTest {
   @Test
   void callersIamPolicyAllowsButTheKeyPolicyDoesNot() {
     // K2 keeps the default key policy: it trusts account A only, whatever B's IAM policies say.
-    byte[] message = envelope(KmsKeyring.builder().generatorKeyId(K2).clientSupplier(aApp).build())
-        .encrypt(PLAINTEXT, CONTEXT);
+    byte[] message =
+        envelope(KmsKeyring.builder().generatorKeyId(K2).clientSupplier(aApp).build())
+            .encrypt(PLAINTEXT, CONTEXT);
     KmsKeyring fromB = KmsKeyring.builder().generatorKeyId(K2).clientSupplier(bApp).build();
     assertThatThrownBy(() -> envelope(fromB).encrypt(PLAINTEXT, CONTEXT))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> assertKeyPolicySideMissing(e, "GenerateDataKey"));
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class, e -> assertKeyPolicySideMissing(e, "GenerateDataKey"));
     assertThatThrownBy(() -> envelope(fromB).decrypt(message))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> assertKeyPolicySideMissing(e, "Decrypt"));
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class, e -> assertKeyPolicySideMissing(e, "Decrypt"));
   }
 
   private static void assertKeyPolicySideMissing(KmsKeyProviderException e, String operation) {
@@ -127,15 +143,23 @@ class KmsKeyringCrossAccountTest {
     assertThat(e.operation()).isEqualTo(operation);
     assertThat(e.keyArn()).isEqualTo(K2);
     assertThat(e.getMessage()).contains("no resource-based policy allows");
-    assertThat(e.explanation()).contains("Cross-account").contains("key policy in account " + A)
-        .contains("must allow " + B_APP).contains("KMS says the key policy side is missing")
+    assertThat(e.explanation())
+        .contains("Cross-account")
+        .contains("key policy in account " + A)
+        .contains("must allow " + B_APP)
+        .contains("KMS says the key policy side is missing")
         .doesNotContain("IAM policy side is missing");
   }
 
-  /** A message with data keys under account B's key (us-east-1) and account A's shared key (us-west-2). */
+  /**
+   * A message with data keys under account B's key (us-east-1) and account A's shared key
+   * (us-west-2).
+   */
   private static byte[] twoAccountsTwoRegions() {
-    MultiKeyring both = MultiKeyring.of(KmsKeyring.builder().generatorKeyId(B_KEY).clientSupplier(bApp).build(),
-        KmsKeyring.builder().keyIds(SHARED).clientSupplier(aApp).build());
+    MultiKeyring both =
+        MultiKeyring.of(
+            KmsKeyring.builder().generatorKeyId(B_KEY).clientSupplier(bApp).build(),
+            KmsKeyring.builder().keyIds(SHARED).clientSupplier(aApp).build());
     return envelope(both).encrypt(PLAINTEXT, CONTEXT);
   }
 
@@ -143,22 +167,33 @@ class KmsKeyringCrossAccountTest {
   void discoveryCallsKmsOnlyForTheAccountsTheFilterAllows() {
     byte[] message = twoAccountsTwoRegions();
 
-    // Account B's data key comes first but is outside the filter: skipped without a call, A's decrypts.
+    // Account B's data key comes first but is outside the filter: skipped without a call, A's
+    // decrypts.
     int mark = mark();
-    KmsKeyring onlyA = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
+    KmsKeyring onlyA =
+        KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
     assertThat(envelope(onlyA).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation, AuditEvent::keyArn, AuditEvent::region)
+    assertThat(eventsSince(mark))
+        .extracting(AuditEvent::operation, AuditEvent::keyArn, AuditEvent::region)
         .containsExactly(tuple("Decrypt", SHARED, WEST));
 
     // Neither account allowed: a typed failure and no request at all.
     mark = mark();
-    KmsKeyring onlyC = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", C)).clientSupplier(aApp).build();
-    assertThatThrownBy(() -> envelope(onlyC).decrypt(message)).isInstanceOf(NoUsableDataKeyException.class)
+    KmsKeyring onlyC =
+        KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", C)).clientSupplier(aApp).build();
+    assertThatThrownBy(() -> envelope(onlyC).decrypt(message))
+        .isInstanceOf(NoUsableDataKeyException.class)
         .hasMessageContaining("2 encrypted data key(s)");
-    // Account A allowed, but its key is single-Region in us-west-2 and the keyring is limited to us-east-1.
-    KmsKeyring onlyAEast = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).discoveryRegion(EAST)
-        .clientSupplier(aApp).build();
-    assertThatThrownBy(() -> envelope(onlyAEast).decrypt(message)).isInstanceOf(NoUsableDataKeyException.class);
+    // Account A allowed, but its key is single-Region in us-west-2 and the keyring is limited to
+    // us-east-1.
+    KmsKeyring onlyAEast =
+        KmsKeyring.builder()
+            .discovery(DiscoveryFilter.of("aws", A))
+            .discoveryRegion(EAST)
+            .clientSupplier(aApp)
+            .build();
+    assertThatThrownBy(() -> envelope(onlyAEast).decrypt(message))
+        .isInstanceOf(NoUsableDataKeyException.class);
     assertThat(eventsSince(mark)).isEmpty();
   }
 
@@ -169,16 +204,20 @@ class KmsKeyringCrossAccountTest {
     adminWest.disableKey(b -> b.keyId(SHARED));
     try {
       int mark = mark();
-      KmsKeyring onlyA = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
+      KmsKeyring onlyA =
+          KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
       assertThatThrownBy(() -> envelope(onlyA).decrypt(message))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-            assertThat(e.errorCode()).hasValue("DisabledException");
-            assertThat(e.keyArn()).isEqualTo(SHARED);
-            assertThat(e.getSuppressed()).isEmpty(); // B's data key was not attempted
-          });
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class,
+              e -> {
+                assertThat(e.errorCode()).hasValue("DisabledException");
+                assertThat(e.keyArn()).isEqualTo(SHARED);
+                assertThat(e.getSuppressed()).isEmpty(); // B's data key was not attempted
+              });
       List<AuditEvent> events = eventsSince(mark);
       assertThat(events).isNotEmpty().allSatisfy(ev -> assertThat(ev.keyArn()).isEqualTo(SHARED));
-      assertThat(events).noneMatch(ev -> B_KEY.equals(ev.keyArn()) || B.equals(accountOf(ev.keyArn())));
+      assertThat(events)
+          .noneMatch(ev -> B_KEY.equals(ev.keyArn()) || B.equals(accountOf(ev.keyArn())));
     } finally {
       adminWest.enableKey(b -> b.keyId(SHARED));
     }

@@ -85,12 +85,16 @@ class KmsKeyringIntegrationTest {
     assertThat(envelope(keyring).decrypt(message, CONTEXT).plaintext()).isEqualTo(PLAINTEXT);
 
     List<AuditEvent> events = eventsSince(mark);
-    assertThat(events).extracting(AuditEvent::operation).containsExactly("GenerateDataKey", "Decrypt");
-    assertThat(events).allSatisfy(e -> {
-      assertThat(e.keyArn()).isEqualTo(K1);
-      assertThat(e.encryptionContext()).isEqualTo(CONTEXT);
-      assertThat(e.succeeded()).isTrue();
-    });
+    assertThat(events)
+        .extracting(AuditEvent::operation)
+        .containsExactly("GenerateDataKey", "Decrypt");
+    assertThat(events)
+        .allSatisfy(
+            e -> {
+              assertThat(e.keyArn()).isEqualTo(K1);
+              assertThat(e.encryptionContext()).isEqualTo(CONTEXT);
+              assertThat(e.succeeded()).isTrue();
+            });
   }
 
   @Test
@@ -108,8 +112,11 @@ class KmsKeyringIntegrationTest {
   @Test
   void signedSuiteSendsTheFullContextIncludingThePublicKey() {
     KmsKeyring keyring = keyring().generatorKeyId(K1).build();
-    Envelope env = Envelope.builder().keyring(keyring)
-        .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384).build();
+    Envelope env =
+        Envelope.builder()
+            .keyring(keyring)
+            .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384)
+            .build();
     int mark = mark();
     byte[] message = env.encrypt(PLAINTEXT, CONTEXT);
     assertThat(env.decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
@@ -122,9 +129,11 @@ class KmsKeyringIntegrationTest {
     byte[] message = envelope(byAlias).encrypt(PLAINTEXT, CONTEXT);
     int mark = mark();
     // The data key records the key ARN, so a keyring that only knows the alias has nothing to try.
-    assertThatThrownBy(() -> envelope(byAlias).decrypt(message)).isInstanceOf(NoUsableDataKeyException.class);
+    assertThatThrownBy(() -> envelope(byAlias).decrypt(message))
+        .isInstanceOf(NoUsableDataKeyException.class);
     assertThat(eventsSince(mark)).isEmpty();
-    assertThat(envelope(keyring().generatorKeyId(K1).build()).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
+    assertThat(envelope(keyring().generatorKeyId(K1).build()).decrypt(message).plaintext())
+        .isEqualTo(PLAINTEXT);
   }
 
   @Test
@@ -132,12 +141,15 @@ class KmsKeyringIntegrationTest {
     KmsKeyring both = keyring().generatorKeyId(K1).keyIds(K2).build();
     int mark = mark();
     byte[] message = envelope(both).encrypt(PLAINTEXT, CONTEXT);
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation, AuditEvent::keyArn)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("GenerateDataKey", K1),
+    assertThat(eventsSince(mark))
+        .extracting(AuditEvent::operation, AuditEvent::keyArn)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("GenerateDataKey", K1),
             org.assertj.core.groups.Tuple.tuple("Encrypt", K2));
 
     mark = mark();
-    assertThat(envelope(keyring().keyIds(K2).build()).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
+    assertThat(envelope(keyring().keyIds(K2).build()).decrypt(message).plaintext())
+        .isEqualTo(PLAINTEXT);
     // Strict mode: only the configured key is asked, never K1.
     assertThat(eventsSince(mark)).extracting(AuditEvent::keyArn).containsExactly(K2);
   }
@@ -145,13 +157,19 @@ class KmsKeyringIntegrationTest {
   @Test
   void keyringWithoutGeneratorEncryptsAnExistingDataKey() {
     KmsKeyring second = keyring().keyIds(K2).build();
-    try (EncryptionMaterials first = keyring().generatorKeyId(K1).build()
-        .onEncrypt(EncryptionMaterials.of(SUITE, CONTEXT, null))) {
+    try (EncryptionMaterials first =
+        keyring()
+            .generatorKeyId(K1)
+            .build()
+            .onEncrypt(EncryptionMaterials.of(SUITE, CONTEXT, null))) {
       EncryptionMaterials both = second.onEncrypt(first);
-      assertThat(both.encryptedDataKeys()).extracting(EncryptedDataKey::providerInfoUtf8).containsExactly(K1, K2);
+      assertThat(both.encryptedDataKeys())
+          .extracting(EncryptedDataKey::providerInfoUtf8)
+          .containsExactly(K1, K2);
     }
     assertThatThrownBy(() -> second.onEncrypt(EncryptionMaterials.of(SUITE, CONTEXT, null)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no generator");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no generator");
   }
 
   @Test
@@ -159,12 +177,20 @@ class KmsKeyringIntegrationTest {
     fixture.kms.setGrantPropagationDelay(Duration.ofMinutes(10));
     try {
       KmsClient admin = fixture.admin();
-      CreateGrantResponse grant = admin.createGrant(b -> b.keyId(GRANTS).granteePrincipal(GRANTEE)
-          .operations(GrantOperation.GENERATE_DATA_KEY, GrantOperation.DECRYPT));
+      CreateGrantResponse grant =
+          admin.createGrant(
+              b ->
+                  b.keyId(GRANTS)
+                      .granteePrincipal(GRANTEE)
+                      .operations(GrantOperation.GENERATE_DATA_KEY, GrantOperation.DECRYPT));
       KmsClientSupplier grantee = fixture.clients("A_GRANTEE");
 
-      KmsKeyring withToken = KmsKeyring.builder().generatorKeyId(GRANTS).clientSupplier(grantee)
-          .grantTokens(grant.grantToken()).build();
+      KmsKeyring withToken =
+          KmsKeyring.builder()
+              .generatorKeyId(GRANTS)
+              .clientSupplier(grantee)
+              .grantTokens(grant.grantToken())
+              .build();
       int mark = mark();
       byte[] message = envelope(withToken).encrypt(PLAINTEXT, CONTEXT);
       assertThat(envelope(withToken).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
@@ -172,30 +198,46 @@ class KmsKeyringIntegrationTest {
 
       // A supplier works the same way and is asked on every call.
       AtomicInteger asked = new AtomicInteger();
-      KmsKeyring supplied = KmsKeyring.builder().generatorKeyId(GRANTS).clientSupplier(grantee)
-          .grantTokens(() -> {
-            asked.incrementAndGet();
-            return List.of(grant.grantToken());
-          }).build();
-      assertThat(envelope(supplied).decrypt(envelope(supplied).encrypt(PLAINTEXT, CONTEXT)).plaintext())
+      KmsKeyring supplied =
+          KmsKeyring.builder()
+              .generatorKeyId(GRANTS)
+              .clientSupplier(grantee)
+              .grantTokens(
+                  () -> {
+                    asked.incrementAndGet();
+                    return List.of(grant.grantToken());
+                  })
+              .build();
+      assertThat(
+              envelope(supplied)
+                  .decrypt(envelope(supplied).encrypt(PLAINTEXT, CONTEXT))
+                  .plaintext())
           .isEqualTo(PLAINTEXT);
       assertThat(asked).hasValue(2);
 
       // Without the token the grant has not propagated yet: denied, and the diagnosis says why.
-      KmsKeyring withoutToken = KmsKeyring.builder().generatorKeyId(GRANTS).clientSupplier(grantee).build();
+      KmsKeyring withoutToken =
+          KmsKeyring.builder().generatorKeyId(GRANTS).clientSupplier(grantee).build();
       assertThatThrownBy(() -> envelope(withoutToken).decrypt(message))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-            assertThat(e.errorCode()).hasValue("AccessDeniedException");
-            assertThat(e.operation()).isEqualTo("Decrypt");
-            assertThat(e.requestId()).isPresent();
-            assertThat(e.explanation()).contains("pass its grant token");
-          });
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class,
+              e -> {
+                assertThat(e.errorCode()).hasValue("AccessDeniedException");
+                assertThat(e.operation()).isEqualTo("Decrypt");
+                assertThat(e.requestId()).isPresent();
+                assertThat(e.explanation()).contains("pass its grant token");
+              });
 
       // Too many tokens from a supplier: a clear error, before any request.
-      KmsKeyring tooMany = KmsKeyring.builder().generatorKeyId(GRANTS).clientSupplier(grantee)
-          .grantTokens(() -> java.util.Collections.nCopies(11, grant.grantToken())).build();
+      KmsKeyring tooMany =
+          KmsKeyring.builder()
+              .generatorKeyId(GRANTS)
+              .clientSupplier(grantee)
+              .grantTokens(() -> java.util.Collections.nCopies(11, grant.grantToken()))
+              .build();
       assertThatThrownBy(() -> envelope(tooMany).encrypt(PLAINTEXT, CONTEXT))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 10 grant tokens");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at most 10 grant tokens");
     } finally {
       fixture.kms.setGrantPropagationDelay(Duration.ZERO);
     }
@@ -205,14 +247,18 @@ class KmsKeyringIntegrationTest {
   void disabledKeyIsDiagnosed() {
     KmsKeyring keyring = keyring().generatorKeyId(DISABLED).build();
     assertThatThrownBy(() -> envelope(keyring).encrypt(PLAINTEXT, CONTEXT))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-          assertThat(e.errorCode()).hasValue("DisabledException");
-          assertThat(e.operation()).isEqualTo("GenerateDataKey");
-          assertThat(e.keyArn()).isEqualTo(DISABLED);
-          assertThat(e.region()).isEqualTo(EAST);
-          assertThat(e.statusCode()).isEqualTo(400);
-          assertThat(e.getMessage()).contains("EnableKey").contains(e.requestId().orElseThrow());
-        });
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class,
+            e -> {
+              assertThat(e.errorCode()).hasValue("DisabledException");
+              assertThat(e.operation()).isEqualTo("GenerateDataKey");
+              assertThat(e.keyArn()).isEqualTo(DISABLED);
+              assertThat(e.region()).isEqualTo(EAST);
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.getMessage())
+                  .contains("EnableKey")
+                  .contains(e.requestId().orElseThrow());
+            });
   }
 
   @Test
@@ -224,13 +270,19 @@ class KmsKeyringIntegrationTest {
     admin.disableKey(b -> b.keyId(TOGGLE2));
     try {
       assertThatThrownBy(() -> envelope(keyring).decrypt(message))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-            assertThat(e.getSuppressed()).hasSize(2);
-            assertThat(e.getSuppressed()).allSatisfy(s -> assertThat(((KmsKeyProviderException) s).errorCode())
-                .hasValue("DisabledException"));
-            assertThat(e.getSuppressed()).extracting(s -> ((KmsKeyProviderException) s).keyArn())
-                .containsExactly(TOGGLE1, TOGGLE2);
-          });
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class,
+              e -> {
+                assertThat(e.getSuppressed()).hasSize(2);
+                assertThat(e.getSuppressed())
+                    .allSatisfy(
+                        s ->
+                            assertThat(((KmsKeyProviderException) s).errorCode())
+                                .hasValue("DisabledException"));
+                assertThat(e.getSuppressed())
+                    .extracting(s -> ((KmsKeyProviderException) s).keyArn())
+                    .containsExactly(TOGGLE1, TOGGLE2);
+              });
       admin.enableKey(b -> b.keyId(TOGGLE2));
       assertThat(envelope(keyring).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
     } finally {
@@ -247,12 +299,16 @@ class KmsKeyringIntegrationTest {
     admin.scheduleKeyDeletion(b -> b.keyId(TOGGLE1).pendingWindowInDays(7));
     try {
       assertThatThrownBy(() -> envelope(keyring).decrypt(message))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-            assertThat(e.errorCode()).hasValue("KMSInvalidStateException");
-            assertThat(e.operation()).isEqualTo("Decrypt");
-            assertThat(e.keyArn()).isEqualTo(TOGGLE1);
-            assertThat(e.explanation()).contains("scheduled for deletion").contains("CancelKeyDeletion");
-          });
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class,
+              e -> {
+                assertThat(e.errorCode()).hasValue("KMSInvalidStateException");
+                assertThat(e.operation()).isEqualTo("Decrypt");
+                assertThat(e.keyArn()).isEqualTo(TOGGLE1);
+                assertThat(e.explanation())
+                    .contains("scheduled for deletion")
+                    .contains("CancelKeyDeletion");
+              });
     } finally {
       admin.cancelKeyDeletion(b -> b.keyId(TOGGLE1));
       admin.enableKey(b -> b.keyId(TOGGLE1));
@@ -264,14 +320,16 @@ class KmsKeyringIntegrationTest {
   void crossAccountDenialNamesBothSides() {
     KmsKeyring keyring = keyring().generatorKeyId(B_KEY).build();
     assertThatThrownBy(() -> envelope(keyring).encrypt(PLAINTEXT, CONTEXT))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-          assertThat(e.errorCode()).hasValue("AccessDeniedException");
-          assertThat(e.explanation())
-              .contains("Cross-account")
-              .contains("key policy in account " + B)
-              .contains("IAM policy in account " + A)
-              .contains(KmsFixture.APP);
-        });
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class,
+            e -> {
+              assertThat(e.errorCode()).hasValue("AccessDeniedException");
+              assertThat(e.explanation())
+                  .contains("Cross-account")
+                  .contains("key policy in account " + B)
+                  .contains("IAM policy in account " + A)
+                  .contains(KmsFixture.APP);
+            });
   }
 
   @Test
@@ -283,10 +341,12 @@ class KmsKeyringIntegrationTest {
     }
     DecryptionMaterials wrong = DecryptionMaterials.of(SUITE, Map.of("tenant", "globex"), null);
     assertThatThrownBy(() -> keyring.onDecrypt(wrong, edks))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-          assertThat(e.errorCode()).hasValue("InvalidCiphertextException");
-          assertThat(e.explanation()).contains("encryption context differs");
-        });
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class,
+            e -> {
+              assertThat(e.errorCode()).hasValue("InvalidCiphertextException");
+              assertThat(e.explanation()).contains("encryption context differs");
+            });
   }
 
   @Test
@@ -294,42 +354,60 @@ class KmsKeyringIntegrationTest {
     KmsKeyring keyring = keyring().generatorKeyId(EC).build();
     byte[] ok = envelope(keyring).encrypt(PLAINTEXT, Map.of("tenant", "acme"));
     assertThat(envelope(keyring).decrypt(ok).plaintext()).isEqualTo(PLAINTEXT);
-    assertThatThrownBy(() -> envelope(keyring).encrypt(PLAINTEXT, Map.of("tenant", "globex", "x", "y")))
-        .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-          assertThat(e.errorCode()).hasValue("AccessDeniedException");
-          assertThat(e.explanation()).contains("kms:EncryptionContext").contains("[tenant, x]")
-              .doesNotContain("globex");
-        });
+    assertThatThrownBy(
+            () -> envelope(keyring).encrypt(PLAINTEXT, Map.of("tenant", "globex", "x", "y")))
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class,
+            e -> {
+              assertThat(e.errorCode()).hasValue("AccessDeniedException");
+              assertThat(e.explanation())
+                  .contains("kms:EncryptionContext")
+                  .contains("[tenant, x]")
+                  .doesNotContain("globex");
+            });
   }
 
   @Test
   void throttlingIsRetriedThenSurfacedAfterTheRetryBudget() {
-    KmsClientSupplier patient = fixture.clients("A_APP", CachingKmsClientSupplier.builder().maxAttempts(8)
-        .backoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(300))));
-    KmsClientSupplier impatient = fixture.clients("A_APP", CachingKmsClientSupplier.builder().maxAttempts(3)
-        .backoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10))));
+    KmsClientSupplier patient =
+        fixture.clients(
+            "A_APP",
+            CachingKmsClientSupplier.builder()
+                .maxAttempts(8)
+                .backoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(300))));
+    KmsClientSupplier impatient =
+        fixture.clients(
+            "A_APP",
+            CachingKmsClientSupplier.builder()
+                .maxAttempts(3)
+                .backoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10))));
     KmsKeyring retrying = KmsKeyring.builder().generatorKeyId(K1).clientSupplier(patient).build();
     KmsKeyring failing = KmsKeyring.builder().generatorKeyId(K1).clientSupplier(impatient).build();
     fixture.kms.setRequestsPerSecond(1);
     try {
       int mark = mark();
       byte[] first = envelope(retrying).encrypt(PLAINTEXT, CONTEXT); // takes the one token
-      byte[] second = envelope(retrying).encrypt(PLAINTEXT, CONTEXT); // throttled, retried until refilled
+      byte[] second =
+          envelope(retrying).encrypt(PLAINTEXT, CONTEXT); // throttled, retried until refilled
       assertThat(first).isNotEmpty();
       assertThat(second).isNotEmpty();
       List<AuditEvent> events = eventsSince(mark);
       assertThat(events).anyMatch(e -> "ThrottlingException".equals(e.errorCode()));
       assertThat(events.get(events.size() - 1).succeeded()).isTrue();
 
-      fixture.kms.setRequestsPerSecond(0.001); // a fresh bucket with one token, then nothing for ~17 min
+      fixture.kms.setRequestsPerSecond(
+          0.001); // a fresh bucket with one token, then nothing for ~17 min
       envelope(failing).encrypt(PLAINTEXT, CONTEXT);
       mark = mark();
       assertThatThrownBy(() -> envelope(failing).encrypt(PLAINTEXT, CONTEXT))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-            assertThat(e.errorCode()).hasValue("ThrottlingException");
-            assertThat(e.explanation()).contains("quota");
-          });
-      assertThat(eventsSince(mark)).hasSize(3)
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class,
+              e -> {
+                assertThat(e.errorCode()).hasValue("ThrottlingException");
+                assertThat(e.explanation()).contains("quota");
+              });
+      assertThat(eventsSince(mark))
+          .hasSize(3)
           .allMatch(e -> "ThrottlingException".equals(e.errorCode()));
     } finally {
       fixture.kms.setRequestsPerSecond(0);
@@ -342,42 +420,54 @@ class KmsKeyringIntegrationTest {
     KmsKeyring foreignOnly = keyring().discovery(DiscoveryFilter.of("aws", B)).build();
     KmsKeyring otherPartition = keyring().discovery(DiscoveryFilter.of("aws-cn", A)).build();
     int mark = mark();
-    assertThatThrownBy(() -> envelope(foreignOnly).decrypt(message)).isInstanceOf(NoUsableDataKeyException.class);
-    assertThatThrownBy(() -> envelope(otherPartition).decrypt(message)).isInstanceOf(NoUsableDataKeyException.class);
+    assertThatThrownBy(() -> envelope(foreignOnly).decrypt(message))
+        .isInstanceOf(NoUsableDataKeyException.class);
+    assertThatThrownBy(() -> envelope(otherPartition).decrypt(message))
+        .isInstanceOf(NoUsableDataKeyException.class);
     assertThat(eventsSince(mark)).isEmpty();
 
     KmsKeyring ours = keyring().discovery(DiscoveryFilter.of("aws", A, B)).build();
     assertThat(envelope(ours).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation, AuditEvent::keyArn)
+    assertThat(eventsSince(mark))
+        .extracting(AuditEvent::operation, AuditEvent::keyArn)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("Decrypt", K1));
   }
 
   @Test
   void discoverySkipsForgedArnsWithoutCallingKms() {
     DecryptionMaterials m = DecryptionMaterials.of(SUITE, CONTEXT, null);
-    List<EncryptedDataKey> forged = List.of(
-        new EncryptedDataKey("aws-kms", (K1 + " ").getBytes(StandardCharsets.UTF_8), new byte[64]),
-        new EncryptedDataKey("aws-kms", "arn:aws:kms:us-east-1:111122223333:alias/app"
-            .getBytes(StandardCharsets.UTF_8), new byte[64]));
+    List<EncryptedDataKey> forged =
+        List.of(
+            new EncryptedDataKey(
+                "aws-kms", (K1 + " ").getBytes(StandardCharsets.UTF_8), new byte[64]),
+            new EncryptedDataKey(
+                "aws-kms",
+                "arn:aws:kms:us-east-1:111122223333:alias/app".getBytes(StandardCharsets.UTF_8),
+                new byte[64]));
     int mark = mark();
-    assertThatThrownBy(() -> keyring().discovery(DiscoveryFilter.of("aws", A)).build().onDecrypt(m, forged))
-        .isInstanceOf(KmsKeyProviderException.class).hasMessageContaining("not a valid KMS key ARN");
+    assertThatThrownBy(
+            () -> keyring().discovery(DiscoveryFilter.of("aws", A)).build().onDecrypt(m, forged))
+        .isInstanceOf(KmsKeyProviderException.class)
+        .hasMessageContaining("not a valid KMS key ARN");
     assertThat(eventsSince(mark)).isEmpty();
   }
 
   @Test
   void multiRegionKeyDecryptsWithTheConfiguredRegionsReplica() {
-    byte[] message = envelope(keyring().generatorKeyId(MRK_WEST).build()).encrypt(PLAINTEXT, CONTEXT);
+    byte[] message =
+        envelope(keyring().generatorKeyId(MRK_WEST).build()).encrypt(PLAINTEXT, CONTEXT);
     int mark = mark();
     assertThat(envelope(keyring().generatorKeyId(MRK_EAST).build()).decrypt(message).plaintext())
         .isEqualTo(PLAINTEXT);
     List<AuditEvent> events = eventsSince(mark);
-    assertThat(events).extracting(AuditEvent::operation, AuditEvent::region, AuditEvent::keyArn)
+    assertThat(events)
+        .extracting(AuditEvent::operation, AuditEvent::region, AuditEvent::keyArn)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("Decrypt", EAST, MRK_EAST));
 
     // MRK-aware discovery: the east replica decrypts a west data key.
     mark = mark();
-    KmsKeyring discovery = keyring().discovery(DiscoveryFilter.of("aws", A)).discoveryRegion(EAST).build();
+    KmsKeyring discovery =
+        keyring().discovery(DiscoveryFilter.of("aws", A)).discoveryRegion(EAST).build();
     assertThat(envelope(discovery).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
     assertThat(eventsSince(mark)).extracting(AuditEvent::region).containsExactly(EAST);
 
@@ -385,19 +475,26 @@ class KmsKeyringIntegrationTest {
     mark = mark();
     byte[] east = envelope(keyring().generatorKeyId(K1).build()).encrypt(PLAINTEXT, CONTEXT);
     KmsKeyring westK1 = keyring().generatorKeyId(K1.replace(EAST, WEST)).build();
-    assertThatThrownBy(() -> envelope(westK1).decrypt(east)).isInstanceOf(NoUsableDataKeyException.class);
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation).containsExactly("GenerateDataKey");
+    assertThatThrownBy(() -> envelope(westK1).decrypt(east))
+        .isInstanceOf(NoUsableDataKeyException.class);
+    assertThat(eventsSince(mark))
+        .extracting(AuditEvent::operation)
+        .containsExactly("GenerateDataKey");
   }
 
   @Test
   void multiRegionKeyWrittenInEastDecryptsWithAKeyringConfiguredForTheWestReplica() {
     int mark = mark();
-    byte[] message = envelope(keyring().generatorKeyId(MRK_EAST).build()).encrypt(PLAINTEXT, CONTEXT);
+    byte[] message =
+        envelope(keyring().generatorKeyId(MRK_EAST).build()).encrypt(PLAINTEXT, CONTEXT);
     KmsKeyring west = keyring().keyIds(MRK_WEST).build();
     assertThat(envelope(west).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
-    // Written by the east replica, read by the west one: one call each, in its own Region, both succeeded.
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation, AuditEvent::region, AuditEvent::keyArn,
-        AuditEvent::succeeded).containsExactly(
+    // Written by the east replica, read by the west one: one call each, in its own Region, both
+    // succeeded.
+    assertThat(eventsSince(mark))
+        .extracting(
+            AuditEvent::operation, AuditEvent::region, AuditEvent::keyArn, AuditEvent::succeeded)
+        .containsExactly(
             org.assertj.core.groups.Tuple.tuple("GenerateDataKey", EAST, MRK_EAST, true),
             org.assertj.core.groups.Tuple.tuple("Decrypt", WEST, MRK_WEST, true));
   }
@@ -405,14 +502,23 @@ class KmsKeyringIntegrationTest {
   @Test
   void describeKeyForTheDiagnosisIsOptional() {
     int mark = mark();
-    assertThatThrownBy(() -> envelope(keyring().generatorKeyId(DISABLED).describeKeyOnFailure(false).build())
-        .encrypt(PLAINTEXT, CONTEXT)).isInstanceOfSatisfying(KmsKeyProviderException.class,
+    assertThatThrownBy(
+            () ->
+                envelope(keyring().generatorKeyId(DISABLED).describeKeyOnFailure(false).build())
+                    .encrypt(PLAINTEXT, CONTEXT))
+        .isInstanceOfSatisfying(
+            KmsKeyProviderException.class,
             e -> assertThat(e.explanation()).doesNotContain("DescribeKey"));
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation).containsExactly("GenerateDataKey");
+    assertThat(eventsSince(mark))
+        .extracting(AuditEvent::operation)
+        .containsExactly("GenerateDataKey");
 
     mark = mark();
-    assertThatThrownBy(() -> envelope(keyring().generatorKeyId(DISABLED).build()).encrypt(PLAINTEXT, CONTEXT))
+    assertThatThrownBy(
+            () -> envelope(keyring().generatorKeyId(DISABLED).build()).encrypt(PLAINTEXT, CONTEXT))
         .isInstanceOf(KmsKeyProviderException.class);
-    assertThat(eventsSince(mark)).extracting(AuditEvent::operation).containsExactly("GenerateDataKey", "DescribeKey");
+    assertThat(eventsSince(mark))
+        .extracting(AuditEvent::operation)
+        .containsExactly("GenerateDataKey", "DescribeKey");
   }
 }

@@ -27,9 +27,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
- * The keyring when KMS cannot be reached at all: nothing listens on the endpoint, or something accepts the
- * connection and never answers. Real {@code KmsClient}s over real sockets; the failure must say that KMS was
- * not reached (endpoint, Region, cause), not guess at permissions.
+ * The keyring when KMS cannot be reached at all: nothing listens on the endpoint, or something
+ * accepts the connection and never answers. Real {@code KmsClient}s over real sockets; the failure
+ * must say that KMS was not reached (endpoint, Region, cause), not guess at permissions.
  */
 class KmsKeyringUnreachableTest {
   private static final byte[] PLAINTEXT = "attack at dawn".getBytes(StandardCharsets.UTF_8);
@@ -42,8 +42,15 @@ class KmsKeyringUnreachableTest {
   static void start() {
     fixture = new KmsFixture();
     // A message the working local KMS wrote, to decrypt later against endpoints that do not answer.
-    message = Envelope.builder().keyring(KmsKeyring.builder().generatorKeyId(K1)
-        .clientSupplier(fixture.clients("A_APP")).build()).build().encrypt(PLAINTEXT, CONTEXT);
+    message =
+        Envelope.builder()
+            .keyring(
+                KmsKeyring.builder()
+                    .generatorKeyId(K1)
+                    .clientSupplier(fixture.clients("A_APP"))
+                    .build())
+            .build()
+            .encrypt(PLAINTEXT, CONTEXT);
   }
 
   @AfterAll
@@ -51,11 +58,17 @@ class KmsKeyringUnreachableTest {
     fixture.close();
   }
 
-  private static CachingKmsClientSupplier clients(URI endpoint, int maxAttempts,
+  private static CachingKmsClientSupplier clients(
+      URI endpoint,
+      int maxAttempts,
       Consumer<software.amazon.awssdk.services.kms.KmsClientBuilder> customizer) {
-    CachingKmsClientSupplier.Builder b = CachingKmsClientSupplier.builder().endpointOverride(endpoint)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("A_APP", "unused")))
-        .maxAttempts(maxAttempts).backoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10)));
+    CachingKmsClientSupplier.Builder b =
+        CachingKmsClientSupplier.builder()
+            .endpointOverride(endpoint)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("A_APP", "unused")))
+            .maxAttempts(maxAttempts)
+            .backoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10)));
     if (customizer != null) {
       b.clientCustomizer(customizer);
     }
@@ -63,8 +76,10 @@ class KmsKeyringUnreachableTest {
   }
 
   private static Envelope envelope(KmsClientSupplier clients) {
-    return Envelope.builder().keyring(KmsKeyring.builder().generatorKeyId(K1).clientSupplier(clients).build())
-        .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY).build();
+    return Envelope.builder()
+        .keyring(KmsKeyring.builder().generatorKeyId(K1).clientSupplier(clients).build())
+        .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
+        .build();
   }
 
   private static void assertUnreachable(KmsKeyProviderException e, String operation, URI endpoint) {
@@ -74,10 +89,17 @@ class KmsKeyringUnreachableTest {
     assertThat(e.statusCode()).isZero();
     assertThat(e.errorCode()).isEmpty();
     assertThat(e.requestId()).isEmpty();
-    assertThat(e.getMessage()).contains("could not reach KMS").contains(endpoint.toString()).contains(EAST);
-    assertThat(e.explanation()).contains("could not reach KMS").contains(endpoint.toString())
-        .doesNotContainIgnoringCase("key policy").doesNotContainIgnoringCase("IAM")
-        .doesNotContainIgnoringCase("grant").doesNotContainIgnoringCase("credentials");
+    assertThat(e.getMessage())
+        .contains("could not reach KMS")
+        .contains(endpoint.toString())
+        .contains(EAST);
+    assertThat(e.explanation())
+        .contains("could not reach KMS")
+        .contains(endpoint.toString())
+        .doesNotContainIgnoringCase("key policy")
+        .doesNotContainIgnoringCase("IAM")
+        .doesNotContainIgnoringCase("grant")
+        .doesNotContainIgnoringCase("credentials");
     assertThat(e.getMessage()).doesNotContain(new String(PLAINTEXT, StandardCharsets.UTF_8));
     assertThat(e.getCause()).isNotNull();
   }
@@ -92,12 +114,15 @@ class KmsKeyringUnreachableTest {
     try (CachingKmsClientSupplier clients = clients(endpoint, 2, null)) {
       long start = System.nanoTime();
       assertThatThrownBy(() -> envelope(clients).encrypt(PLAINTEXT, CONTEXT))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-            assertUnreachable(e, "GenerateDataKey", endpoint);
-            assertThat(e.getMessage()).containsIgnoringCase("connection refused");
-          });
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class,
+              e -> {
+                assertUnreachable(e, "GenerateDataKey", endpoint);
+                assertThat(e.getMessage()).containsIgnoringCase("connection refused");
+              });
       assertThatThrownBy(() -> envelope(clients).decrypt(message))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> assertUnreachable(e, "Decrypt", endpoint));
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class, e -> assertUnreachable(e, "Decrypt", endpoint));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
   }
@@ -113,12 +138,17 @@ class KmsKeyringUnreachableTest {
     URI shown = URI.create("http://127.0.0.1:" + port);
     try (CachingKmsClientSupplier clients = clients(endpoint, 1, null)) {
       assertThatThrownBy(() -> envelope(clients).encrypt(PLAINTEXT, CONTEXT))
-          .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-            assertUnreachable(e, "GenerateDataKey", shown);
-            assertThat(e.getMessage()).doesNotContain("s3cr3t-pass").doesNotContain("gateway-user");
-            assertThat(e.explanation()).doesNotContain("s3cr3t-pass")
-                .doesNotContain("gateway-user");
-          });
+          .isInstanceOfSatisfying(
+              KmsKeyProviderException.class,
+              e -> {
+                assertUnreachable(e, "GenerateDataKey", shown);
+                assertThat(e.getMessage())
+                    .doesNotContain("s3cr3t-pass")
+                    .doesNotContain("gateway-user");
+                assertThat(e.explanation())
+                    .doesNotContain("s3cr3t-pass")
+                    .doesNotContain("gateway-user");
+              });
     }
   }
 
@@ -126,18 +156,25 @@ class KmsKeyringUnreachableTest {
   void endpointThatAcceptsButNeverAnswers() throws Exception {
     try (SilentServer server = new SilentServer()) {
       URI endpoint = URI.create("http://127.0.0.1:" + server.port());
-      // The customizer uses the SDK's Consumer form, which replaces the whole override configuration: the
+      // The customizer uses the SDK's Consumer form, which replaces the whole override
+      // configuration: the
       // supplier's retry settings (2 attempts) must survive it.
-      try (CachingKmsClientSupplier clients = clients(endpoint, 2,
-          b -> b.overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMillis(300))))) {
+      try (CachingKmsClientSupplier clients =
+          clients(
+              endpoint,
+              2,
+              b -> b.overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMillis(300))))) {
         long start = System.nanoTime();
         assertThatThrownBy(() -> envelope(clients).encrypt(PLAINTEXT, CONTEXT))
-            .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
-              assertUnreachable(e, "GenerateDataKey", endpoint);
-              assertThat(e.getMessage()).containsIgnoringCase("timeout");
-            });
+            .isInstanceOfSatisfying(
+                KmsKeyProviderException.class,
+                e -> {
+                  assertUnreachable(e, "GenerateDataKey", endpoint);
+                  assertThat(e.getMessage()).containsIgnoringCase("timeout");
+                });
         assertThatThrownBy(() -> envelope(clients).decrypt(message))
-            .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> assertUnreachable(e, "Decrypt", endpoint));
+            .isInstanceOfSatisfying(
+                KmsKeyProviderException.class, e -> assertUnreachable(e, "Decrypt", endpoint));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         // Each call was attempted twice (maxAttempts 2), so the retry settings were kept.
         assertThat(server.requests()).isEqualTo(4);
@@ -149,16 +186,25 @@ class KmsKeyringUnreachableTest {
   void wholeCallTimeoutAlsoReadsAsUnreachable() throws Exception {
     try (SilentServer server = new SilentServer()) {
       URI endpoint = URI.create("http://127.0.0.1:" + server.port());
-      try (CachingKmsClientSupplier clients = clients(endpoint, 1,
-          b -> b.overrideConfiguration(b.overrideConfiguration().toBuilder().apiCallTimeout(Duration.ofMillis(300))
-              .build()))) {
+      try (CachingKmsClientSupplier clients =
+          clients(
+              endpoint,
+              1,
+              b ->
+                  b.overrideConfiguration(
+                      b.overrideConfiguration().toBuilder()
+                          .apiCallTimeout(Duration.ofMillis(300))
+                          .build()))) {
         assertThatThrownBy(() -> envelope(clients).decrypt(message))
-            .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> assertUnreachable(e, "Decrypt", endpoint));
+            .isInstanceOfSatisfying(
+                KmsKeyProviderException.class, e -> assertUnreachable(e, "Decrypt", endpoint));
       }
     }
   }
 
-  /** Accepts connections, reads what is sent, never writes a byte back. Counts the requests it saw. */
+  /**
+   * Accepts connections, reads what is sent, never writes a byte back. Counts the requests it saw.
+   */
   private static final class SilentServer implements AutoCloseable {
     private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     private final List<Socket> accepted = new ArrayList<>();
@@ -195,7 +241,9 @@ class KmsKeyringUnreachableTest {
       }
     }
 
-    /** Counts request lines ("POST / HTTP/1.1"); a client may reuse a connection after a timeout. */
+    /**
+     * Counts request lines ("POST / HTTP/1.1"); a client may reuse a connection after a timeout.
+     */
     private void readRequests(Socket s) {
       try {
         byte[] buf = new byte[8192];

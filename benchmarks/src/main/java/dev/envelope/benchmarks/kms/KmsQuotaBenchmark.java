@@ -17,15 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Records per second through a {@link KmsKeyring} against the {@link LocalKms} with a request quota and
- * latency, for a sweep of cache bounds: where the quota, not the CPU, limits the record rate, and what
- * {@code maxMessages} a target rate needs. Not JMH: the interesting numbers (KMS calls, throttling seen by
- * callers, latency percentiles) are counts over a whole run, and the quota makes runs wall-clock bound.
+ * Records per second through a {@link KmsKeyring} against the {@link LocalKms} with a request quota
+ * and latency, for a sweep of cache bounds: where the quota, not the CPU, limits the record rate,
+ * and what {@code maxMessages} a target rate needs. Not JMH: the interesting numbers (KMS calls,
+ * throttling seen by callers, latency percentiles) are counts over a whole run, and the quota makes
+ * runs wall-clock bound.
  *
- * <p>Each point gets a fresh cache and a full quota bucket; KMS calls are read from the local KMS's audit
- * log, so they are what KMS saw, retries included. The AWS SDK client uses its default (standard) retry
- * strategy, as an application would: throttled requests are retried with backoff and only what is left
- * after the retries reaches the caller.
+ * <p>Each point gets a fresh cache and a full quota bucket; KMS calls are read from the local KMS's
+ * audit log, so they are what KMS saw, retries included. The AWS SDK client uses its default
+ * (standard) retry strategy, as an application would: throttled requests are retried with backoff
+ * and only what is left after the retries reaches the caller.
  */
 public final class KmsQuotaBenchmark {
   private static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "table", "orders");
@@ -42,33 +43,55 @@ public final class KmsQuotaBenchmark {
 
   public List<KmsQuotaPoint> run() {
     List<KmsQuotaPoint> points = new ArrayList<>();
-    try (LocalKms kms = LocalKms.builder().requestsPerSecond(0).latency(settings.kmsLatency()).start()) {
-      // One real KmsClient per Region with the SDK's default retry strategy; closed with the local KMS.
+    try (LocalKms kms =
+        LocalKms.builder().requestsPerSecond(0).latency(settings.kmsLatency()).start()) {
+      // One real KmsClient per Region with the SDK's default retry strategy; closed with the local
+      // KMS.
       Map<String, KmsClient> clients = new ConcurrentHashMap<>();
-      KmsKeyring keyring = KmsKeyring.builder()
-          .generatorKeyId(kms.keyArn(LocalKmsConfig.DEFAULT_ACCOUNT, LocalKmsConfig.DEFAULT_KEY_ID))
-          .clientSupplier(region -> clients.computeIfAbsent(region,
-              r -> kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID, r)))
-          .build();
-      log.printf("KMS quota benchmark: %d threads, quota %.0f req/s, latency %d ms, %s per bound%n",
-          settings.threads(), settings.quotaPerSecond(), settings.kmsLatency().toMillis(), settings.pointDuration());
+      KmsKeyring keyring =
+          KmsKeyring.builder()
+              .generatorKeyId(
+                  kms.keyArn(LocalKmsConfig.DEFAULT_ACCOUNT, LocalKmsConfig.DEFAULT_KEY_ID))
+              .clientSupplier(
+                  region ->
+                      clients.computeIfAbsent(
+                          region, r -> kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID, r)))
+              .build();
+      log.printf(
+          "KMS quota benchmark: %d threads, quota %.0f req/s, latency %d ms, %s per bound%n",
+          settings.threads(),
+          settings.quotaPerSecond(),
+          settings.kmsLatency().toMillis(),
+          settings.pointDuration());
       // Warm up JIT and connections with the quota off, so the first point does not pay for them.
       measure(envelope(keyring, 1_000, false), settings.warmup(), 0, false);
       for (long maxMessages : settings.maxMessagesSweep()) {
-        List<Boolean> modes = maxMessages == 0 || !settings.compareRefreshAhead() ? List.of(false)
-            : List.of(false, true);
+        List<Boolean> modes =
+            maxMessages == 0 || !settings.compareRefreshAhead()
+                ? List.of(false)
+                : List.of(false, true);
         for (boolean refreshAhead : modes) {
           kms.auditLog().clear();
           kms.setRequestsPerSecond(settings.quotaPerSecond()); // also refills the bucket
-          KmsQuotaPoint point = measure(envelope(keyring, maxMessages, refreshAhead), settings.pointDuration(),
-              maxMessages, refreshAhead);
+          KmsQuotaPoint point =
+              measure(
+                  envelope(keyring, maxMessages, refreshAhead),
+                  settings.pointDuration(),
+                  maxMessages,
+                  refreshAhead);
           point = withKmsCounts(point, kms);
           points.add(point);
-          log.printf("  maxMessages %-7d%s %10.0f records/s  %8.0f KMS calls/M records  %d throttled by KMS,"
+          log.printf(
+              "  maxMessages %-7d%s %10.0f records/s  %8.0f KMS calls/M records  %d throttled by KMS,"
                   + " %d seen by callers  p50 %.0f us  p99 %.0f us%n",
-              maxMessages, refreshAhead ? " refresh-ahead" : "", point.recordsPerSecond(),
-              point.kmsCallsPerMillionRecords(), point.kmsThrottled(), point.callerThrottlingErrors(),
-              point.p50Micros(), point.p99Micros());
+              maxMessages,
+              refreshAhead ? " refresh-ahead" : "",
+              point.recordsPerSecond(),
+              point.kmsCallsPerMillionRecords(),
+              point.kmsThrottled(),
+              point.callerThrottlingErrors(),
+              point.p50Micros(),
+              point.p99Micros());
           kms.setRequestsPerSecond(0);
         }
       }
@@ -81,12 +104,13 @@ public final class KmsQuotaBenchmark {
     if (maxMessages == 0) {
       return b.keyring(keyring).build();
     }
-    return b.materialsManager(CachingMaterialsManager.builder()
-            .keyring(keyring)
-            .maxAge(Duration.ofMinutes(5))
-            .maxMessages(maxMessages)
-            .refreshAhead(refreshAhead)
-            .build())
+    return b.materialsManager(
+            CachingMaterialsManager.builder()
+                .keyring(keyring)
+                .maxAge(Duration.ofMinutes(5))
+                .maxMessages(maxMessages)
+                .refreshAhead(refreshAhead)
+                .build())
         .build();
   }
 
@@ -94,12 +118,24 @@ public final class KmsQuotaBenchmark {
     List<AuditEvent> calls = kms.auditLog().events(e -> GENERATE.equals(e.operation()));
     long ok = calls.stream().filter(AuditEvent::succeeded).count();
     long throttled = calls.stream().filter(e -> THROTTLING.equals(e.errorCode())).count();
-    return new KmsQuotaPoint(p.maxMessages(), p.refreshAhead(), p.threads(), p.seconds(), p.records(), ok, throttled,
-        p.callerThrottlingErrors(), p.otherErrors(), p.p50Micros(), p.p99Micros(), p.maxMicros());
+    return new KmsQuotaPoint(
+        p.maxMessages(),
+        p.refreshAhead(),
+        p.threads(),
+        p.seconds(),
+        p.records(),
+        ok,
+        throttled,
+        p.callerThrottlingErrors(),
+        p.otherErrors(),
+        p.p50Micros(),
+        p.p99Micros(),
+        p.maxMicros());
   }
 
   /** Runs the caller threads for {@code duration}; KMS counts are filled in by the caller. */
-  private KmsQuotaPoint measure(Envelope envelope, Duration duration, long maxMessages, boolean refreshAhead) {
+  private KmsQuotaPoint measure(
+      Envelope envelope, Duration duration, long maxMessages, boolean refreshAhead) {
     int n = settings.threads();
     Caller[] callers = new Caller[n];
     Thread[] threads = new Thread[n];
@@ -132,8 +168,19 @@ public final class KmsQuotaBenchmark {
     if (other > 0 && callers[0].firstError != null) {
       log.println("  first unexpected error: " + callers[0].firstError);
     }
-    return new KmsQuotaPoint(maxMessages, refreshAhead, n, seconds, records, 0, 0, throttled, other,
-        latencies.percentile(0.50) / 1e3, latencies.percentile(0.99) / 1e3, latencies.max() / 1e3);
+    return new KmsQuotaPoint(
+        maxMessages,
+        refreshAhead,
+        n,
+        seconds,
+        records,
+        0,
+        0,
+        throttled,
+        other,
+        latencies.percentile(0.50) / 1e3,
+        latencies.percentile(0.99) / 1e3,
+        latencies.max() / 1e3);
   }
 
   /** One application thread: encrypts records until the deadline, timing each one. */

@@ -11,13 +11,22 @@ import java.util.List;
  * @param kmsLatency latency the local KMS adds to every request (a network round trip)
  * @param pointDuration how long each cache bound is measured
  * @param warmup how long to warm up (JIT, HTTP connections) before the sweep, with the quota off
- * @param maxMessagesSweep cache bounds to measure; 0 means no cache (one GenerateDataKey per record)
+ * @param maxMessagesSweep cache bounds to measure; 0 means no cache (one GenerateDataKey per
+ *     record)
  * @param recordSize plaintext bytes per record
  * @param targetRecordsPerSecond the record rate a user wants; the report says what bound it needs
  * @param compareRefreshAhead measure each cache bound with refresh-ahead off and on
  */
-public record KmsQuotaSettings(int threads, double quotaPerSecond, Duration kmsLatency, Duration pointDuration,
-    Duration warmup, List<Long> maxMessagesSweep, int recordSize, double targetRecordsPerSecond, boolean compareRefreshAhead) {
+public record KmsQuotaSettings(
+    int threads,
+    double quotaPerSecond,
+    Duration kmsLatency,
+    Duration pointDuration,
+    Duration warmup,
+    List<Long> maxMessagesSweep,
+    int recordSize,
+    double targetRecordsPerSecond,
+    boolean compareRefreshAhead) {
 
   public KmsQuotaSettings {
     if (threads < 1) {
@@ -31,58 +40,133 @@ public record KmsQuotaSettings(int threads, double quotaPerSecond, Duration kmsL
 
   /** The full profile: 4 threads against 50 requests/s and 10 ms per request, 10 s per bound. */
   public static KmsQuotaSettings full() {
-    return new KmsQuotaSettings(4, 50, Duration.ofMillis(10), Duration.ofSeconds(10), Duration.ofSeconds(5),
-        List.of(0L, 1L, 10L, 100L, 1_000L, 10_000L, 100_000L), 1024, 100_000, true);
+    return new KmsQuotaSettings(
+        4,
+        50,
+        Duration.ofMillis(10),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        List.of(0L, 1L, 10L, 100L, 1_000L, 10_000L, 100_000L),
+        1024,
+        100_000,
+        true);
   }
 
   /** The short profile: the same shape in a few seconds. */
   public static KmsQuotaSettings quick() {
-    return new KmsQuotaSettings(2, 50, Duration.ofMillis(10), Duration.ofMillis(700), Duration.ofMillis(500),
-        List.of(0L, 100L, 10_000L), 1024, 100_000, true);
+    return new KmsQuotaSettings(
+        2,
+        50,
+        Duration.ofMillis(10),
+        Duration.ofMillis(700),
+        Duration.ofMillis(500),
+        List.of(0L, 100L, 10_000L),
+        1024,
+        100_000,
+        true);
   }
 
   public KmsQuotaSettings withThreads(int n) {
-    return new KmsQuotaSettings(n, quotaPerSecond, kmsLatency, pointDuration, warmup, maxMessagesSweep,
+    return new KmsQuotaSettings(
+        n,
+        quotaPerSecond,
+        kmsLatency,
+        pointDuration,
+        warmup,
+        maxMessagesSweep,
         recordSize,
-        targetRecordsPerSecond, compareRefreshAhead);
+        targetRecordsPerSecond,
+        compareRefreshAhead);
   }
 
   public KmsQuotaSettings withQuota(double perSecond) {
-    return new KmsQuotaSettings(threads, perSecond, kmsLatency, pointDuration, warmup, maxMessagesSweep,
+    return new KmsQuotaSettings(
+        threads,
+        perSecond,
+        kmsLatency,
+        pointDuration,
+        warmup,
+        maxMessagesSweep,
         recordSize,
-        targetRecordsPerSecond, compareRefreshAhead);
+        targetRecordsPerSecond,
+        compareRefreshAhead);
   }
 
   public KmsQuotaSettings withLatency(Duration latency) {
-    return new KmsQuotaSettings(threads, quotaPerSecond, latency, pointDuration, warmup, maxMessagesSweep,
+    return new KmsQuotaSettings(
+        threads,
+        quotaPerSecond,
+        latency,
+        pointDuration,
+        warmup,
+        maxMessagesSweep,
         recordSize,
-        targetRecordsPerSecond, compareRefreshAhead);
+        targetRecordsPerSecond,
+        compareRefreshAhead);
   }
 
   public KmsQuotaSettings withPointDuration(Duration d) {
-    return new KmsQuotaSettings(threads, quotaPerSecond, kmsLatency, d, warmup, maxMessagesSweep, recordSize,
-        targetRecordsPerSecond, compareRefreshAhead);
+    return new KmsQuotaSettings(
+        threads,
+        quotaPerSecond,
+        kmsLatency,
+        d,
+        warmup,
+        maxMessagesSweep,
+        recordSize,
+        targetRecordsPerSecond,
+        compareRefreshAhead);
   }
 
   public KmsQuotaSettings withWarmup(Duration d) {
-    return new KmsQuotaSettings(threads, quotaPerSecond, kmsLatency, pointDuration, d, maxMessagesSweep,
+    return new KmsQuotaSettings(
+        threads,
+        quotaPerSecond,
+        kmsLatency,
+        pointDuration,
+        d,
+        maxMessagesSweep,
         recordSize,
-        targetRecordsPerSecond, compareRefreshAhead);
+        targetRecordsPerSecond,
+        compareRefreshAhead);
   }
 
   public KmsQuotaSettings withSweep(List<Long> sweep) {
-    return new KmsQuotaSettings(threads, quotaPerSecond, kmsLatency, pointDuration, warmup, sweep, recordSize,
-        targetRecordsPerSecond, compareRefreshAhead);
+    return new KmsQuotaSettings(
+        threads,
+        quotaPerSecond,
+        kmsLatency,
+        pointDuration,
+        warmup,
+        sweep,
+        recordSize,
+        targetRecordsPerSecond,
+        compareRefreshAhead);
   }
 
   public KmsQuotaSettings withCompareRefreshAhead(boolean compare) {
-    return new KmsQuotaSettings(threads, quotaPerSecond, kmsLatency, pointDuration, warmup, maxMessagesSweep,
-        recordSize, targetRecordsPerSecond, compare);
+    return new KmsQuotaSettings(
+        threads,
+        quotaPerSecond,
+        kmsLatency,
+        pointDuration,
+        warmup,
+        maxMessagesSweep,
+        recordSize,
+        targetRecordsPerSecond,
+        compare);
   }
 
   public KmsQuotaSettings withTargetRate(double recordsPerSecond) {
-    return new KmsQuotaSettings(threads, quotaPerSecond, kmsLatency, pointDuration, warmup, maxMessagesSweep,
-        recordSize, recordsPerSecond,
+    return new KmsQuotaSettings(
+        threads,
+        quotaPerSecond,
+        kmsLatency,
+        pointDuration,
+        warmup,
+        maxMessagesSweep,
+        recordSize,
+        recordsPerSecond,
         compareRefreshAhead);
   }
 }

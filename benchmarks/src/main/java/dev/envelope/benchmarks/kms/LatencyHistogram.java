@@ -1,15 +1,17 @@
 package dev.envelope.benchmarks.kms;
 
 /**
- * Per-record latencies in log-linear buckets (64 per power of two, so a reported percentile is at most
- * about 1.6% above the true value), in constant memory however many records a run makes. One per thread,
- * merged at the end; not thread-safe.
+ * Per-record latencies in log-linear buckets (64 per power of two, so a reported percentile is at
+ * most about 1.6% above the true value), in constant memory however many records a run makes. One
+ * per thread, merged at the end; not thread-safe.
  */
 public final class LatencyHistogram {
   private static final int SUB_BUCKET_BITS = 6;
   private static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
+
   /** 64 exact buckets, then 64 per power of two for shifts 0..56 (values up to Long.MAX_VALUE). */
   private final long[] counts = new long[SUB_BUCKETS + (63 - SUB_BUCKET_BITS) * SUB_BUCKETS];
+
   private long total;
   private long max;
 
@@ -37,8 +39,8 @@ public final class LatencyHistogram {
   }
 
   /**
-   * The smallest recorded-value bucket's upper bound such that at least {@code quantile} of the values
-   * are at or below it (capped at the maximum seen); 0 when empty.
+   * The smallest recorded-value bucket's upper bound such that at least {@code quantile} of the
+   * values are at or below it (capped at the maximum seen); 0 when empty.
    */
   public long percentile(double quantile) {
     if (quantile < 0 || quantile > 1) {
@@ -59,8 +61,8 @@ public final class LatencyHistogram {
   }
 
   /**
-   * Values below 64 get a bucket each; from 64 up, each power of two is cut into 64 equal buckets, so a
-   * bucket is at most 1/64 of the values in it wide.
+   * Values below 64 get a bucket each; from 64 up, each power of two is cut into 64 equal buckets,
+   * so a bucket is at most 1/64 of the values in it wide.
    */
   static int index(long v) {
     if (v < SUB_BUCKETS) {

@@ -8,12 +8,19 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One scenario measured for each implementation: results that differ only in the {@code impl} parameter
- * ({@code envelope}, {@code esdk}, {@code jce}) and were taken on the same JDK. Any of the three may be
- * missing (a filtered run, or no raw ceiling for a cached scenario).
+ * One scenario measured for each implementation: results that differ only in the {@code impl}
+ * parameter ({@code envelope}, {@code esdk}, {@code jce}) and were taken on the same JDK. Any of
+ * the three may be missing (a filtered run, or no raw ceiling for a cached scenario).
  */
-public record Comparison(String benchmarkClass, String method, int threads, String jdkMajor,
-    Map<String, String> params, JmhResult envelope, JmhResult esdk, JmhResult jce) {
+public record Comparison(
+    String benchmarkClass,
+    String method,
+    int threads,
+    String jdkMajor,
+    Map<String, String> params,
+    JmhResult envelope,
+    JmhResult esdk,
+    JmhResult jce) {
 
   public static final String IMPL = "impl";
 
@@ -24,24 +31,42 @@ public record Comparison(String benchmarkClass, String method, int threads, Stri
     for (JmhResult r : results) {
       Map<String, String> params = new TreeMap<>(r.params());
       String impl = Objects.requireNonNullElse(params.remove(IMPL), "envelope");
-      String key = r.jdkMajor() + "|" + r.benchmarkClass() + "|" + r.method() + "|" + r.threads() + "|" + params;
+      String key =
+          r.jdkMajor()
+              + "|"
+              + r.benchmarkClass()
+              + "|"
+              + r.method()
+              + "|"
+              + r.threads()
+              + "|"
+              + params;
       JmhResult[] slots = byScenario.computeIfAbsent(key, k -> new JmhResult[3]);
       first.putIfAbsent(key, r);
       switch (impl) {
         case "envelope" -> slots[0] = r;
         case "esdk" -> slots[1] = r;
         case "jce" -> slots[2] = r;
-        default -> { } // an implementation the report does not compare
+        default -> {} // an implementation the report does not compare
       }
     }
     List<Comparison> rows = new ArrayList<>();
-    byScenario.forEach((key, slots) -> {
-      JmhResult any = first.get(key);
-      Map<String, String> params = new TreeMap<>(any.params());
-      params.remove(IMPL);
-      rows.add(new Comparison(any.benchmarkClass(), any.method(), any.threads(), any.jdkMajor(), params,
-          slots[0], slots[1], slots[2]));
-    });
+    byScenario.forEach(
+        (key, slots) -> {
+          JmhResult any = first.get(key);
+          Map<String, String> params = new TreeMap<>(any.params());
+          params.remove(IMPL);
+          rows.add(
+              new Comparison(
+                  any.benchmarkClass(),
+                  any.method(),
+                  any.threads(),
+                  any.jdkMajor(),
+                  params,
+                  slots[0],
+                  slots[1],
+                  slots[2]));
+        });
     return rows;
   }
 
@@ -61,7 +86,8 @@ public record Comparison(String benchmarkClass, String method, int threads, Stri
 
   /** A short label: class without "Benchmark", method, threads when not 1, and parameters. */
   public String label() {
-    StringBuilder b = new StringBuilder(benchmarkClass.replace("Benchmark", "")).append(' ').append(method);
+    StringBuilder b =
+        new StringBuilder(benchmarkClass.replace("Benchmark", "")).append(' ').append(method);
     if (threads != 1 && !method.contains("Thread")) {
       b.append(" x").append(threads);
     }
@@ -70,8 +96,8 @@ public record Comparison(String benchmarkClass, String method, int threads, Stri
   }
 
   /**
-   * Bytes each operation processes, to turn ops/s into MB/s: the stream length for streams, the record size
-   * for records; 0 when the scenario does not say.
+   * Bytes each operation processes, to turn ops/s into MB/s: the stream length for streams, the
+   * record size for records; 0 when the scenario does not say.
    */
   public long bytesPerOp() {
     if (params.containsKey("streamMiB")) {

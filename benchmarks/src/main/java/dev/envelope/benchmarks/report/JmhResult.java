@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One benchmark result from JMH's JSON output: which benchmark, with which parameters and threads, on which
- * JDK, its score and, when run with {@code -prof gc}, its allocation.
+ * One benchmark result from JMH's JSON output: which benchmark, with which parameters and threads,
+ * on which JDK, its score and, when run with {@code -prof gc}, its allocation.
  *
  * @param benchmarkClass simple class name, e.g. {@code RecordBenchmark}
  * @param method benchmark method, e.g. {@code encrypt}
@@ -15,8 +15,17 @@ import java.util.TreeMap;
  * @param allocBytesPerOp {@code gc.alloc.rate.norm}, or NaN without {@code -prof gc}
  * @param allocMbPerSecond {@code gc.alloc.rate}, or NaN without {@code -prof gc}
  */
-public record JmhResult(String benchmarkClass, String method, int threads, String jdkVersion, String vmName,
-    Map<String, String> params, double score, double scoreError, String scoreUnit, double allocBytesPerOp,
+public record JmhResult(
+    String benchmarkClass,
+    String method,
+    int threads,
+    String jdkVersion,
+    String vmName,
+    Map<String, String> params,
+    double score,
+    double scoreError,
+    String scoreUnit,
+    double allocBytesPerOp,
     double allocMbPerSecond) {
 
   public JmhResult {
@@ -50,13 +59,19 @@ public record JmhResult(String benchmarkClass, String method, int threads, Strin
       Json.object(r.get("params")).forEach((k, v) -> params.put(k, String.valueOf(v)));
       Map<String, Object> primary = Json.object(r.get("primaryMetric"));
       Map<String, Object> secondary = Json.object(r.get("secondaryMetrics"));
-      results.add(new JmhResult(className, benchmark.substring(lastDot + 1),
-          (int) Json.number(r.getOrDefault("threads", 1.0)),
-          String.valueOf(r.getOrDefault("jdkVersion", "?")), String.valueOf(r.getOrDefault("vmName", "?")),
-          params, Json.number(primary.get("score")), Json.number(primary.get("scoreError")),
-          String.valueOf(primary.getOrDefault("scoreUnit", "")),
-          Json.number(Json.object(secondary.get("gc.alloc.rate.norm")).get("score")),
-          Json.number(Json.object(secondary.get("gc.alloc.rate")).get("score"))));
+      results.add(
+          new JmhResult(
+              className,
+              benchmark.substring(lastDot + 1),
+              (int) Json.number(r.getOrDefault("threads", 1.0)),
+              String.valueOf(r.getOrDefault("jdkVersion", "?")),
+              String.valueOf(r.getOrDefault("vmName", "?")),
+              params,
+              Json.number(primary.get("score")),
+              Json.number(primary.get("scoreError")),
+              String.valueOf(primary.getOrDefault("scoreUnit", "")),
+              Json.number(Json.object(secondary.get("gc.alloc.rate.norm")).get("score")),
+              Json.number(Json.object(secondary.get("gc.alloc.rate")).get("score"))));
     }
     return results;
   }

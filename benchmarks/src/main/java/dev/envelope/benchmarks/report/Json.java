@@ -14,13 +14,13 @@ import java.util.Map;
 
 /**
  * JMH's result files and our own KMS-quota results, read with Jackson's parser into plain Java
- * values: objects become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link Double}s;
- * JMH writes {@code "NaN"} as a string, which {@link #number} accepts.
+ * values: objects become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link Double}s; JMH
+ * writes {@code "NaN"} as a string, which {@link #number} accepts.
  */
 public final class Json {
   static final JsonFactory FACTORY = new JsonFactory();
 
-  private Json() { }
+  private Json() {}
 
   /**
    * Parses exactly one JSON value.
@@ -37,11 +37,18 @@ public final class Json {
       requireEnd(p);
       return value;
     } catch (JsonEOFException e) {
-      throw new IllegalArgumentException("not JSON: unterminated value: " + e.getOriginalMessage(),
-          e);
+      throw new IllegalArgumentException(
+          "not JSON: unterminated value: " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage() + " (line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+      throw new IllegalArgumentException(
+          "not JSON: "
+              + e.getOriginalMessage()
+              + " (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ")",
+          e);
     } catch (IOException e) {
       throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
     }
@@ -58,7 +65,8 @@ public final class Json {
     } catch (JsonProcessingException e) {
       // What follows is not even a token: it is trailing content all the same.
     }
-    throw new IllegalArgumentException("not JSON: trailing content after the value at line " + line);
+    throw new IllegalArgumentException(
+        "not JSON: trailing content after the value at line " + line);
   }
 
   /** A JSON number, or a string JMH uses for non-finite values ("NaN", "Infinity"), as a double. */

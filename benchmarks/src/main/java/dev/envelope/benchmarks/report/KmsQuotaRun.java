@@ -11,19 +11,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The KMS-quota benchmark's results as written next to the JMH JSON ({@code *-kms.json}) and read back by
- * the report.
+ * The KMS-quota benchmark's results as written next to the JMH JSON ({@code *-kms.json}) and read
+ * back by the report.
  */
-public record KmsQuotaRun(String jdkVersion, int threads, double quotaPerSecond, double kmsLatencyMillis,
-    double targetRecordsPerSecond, List<KmsQuotaPoint> points) {
+public record KmsQuotaRun(
+    String jdkVersion,
+    int threads,
+    double quotaPerSecond,
+    double kmsLatencyMillis,
+    double targetRecordsPerSecond,
+    List<KmsQuotaPoint> points) {
 
   public KmsQuotaRun {
     points = List.copyOf(points);
   }
 
   public static KmsQuotaRun of(KmsQuotaSettings s, String jdkVersion, List<KmsQuotaPoint> points) {
-    return new KmsQuotaRun(jdkVersion, s.threads(), s.quotaPerSecond(), s.kmsLatency().toNanos() / 1e6,
-        s.targetRecordsPerSecond(), points);
+    return new KmsQuotaRun(
+        jdkVersion,
+        s.threads(),
+        s.quotaPerSecond(),
+        s.kmsLatency().toNanos() / 1e6,
+        s.targetRecordsPerSecond(),
+        points);
   }
 
   /** The best record rate of the sweep: what the CPU allows once the quota no longer binds. */
@@ -76,13 +86,28 @@ public record KmsQuotaRun(String jdkVersion, int threads, double quotaPerSecond,
     List<KmsQuotaPoint> points = new ArrayList<>();
     for (Object item : Json.array(o.get("points"))) {
       Map<String, Object> p = Json.object(item);
-      points.add(new KmsQuotaPoint(lng(p, "maxMessages"), Boolean.TRUE.equals(p.get("refreshAhead")),
-          (int) lng(p, "threads"), dbl(p, "seconds"),
-          lng(p, "records"), lng(p, "kmsCalls"), lng(p, "kmsThrottled"), lng(p, "callerThrottlingErrors"),
-          lng(p, "otherErrors"), dbl(p, "p50Micros"), dbl(p, "p99Micros"), dbl(p, "maxMicros")));
+      points.add(
+          new KmsQuotaPoint(
+              lng(p, "maxMessages"),
+              Boolean.TRUE.equals(p.get("refreshAhead")),
+              (int) lng(p, "threads"),
+              dbl(p, "seconds"),
+              lng(p, "records"),
+              lng(p, "kmsCalls"),
+              lng(p, "kmsThrottled"),
+              lng(p, "callerThrottlingErrors"),
+              lng(p, "otherErrors"),
+              dbl(p, "p50Micros"),
+              dbl(p, "p99Micros"),
+              dbl(p, "maxMicros")));
     }
-    return new KmsQuotaRun(String.valueOf(o.get("jdkVersion")), (int) lng(o, "threads"), dbl(o, "quotaPerSecond"),
-        dbl(o, "kmsLatencyMillis"), dbl(o, "targetRecordsPerSecond"), points);
+    return new KmsQuotaRun(
+        String.valueOf(o.get("jdkVersion")),
+        (int) lng(o, "threads"),
+        dbl(o, "quotaPerSecond"),
+        dbl(o, "kmsLatencyMillis"),
+        dbl(o, "targetRecordsPerSecond"),
+        points);
   }
 
   private static double dbl(Map<String, Object> o, String key) {

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Renders results as Markdown: the targets with pass/fail marks, one table of ratios per JDK (ours / official
- * ESDK, ours / raw AES-GCM, allocation per operation), a JDK-to-JDK table when the results span JDKs, and the
- * KMS-quota sweep with sizing guidance.
+ * Renders results as Markdown: the targets with pass/fail marks, one table of ratios per JDK (ours
+ * / official ESDK, ours / raw AES-GCM, allocation per operation), a JDK-to-JDK table when the
+ * results span JDKs, and the KMS-quota sweep with sizing guidance.
  */
 public final class MarkdownReport {
   static final String PASS = "✅ pass";
@@ -71,9 +71,17 @@ public final class MarkdownReport {
         if (verdict.isPresent()) {
           judged++;
           double m = t.measured(c);
-          md.append("| ").append(t.description()).append(" | ").append(c.label()).append(" | ").append(c.jdkMajor())
-              .append(" | ").append(t.baseline() == Target.Baseline.ESDK ? Units.ratio(m) : Units.percent(m))
-              .append(" | ").append(verdict.get() ? PASS : FAIL).append(" |\n");
+          md.append("| ")
+              .append(t.description())
+              .append(" | ")
+              .append(c.label())
+              .append(" | ")
+              .append(c.jdkMajor())
+              .append(" | ")
+              .append(t.baseline() == Target.Baseline.ESDK ? Units.ratio(m) : Units.percent(m))
+              .append(" | ")
+              .append(verdict.get() ? PASS : FAIL)
+              .append(" |\n");
         }
       }
     }
@@ -83,17 +91,30 @@ public final class MarkdownReport {
           continue;
         }
         judged++;
-        md.append(String.format(Locale.ROOT, "| KMS calls per million records = ceil(1e6 / maxMessages) within %d"
-                + " threads | maxMessages=%d%s | %s | %s (expected %d) | %s |%n", p.threads(), p.maxMessages(),
-            p.refreshAhead() ? " refresh-ahead" : "",
-            major(run.jdkVersion()), Units.count(p.kmsCallsPerMillionRecords()),
-            KmsQuotaPoint.expectedCallsPerMillion(p.maxMessages()), p.kmsCallsWithinBound() ? PASS : FAIL));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| KMS calls per million records = ceil(1e6 / maxMessages) within %d"
+                    + " threads | maxMessages=%d%s | %s | %s (expected %d) | %s |%n",
+                p.threads(),
+                p.maxMessages(),
+                p.refreshAhead() ? " refresh-ahead" : "",
+                major(run.jdkVersion()),
+                Units.count(p.kmsCallsPerMillionRecords()),
+                KmsQuotaPoint.expectedCallsPerMillion(p.maxMessages()),
+                p.kmsCallsWithinBound() ? PASS : FAIL));
         if (quotaSuffices(run, p)) {
           judged++;
-          md.append(String.format(Locale.ROOT, "| No throttling errors reach callers when the bound suffices"
-                  + " | maxMessages=%d%s | %s | %d | %s |%n", p.maxMessages(),
-              p.refreshAhead() ? " refresh-ahead" : "", major(run.jdkVersion()),
-              p.callerThrottlingErrors(), p.callerThrottlingErrors() == 0 ? PASS : FAIL));
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| No throttling errors reach callers when the bound suffices"
+                      + " | maxMessages=%d%s | %s | %d | %s |%n",
+                  p.maxMessages(),
+                  p.refreshAhead() ? " refresh-ahead" : "",
+                  major(run.jdkVersion()),
+                  p.callerThrottlingErrors(),
+                  p.callerThrottlingErrors() == 0 ? PASS : FAIL));
         }
       }
     }
@@ -104,32 +125,51 @@ public final class MarkdownReport {
   }
 
   /**
-   * The bound lets the quota cover the best rate measured in the sweep: from there on a caller should never
-   * see throttling, so the target of zero applies.
+   * The bound lets the quota cover the best rate measured in the sweep: from there on a caller
+   * should never see throttling, so the target of zero applies.
    */
   static boolean quotaSuffices(KmsQuotaRun run, KmsQuotaPoint p) {
-    return p.maxMessages() > 0 && p.quotaCeiling(run.quotaPerSecond()) >= run.bestRecordsPerSecond();
+    return p.maxMessages() > 0
+        && p.quotaCeiling(run.quotaPerSecond()) >= run.bestRecordsPerSecond();
   }
 
   private void renderComparisons(StringBuilder md, String jdk, List<Comparison> rows) {
-    JmhResult sample = rows.stream().map(c -> c.envelope() != null ? c.envelope()
-        : c.esdk() != null ? c.esdk() : c.jce()).filter(r -> r != null).findFirst().orElseThrow();
-    md.append("## Records and streams on JDK ").append(sample.jdkVersion()).append(" (").append(sample.vmName())
+    JmhResult sample =
+        rows.stream()
+            .map(c -> c.envelope() != null ? c.envelope() : c.esdk() != null ? c.esdk() : c.jce())
+            .filter(r -> r != null)
+            .findFirst()
+            .orElseThrow();
+    md.append("## Records and streams on JDK ")
+        .append(sample.jdkVersion())
+        .append(" (")
+        .append(sample.vmName())
         .append(")\n\n");
-    md.append("Scores are operations per second (records/s; for streams, converted to MiB/s), higher is better."
-        + " Ratios compare results of the same run.\n\n");
-    md.append("| Scenario | Envelope | ESDK | raw AES-GCM | ours / ESDK | ours / raw | alloc B/op ours | alloc B/op ESDK"
-        + " | Target |\n|---|---|---|---|---|---|---|---|---|\n");
+    md.append(
+        "Scores are operations per second (records/s; for streams, converted to MiB/s), higher is better."
+            + " Ratios compare results of the same run.\n\n");
+    md.append(
+        "| Scenario | Envelope | ESDK | raw AES-GCM | ours / ESDK | ours / raw | alloc B/op ours | alloc B/op ESDK"
+            + " | Target |\n|---|---|---|---|---|---|---|---|---|\n");
     for (Comparison c : rows) {
-      md.append("| ").append(c.label())
-          .append(" | ").append(score(c, c.envelope()))
-          .append(" | ").append(score(c, c.esdk()))
-          .append(" | ").append(score(c, c.jce()))
-          .append(" | ").append(Units.ratio(c.versusEsdk()))
-          .append(" | ").append(Units.percent(c.versusJce()))
-          .append(" | ").append(c.envelope() == null ? "-" : Units.count(c.envelope().allocBytesPerOp()))
-          .append(" | ").append(c.esdk() == null ? "-" : Units.count(c.esdk().allocBytesPerOp()))
-          .append(" | ").append(verdicts(c))
+      md.append("| ")
+          .append(c.label())
+          .append(" | ")
+          .append(score(c, c.envelope()))
+          .append(" | ")
+          .append(score(c, c.esdk()))
+          .append(" | ")
+          .append(score(c, c.jce()))
+          .append(" | ")
+          .append(Units.ratio(c.versusEsdk()))
+          .append(" | ")
+          .append(Units.percent(c.versusJce()))
+          .append(" | ")
+          .append(c.envelope() == null ? "-" : Units.count(c.envelope().allocBytesPerOp()))
+          .append(" | ")
+          .append(c.esdk() == null ? "-" : Units.count(c.esdk().allocBytesPerOp()))
+          .append(" | ")
+          .append(verdicts(c))
           .append(" |\n");
     }
     md.append('\n');
@@ -158,22 +198,51 @@ public final class MarkdownReport {
     String a = jdks.get(0);
     String b = jdks.get(jdks.size() - 1);
     md.append("## JDK ").append(a).append(" vs JDK ").append(b).append("\n\n");
-    md.append("| Scenario | Envelope JDK ").append(a).append(" | Envelope JDK ").append(b).append(" | JDK ").append(b)
-        .append(" / ").append(a).append(" | ours / ESDK JDK ").append(a).append(" | ours / ESDK JDK ").append(b)
-        .append(" | ours / raw JDK ").append(a).append(" | ours / raw JDK ").append(b)
+    md.append("| Scenario | Envelope JDK ")
+        .append(a)
+        .append(" | Envelope JDK ")
+        .append(b)
+        .append(" | JDK ")
+        .append(b)
+        .append(" / ")
+        .append(a)
+        .append(" | ours / ESDK JDK ")
+        .append(a)
+        .append(" | ours / ESDK JDK ")
+        .append(b)
+        .append(" | ours / raw JDK ")
+        .append(a)
+        .append(" | ours / raw JDK ")
+        .append(b)
         .append(" |\n|---|---|---|---|---|---|---|---|\n");
     int matched = 0;
     for (Comparison ca : byJdk().get(a)) {
-      Comparison cb = byJdk().get(b).stream().filter(x -> x.label().equals(ca.label())).findFirst().orElse(null);
+      Comparison cb =
+          byJdk().get(b).stream()
+              .filter(x -> x.label().equals(ca.label()))
+              .findFirst()
+              .orElse(null);
       if (cb == null || ca.envelope() == null || cb.envelope() == null) {
         continue;
       }
       matched++;
-      md.append("| ").append(ca.label()).append(" | ").append(score(ca, ca.envelope())).append(" | ")
-          .append(score(cb, cb.envelope())).append(" | ").append(Units.ratio(cb.envelope().score()
-              / ca.envelope().score())).append(" | ").append(Units.ratio(ca.versusEsdk())).append(" | ")
-          .append(Units.ratio(cb.versusEsdk())).append(" | ").append(Units.percent(ca.versusJce())).append(" | ")
-          .append(Units.percent(cb.versusJce())).append(" |\n");
+      md.append("| ")
+          .append(ca.label())
+          .append(" | ")
+          .append(score(ca, ca.envelope()))
+          .append(" | ")
+          .append(score(cb, cb.envelope()))
+          .append(" | ")
+          .append(Units.ratio(cb.envelope().score() / ca.envelope().score()))
+          .append(" | ")
+          .append(Units.ratio(ca.versusEsdk()))
+          .append(" | ")
+          .append(Units.ratio(cb.versusEsdk()))
+          .append(" | ")
+          .append(Units.percent(ca.versusJce()))
+          .append(" | ")
+          .append(Units.percent(cb.versusJce()))
+          .append(" |\n");
     }
     if (matched == 0) {
       md.append("| (no scenario was measured on both JDKs) | | | | | | | |\n");
@@ -182,36 +251,61 @@ public final class MarkdownReport {
   }
 
   private void renderKms(StringBuilder md, KmsQuotaRun run) {
-    md.append(String.format(Locale.ROOT, "## KMS quota: %d threads, quota %.0f requests/s, %.0f ms per request"
-            + " (JDK %s)%n%n", run.threads(), run.quotaPerSecond(), run.kmsLatencyMillis(), run.jdkVersion()));
-    md.append("1 KiB records encrypted through `KmsKeyring` against the local KMS; `maxMessages` 0 means no cache;"
-        + " *refresh ahead* fetches the next data key in the background at 90% of the bound, so callers do not"
-        + " wait for KMS when a key runs out. *Limited by*: KMS quota (throttled, or within 80% of the quota ceiling),"
-        + " CPU (within 80% of the best rate of the sweep), else waiting for KMS round trips."
-        + " *Quota ceiling* is quota x maxMessages, the record rate the quota allows. KMS calls come from the local"
-        + " KMS's audit log; *throttled* requests were retried by the AWS SDK, *errors at callers* survived the"
-        + " retries.\n\n");
-    md.append("| maxMessages | refresh ahead | records/s | quota ceiling | limited by | KMS calls / M records"
-        + " | expected | throttled (retried) | throttling errors at callers | p50 | p99 |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "## KMS quota: %d threads, quota %.0f requests/s, %.0f ms per request"
+                + " (JDK %s)%n%n",
+            run.threads(),
+            run.quotaPerSecond(),
+            run.kmsLatencyMillis(),
+            run.jdkVersion()));
+    md.append(
+        "1 KiB records encrypted through `KmsKeyring` against the local KMS; `maxMessages` 0 means no cache;"
+            + " *refresh ahead* fetches the next data key in the background at 90% of the bound, so callers do not"
+            + " wait for KMS when a key runs out. *Limited by*: KMS quota (throttled, or within 80% of the quota ceiling),"
+            + " CPU (within 80% of the best rate of the sweep), else waiting for KMS round trips."
+            + " *Quota ceiling* is quota x maxMessages, the record rate the quota allows. KMS calls come from the local"
+            + " KMS's audit log; *throttled* requests were retried by the AWS SDK, *errors at callers* survived the"
+            + " retries.\n\n");
+    md.append(
+        "| maxMessages | refresh ahead | records/s | quota ceiling | limited by | KMS calls / M records"
+            + " | expected | throttled (retried) | throttling errors at callers | p50 | p99 |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (KmsQuotaPoint p : run.points()) {
-      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d | %d | %d | %s | %s |%n",
-          p.maxMessages(), p.maxMessages() == 0 ? "-" : p.refreshAhead() ? "on" : "off",
-          Units.count(p.recordsPerSecond()), Units.count(p.quotaCeiling(run.quotaPerSecond())),
-          limit(p.limit(run.quotaPerSecond(), run.bestRecordsPerSecond())),
-          Units.count(p.kmsCallsPerMillionRecords()),
-          KmsQuotaPoint.expectedCallsPerMillion(p.maxMessages()), p.kmsThrottled(), p.callerThrottlingErrors(),
-          micros(p.p50Micros()), micros(p.p99Micros())));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %s | %s | %s | %s | %d | %d | %d | %s | %s |%n",
+              p.maxMessages(),
+              p.maxMessages() == 0 ? "-" : p.refreshAhead() ? "on" : "off",
+              Units.count(p.recordsPerSecond()),
+              Units.count(p.quotaCeiling(run.quotaPerSecond())),
+              limit(p.limit(run.quotaPerSecond(), run.bestRecordsPerSecond())),
+              Units.count(p.kmsCallsPerMillionRecords()),
+              KmsQuotaPoint.expectedCallsPerMillion(p.maxMessages()),
+              p.kmsThrottled(),
+              p.callerThrottlingErrors(),
+              micros(p.p50Micros()),
+              micros(p.p99Micros())));
     }
     double best = run.bestRecordsPerSecond();
     double target = run.targetRecordsPerSecond();
-    md.append(String.format(Locale.ROOT, "%nSizing: this machine reached %s records/s with %d threads once the quota"
-            + " stopped binding; the quota stops binding from maxMessages >= %d (best rate / quota). For a target of"
-            + " %s records/s under a quota of %.0f requests/s, maxMessages must be at least %d; %d leaves half the"
-            + " quota to other callers (KMS quotas are shared per account and Region). The same arithmetic holds"
-            + " at real quotas: records/s <= quota x maxMessages.%n%n",
-        Units.count(best), run.threads(), run.maxMessagesFor(best), Units.count(target), run.quotaPerSecond(),
-        run.maxMessagesFor(target), run.maxMessagesFor(2 * target)));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nSizing: this machine reached %s records/s with %d threads once the quota"
+                + " stopped binding; the quota stops binding from maxMessages >= %d (best rate / quota). For a target of"
+                + " %s records/s under a quota of %.0f requests/s, maxMessages must be at least %d; %d leaves half the"
+                + " quota to other callers (KMS quotas are shared per account and Region). The same arithmetic holds"
+                + " at real quotas: records/s <= quota x maxMessages.%n%n",
+            Units.count(best),
+            run.threads(),
+            run.maxMessagesFor(best),
+            Units.count(target),
+            run.quotaPerSecond(),
+            run.maxMessagesFor(target),
+            run.maxMessagesFor(2 * target)));
   }
 
   private static String limit(KmsQuotaPoint.Limit limit) {
@@ -223,7 +317,9 @@ public final class MarkdownReport {
   }
 
   private static String micros(double us) {
-    return us >= 1000 ? String.format(Locale.ROOT, "%.1f ms", us / 1000) : String.format(Locale.ROOT, "%.0f us", us);
+    return us >= 1000
+        ? String.format(Locale.ROOT, "%.1f ms", us / 1000)
+        : String.format(Locale.ROOT, "%.0f us", us);
   }
 
   private static String major(String version) {

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The report step: reads JMH JSON files and KMS-quota files ({@code *-kms.json}), writes
- * {@code <name>.md}, {@code <name>-ratios.svg} and, with KMS results, {@code <name>-kms.svg} into a
+ * The report step: reads JMH JSON files and KMS-quota files ({@code *-kms.json}), writes {@code
+ * <name>.md}, {@code <name>-ratios.svg} and, with KMS results, {@code <name>-kms.svg} into a
  * directory. Results from several files (e.g. a JDK 17 and a JDK 25 run) go into one report.
  */
 public final class ReportWriter {
@@ -18,7 +18,8 @@ public final class ReportWriter {
   private ReportWriter() {}
 
   /** The files written: the Markdown report first, then its charts. */
-  public static List<Path> write(List<Path> inputs, Path dir, String name, List<String> header) throws IOException {
+  public static List<Path> write(List<Path> inputs, Path dir, String name, List<String> header)
+      throws IOException {
     List<JmhResult> results = new ArrayList<>();
     List<KmsQuotaRun> kmsRuns = new ArrayList<>();
     for (Path in : inputs) {
@@ -37,14 +38,21 @@ public final class ReportWriter {
     written.add(md);
     if (!report.comparisons().isEmpty()) {
       Path svg = dir.resolve(name + "-ratios.svg");
-      Files.writeString(svg, SvgChart.ratios(report.comparisons(), Target.DEFAULTS,
-          "Envelope vs official ESDK and raw AES-GCM: " + name), StandardCharsets.UTF_8);
+      Files.writeString(
+          svg,
+          SvgChart.ratios(
+              report.comparisons(),
+              Target.DEFAULTS,
+              "Envelope vs official ESDK and raw AES-GCM: " + name),
+          StandardCharsets.UTF_8);
       written.add(svg);
       charts.add(svg.getFileName().toString());
     }
     for (int i = 0; i < kmsRuns.size(); i++) {
       Path svg = dir.resolve(name + "-kms" + (i == 0 ? "" : "-" + (i + 1)) + ".svg");
-      Files.writeString(svg, SvgChart.kmsSweep(kmsRuns.get(i), "Records/s vs cache bound under a KMS quota"),
+      Files.writeString(
+          svg,
+          SvgChart.kmsSweep(kmsRuns.get(i), "Records/s vs cache bound under a KMS quota"),
           StandardCharsets.UTF_8);
       written.add(svg);
       charts.add(svg.getFileName().toString());

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Hand-written SVG charts, so the report needs no charting library: bars of the two ratios per scenario,
- * and records/s against the cache bound in the KMS-quota sweep.
+ * Hand-written SVG charts, so the report needs no charting library: bars of the two ratios per
+ * scenario, and records/s against the cache bound in the KMS-quota sweep.
  */
 public final class SvgChart {
   private static final int ROW = 18;
@@ -18,8 +18,8 @@ public final class SvgChart {
   private SvgChart() {}
 
   /**
-   * Left panel: ours / ESDK on a log scale (0.1x to 100x, 1x marked); right panel: ours / raw AES-GCM on a
-   * linear scale (0 to 150%, 100% marked). A red tick marks a row's target.
+   * Left panel: ours / ESDK on a log scale (0.1x to 100x, 1x marked); right panel: ours / raw
+   * AES-GCM on a linear scale (0 to 150%, 100% marked). A red tick marks a row's target.
    */
   public static String ratios(List<Comparison> rows, List<Target> targets, String title) {
     int height = TOP + rows.size() * ROW + 30;
@@ -28,7 +28,8 @@ public final class SvgChart {
     int rightX = LABEL_WIDTH + PANEL + GAP;
     StringBuilder s = open(width, height);
     text(s, 10, 20, 14, "bold", title);
-    text(s, leftX, TOP - 12, 12, "normal", "Envelope / official ESDK (log scale; red tick: target)");
+    text(
+        s, leftX, TOP - 12, 12, "normal", "Envelope / official ESDK (log scale; red tick: target)");
     text(s, rightX, TOP - 12, 12, "normal", "Envelope / raw AES-GCM");
     int bottom = TOP + rows.size() * ROW;
     for (double tick : new double[] {0.1, 1, 10, 100}) {
@@ -44,12 +45,24 @@ public final class SvgChart {
     for (int i = 0; i < rows.size(); i++) {
       Comparison c = rows.get(i);
       int y = TOP + i * ROW;
-      text(s, 10, y + 13, 11, "normal", c.label() + (c.jdkMajor().equals("?") ? "" : " (JDK " + c.jdkMajor() + ")"));
+      text(
+          s,
+          10,
+          y + 13,
+          11,
+          "normal",
+          c.label() + (c.jdkMajor().equals("?") ? "" : " (JDK " + c.jdkMajor() + ")"));
       double vsEsdk = c.versusEsdk();
       if (!Double.isNaN(vsEsdk)) {
         double from = leftX + logPos(1) * PANEL;
         double to = leftX + logPos(vsEsdk) * PANEL;
-        rect(s, Math.min(from, to), y + 3, Math.abs(to - from), ROW - 6, vsEsdk >= 1 ? "#2b7bba" : "#d98c2b");
+        rect(
+            s,
+            Math.min(from, to),
+            y + 3,
+            Math.abs(to - from),
+            ROW - 6,
+            vsEsdk >= 1 ? "#2b7bba" : "#d98c2b");
         text(s, Math.max(from, to) + 3, y + 13, 10, "normal", Units.ratio(vsEsdk));
       }
       double vsJce = c.versusJce();
@@ -60,8 +73,10 @@ public final class SvgChart {
       }
       for (Target t : targets) {
         if (t.appliesTo().test(c)) {
-          double x = t.baseline() == Target.Baseline.ESDK ? leftX + logPos(t.minimum()) * PANEL
-              : rightX + t.minimum() / 1.5 * PANEL;
+          double x =
+              t.baseline() == Target.Baseline.ESDK
+                  ? leftX + logPos(t.minimum()) * PANEL
+                  : rightX + t.minimum() / 1.5 * PANEL;
           line(s, x, y + 1, x, y + ROW - 1, "#d62728");
         }
       }
@@ -71,7 +86,8 @@ public final class SvgChart {
 
   /**
    * Records/s against maxMessages (log-log; "no cache" at the left edge), with the quota ceiling
-   * (quota x maxMessages) as a dashed line: where the measured line leaves the ceiling, the CPU limits.
+   * (quota x maxMessages) as a dashed line: where the measured line leaves the ceiling, the CPU
+   * limits.
    */
   public static String kmsSweep(KmsQuotaRun run, String title) {
     int width = 640;
@@ -83,14 +99,25 @@ public final class SvgChart {
     List<KmsQuotaPoint> points = run.points();
     double maxM = points.stream().mapToLong(KmsQuotaPoint::maxMessages).max().orElse(1);
     double xMax = Math.log10(Math.max(10, maxM));
-    double yMax = Math.ceil(Math.log10(Math.max(10, Math.max(run.bestRecordsPerSecond(),
-        run.quotaPerSecond() * maxM))));
+    double yMax =
+        Math.ceil(
+            Math.log10(
+                Math.max(10, Math.max(run.bestRecordsPerSecond(), run.quotaPerSecond() * maxM))));
     double yMin = Math.floor(Math.log10(Math.max(1, run.quotaPerSecond() / 10)));
     StringBuilder s = open(width, height);
     text(s, 10, 20, 14, "bold", title);
-    text(s, x0, 40, 11, "normal", String.format(Locale.ROOT,
-        "%d threads, quota %.0f req/s, %.0f ms per request; dashed: quota ceiling", run.threads(),
-        run.quotaPerSecond(), run.kmsLatencyMillis()));
+    text(
+        s,
+        x0,
+        40,
+        11,
+        "normal",
+        String.format(
+            Locale.ROOT,
+            "%d threads, quota %.0f req/s, %.0f ms per request; dashed: quota ceiling",
+            run.threads(),
+            run.quotaPerSecond(),
+            run.kmsLatencyMillis()));
     for (double e = yMin; e <= yMax; e++) {
       double y = y0 - (e - yMin) / (yMax - yMin) * plotH;
       line(s, x0, y, x0 + plotW, y, "#ddd");
@@ -107,11 +134,16 @@ public final class SvgChart {
     StringBuilder plain = new StringBuilder();
     StringBuilder ahead = new StringBuilder();
     for (KmsQuotaPoint p : points) {
-      double x = x0 + (p.maxMessages() == 0 ? 0 : (Math.log10(p.maxMessages()) + 1) / (xMax + 1)) * plotW;
+      double x =
+          x0 + (p.maxMessages() == 0 ? 0 : (Math.log10(p.maxMessages()) + 1) / (xMax + 1)) * plotW;
       double y = y0 - (clampLog(p.recordsPerSecond(), yMin, yMax) - yMin) / (yMax - yMin) * plotH;
       String xy = fmt(x) + ',' + fmt(y);
       if (!p.refreshAhead()) {
-        double yc = y0 - (clampLog(p.quotaCeiling(run.quotaPerSecond()), yMin, yMax) - yMin) / (yMax - yMin) * plotH;
+        double yc =
+            y0
+                - (clampLog(p.quotaCeiling(run.quotaPerSecond()), yMin, yMax) - yMin)
+                    / (yMax - yMin)
+                    * plotH;
         ceiling.append(ceiling.length() == 0 ? "" : " ").append(fmt(x)).append(',').append(fmt(yc));
       }
       // The no-cache point starts both lines: refresh-ahead does not apply to it.
@@ -121,16 +153,24 @@ public final class SvgChart {
       if (p.refreshAhead() || p.maxMessages() == 0) {
         ahead.append(ahead.length() == 0 ? "" : " ").append(xy);
       }
-      s.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"3.5\" fill=\"")
-          .append(p.callerThrottlingErrors() > 0 ? "#d62728" : p.refreshAhead() ? "#3a9a5b" : "#2b7bba")
+      s.append("<circle cx=\"")
+          .append(fmt(x))
+          .append("\" cy=\"")
+          .append(fmt(y))
+          .append("\" r=\"3.5\" fill=\"")
+          .append(
+              p.callerThrottlingErrors() > 0 ? "#d62728" : p.refreshAhead() ? "#3a9a5b" : "#2b7bba")
           .append("\"/>\n");
     }
-    s.append("<polyline fill=\"none\" stroke=\"#999\" stroke-dasharray=\"5,4\" points=\"").append(ceiling)
+    s.append("<polyline fill=\"none\" stroke=\"#999\" stroke-dasharray=\"5,4\" points=\"")
+        .append(ceiling)
         .append("\"/>\n");
-    s.append("<polyline fill=\"none\" stroke=\"#2b7bba\" stroke-width=\"2\" points=\"").append(plain)
+    s.append("<polyline fill=\"none\" stroke=\"#2b7bba\" stroke-width=\"2\" points=\"")
+        .append(plain)
         .append("\"/>\n");
     if (ahead.indexOf(" ") > 0) {
-      s.append("<polyline fill=\"none\" stroke=\"#3a9a5b\" stroke-width=\"2\" points=\"").append(ahead)
+      s.append("<polyline fill=\"none\" stroke=\"#3a9a5b\" stroke-width=\"2\" points=\"")
+          .append(ahead)
           .append("\"/>\n");
     }
     text(s, x0 + plotW - 170, 60, 10, "normal", "blue: cache, refresh-ahead off");
@@ -150,24 +190,61 @@ public final class SvgChart {
   }
 
   private static StringBuilder open(int width, int height) {
-    return new StringBuilder().append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
-        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    return new StringBuilder()
+        .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
+        .append(
+            "\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
   }
 
-  private static void text(StringBuilder s, double x, double y, int size, String weight, String text) {
-    s.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y)).append("\" font-size=\"").append(size)
-        .append("\" font-weight=\"").append(weight).append("\">").append(escape(text)).append("</text>\n");
+  private static void text(
+      StringBuilder s, double x, double y, int size, String weight, String text) {
+    s.append("<text x=\"")
+        .append(fmt(x))
+        .append("\" y=\"")
+        .append(fmt(y))
+        .append("\" font-size=\"")
+        .append(size)
+        .append("\" font-weight=\"")
+        .append(weight)
+        .append("\">")
+        .append(escape(text))
+        .append("</text>\n");
   }
 
-  private static void line(StringBuilder s, double x1, double y1, double x2, double y2, String color) {
-    s.append("<line x1=\"").append(fmt(x1)).append("\" y1=\"").append(fmt(y1)).append("\" x2=\"").append(fmt(x2))
-        .append("\" y2=\"").append(fmt(y2)).append("\" stroke=\"").append(color).append("\"/>\n");
+  private static void line(
+      StringBuilder s, double x1, double y1, double x2, double y2, String color) {
+    s.append("<line x1=\"")
+        .append(fmt(x1))
+        .append("\" y1=\"")
+        .append(fmt(y1))
+        .append("\" x2=\"")
+        .append(fmt(x2))
+        .append("\" y2=\"")
+        .append(fmt(y2))
+        .append("\" stroke=\"")
+        .append(color)
+        .append("\"/>\n");
   }
 
   private static void rect(StringBuilder s, double x, double y, double w, double h, String color) {
-    s.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y)).append("\" width=\"").append(fmt(w))
-        .append("\" height=\"").append(fmt(h)).append("\" fill=\"").append(color).append("\"/>\n");
+    s.append("<rect x=\"")
+        .append(fmt(x))
+        .append("\" y=\"")
+        .append(fmt(y))
+        .append("\" width=\"")
+        .append(fmt(w))
+        .append("\" height=\"")
+        .append(fmt(h))
+        .append("\" fill=\"")
+        .append(color)
+        .append("\"/>\n");
   }
 
   private static String fmt(double v) {
@@ -175,6 +252,9 @@ public final class SvgChart {
   }
 
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

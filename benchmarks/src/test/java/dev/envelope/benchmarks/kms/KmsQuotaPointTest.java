@@ -20,16 +20,18 @@ class KmsQuotaPointTest {
 
   @Test
   void callsWithinBoundAllowOneExtraPerThread() {
-    assertThat(point(100, 1001, 11, 0).kmsCallsWithinBound()).isTrue();   // ceil(1001/100) = 11
-    assertThat(point(100, 1001, 15, 0).kmsCallsWithinBound()).isTrue();   // + 4 threads
+    assertThat(point(100, 1001, 11, 0).kmsCallsWithinBound()).isTrue(); // ceil(1001/100) = 11
+    assertThat(point(100, 1001, 15, 0).kmsCallsWithinBound()).isTrue(); // + 4 threads
     assertThat(point(100, 1001, 16, 0).kmsCallsWithinBound()).isFalse();
-    assertThat(point(100, 1001, 10, 0).kmsCallsWithinBound()).isFalse();  // a key used beyond its bound
+    assertThat(point(100, 1001, 10, 0).kmsCallsWithinBound())
+        .isFalse(); // a key used beyond its bound
   }
 
   @Test
   void limitNamesQuotaCpuOrWaiting() {
     assertThat(point(0, 500, 500, 3).limit(50, 60_000)).isEqualTo(Limit.KMS_QUOTA);
-    assertThat(point(100, 45_000, 450, 0).limit(50, 60_000)).isEqualTo(Limit.KMS_QUOTA); // 4.5k/s of 5k
+    assertThat(point(100, 45_000, 450, 0).limit(50, 60_000))
+        .isEqualTo(Limit.KMS_QUOTA); // 4.5k/s of 5k
     assertThat(point(10_000, 590_000, 59, 0).limit(50, 60_000)).isEqualTo(Limit.CPU);
     assertThat(point(10_000, 100_000, 10, 0).limit(50, 60_000)).isEqualTo(Limit.WAITING_FOR_KMS);
   }

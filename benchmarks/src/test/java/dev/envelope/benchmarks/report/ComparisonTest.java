@@ -8,14 +8,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
-  private final List<Comparison> rows = Comparison.group(JmhResult.parseAll(Fixtures.read("jdk17.json")));
+  private final List<Comparison> rows =
+      Comparison.group(JmhResult.parseAll(Fixtures.read("jdk17.json")));
 
   @Test
   void pairsResultsThatDifferOnlyInImpl() {
-    assertThat(rows).extracting(Comparison::label).containsExactly(
-        "Record encrypt size=1KiB", "Record decrypt size=1KiB", "CachedRecord encrypt size=1KiB",
-        "CachedRecord encrypt2Threads size=1KiB", "Stream encrypt frameSize=64KiB streamMiB=256MiB",
-        "Stream decrypt frameSize=64KiB streamMiB=256MiB");
+    assertThat(rows)
+        .extracting(Comparison::label)
+        .containsExactly(
+            "Record encrypt size=1KiB",
+            "Record decrypt size=1KiB",
+            "CachedRecord encrypt size=1KiB",
+            "CachedRecord encrypt2Threads size=1KiB",
+            "Stream encrypt frameSize=64KiB streamMiB=256MiB",
+            "Stream decrypt frameSize=64KiB streamMiB=256MiB");
     Comparison encrypt = rows.get(0);
     assertThat(encrypt.versusEsdk()).isCloseTo(5.0, within(1e-9));
     assertThat(encrypt.versusJce()).isCloseTo(0.1, within(1e-9));

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
   @Test
   void parsesNestedValues() {
-    Object v = Json.parse(" {\"a\": [1, -2.5e3, \"x\\\"y\\u00e9\"], \"b\": {\"c\": true, \"d\": null}, \"e\": false} ");
+    Object v =
+        Json.parse(
+            " {\"a\": [1, -2.5e3, \"x\\\"y\\u00e9\"], \"b\": {\"c\": true, \"d\": null}, \"e\": false} ");
     Map<String, Object> o = Json.object(v);
     assertThat(Json.array(o.get("a"))).containsExactly(1.0, -2500.0, "x\"yé");
     assertThat(Json.object(o.get("b"))).containsEntry("c", true).containsEntry("d", null);

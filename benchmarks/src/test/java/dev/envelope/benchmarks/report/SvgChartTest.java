@@ -12,7 +12,8 @@ import org.w3c.dom.Document;
 
 class SvgChartTest {
   private static Document parse(String svg) throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
         .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
   }
 

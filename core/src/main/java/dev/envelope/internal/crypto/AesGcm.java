@@ -9,24 +9,27 @@ import javax.crypto.spec.GCMParameterSpec;
 /**
  * AES-GCM with a 12-byte IV and a 16-byte tag over a reusable JCE {@link Cipher}.
  *
- * <p>Input is fed to the cipher in pieces of at most {@link #MAX_CHUNK} bytes: on JDK 17 a single large
- * {@code doFinal} runs 20-40 times slower than the same bytes passed through {@code update} in 16-64 KiB
- * pieces.
+ * <p>Input is fed to the cipher in pieces of at most {@link #MAX_CHUNK} bytes: on JDK 17 a single
+ * large {@code doFinal} runs 20-40 times slower than the same bytes passed through {@code update}
+ * in 16-64 KiB pieces.
  *
- * <p>Not thread-safe. Each operation ({@code init} to {@code doFinal}) completes inside one call, so a
- * per-thread instance ({@link #forThread()}) serves one-shot work; a stream that keeps state across calls
- * owns its own instance.
+ * <p>Not thread-safe. Each operation ({@code init} to {@code doFinal}) completes inside one call,
+ * so a per-thread instance ({@link #forThread()}) serves one-shot work; a stream that keeps state
+ * across calls owns its own instance.
  */
 public final class AesGcm {
   public static final int IV_LENGTH = 12;
   public static final int TAG_LENGTH = 16;
+
   /** Largest piece handed to the cipher in one call. */
   public static final int MAX_CHUNK = 64 * 1024;
 
   private static final ThreadLocal<AesGcm> PER_THREAD = ThreadLocal.withInitial(AesGcm::new);
 
-  private static final SecretKey SCRUB_KEY = new javax.crypto.spec.SecretKeySpec(new byte[16], "AES");
-  private static final GCMParameterSpec SCRUB_IV = new GCMParameterSpec(TAG_LENGTH * 8, new byte[IV_LENGTH]);
+  private static final SecretKey SCRUB_KEY =
+      new javax.crypto.spec.SecretKeySpec(new byte[16], "AES");
+  private static final GCMParameterSpec SCRUB_IV =
+      new GCMParameterSpec(TAG_LENGTH * 8, new byte[IV_LENGTH]);
 
   private final Cipher cipher;
 
@@ -44,12 +47,14 @@ public final class AesGcm {
   }
 
   /**
-   * Encrypts {@code len} bytes of {@code in} and writes ciphertext then tag ({@code len + 16} bytes) to
-   * {@code out}. {@code in} and {@code out} may be the same array only if the ranges do not overlap.
+   * Encrypts {@code len} bytes of {@code in} and writes ciphertext then tag ({@code len + 16}
+   * bytes) to {@code out}. {@code in} and {@code out} may be the same array only if the ranges do
+   * not overlap.
    *
    * @return bytes written
    */
-  public int encrypt(SecretKey key, byte[] iv, byte[] aad, byte[] in, int inOff, int len, byte[] out, int outOff)
+  public int encrypt(
+      SecretKey key, byte[] iv, byte[] aad, byte[] in, int inOff, int len, byte[] out, int outOff)
       throws GeneralSecurityException {
     cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));
     if (aad != null) {
@@ -66,17 +71,19 @@ public final class AesGcm {
   }
 
   /**
-   * Decrypts {@code len} bytes (ciphertext then tag) from {@code in} into {@code out}, which must have
-   * room for {@code len - 16} bytes. On a bad tag nothing usable is in {@code out}: the JCE releases GCM
-   * plaintext only after the tag verified.
+   * Decrypts {@code len} bytes (ciphertext then tag) from {@code in} into {@code out}, which must
+   * have room for {@code len - 16} bytes. On a bad tag nothing usable is in {@code out}: the JCE
+   * releases GCM plaintext only after the tag verified.
    *
-   * <p>One {@code doFinal}: SunJCE holds back all GCM decryption input until the tag is checked anyway, so
-   * feeding it in pieces would only add a copy (the slow-{@code doFinal} trap affects encryption only).
+   * <p>One {@code doFinal}: SunJCE holds back all GCM decryption input until the tag is checked
+   * anyway, so feeding it in pieces would only add a copy (the slow-{@code doFinal} trap affects
+   * encryption only).
    *
    * @return plaintext bytes written
    * @throws AEADBadTagException if the tag does not verify
    */
-  public int decrypt(SecretKey key, byte[] iv, byte[] aad, byte[] in, int inOff, int len, byte[] out, int outOff)
+  public int decrypt(
+      SecretKey key, byte[] iv, byte[] aad, byte[] in, int inOff, int len, byte[] out, int outOff)
       throws GeneralSecurityException {
     if (len < TAG_LENGTH) {
       throw new AEADBadTagException("ciphertext shorter than a tag");
@@ -89,8 +96,9 @@ public final class AesGcm {
   }
 
   /**
-   * Re-initialises the cipher with a constant dummy key so that it no longer holds the expanded form of
-   * the last real key. Decrypt mode, because GCM refuses to encrypt twice with one key and IV.
+   * Re-initialises the cipher with a constant dummy key so that it no longer holds the expanded
+   * form of the last real key. Decrypt mode, because GCM refuses to encrypt twice with one key and
+   * IV.
    */
   public void scrub() {
     try {

@@ -20,9 +20,9 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 
 /**
- * The trailing-signature algorithms of the message format: ECDSA on P-256 with SHA-256 or on P-384 with
- * SHA-384, DER-encoded signatures, and the public key carried in the encryption context as the Base64 of
- * its SEC 1 compressed point.
+ * The trailing-signature algorithms of the message format: ECDSA on P-256 with SHA-256 or on P-384
+ * with SHA-384, DER-encoded signatures, and the public key carried in the encryption context as the
+ * Base64 of its SEC 1 compressed point.
  */
 public final class Ecdsa {
   /** The encryption-context key under which the public verification key travels. */
@@ -124,8 +124,10 @@ public final class Ecdsa {
       AlgorithmParameters jceParams = AlgorithmParameters.getInstance("EC");
       jceParams.init(new ECGenParameterSpec(curve));
       ECParameterSpec spec = jceParams.getParameterSpec(ECParameterSpec.class);
-      ECPoint w = new ECPoint(new BigInteger(1, point.getAffineXCoord().getEncoded()),
-          new BigInteger(1, point.getAffineYCoord().getEncoded()));
+      ECPoint w =
+          new ECPoint(
+              new BigInteger(1, point.getAffineXCoord().getEncoded()),
+              new BigInteger(1, point.getAffineYCoord().getEncoded()));
       return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("public key rejected by the JCE: " + e.getMessage());

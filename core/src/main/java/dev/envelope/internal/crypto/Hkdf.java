@@ -34,16 +34,18 @@ public final class Hkdf {
    * @param hmacAlgorithm JCE name, e.g. {@code HmacSHA512}
    * @param salt may be null or empty: RFC 5869 then uses a block of zeros of the hash length
    */
-  public static byte[] derive(String hmacAlgorithm, byte[] salt, byte[] ikm, byte[] info, int length) {
+  public static byte[] derive(
+      String hmacAlgorithm, byte[] salt, byte[] ikm, byte[] info, int length) {
     return derive(hmacAlgorithm, salt, ikm, new byte[][] {info}, new int[] {length})[0];
   }
 
   /**
-   * One extract, then one expand per {@code infos[i]} of {@code lengths[i]} bytes: several keys from the
-   * same salt and input keying material (the message key and the key commitment) for the price of one
-   * pseudorandom key.
+   * One extract, then one expand per {@code infos[i]} of {@code lengths[i]} bytes: several keys
+   * from the same salt and input keying material (the message key and the key commitment) for the
+   * price of one pseudorandom key.
    */
-  public static byte[][] derive(String hmacAlgorithm, byte[] salt, byte[] ikm, byte[][] infos, int[] lengths) {
+  public static byte[][] derive(
+      String hmacAlgorithm, byte[] salt, byte[] ikm, byte[][] infos, int[] lengths) {
     try {
       Mac mac = mac(hmacAlgorithm);
       int hashLength = mac.getMacLength();
@@ -70,7 +72,9 @@ public final class Hkdf {
     }
   }
 
-  /** RFC 5869 expand with {@code mac} already keyed with the PRK; {@code doFinal} keeps that key. */
+  /**
+   * RFC 5869 expand with {@code mac} already keyed with the PRK; {@code doFinal} keeps that key.
+   */
   private static byte[] expand(Mac mac, byte[] info, int length) {
     byte[] out = new byte[length];
     byte[] block = new byte[0];

@@ -5,9 +5,10 @@ import javax.crypto.SecretKey;
 
 /**
  * A {@link SecretKey} over an array this object owns and zeroes on {@link #destroy()}, unlike
- * {@link javax.crypto.spec.SecretKeySpec}, whose private copy JDK 17 cannot destroy. The JCE asks for
- * {@link #getEncoded()} when a cipher or MAC is initialised and keeps its own expanded form until that
- * object is initialised again; callers re-initialise thread-local engines after use for that reason.
+ * {@link javax.crypto.spec.SecretKeySpec}, whose private copy JDK 17 cannot destroy. The JCE asks
+ * for {@link #getEncoded()} when a cipher or MAC is initialised and keeps its own expanded form
+ * until that object is initialised again; callers re-initialise thread-local engines after use for
+ * that reason.
  */
 public final class OwnedKey implements SecretKey {
   private static final long serialVersionUID = 1L;
@@ -54,6 +55,10 @@ public final class OwnedKey implements SecretKey {
 
   @Override
   public String toString() {
-    return "OwnedKey[" + algorithm + ", " + (destroyed ? "destroyed" : bytes.length + " bytes") + "]";
+    return "OwnedKey["
+        + algorithm
+        + ", "
+        + (destroyed ? "destroyed" : bytes.length + " bytes")
+        + "]";
   }
 }

@@ -4,11 +4,12 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
- * One DRBG per thread: a shared {@code SecureRandom} serializes every caller on one lock, which shows up
- * at hundreds of thousands of messages per second.
+ * One DRBG per thread: a shared {@code SecureRandom} serializes every caller on one lock, which
+ * shows up at hundreds of thousands of messages per second.
  */
 public final class RandomSource {
-  private static final ThreadLocal<SecureRandom> PER_THREAD = ThreadLocal.withInitial(RandomSource::create);
+  private static final ThreadLocal<SecureRandom> PER_THREAD =
+      ThreadLocal.withInitial(RandomSource::create);
 
   private RandomSource() {}
 

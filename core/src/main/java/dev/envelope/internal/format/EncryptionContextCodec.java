@@ -14,11 +14,11 @@ import java.util.Map;
 
 /**
  * The encryption-context serialization of the message format: a two-byte pair count, then for each
- * pair a two-byte length and the UTF-8 key, a two-byte length and the UTF-8 value, sorted by the key's
- * UTF-8 bytes compared as unsigned values. An empty context serializes to no bytes at all.
+ * pair a two-byte length and the UTF-8 key, a two-byte length and the UTF-8 value, sorted by the
+ * key's UTF-8 bytes compared as unsigned values. An empty context serializes to no bytes at all.
  *
- * <p>The same bytes are the AAD of raw-keyring data-key wrapping, so the ordering must match the other
- * implementations exactly.
+ * <p>The same bytes are the AAD of raw-keyring data-key wrapping, so the ordering must match the
+ * other implementations exactly.
  */
 public final class EncryptionContextCodec {
   /** Every length field in the serialization is an unsigned 16-bit integer. */
@@ -29,8 +29,9 @@ public final class EncryptionContextCodec {
   /**
    * Serializes a context.
    *
-   * @throws IllegalArgumentException if a key or value is not valid Unicode, a field is longer than 65535
-   *     bytes, or the whole serialization is longer than 65535 bytes (the header's length field)
+   * @throws IllegalArgumentException if a key or value is not valid Unicode, a field is longer than
+   *     65535 bytes, or the whole serialization is longer than 65535 bytes (the header's length
+   *     field)
    */
   public static byte[] serialize(Map<String, String> context) {
     return serialize(context, false);
@@ -58,7 +59,9 @@ public final class EncryptionContextCodec {
       byte[] value = encodeStrict(e.getValue(), e.getKey());
       if (key.length > MAX_FIELD_LENGTH || value.length > MAX_FIELD_LENGTH) {
         throw new IllegalArgumentException(
-            "encryption context key or value longer than 65535 UTF-8 bytes (key '" + abbreviate(e.getKey()) + "')");
+            "encryption context key or value longer than 65535 UTF-8 bytes (key '"
+                + abbreviate(e.getKey())
+                + "')");
       }
       total += 4 + key.length + value.length;
       pairs.add(new byte[][] {key, value});
@@ -96,7 +99,8 @@ public final class EncryptionContextCodec {
     ByteBuffer in = ByteBuffer.wrap(buf, off, len);
     int count = Short.toUnsignedInt(in.getShort());
     if (count == 0) {
-      throw new InvalidMessageException("encryption context declares zero pairs; an empty context has no bytes");
+      throw new InvalidMessageException(
+          "encryption context declares zero pairs; an empty context has no bytes");
     }
     Map<String, String> context = new LinkedHashMap<>(Math.min(count, 64) * 2);
     for (int i = 0; i < count; i++) {
@@ -107,7 +111,8 @@ public final class EncryptionContextCodec {
       }
     }
     if (in.hasRemaining()) {
-      throw new InvalidMessageException("encryption context has " + in.remaining() + " unexpected trailing bytes");
+      throw new InvalidMessageException(
+          "encryption context has " + in.remaining() + " unexpected trailing bytes");
     }
     return Collections.unmodifiableMap(context);
   }
@@ -127,19 +132,26 @@ public final class EncryptionContextCodec {
   }
 
   /**
-   * Decodes UTF-8 strictly: malformed bytes are an invalid message, not replacement characters, so that
-   * two different byte strings never read as the same text.
+   * Decodes UTF-8 strictly: malformed bytes are an invalid message, not replacement characters, so
+   * that two different byte strings never read as the same text.
    */
   static String decodeUtf8(ByteBuffer bytes, String what) {
-    if (bytes.hasArray() && isAscii(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining())) {
-      // ASCII is valid UTF-8 byte for byte, and the common case for context keys, values and provider ids.
-      String ascii = new String(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(),
-          StandardCharsets.US_ASCII);
+    if (bytes.hasArray()
+        && isAscii(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining())) {
+      // ASCII is valid UTF-8 byte for byte, and the common case for context keys, values and
+      // provider ids.
+      String ascii =
+          new String(
+              bytes.array(),
+              bytes.arrayOffset() + bytes.position(),
+              bytes.remaining(),
+              StandardCharsets.US_ASCII);
       bytes.position(bytes.limit());
       return ascii;
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(bytes)
@@ -149,21 +161,28 @@ public final class EncryptionContextCodec {
     }
   }
 
-  /** UTF-8 of a context key ({@code ofKey} null) or of the value of key {@code ofKey}; no replacement characters. */
+  /**
+   * UTF-8 of a context key ({@code ofKey} null) or of the value of key {@code ofKey}; no
+   * replacement characters.
+   */
   private static byte[] encodeStrict(String s, String ofKey) {
     if (s == null) {
       throw new IllegalArgumentException("encryption context " + describe(ofKey) + " is null");
     }
     if (!hasSurrogate(s)) {
-      // Without surrogates every char has an exact UTF-8 form, so the JDK's fast (intrinsic) encoder is
-      // exact; only unpaired surrogates would be silently replaced by '?', so those take the strict path.
+      // Without surrogates every char has an exact UTF-8 form, so the JDK's fast (intrinsic)
+      // encoder is
+      // exact; only unpaired surrogates would be silently replaced by '?', so those take the strict
+      // path.
       return s.getBytes(StandardCharsets.UTF_8);
     }
     try {
-      ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(java.nio.CharBuffer.wrap(s));
+      ByteBuffer encoded =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(s));
       byte[] out = new byte[encoded.remaining()];
       encoded.get(out);
       return out;

@@ -13,14 +13,14 @@ import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 
 /**
- * Reads the body and footer of one message after its header was parsed: checks the key commitment and
- * the header authentication on construction, then authenticates and decrypts frame by frame, in order,
- * for both one-shot decryption and decrypting streams.
+ * Reads the body and footer of one message after its header was parsed: checks the key commitment
+ * and the header authentication on construction, then authenticates and decrypts frame by frame, in
+ * order, for both one-shot decryption and decrypting streams.
  *
- * <p>Frames are located with {@link #peekFrame}, which validates the sequence number, IV and declared
- * length before the caller buffers or allocates anything, then decrypted with {@link #decryptFrame},
- * which writes plaintext only after the frame's tag verified. For signed suites every byte is also fed
- * to the signature, which {@link #verifyFooter} checks at the end.
+ * <p>Frames are located with {@link #peekFrame}, which validates the sequence number, IV and
+ * declared length before the caller buffers or allocates anything, then decrypted with {@link
+ * #decryptFrame}, which writes plaintext only after the frame's tag verified. For signed suites
+ * every byte is also fed to the signature, which {@link #verifyFooter} checks at the end.
  *
  * <p>Not thread-safe. Closing zeroes the derived key.
  */
@@ -51,7 +51,8 @@ public final class MessageDecryptor implements AutoCloseable {
   /**
    * Derives the message key and checks commitment and header authentication.
    *
-   * @throws InvalidMessageException if the data key does not match the commitment or the header was altered
+   * @throws InvalidMessageException if the data key does not match the commitment or the header was
+   *     altered
    */
   public MessageDecryptor(MessageHeader header, DecryptionMaterials materials, AesGcm gcm) {
     this.header = header;
@@ -60,17 +61,27 @@ public final class MessageDecryptor implements AutoCloseable {
     this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), header.messageIdUnsafe());
     this.aad = new BodyAad(header.messageIdUnsafe());
     try {
-      if (suite.isCommitting() && !MessageDigest.isEqual(keys.commitment(), header.commitmentUnsafe())) {
+      if (suite.isCommitting()
+          && !MessageDigest.isEqual(keys.commitment(), header.commitmentUnsafe())) {
         throw new InvalidMessageException(
             "key commitment does not match: the data key is not the one this message was encrypted with,"
                 + " or the header was altered");
       }
-      byte[] iv = header.version() == 1 ? header.headerIvUnsafe() : new byte[AlgorithmSuite.IV_LENGTH];
+      byte[] iv =
+          header.version() == 1 ? header.headerIvUnsafe() : new byte[AlgorithmSuite.IV_LENGTH];
       try {
-        gcm.decrypt(keys.key(), iv, header.bodyUnsafe(), header.authTagUnsafe(), 0, AlgorithmSuite.TAG_LENGTH,
-            new byte[0], 0);
+        gcm.decrypt(
+            keys.key(),
+            iv,
+            header.bodyUnsafe(),
+            header.authTagUnsafe(),
+            0,
+            AlgorithmSuite.TAG_LENGTH,
+            new byte[0],
+            0);
       } catch (AEADBadTagException e) {
-        throw new InvalidMessageException("header authentication failed: the header was altered or truncated");
+        throw new InvalidMessageException(
+            "header authentication failed: the header was altered or truncated");
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AES-GCM failed", e);
       }
@@ -117,7 +128,8 @@ public final class MessageDecryptor implements AutoCloseable {
     }
     int first = BodyAad.readInt(buf, off);
     boolean isFinal = first == FINAL_MARKER;
-    int headerLength = isFinal ? 4 + 4 + AlgorithmSuite.IV_LENGTH + 4 : 4 + AlgorithmSuite.IV_LENGTH;
+    int headerLength =
+        isFinal ? 4 + 4 + AlgorithmSuite.IV_LENGTH + 4 : 4 + AlgorithmSuite.IV_LENGTH;
     if (avail < headerLength) {
       return null;
     }
@@ -127,8 +139,12 @@ public final class MessageDecryptor implements AutoCloseable {
     }
     long seq = Integer.toUnsignedLong(BodyAad.readInt(buf, p));
     if (seq != sequenceNumber) {
-      throw new InvalidMessageException("frame out of order: expected sequence number " + sequenceNumber
-          + ", found " + seq + (isFinal ? " (final frame)" : ""));
+      throw new InvalidMessageException(
+          "frame out of order: expected sequence number "
+              + sequenceNumber
+              + ", found "
+              + seq
+              + (isFinal ? " (final frame)" : ""));
     }
     p += 4;
     checkIv(buf, p);
@@ -137,8 +153,11 @@ public final class MessageDecryptor implements AutoCloseable {
     if (isFinal) {
       long declared = Integer.toUnsignedLong(BodyAad.readInt(buf, p));
       if (declared > header.frameLength()) {
-        throw new InvalidMessageException("final frame declares " + declared + " bytes, more than the frame length "
-            + header.frameLength());
+        throw new InvalidMessageException(
+            "final frame declares "
+                + declared
+                + " bytes, more than the frame length "
+                + header.frameLength());
       }
       contentLength = (int) declared;
     } else {
@@ -147,7 +166,8 @@ public final class MessageDecryptor implements AutoCloseable {
       }
       contentLength = header.frameLength();
     }
-    return new Frame(isFinal ? BodyAad.FrameKind.FINAL : BodyAad.FrameKind.REGULAR, headerLength, contentLength);
+    return new Frame(
+        isFinal ? BodyAad.FrameKind.FINAL : BodyAad.FrameKind.REGULAR, headerLength, contentLength);
   }
 
   private Frame peekSingleBlock(byte[] buf, int off, int avail) {
@@ -157,13 +177,15 @@ public final class MessageDecryptor implements AutoCloseable {
     }
     checkIv(buf, off);
     long declared = BodyAad.readLong(buf, off + AlgorithmSuite.IV_LENGTH);
-    // The format caps non-framed content at 2^36 - 32 bytes; Envelope holds it in one array, so less.
+    // The format caps non-framed content at 2^36 - 32 bytes; Envelope holds it in one array, so
+    // less.
     if (declared < 0 || declared > (1L << 36) - 32) {
-      throw new InvalidMessageException("non-framed message declares an impossible length " + declared);
+      throw new InvalidMessageException(
+          "non-framed message declares an impossible length " + declared);
     }
     if (declared > Integer.MAX_VALUE - 64) {
-      throw new InvalidMessageException("non-framed message of " + declared + " bytes is too large to decrypt"
-          + " in memory");
+      throw new InvalidMessageException(
+          "non-framed message of " + declared + " bytes is too large to decrypt" + " in memory");
     }
     return new Frame(BodyAad.FrameKind.SINGLE_BLOCK, headerLength, (int) declared);
   }
@@ -176,12 +198,13 @@ public final class MessageDecryptor implements AutoCloseable {
   }
 
   /**
-   * Authenticates and decrypts the frame {@code frame} (from {@link #peekFrame}) whose bytes start at
-   * {@code buf[off]}; the caller guarantees {@code frame.totalLength()} bytes are there and {@code out}
-   * has room for {@code frame.contentLength()} bytes.
+   * Authenticates and decrypts the frame {@code frame} (from {@link #peekFrame}) whose bytes start
+   * at {@code buf[off]}; the caller guarantees {@code frame.totalLength()} bytes are there and
+   * {@code out} has room for {@code frame.contentLength()} bytes.
    *
    * @return plaintext bytes written
-   * @throws InvalidMessageException if the frame does not authenticate; nothing usable is in {@code out}
+   * @throws InvalidMessageException if the frame does not authenticate; nothing usable is in {@code
+   *     out}
    */
   public int decryptFrame(Frame frame, byte[] buf, int off, byte[] out, int outOff) {
     int ctOff = off + frame.headerLength();
@@ -189,11 +212,15 @@ public final class MessageDecryptor implements AutoCloseable {
     byte[] frameAad = aad.aad(frame.kind(), sequenceNumber, frame.contentLength());
     int written;
     try {
-      written = gcm.decrypt(keys.key(), aad.iv(sequenceNumber), frameAad, buf, ctOff, ctLen, out, outOff);
+      written =
+          gcm.decrypt(keys.key(), aad.iv(sequenceNumber), frameAad, buf, ctOff, ctLen, out, outOff);
     } catch (AEADBadTagException e) {
       Arrays.fill(out, outOff, outOff + frame.contentLength(), (byte) 0);
-      throw new InvalidMessageException("frame " + sequenceNumber + " failed authentication: the message was"
-          + " altered, truncated, or frames were swapped between messages");
+      throw new InvalidMessageException(
+          "frame "
+              + sequenceNumber
+              + " failed authentication: the message was"
+              + " altered, truncated, or frames were swapped between messages");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed", e);
     }
@@ -241,7 +268,8 @@ public final class MessageDecryptor implements AutoCloseable {
         }
         long content = Integer.toUnsignedLong(BodyAad.readInt(message, (int) p + lengthField));
         if (content > frameLength) {
-          throw new InvalidMessageException("final frame declares " + content + " bytes, more than the frame length");
+          throw new InvalidMessageException(
+              "final frame declares " + content + " bytes, more than the frame length");
         }
         if (content + MessageEncryptor.FINAL_FRAME_OVERHEAD > remaining) {
           throw new InvalidMessageException("message is truncated inside its final frame");
@@ -250,7 +278,8 @@ public final class MessageDecryptor implements AutoCloseable {
       }
       long size = (long) frameLength + MessageEncryptor.REGULAR_FRAME_OVERHEAD;
       if (size > remaining) {
-        throw new InvalidMessageException("message is truncated inside a frame, or its final frame is missing");
+        throw new InvalidMessageException(
+            "message is truncated inside a frame, or its final frame is missing");
       }
       total += frameLength;
       p += size;
@@ -286,7 +315,8 @@ public final class MessageDecryptor implements AutoCloseable {
       valid = false;
     }
     if (!valid) {
-      throw new InvalidMessageException("message signature does not verify: the message was altered");
+      throw new InvalidMessageException(
+          "message signature does not verify: the message was altered");
     }
   }
 

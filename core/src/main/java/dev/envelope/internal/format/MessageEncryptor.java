@@ -10,18 +10,22 @@ import java.security.Signature;
 import java.security.SignatureException;
 
 /**
- * Writes one message of format v2, frame by frame, for both one-shot encryption and encrypting streams:
- * {@link #header()} first, then regular frames of exactly the frame length, then one final frame of at
- * most the frame length, then {@link #footer()} (empty for unsigned suites). Signed suites feed every
- * emitted byte to the signature as it is produced.
+ * Writes one message of format v2, frame by frame, for both one-shot encryption and encrypting
+ * streams: {@link #header()} first, then regular frames of exactly the frame length, then one final
+ * frame of at most the frame length, then {@link #footer()} (empty for unsigned suites). Signed
+ * suites feed every emitted byte to the signature as it is produced.
  *
  * <p>Not thread-safe. Closing zeroes the derived key.
  */
 public final class MessageEncryptor implements AutoCloseable {
   /** Sequence number field, IV and tag around a regular frame's content. */
-  public static final int REGULAR_FRAME_OVERHEAD = 4 + AlgorithmSuite.IV_LENGTH + AlgorithmSuite.TAG_LENGTH;
+  public static final int REGULAR_FRAME_OVERHEAD =
+      4 + AlgorithmSuite.IV_LENGTH + AlgorithmSuite.TAG_LENGTH;
+
   /** End marker, sequence number, IV, content length and tag around the final frame's content. */
-  public static final int FINAL_FRAME_OVERHEAD = 4 + 4 + AlgorithmSuite.IV_LENGTH + 4 + AlgorithmSuite.TAG_LENGTH;
+  public static final int FINAL_FRAME_OVERHEAD =
+      4 + 4 + AlgorithmSuite.IV_LENGTH + 4 + AlgorithmSuite.TAG_LENGTH;
+
   /** Largest sequence number; 0xFFFFFFFF marks the final frame. */
   static final long MAX_SEQUENCE_NUMBER = 0xFFFFFFFEL;
 
@@ -35,10 +39,12 @@ public final class MessageEncryptor implements AutoCloseable {
   private long sequenceNumber = 1;
   private boolean finished;
 
-  public MessageEncryptor(EncryptionMaterials materials, int frameLength, AesGcm gcm, SecureRandom random) {
+  public MessageEncryptor(
+      EncryptionMaterials materials, int frameLength, AesGcm gcm, SecureRandom random) {
     this.suite = materials.suite();
     if (!suite.canEncrypt()) {
-      throw new IllegalArgumentException("Envelope encrypts only with committing suites, not " + suite);
+      throw new IllegalArgumentException(
+          "Envelope encrypts only with committing suites, not " + suite);
     }
     this.frameLength = frameLength;
     this.gcm = gcm;
@@ -47,11 +53,26 @@ public final class MessageEncryptor implements AutoCloseable {
     this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), messageId);
     this.aad = new BodyAad(messageId);
     try {
-      MessageHeader unauthenticated = MessageHeader.forEncryption(suite, messageId, materials.encryptionContext(),
-          materials.encryptedDataKeys(), frameLength, keys.commitment());
+      MessageHeader unauthenticated =
+          MessageHeader.forEncryption(
+              suite,
+              messageId,
+              materials.encryptionContext(),
+              materials.encryptedDataKeys(),
+              frameLength,
+              keys.commitment());
       byte[] tag = new byte[AlgorithmSuite.TAG_LENGTH];
-      // Header authentication: GCM over an empty plaintext with the header body as AAD and a zero IV.
-      gcm.encrypt(keys.key(), new byte[AlgorithmSuite.IV_LENGTH], unauthenticated.bodyUnsafe(), tag, 0, 0, tag, 0);
+      // Header authentication: GCM over an empty plaintext with the header body as AAD and a zero
+      // IV.
+      gcm.encrypt(
+          keys.key(),
+          new byte[AlgorithmSuite.IV_LENGTH],
+          unauthenticated.bodyUnsafe(),
+          tag,
+          0,
+          0,
+          tag,
+          0);
       this.header = unauthenticated.withAuthTag(tag).toByteArray();
       this.signer = suite.isSigned() ? Ecdsa.signer(suite, materials.signingKey()) : null;
       sign(header, 0, header.length);
@@ -70,11 +91,16 @@ public final class MessageEncryptor implements AutoCloseable {
     return frameLength;
   }
 
-  /** The encrypted size of a message with this header and {@code plaintextLength} bytes, without footer. */
+  /**
+   * The encrypted size of a message with this header and {@code plaintextLength} bytes, without
+   * footer.
+   */
   public long bodyLength(long plaintextLength) {
     long regularFrames = plaintextLength == 0 ? 0 : (plaintextLength - 1) / frameLength;
     long finalContent = plaintextLength - regularFrames * frameLength;
-    return regularFrames * (REGULAR_FRAME_OVERHEAD + frameLength) + FINAL_FRAME_OVERHEAD + finalContent;
+    return regularFrames * (REGULAR_FRAME_OVERHEAD + frameLength)
+        + FINAL_FRAME_OVERHEAD
+        + finalContent;
   }
 
   /** Largest footer this suite can produce: two length bytes and a DER ECDSA signature. */
@@ -90,7 +116,8 @@ public final class MessageEncryptor implements AutoCloseable {
   public int encryptRegularFrame(byte[] in, int inOff, byte[] out, int outOff) {
     checkOpen();
     if (sequenceNumber >= MAX_SEQUENCE_NUMBER) {
-      throw new IllegalStateException("message would exceed the format's 2^32 - 1 frames; use a larger frame size");
+      throw new IllegalStateException(
+          "message would exceed the format's 2^32 - 1 frames; use a larger frame size");
     }
     int p = outOff;
     BodyAad.writeInt(out, p, (int) sequenceNumber);
@@ -101,11 +128,15 @@ public final class MessageEncryptor implements AutoCloseable {
     return p - outOff;
   }
 
-  /** Encrypts the last {@code len} (at most one frame length) bytes as the final frame. @return bytes written */
+  /**
+   * Encrypts the last {@code len} (at most one frame length) bytes as the final frame. @return
+   * bytes written
+   */
   public int encryptFinalFrame(byte[] in, int inOff, int len, byte[] out, int outOff) {
     checkOpen();
     if (len > frameLength || len < 0) {
-      throw new IllegalArgumentException("final frame content must be 0.." + frameLength + " bytes");
+      throw new IllegalArgumentException(
+          "final frame content must be 0.." + frameLength + " bytes");
     }
     int p = outOff;
     BodyAad.writeInt(out, p, -1);
@@ -117,7 +148,8 @@ public final class MessageEncryptor implements AutoCloseable {
     return p - outOff;
   }
 
-  private int writeEncrypted(BodyAad.FrameKind kind, byte[] in, int inOff, int len, byte[] out, int p) {
+  private int writeEncrypted(
+      BodyAad.FrameKind kind, byte[] in, int inOff, int len, byte[] out, int p) {
     byte[] iv = aad.iv(sequenceNumber);
     System.arraycopy(iv, 0, out, p, iv.length);
     int start = p;
@@ -134,7 +166,10 @@ public final class MessageEncryptor implements AutoCloseable {
     return p - start;
   }
 
-  /** The footer (signature length and signature) for signed suites, or an empty array. Call once, last. */
+  /**
+   * The footer (signature length and signature) for signed suites, or an empty array. Call once,
+   * last.
+   */
   public byte[] footer() {
     if (!finished) {
       throw new IllegalStateException("the final frame has not been written");

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * The message header of format v2 (and, for decryption only, v1): the header body followed by the
- * header authentication. Immutable; keeps the exact body bytes because they are authenticated and signed
- * as written.
+ * header authentication. Immutable; keeps the exact body bytes because they are authenticated and
+ * signed as written.
  *
  * <pre>
  * v2 body: version(1)=2 | suite(2) | message id(32) | aad length(2) | aad | edk count(2) | edks |
@@ -35,6 +35,7 @@ public final class MessageHeader {
   public static final int V1_MESSAGE_ID_LENGTH = 16;
   public static final int COMMITMENT_LENGTH = 32;
   private static final int V1_TYPE_CUSTOMER_AED = 0x80;
+
   /** The official Java SDK reads the context length as a signed 16-bit value. */
   static final int MAX_INTEROPERABLE_CONTEXT_LENGTH = 0x7FFF;
 
@@ -49,9 +50,17 @@ public final class MessageHeader {
   private final byte[] headerIv;
   private final byte[] authTag;
 
-  private MessageHeader(AlgorithmSuite suite, byte[] messageId, Map<String, String> encryptionContext,
-      List<EncryptedDataKey> encryptedDataKeys, int contentType, int frameLength, byte[] commitment, byte[] body,
-      byte[] headerIv, byte[] authTag) {
+  private MessageHeader(
+      AlgorithmSuite suite,
+      byte[] messageId,
+      Map<String, String> encryptionContext,
+      List<EncryptedDataKey> encryptedDataKeys,
+      int contentType,
+      int frameLength,
+      byte[] commitment,
+      byte[] body,
+      byte[] headerIv,
+      byte[] authTag) {
     this.suite = suite;
     this.messageId = messageId;
     this.encryptionContext = encryptionContext;
@@ -64,15 +73,27 @@ public final class MessageHeader {
     this.authTag = authTag;
   }
 
-  /** Serializes a v2 header body for encryption; the auth tag is added with {@link #withAuthTag}. */
-  static MessageHeader forEncryption(AlgorithmSuite suite, byte[] messageId, Map<String, String> context,
-      List<EncryptedDataKey> encryptedDataKeys, int frameLength, byte[] commitment) {
+  /**
+   * Serializes a v2 header body for encryption; the auth tag is added with {@link #withAuthTag}.
+   */
+  static MessageHeader forEncryption(
+      AlgorithmSuite suite,
+      byte[] messageId,
+      Map<String, String> context,
+      List<EncryptedDataKey> encryptedDataKeys,
+      int frameLength,
+      byte[] commitment) {
     byte[] aad = EncryptionContextCodec.serialize(context);
     if (aad.length > MAX_INTEROPERABLE_CONTEXT_LENGTH) {
-      throw new IllegalArgumentException("encryption context serializes to " + aad.length + " bytes; other AWS"
-          + " Encryption SDKs read at most " + MAX_INTEROPERABLE_CONTEXT_LENGTH);
+      throw new IllegalArgumentException(
+          "encryption context serializes to "
+              + aad.length
+              + " bytes; other AWS"
+              + " Encryption SDKs read at most "
+              + MAX_INTEROPERABLE_CONTEXT_LENGTH);
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + aad.length + 256 * encryptedDataKeys.size());
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(128 + aad.length + 256 * encryptedDataKeys.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(2);
       out.writeShort(suite.id());
@@ -91,11 +112,21 @@ public final class MessageHeader {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new MessageHeader(suite, messageId, context, List.copyOf(encryptedDataKeys), CONTENT_TYPE_FRAMED,
-        frameLength, commitment, bytes.toByteArray(), null, null);
+    return new MessageHeader(
+        suite,
+        messageId,
+        context,
+        List.copyOf(encryptedDataKeys),
+        CONTENT_TYPE_FRAMED,
+        frameLength,
+        commitment,
+        bytes.toByteArray(),
+        null,
+        null);
   }
 
-  private static void writeField(DataOutputStream out, byte[] field, String what) throws IOException {
+  private static void writeField(DataOutputStream out, byte[] field, String what)
+      throws IOException {
     if (field.length > 0xFFFF) {
       throw new IllegalArgumentException(what + " longer than 65535 bytes");
     }
@@ -104,8 +135,17 @@ public final class MessageHeader {
   }
 
   MessageHeader withAuthTag(byte[] tag) {
-    return new MessageHeader(suite, messageId, encryptionContext, encryptedDataKeys, contentType, frameLength,
-        commitment, body, headerIv, tag);
+    return new MessageHeader(
+        suite,
+        messageId,
+        encryptionContext,
+        encryptedDataKeys,
+        contentType,
+        frameLength,
+        commitment,
+        body,
+        headerIv,
+        tag);
   }
 
   /**
@@ -115,8 +155,13 @@ public final class MessageHeader {
    * @throws InvalidMessageException if the bytes cannot be a valid header or exceed a limit
    */
   public static MessageHeader parse(byte[] buf, int off, int len, DecryptionLimits limits) {
-    Cursor in = new Cursor(buf, off, Math.min(len, limits.maxHeaderLength()), len > limits.maxHeaderLength(),
-        limits.maxHeaderLength());
+    Cursor in =
+        new Cursor(
+            buf,
+            off,
+            Math.min(len, limits.maxHeaderLength()),
+            len > limits.maxHeaderLength(),
+            limits.maxHeaderLength());
     try {
       return parse(in, limits);
     } catch (NeedMore e) {
@@ -127,20 +172,27 @@ public final class MessageHeader {
   private static MessageHeader parse(Cursor in, DecryptionLimits limits) {
     int version = in.u8();
     if (version != 1 && version != 2) {
-      // Base64 of a version 1 or 2 header starts with "AY" or "Ag"; say so rather than "unknown version".
+      // Base64 of a version 1 or 2 header starts with "AY" or "Ag"; say so rather than "unknown
+      // version".
       String hint = version == 'A' ? " (it looks Base64-encoded: decode it first)" : "";
-      throw new InvalidMessageException(String.format(
-          "not an Envelope / AWS Encryption SDK message: unknown version byte 0x%02X%s", version, hint));
+      throw new InvalidMessageException(
+          String.format(
+              "not an Envelope / AWS Encryption SDK message: unknown version byte 0x%02X%s",
+              version, hint));
     }
     if (version == 1 && in.u8() != V1_TYPE_CUSTOMER_AED) {
       throw new InvalidMessageException("unsupported message type in a version 1 header");
     }
     short suiteId = (short) in.u16();
-    AlgorithmSuite suite = AlgorithmSuite.fromId(suiteId).orElseThrow(() -> new InvalidMessageException(
-        String.format("unknown algorithm suite 0x%04X", suiteId & 0xFFFF)));
+    AlgorithmSuite suite =
+        AlgorithmSuite.fromId(suiteId)
+            .orElseThrow(
+                () ->
+                    new InvalidMessageException(
+                        String.format("unknown algorithm suite 0x%04X", suiteId & 0xFFFF)));
     if (suite.messageFormatVersion() != version) {
-      throw new InvalidMessageException("algorithm suite " + suite + " does not belong in a version " + version
-          + " header");
+      throw new InvalidMessageException(
+          "algorithm suite " + suite + " does not belong in a version " + version + " header");
     }
     byte[] messageId = in.bytes(version == 2 ? V2_MESSAGE_ID_LENGTH : V1_MESSAGE_ID_LENGTH);
     int aadLength = in.u16();
@@ -152,8 +204,12 @@ public final class MessageHeader {
       throw new InvalidMessageException("message has no encrypted data keys");
     }
     if (edkCount > limits.maxEncryptedDataKeys()) {
-      throw new InvalidMessageException("message has " + edkCount + " encrypted data keys; the limit is "
-          + limits.maxEncryptedDataKeys() + " (raise maxEncryptedDataKeys if this is expected)");
+      throw new InvalidMessageException(
+          "message has "
+              + edkCount
+              + " encrypted data keys; the limit is "
+              + limits.maxEncryptedDataKeys()
+              + " (raise maxEncryptedDataKeys if this is expected)");
     }
     List<EncryptedDataKey> edks = new ArrayList<>(edkCount);
     for (int i = 0; i < edkCount; i++) {
@@ -174,7 +230,8 @@ public final class MessageHeader {
       }
       int ivLength = in.u8();
       if (ivLength != AlgorithmSuite.IV_LENGTH) {
-        throw new InvalidMessageException("header IV length " + ivLength + " does not match the suite");
+        throw new InvalidMessageException(
+            "header IV length " + ivLength + " does not match the suite");
       }
       frameLength = in.i32();
     } else {
@@ -183,11 +240,16 @@ public final class MessageHeader {
     }
     if (contentType == CONTENT_TYPE_FRAMED) {
       if (frameLength <= 0) {
-        throw new InvalidMessageException("framed message declares frame length " + Integer.toUnsignedString(frameLength));
+        throw new InvalidMessageException(
+            "framed message declares frame length " + Integer.toUnsignedString(frameLength));
       }
       if (frameLength > limits.maxFrameLength()) {
-        throw new InvalidMessageException("message declares frame length " + frameLength + "; the limit is "
-            + limits.maxFrameLength() + " (raise maxFrameLength if this is expected)");
+        throw new InvalidMessageException(
+            "message declares frame length "
+                + frameLength
+                + "; the limit is "
+                + limits.maxFrameLength()
+                + " (raise maxFrameLength if this is expected)");
       }
     } else if (frameLength != 0) {
       throw new InvalidMessageException("non-framed message declares a frame length");
@@ -195,8 +257,17 @@ public final class MessageHeader {
     byte[] body = in.copyFrom(in.start);
     byte[] headerIv = version == 1 ? in.bytes(AlgorithmSuite.IV_LENGTH) : null;
     byte[] tag = in.bytes(AlgorithmSuite.TAG_LENGTH);
-    return new MessageHeader(suite, messageId, context, List.copyOf(edks), contentType, frameLength, commitment,
-        body, headerIv, tag);
+    return new MessageHeader(
+        suite,
+        messageId,
+        context,
+        List.copyOf(edks),
+        contentType,
+        frameLength,
+        commitment,
+        body,
+        headerIv,
+        tag);
   }
 
   public AlgorithmSuite suite() {
@@ -274,7 +345,9 @@ public final class MessageHeader {
     }
   }
 
-  /** Bounds-checked reads over a byte range; running out means "need more" unless a limit was hit. */
+  /**
+   * Bounds-checked reads over a byte range; running out means "need more" unless a limit was hit.
+   */
   private static final class Cursor {
     final byte[] buf;
     final int start;
@@ -320,8 +393,11 @@ public final class MessageHeader {
 
     int i32() {
       require(4);
-      int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8)
-          | (buf[pos + 3] & 0xFF);
+      int v =
+          ((buf[pos] & 0xFF) << 24)
+              | ((buf[pos + 1] & 0xFF) << 16)
+              | ((buf[pos + 2] & 0xFF) << 8)
+              | (buf[pos + 3] & 0xFF);
       pos += 4;
       return v;
     }

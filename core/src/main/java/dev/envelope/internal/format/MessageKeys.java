@@ -2,10 +2,10 @@ package dev.envelope.internal.format;
 
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.internal.crypto.Hkdf;
+import dev.envelope.internal.crypto.OwnedKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import dev.envelope.internal.crypto.OwnedKey;
 import javax.crypto.SecretKey;
 
 /**
@@ -13,13 +13,15 @@ import javax.crypto.SecretKey;
  *
  * <ul>
  *   <li>v2 (committing): key = HKDF-SHA512(salt = message id, ikm = data key, info = suite id ||
- *       "DERIVEKEY"); commitment = HKDF-SHA512(salt = message id, ikm = data key, info = "COMMITKEY").
+ *       "DERIVEKEY"); commitment = HKDF-SHA512(salt = message id, ikm = data key, info =
+ *       "COMMITKEY").
  *   <li>v1 with HKDF: key = HKDF-SHAx(no salt, ikm = data key, info = suite id || message id).
  *   <li>v1 without KDF: the data key itself.
  * </ul>
  *
- * <p>Owns the derived key bytes and zeroes them on {@link #close()}. The JCE copies the key into the
- * cipher it initialises; Envelope re-initialises its ciphers after each message to drop that copy.
+ * <p>Owns the derived key bytes and zeroes them on {@link #close()}. The JCE copies the key into
+ * the cipher it initialises; Envelope re-initialises its ciphers after each message to drop that
+ * copy.
  */
 final class MessageKeys implements AutoCloseable {
   private static final byte[] DERIVE_KEY_LABEL = "DERIVEKEY".getBytes(StandardCharsets.UTF_8);
@@ -42,18 +44,25 @@ final class MessageKeys implements AutoCloseable {
       case NONE:
         return new MessageKeys(dataKey.clone(), null);
       case HKDF_SHA256:
-      case HKDF_SHA384: {
-        String mac = suite.kdf() == AlgorithmSuite.Kdf.HKDF_SHA256 ? "HmacSHA256" : "HmacSHA384";
-        byte[] info = concat(suiteId, messageId);
-        return new MessageKeys(Hkdf.derive(mac, null, dataKey, info, suite.dataKeyLength()), null);
-      }
-      case HKDF_SHA512: {
-        // Both come from the same salt and input key: one extract, two expands.
-        byte[][] keys = Hkdf.derive("HmacSHA512", messageId, dataKey,
-            new byte[][] {concat(suiteId, DERIVE_KEY_LABEL), COMMIT_KEY_LABEL},
-            new int[] {suite.dataKeyLength(), MessageHeader.COMMITMENT_LENGTH});
-        return new MessageKeys(keys[0], keys[1]);
-      }
+      case HKDF_SHA384:
+        {
+          String mac = suite.kdf() == AlgorithmSuite.Kdf.HKDF_SHA256 ? "HmacSHA256" : "HmacSHA384";
+          byte[] info = concat(suiteId, messageId);
+          return new MessageKeys(
+              Hkdf.derive(mac, null, dataKey, info, suite.dataKeyLength()), null);
+        }
+      case HKDF_SHA512:
+        {
+          // Both come from the same salt and input key: one extract, two expands.
+          byte[][] keys =
+              Hkdf.derive(
+                  "HmacSHA512",
+                  messageId,
+                  dataKey,
+                  new byte[][] {concat(suiteId, DERIVE_KEY_LABEL), COMMIT_KEY_LABEL},
+                  new int[] {suite.dataKeyLength(), MessageHeader.COMMITMENT_LENGTH});
+          return new MessageKeys(keys[0], keys[1]);
+        }
       default:
         throw new IllegalStateException("unknown KDF " + suite.kdf());
     }

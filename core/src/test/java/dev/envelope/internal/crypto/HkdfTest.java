@@ -14,18 +14,30 @@ class HkdfTest {
 
   @Test
   void rfc5869TestCase1() {
-    byte[] okm = Hkdf.derive("HmacSHA256", HEX.parseHex("000102030405060708090a0b0c"),
-        HEX.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), HEX.parseHex("f0f1f2f3f4f5f6f7f8f9"), 42);
-    assertThat(HEX.formatHex(okm)).isEqualTo(
-        "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+    byte[] okm =
+        Hkdf.derive(
+            "HmacSHA256",
+            HEX.parseHex("000102030405060708090a0b0c"),
+            HEX.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"),
+            HEX.parseHex("f0f1f2f3f4f5f6f7f8f9"),
+            42);
+    assertThat(HEX.formatHex(okm))
+        .isEqualTo(
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
   }
 
   @Test
   void rfc5869TestCase3WithoutSaltOrInfo() {
-    byte[] okm = Hkdf.derive("HmacSHA256", null, HEX.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"),
-        new byte[0], 42);
-    assertThat(HEX.formatHex(okm)).isEqualTo(
-        "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+    byte[] okm =
+        Hkdf.derive(
+            "HmacSHA256",
+            null,
+            HEX.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"),
+            new byte[0],
+            42);
+    assertThat(HEX.formatHex(okm))
+        .isEqualTo(
+            "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
   }
 
   @Test
@@ -36,7 +48,8 @@ class HkdfTest {
       byte[] ikm = new byte[32];
       random.nextBytes(salt);
       random.nextBytes(ikm);
-      byte[] info = ("\u0004\u0078DERIVEKEY" + i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      byte[] info =
+          ("\u0004\u0078DERIVEKEY" + i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
       int length = 1 + random.nextInt(100);
       HKDFBytesGenerator reference = new HKDFBytesGenerator(new SHA512Digest());
       reference.init(new HKDFParameters(ikm, salt, info));

@@ -21,11 +21,12 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * Writes messages field by field so that tests can make exactly one field wrong while everything else,
- * header tag, frame tags and signature included, stays valid: a rejection then proves that the
- * structural check itself works, not that GCM noticed the change.
+ * Writes messages field by field so that tests can make exactly one field wrong while everything
+ * else, header tag, frame tags and signature included, stays valid: a rejection then proves that
+ * the structural check itself works, not that GCM noticed the change.
  *
- * <p>Data keys are wrapped by {@link #KEYRING}; {@link #WRAPPING_KEY} lets other implementations read them.
+ * <p>Data keys are wrapped by {@link #KEYRING}; {@link #WRAPPING_KEY} lets other implementations
+ * read them.
  */
 public final class MessageForge {
   public static final byte[] WRAPPING_KEY = new byte[32];
@@ -37,7 +38,11 @@ public final class MessageForge {
   }
 
   public static final RawAesKeyring KEYRING =
-      RawAesKeyring.builder().keyNamespace(NAMESPACE).keyName(NAME).wrappingKey(WRAPPING_KEY).build();
+      RawAesKeyring.builder()
+          .keyNamespace(NAMESPACE)
+          .keyName(NAME)
+          .wrappingKey(WRAPPING_KEY)
+          .build();
 
   /** One frame of the body; every field may be set to something wrong. */
   public static final class Frame {
@@ -83,36 +88,50 @@ public final class MessageForge {
   public AlgorithmSuite suite = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
   public Integer versionByte;
   public Integer suiteIdField;
+
   /** Version 1 only: the type byte, reserved field and IV length field. */
   public int v1Type = 0x80;
+
   public int v1Reserved;
   public int v1IvLength = 12;
   public byte[] messageId;
   public Map<String, String> context = new LinkedHashMap<>();
+
   /** Replaces the serialized context (the bytes after the AAD length field). */
   public byte[] aadBytes;
+
   /** Encrypted data keys written before and after the one that {@link #KEYRING} can open. */
   public List<EncryptedDataKey> edksBefore = new ArrayList<>();
+
   public List<EncryptedDataKey> edksAfter = new ArrayList<>();
   public boolean includeOurEdk = true;
   public int contentType = MessageHeader.CONTENT_TYPE_FRAMED;
   public int frameLength = 16;
   public boolean corruptCommitment;
   public boolean corruptHeaderTag;
+
   /** Framed body, or null for the usual layout of {@link #plaintext}. */
   public List<Frame> frames;
+
   public byte[] plaintext = new byte[0];
+
   /** For non-framed content: the declared length field, if it must differ from the real one. */
   public Long singleBlockDeclared;
+
   /** Replaces the footer of a signed message (or adds one to an unsigned one). */
   public byte[] footer;
+
   public boolean omitFooter;
   public byte[] trailing = new byte[0];
+
   /** Signed suites: the context carries this public key instead of the signer's. */
   public String publicKeyOverride;
+
   public boolean omitPublicKey;
 
-  /** Regular frames of {@link #frameLength} and a final frame, as a conforming writer lays them out. */
+  /**
+   * Regular frames of {@link #frameLength} and a final frame, as a conforming writer lays them out.
+   */
   public static List<Frame> standardFrames(byte[] plaintext, int frameLength) {
     List<Frame> out = new ArrayList<>();
     int seq = 1;
@@ -140,12 +159,17 @@ public final class MessageForge {
     if (suite.isSigned()) {
       signing = Ecdsa.generateKeyPair(suite, random);
       if (!omitPublicKey) {
-        fullContext.put(Ecdsa.PUBLIC_KEY_CONTEXT_KEY,
-            publicKeyOverride != null ? publicKeyOverride : Ecdsa.encodePublicKey(signing.getPublic()));
+        fullContext.put(
+            Ecdsa.PUBLIC_KEY_CONTEXT_KEY,
+            publicKeyOverride != null
+                ? publicKeyOverride
+                : Ecdsa.encodePublicKey(signing.getPublic()));
       }
     }
-    EncryptionMaterials materials = KEYRING.onEncrypt(
-        EncryptionMaterials.of(suite, fullContext, signing == null ? null : signing.getPrivate()));
+    EncryptionMaterials materials =
+        KEYRING.onEncrypt(
+            EncryptionMaterials.of(
+                suite, fullContext, signing == null ? null : signing.getPrivate()));
     byte[] dataKey = materials.dataKey().bytes().clone();
     int version = suite.messageFormatVersion();
     if (messageId == null) {
@@ -205,8 +229,13 @@ public final class MessageForge {
     if (contentType == MessageHeader.CONTENT_TYPE_NON_FRAMED) {
       byte[] iv = bodyAad.iv(1).clone();
       out.write(iv);
-      byte[] ct = gcm(Cipher.ENCRYPT_MODE, keys, iv,
-          bodyAad.aad(BodyAad.FrameKind.SINGLE_BLOCK, 1, plaintext.length).clone(), plaintext);
+      byte[] ct =
+          gcm(
+              Cipher.ENCRYPT_MODE,
+              keys,
+              iv,
+              bodyAad.aad(BodyAad.FrameKind.SINGLE_BLOCK, 1, plaintext.length).clone(),
+              plaintext);
       writeLong(out, singleBlockDeclared != null ? singleBlockDeclared : plaintext.length);
       out.write(ct);
     } else {
@@ -215,8 +244,13 @@ public final class MessageForge {
         int seq = f.aadSequence != null ? f.aadSequence : f.sequenceField;
         long length = f.declaredLength != null ? f.declaredLength : f.plaintext.length;
         byte[] iv = f.iv != null ? f.iv : bodyAad.iv(seq).clone();
-        byte[] frameAad = bodyAad.aad(f.fin ? BodyAad.FrameKind.FINAL : BodyAad.FrameKind.REGULAR, seq,
-            f.fin ? length : f.plaintext.length).clone();
+        byte[] frameAad =
+            bodyAad
+                .aad(
+                    f.fin ? BodyAad.FrameKind.FINAL : BodyAad.FrameKind.REGULAR,
+                    seq,
+                    f.fin ? length : f.plaintext.length)
+                .clone();
         if (f.fin) {
           writeInt(out, -1);
         }
@@ -249,7 +283,8 @@ public final class MessageForge {
     return out.toByteArray();
   }
 
-  private static byte[] gcm(int mode, MessageKeys keys, byte[] iv, byte[] aad, byte[] in) throws Exception {
+  private static byte[] gcm(int mode, MessageKeys keys, byte[] iv, byte[] aad, byte[] in)
+      throws Exception {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
     c.init(mode, keys.key(), new GCMParameterSpec(128, iv));
     c.updateAAD(aad);

@@ -18,9 +18,9 @@ import org.bouncycastle.crypto.params.HKDFParameters;
 import org.junit.jupiter.api.Test;
 
 /**
- * Known-answer check of the header and body layout: the test re-derives everything from the wrapping key
- * with its own code (JCE GCM, Bouncy Castle HKDF) and reads every field at the offset the specification
- * gives, independently of the production parser.
+ * Known-answer check of the header and body layout: the test re-derives everything from the
+ * wrapping key with its own code (JCE GCM, Bouncy Castle HKDF) and reads every field at the offset
+ * the specification gives, independently of the production parser.
  */
 class MessageLayoutTest {
   private static final byte[] WRAPPING_KEY = new byte[32];
@@ -31,10 +31,16 @@ class MessageLayoutTest {
 
   @Test
   void headerAndFramesSitWhereTheSpecificationSays() throws Exception {
-    Envelope envelope = Envelope.builder()
-        .keyring(RawAesKeyring.builder().keyNamespace("ns").keyName("key-1").wrappingKey(WRAPPING_KEY).build())
-        .frameSize(100)
-        .build();
+    Envelope envelope =
+        Envelope.builder()
+            .keyring(
+                RawAesKeyring.builder()
+                    .keyNamespace("ns")
+                    .keyName("key-1")
+                    .wrappingKey(WRAPPING_KEY)
+                    .build())
+            .frameSize(100)
+            .build();
     byte[] plaintext = new byte[250];
     new Random(4).nextBytes(plaintext);
     Map<String, String> context = Map.of("tenant", "acme");
@@ -70,15 +76,22 @@ class MessageLayoutTest {
     in.get(headerTag);
 
     Cipher unwrap = Cipher.getInstance("AES/GCM/NoPadding");
-    unwrap.init(Cipher.DECRYPT_MODE, new SecretKeySpec(WRAPPING_KEY, "AES"), new GCMParameterSpec(128, wrapIv));
+    unwrap.init(
+        Cipher.DECRYPT_MODE,
+        new SecretKeySpec(WRAPPING_KEY, "AES"),
+        new GCMParameterSpec(128, wrapIv));
     unwrap.updateAAD(expectedAad);
     byte[] dataKey = unwrap.doFinal(wrapped);
 
-    byte[] derived = hkdf512(dataKey, messageId, concat(new byte[] {0x04, 0x78}, bytes("DERIVEKEY")), 32);
+    byte[] derived =
+        hkdf512(dataKey, messageId, concat(new byte[] {0x04, 0x78}, bytes("DERIVEKEY")), 32);
     assertThat(commitment).isEqualTo(hkdf512(dataKey, messageId, bytes("COMMITKEY"), 32));
 
     Cipher headerAuth = Cipher.getInstance("AES/GCM/NoPadding");
-    headerAuth.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derived, "AES"), new GCMParameterSpec(128, new byte[12]));
+    headerAuth.init(
+        Cipher.ENCRYPT_MODE,
+        new SecretKeySpec(derived, "AES"),
+        new GCMParameterSpec(128, new byte[12]));
     headerAuth.updateAAD(message, 0, headerBodyEnd);
     assertThat(headerAuth.doFinal()).isEqualTo(headerTag);
 
@@ -90,7 +103,9 @@ class MessageLayoutTest {
       assertThat(iv).isEqualTo(ivFor(seq));
       byte[] ct = new byte[100 + 16];
       in.get(ct);
-      byte[] pt = frameDecrypt(derived, iv, bodyAad(messageId, "AWSKMSEncryptionClient Frame", seq, 100), ct);
+      byte[] pt =
+          frameDecrypt(
+              derived, iv, bodyAad(messageId, "AWSKMSEncryptionClient Frame", seq, 100), ct);
       System.arraycopy(pt, 0, recovered, (seq - 1) * 100, 100);
     }
     assertThat(in.getInt()).isEqualTo(-1);
@@ -101,7 +116,9 @@ class MessageLayoutTest {
     assertThat(in.getInt()).isEqualTo(50);
     byte[] ct = new byte[50 + 16];
     in.get(ct);
-    byte[] pt = frameDecrypt(derived, iv, bodyAad(messageId, "AWSKMSEncryptionClient Final Frame", 3, 50), ct);
+    byte[] pt =
+        frameDecrypt(
+            derived, iv, bodyAad(messageId, "AWSKMSEncryptionClient Final Frame", 3, 50), ct);
     System.arraycopy(pt, 0, recovered, 200, 50);
     assertThat(in.hasRemaining()).isFalse();
     assertThat(recovered).isEqualTo(plaintext);
@@ -138,10 +155,15 @@ class MessageLayoutTest {
   private static byte[] bodyAad(byte[] messageId, String content, int seq, long length) {
     byte[] label = bytes(content);
     return ByteBuffer.allocate(messageId.length + label.length + 12)
-        .put(messageId).put(label).putInt(seq).putLong(length).array();
+        .put(messageId)
+        .put(label)
+        .putInt(seq)
+        .putLong(length)
+        .array();
   }
 
-  private static byte[] frameDecrypt(byte[] key, byte[] iv, byte[] aad, byte[] ct) throws Exception {
+  private static byte[] frameDecrypt(byte[] key, byte[] iv, byte[] aad, byte[] ct)
+      throws Exception {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
     c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
     c.updateAAD(aad);

@@ -12,16 +12,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code envelope decrypt}: one message back into its plaintext, checking the encryption context. */
-@Command(name = "decrypt", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Decrypt a message written by `envelope encrypt` or any AWS Encryption SDK, streaming.",
-        "Give the same --context entries it was encrypted with: a message bound to another context is refused.",
-        "The output file appears only once the whole message has been authenticated."})
+/**
+ * {@code envelope decrypt}: one message back into its plaintext, checking the encryption context.
+ */
+@Command(
+    name = "decrypt",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Decrypt a message written by `envelope encrypt` or any AWS Encryption SDK, streaming.",
+      "Give the same --context entries it was encrypted with: a message bound to another context is refused.",
+      "The output file appears only once the whole message has been authenticated."
+    })
 final class DecryptCommand implements Callable<Integer> {
-  @Option(names = {"-i", "--in"}, required = true, paramLabel = "FILE", description = "Message to read.")
+  @Option(
+      names = {"-i", "--in"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Message to read.")
   Path in;
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Plaintext file to write.")
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Plaintext file to write.")
   Path out;
 
   @Mixin ContextOptions context;
@@ -38,16 +53,23 @@ final class DecryptCommand implements Callable<Integer> {
       Transfer.Result result;
       try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(in));
           // Without --context nothing is checked; say so rather than pretend.
-          InputStream plaintext = context.context.isEmpty() ? envelope.decryptingStream(counted)
-              : envelope.decryptingStream(counted, context.context);
+          InputStream plaintext =
+              context.context.isEmpty()
+                  ? envelope.decryptingStream(counted)
+                  : envelope.decryptingStream(counted, context.context);
           OutputStream sink = Files.newOutputStream(tmp)) {
-        result = Transfer.copy(plaintext, sink, counted::count, size, "decrypt", progress.enabled(), System.err);
+        result =
+            Transfer.copy(
+                plaintext, sink, counted::count, size, "decrypt", progress.enabled(), System.err);
       }
       FileCrypto.publish(tmp, out);
       System.out.println("Decrypted " + in + " -> " + out + " with " + session.description());
-      System.out.println("  " + result.summary() + (context.context.isEmpty()
-          ? ", encryption context not checked (pass --context to check it)"
-          : ", encryption context " + context.context + " verified"));
+      System.out.println(
+          "  "
+              + result.summary()
+              + (context.context.isEmpty()
+                  ? ", encryption context not checked (pass --context to check it)"
+                  : ", encryption context " + context.context + " verified"));
       return 0;
     } finally {
       FileCrypto.discard(tmp);

@@ -26,18 +26,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code envelope demo}: a one-minute tour against a local KMS started for the occasion (nothing is kept):
- * a record with an encryption context, a context mismatch refused, the data-key cache at work, a file
- * streamed through, and the KMS audit trail.
+ * {@code envelope demo}: a one-minute tour against a local KMS started for the occasion (nothing is
+ * kept): a record with an encryption context, a context mismatch refused, the data-key cache at
+ * work, a file streamed through, and the KMS audit trail.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
     description = "A short end-to-end tour against an in-process local KMS; needs no AWS account.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--file-size", defaultValue = "16MiB", converter = dev.envelope.samples.files.LargeFileSample.SizeConverter.class,
+  @Option(
+      names = "--file-size",
+      defaultValue = "16MiB",
+      converter = dev.envelope.samples.files.LargeFileSample.SizeConverter.class,
       description = "Size of the streamed file (default: ${DEFAULT-VALUE}).")
   long fileSize;
 
-  @Option(names = "--records", defaultValue = "10000", description = "Records for the cache step (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--records",
+      defaultValue = "10000",
+      description = "Records for the cache step (default: ${DEFAULT-VALUE}).")
   int records;
 
   @Override
@@ -45,17 +53,29 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     try (DevKms kms = DevKms.ephemeral()) {
       String keyArn = kms.resolveKeyArn(kms.defaultAlias());
-      out.println("1. Local KMS on " + kms.localKms().endpoint() + " (loopback only), key " + kms.defaultAlias());
+      out.println(
+          "1. Local KMS on "
+              + kms.localKms().endpoint()
+              + " (loopback only), key "
+              + kms.defaultAlias());
       out.println("   -> " + keyArn);
       Envelope envelope = Envelope.builder().keyring(kms.keyring(keyArn)).build();
 
       Map<String, String> context = Map.of("tenant", "acme", "table", "orders", "id", "42");
-      byte[] record = "{\"card\":\"4111111111111111\",\"amount\":1999}".getBytes(StandardCharsets.UTF_8);
+      byte[] record =
+          "{\"card\":\"4111111111111111\",\"amount\":1999}".getBytes(StandardCharsets.UTF_8);
       byte[] message = envelope.encrypt(record, context);
-      out.println("2. Encrypted a " + record.length + "-byte record into a " + message.length
-          + "-byte message bound to context " + context);
+      out.println(
+          "2. Encrypted a "
+              + record.length
+              + "-byte record into a "
+              + message.length
+              + "-byte message bound to context "
+              + context);
       byte[] back = envelope.decrypt(message, context).plaintext();
-      out.println("   Decrypted with the same context: " + (Arrays.equals(back, record) ? "identical" : "DIFFERENT"));
+      out.println(
+          "   Decrypted with the same context: "
+              + (Arrays.equals(back, record) ? "identical" : "DIFFERENT"));
       Arrays.fill(back, (byte) 0);
 
       Map<String, String> other = Map.of("tenant", "acme", "table", "orders", "id", "43");
@@ -66,13 +86,19 @@ final class DemoCommand implements Callable<Integer> {
         out.println("3. NOT refused: decrypting as record 43 succeeded");
       } catch (EncryptionContextMismatchException e) {
         refused = true;
-        out.println("3. Decrypting it as record 43 is refused: context differs in " + e.differingKeys());
+        out.println(
+            "3. Decrypting it as record 43 is refused: context differs in " + e.differingKeys());
       }
 
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
-      CachingMaterialsManager cache = CachingMaterialsManager.builder()
-          .keyring(kms.keyring(keyArn)).maxAge(Duration.ofMinutes(5)).maxMessages(1000)
-          .partition("demo").meterRegistry(meters).build();
+      CachingMaterialsManager cache =
+          CachingMaterialsManager.builder()
+              .keyring(kms.keyring(keyArn))
+              .maxAge(Duration.ofMinutes(5))
+              .maxMessages(1000)
+              .partition("demo")
+              .meterRegistry(meters)
+              .build();
       Envelope cached = Envelope.builder().materialsManager(cache).build();
       Map<String, String> batch = Map.of("tenant", "acme", "table", "events");
       long before = kms.calls("GenerateDataKey");
@@ -82,15 +108,23 @@ final class DemoCommand implements Callable<Integer> {
       }
       long nanos = System.nanoTime() - t0;
       long calls = kms.calls("GenerateDataKey") - before;
-      out.printf("4. Cache (maxMessages 1000, maxAge 5 min): %d records in %s, %d GenerateDataKey calls;"
-              + " hits %.0f, misses %.0f%n", records, Sizes.seconds(nanos), calls,
+      out.printf(
+          "4. Cache (maxMessages 1000, maxAge 5 min): %d records in %s, %d GenerateDataKey calls;"
+              + " hits %.0f, misses %.0f%n",
+          records,
+          Sizes.seconds(nanos),
+          calls,
           meters.counter("envelope.cache.hits", "partition", "demo").count(),
           meters.counter("envelope.cache.misses", "partition", "demo").count());
 
       boolean same = streamFile(envelope, out);
-      out.println("6. KMS calls by operation (from the local KMS audit log): " + kms.callsByOperation());
+      out.println(
+          "6. KMS calls by operation (from the local KMS audit log): " + kms.callsByOperation());
       boolean ok = refused && same;
-      out.println(ok ? "Demo finished: all steps behaved as expected." : "Demo finished with UNEXPECTED results.");
+      out.println(
+          ok
+              ? "Demo finished: all steps behaved as expected."
+              : "Demo finished with UNEXPECTED results.");
       return ok ? 0 : 1;
     }
   }
@@ -116,8 +150,15 @@ final class DemoCommand implements Callable<Integer> {
         dec = Transfer.copy(plain, sink, counted::count, messageSize, "decrypt", true, System.err);
       }
       boolean same = MessageDigest.isEqual(in.digest(), outDigest.digest());
-      out.println("5. Streamed a " + Sizes.format(fileSize) + " file: encrypt " + enc.rate() + ", decrypt "
-          + dec.rate() + ", SHA-256 " + (same ? "matches" : "DIFFERS"));
+      out.println(
+          "5. Streamed a "
+              + Sizes.format(fileSize)
+              + " file: encrypt "
+              + enc.rate()
+              + ", decrypt "
+              + dec.rate()
+              + ", SHA-256 "
+              + (same ? "matches" : "DIFFERS"));
       return same;
     } finally {
       Files.deleteIfExists(message);

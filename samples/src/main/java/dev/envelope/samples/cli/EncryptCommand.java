@@ -11,14 +11,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code envelope encrypt}: one file into one message, streaming, with progress for large files. */
-@Command(name = "encrypt", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Encrypt a file into an AWS Encryption SDK v2 message, streaming (memory stays flat).")
+/**
+ * {@code envelope encrypt}: one file into one message, streaming, with progress for large files.
+ */
+@Command(
+    name = "encrypt",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Encrypt a file into an AWS Encryption SDK v2 message, streaming (memory stays flat).")
 final class EncryptCommand implements Callable<Integer> {
-  @Option(names = {"-i", "--in"}, required = true, paramLabel = "FILE", description = "Plaintext file to read.")
+  @Option(
+      names = {"-i", "--in"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Plaintext file to read.")
   Path in;
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE",
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      paramLabel = "FILE",
       description = "Message to write (replaced only once encryption has finished).")
   Path out;
 
@@ -35,14 +48,20 @@ final class EncryptCommand implements Callable<Integer> {
       Envelope envelope = Envelope.builder().keyring(session.keyring()).build();
       Transfer.Result result;
       try (InputStream source = Files.newInputStream(in);
-          OutputStream file = Files.newOutputStream(tmp); // closed here too in case encryptingStream fails
+          OutputStream file =
+              Files.newOutputStream(tmp); // closed here too in case encryptingStream fails
           OutputStream sink = envelope.encryptingStream(file, context.context)) {
         result = Transfer.copy(source, sink, size, "encrypt", progress.enabled(), System.err);
       }
       FileCrypto.publish(tmp, out);
       System.out.println("Encrypted " + in + " -> " + out + " with " + session.description());
-      System.out.println("  " + result.summary() + ", message " + Files.size(out) + " bytes, context "
-          + context.context);
+      System.out.println(
+          "  "
+              + result.summary()
+              + ", message "
+              + Files.size(out)
+              + " bytes, context "
+              + context.context);
       return 0;
     } finally {
       FileCrypto.discard(tmp);

@@ -11,22 +11,42 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code envelope} command. Exit status: 0 success, 1 cryptographic or authorization failure (a
- * tampered message, a context mismatch, a KMS denial), 2 bad usage (unknown flag, missing file or key).
+ * tampered message, a context mismatch, a KMS denial), 2 bad usage (unknown flag, missing file or
+ * key).
  */
-@Command(name = "envelope", mixinStandardHelpOptions = true, version = "envelope 0.1.0-SNAPSHOT",
-    description = {"Envelope encryption with AWS KMS; messages are AWS Encryption SDK v2 compatible.",
-        "Without --aws everything runs against a local KMS started in-process: no AWS account needed."},
-    subcommands = {EncryptCommand.class, DecryptCommand.class, LocalKmsCommand.class, DemoCommand.class,
-        BenchCommand.class, LintPolicyCommand.class, WhyCommand.class, RecordsSample.class, LargeFileSample.class, TuningSample.class,
-        CommandLine.HelpCommand.class},
-    footer = {"", "Exit status: 0 ok, 1 crypto or authorization failure, 2 bad usage.",
-        "Environment: ENVELOPE_KMS=aws|local, ENVELOPE_HOME (local KMS state, default ~/.envelope)."})
+@Command(
+    name = "envelope",
+    mixinStandardHelpOptions = true,
+    version = "envelope 0.1.0-SNAPSHOT",
+    description = {
+      "Envelope encryption with AWS KMS; messages are AWS Encryption SDK v2 compatible.",
+      "Without --aws everything runs against a local KMS started in-process: no AWS account needed."
+    },
+    subcommands = {
+      EncryptCommand.class,
+      DecryptCommand.class,
+      LocalKmsCommand.class,
+      DemoCommand.class,
+      BenchCommand.class,
+      LintPolicyCommand.class,
+      WhyCommand.class,
+      RecordsSample.class,
+      LargeFileSample.class,
+      TuningSample.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit status: 0 ok, 1 crypto or authorization failure, 2 bad usage.",
+      "Environment: ENVELOPE_KMS=aws|local, ENVELOPE_HOME (local KMS state, default ~/.envelope)."
+    })
 public final class EnvelopeCli implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: try 'envelope demo', or see the list above");
+    throw new ParameterException(
+        spec.commandLine(), "missing command: try 'envelope demo', or see the list above");
   }
 
   public static void main(String[] args) {

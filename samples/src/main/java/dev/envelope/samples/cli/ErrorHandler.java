@@ -18,8 +18,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * Turns failures into one line (or a short paragraph) saying what went wrong and what to do, and the exit
- * status. Expected failures never print a stack trace; only a bug does.
+ * Turns failures into one line (or a short paragraph) saying what went wrong and what to do, and
+ * the exit status. Expected failures never print a stack trace; only a bug does.
  */
 final class ErrorHandler implements IParameterExceptionHandler, IExecutionExceptionHandler {
   static final int CRYPTO = 1;
@@ -45,7 +45,8 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
   }
 
   private static Throwable unwrap(Throwable t) {
-    while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.CompletionException)
+    while ((t instanceof UncheckedIOException
+            || t instanceof java.util.concurrent.CompletionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -66,8 +67,10 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
       return USAGE;
     }
     if (t instanceof EncryptionContextMismatchException e) {
-      err.println("envelope: refused: the message's encryption context differs in " + e.differingKeys()
-          + "; pass exactly the --context entries it was encrypted with");
+      err.println(
+          "envelope: refused: the message's encryption context differs in "
+              + e.differingKeys()
+              + "; pass exactly the --context entries it was encrypted with");
       return CRYPTO;
     }
     if (t instanceof EnvelopeException) {
@@ -78,14 +81,19 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
       return CRYPTO;
     }
     if (t instanceof AwsServiceException e) {
-      err.println("envelope: KMS refused the request: " + e.awsErrorDetails().errorCode() + ": "
-          + e.awsErrorDetails().errorMessage());
+      err.println(
+          "envelope: KMS refused the request: "
+              + e.awsErrorDetails().errorCode()
+              + ": "
+              + e.awsErrorDetails().errorMessage());
       return CRYPTO;
     }
     if (t instanceof SdkClientException) {
-      err.println("envelope: cannot call AWS KMS: " + t.getMessage()
-          + "\nCheck your AWS credentials (aws configure, AWS_PROFILE) and --region, or drop --aws to use the"
-          + " local KMS.");
+      err.println(
+          "envelope: cannot call AWS KMS: "
+              + t.getMessage()
+              + "\nCheck your AWS credentials (aws configure, AWS_PROFILE) and --region, or drop --aws to use the"
+              + " local KMS.");
       return USAGE;
     }
     if (t instanceof IllegalArgumentException) {

@@ -7,7 +7,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** File handling shared by encrypt and decrypt: checks that say what to fix, and all-or-nothing output. */
+/**
+ * File handling shared by encrypt and decrypt: checks that say what to fix, and all-or-nothing
+ * output.
+ */
 final class FileCrypto {
   private FileCrypto() {}
 
@@ -42,13 +45,15 @@ final class FileCrypto {
     } catch (NoSuchFileException e) {
       throw new UsageException("output directory " + dir + " does not exist; check --out", e);
     } catch (IOException e) {
-      throw new UsageException("cannot write in " + dir + ": " + e.getMessage() + "; check --out", e);
+      throw new UsageException(
+          "cannot write in " + dir + ": " + e.getMessage() + "; check --out", e);
     }
   }
 
   /**
-   * Puts the finished temporary file in place. Until here {@code out} is untouched, so a failed decryption
-   * never leaves unauthenticated plaintext, and a failed encryption never leaves a truncated message.
+   * Puts the finished temporary file in place. Until here {@code out} is untouched, so a failed
+   * decryption never leaves unauthenticated plaintext, and a failed encryption never leaves a
+   * truncated message.
    */
   static void publish(Path tmp, Path out) throws IOException {
     try {

@@ -47,24 +47,37 @@ public final class LintPolicyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The key policy (JSON).")
   Path keyPolicy;
 
-  @Option(names = "--iam", paramLabel = "FILE",
+  @Option(
+      names = "--iam",
+      paramLabel = "FILE",
       description = "An IAM identity policy of a caller of the key; repeatable.")
   List<Path> iamPolicies = new ArrayList<>();
 
-  @Option(names = "--grants", paramLabel = "FILE",
+  @Option(
+      names = "--grants",
+      paramLabel = "FILE",
       description = "The key's grants: a JSON array, or 'aws kms list-grants' output.")
   Path grants;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
       description = "text, json or sarif (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "medium",
-      description = "Exit 1 if a finding is at least this severe: info, low, medium, high or"
-          + " critical (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--fail-on",
+      paramLabel = "SEVERITY",
+      defaultValue = "medium",
+      description =
+          "Exit 1 if a finding is at least this severe: info, low, medium, high or"
+              + " critical (default: ${DEFAULT-VALUE}).")
   String failOn;
 
-  @Option(names = "--key-account", paramLabel = "ACCOUNT",
+  @Option(
+      names = "--key-account",
+      paramLabel = "ACCOUNT",
       description = "The 12-digit account owning the key; inferred from the policy if absent.")
   String keyAccount;
 
@@ -83,9 +96,10 @@ public final class LintPolicyCommand implements Callable<Integer> {
     }
     LintReport report;
     try {
-      KeyPolicyLinter.Builder b = KeyPolicyLinter.builder()
-          .keyPolicy(keyPolicy.toString(), read(keyPolicy, "key policy"))
-          .keyAccount(keyAccount);
+      KeyPolicyLinter.Builder b =
+          KeyPolicyLinter.builder()
+              .keyPolicy(keyPolicy.toString(), read(keyPolicy, "key policy"))
+              .keyAccount(keyAccount);
       for (Path iam : iamPolicies) {
         b.iamPolicy(iam.toString(), read(iam, "IAM policy"));
       }
@@ -99,8 +113,9 @@ public final class LintPolicyCommand implements Callable<Integer> {
       return USAGE;
     } catch (PolicyException e) {
       err.println("lint-policy: " + e.getMessage());
-      err.println("Fix the JSON syntax first (a policy is one JSON object with a Statement"
-          + " array); then the linter reports the policy's problems.");
+      err.println(
+          "Fix the JSON syntax first (a policy is one JSON object with a Statement"
+              + " array); then the linter reports the policy's problems.");
       return USAGE;
     } catch (IllegalArgumentException e) {
       err.println("lint-policy: " + e.getMessage());

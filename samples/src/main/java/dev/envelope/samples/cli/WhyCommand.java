@@ -40,35 +40,55 @@ public final class WhyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
       description = "Environment file (JSON).")
   Path config;
 
-  @Option(names = "--caller", required = true, paramLabel = "ARN",
+  @Option(
+      names = "--caller",
+      required = true,
+      paramLabel = "ARN",
       description = "The calling principal, e.g. arn:aws:iam::111122223333:role/App.")
   String caller;
 
-  @Option(names = "--key", required = true, paramLabel = "ARN",
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "ARN",
       description = "The key ARN, or an alias ARN.")
   String key;
 
-  @Option(names = "--operation", required = true, paramLabel = "OPERATION",
+  @Option(
+      names = "--operation",
+      required = true,
+      paramLabel = "OPERATION",
       description = "The KMS operation, e.g. Decrypt, GenerateDataKey, CreateGrant.")
   String operation;
 
-  @Option(names = "--context", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--context",
+      paramLabel = "KEY=VALUE",
       description = "An encryption-context entry; repeatable.")
   Map<String, String> context = new LinkedHashMap<>();
 
-  @Option(names = "--grant-token", paramLabel = "TOKEN",
+  @Option(
+      names = "--grant-token",
+      paramLabel = "TOKEN",
       description = "A grant token presented with the request; repeatable.")
   List<String> grantTokens = new ArrayList<>();
 
-  @Option(names = "--via-service", paramLabel = "SERVICE",
+  @Option(
+      names = "--via-service",
+      paramLabel = "SERVICE",
       description = "The AWS service calling for the caller, e.g. s3.us-east-1.amazonaws.com.")
   String viaService;
 
-  @Option(names = "--grant-operation", paramLabel = "OPERATION",
+  @Option(
+      names = "--grant-operation",
+      paramLabel = "OPERATION",
       description = "For CreateGrant: an operation the new grant would allow; repeatable.")
   List<String> grantOperations = new ArrayList<>();
 
@@ -80,8 +100,12 @@ public final class WhyCommand implements Callable<Integer> {
     try {
       String text = LintPolicyCommand.read(config, "config");
       AccessEnvironment env = AccessEnvironment.fromJson(text);
-      AccessQuestion.Builder q = AccessQuestion.builder().caller(caller).key(key)
-          .operation(operation).encryptionContext(context);
+      AccessQuestion.Builder q =
+          AccessQuestion.builder()
+              .caller(caller)
+              .key(key)
+              .operation(operation)
+              .encryptionContext(context);
       grantTokens.forEach(q::grantToken);
       if (viaService != null) {
         q.viaService(viaService);

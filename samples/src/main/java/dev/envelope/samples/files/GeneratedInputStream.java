@@ -4,8 +4,9 @@ import java.io.InputStream;
 import java.util.SplittableRandom;
 
 /**
- * {@code length} bytes of reproducible pseudo-random data, made as they are read: a multi-GiB test file
- * without holding it in memory. Not cryptographically random (it need not be: it is the plaintext).
+ * {@code length} bytes of reproducible pseudo-random data, made as they are read: a multi-GiB test
+ * file without holding it in memory. Not cryptographically random (it need not be: it is the
+ * plaintext).
  */
 public final class GeneratedInputStream extends InputStream {
   private final SplittableRandom random;
@@ -32,7 +33,8 @@ public final class GeneratedInputStream extends InputStream {
     int n = (int) Math.min(len, remaining);
     int i = 0;
     if (pendingBytes == 0) {
-      // Eight bytes per nextLong, written whole while they fit: fast enough not to be the bottleneck.
+      // Eight bytes per nextLong, written whole while they fit: fast enough not to be the
+      // bottleneck.
       for (; i + 8 <= n; i += 8) {
         long v = random.nextLong();
         for (int k = 0; k < 8; k++) {

@@ -24,18 +24,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Large-file sample: generates a file of the requested size, encrypts it to a message and decrypts it back,
- * all as streams with one 64 KiB frame in flight, and checks the SHA-256 of what came back. Prints MB/s and
- * the peak heap, which stays flat whatever the file size (run it with {@code -Xmx64m} to see).
+ * Large-file sample: generates a file of the requested size, encrypts it to a message and decrypts
+ * it back, all as streams with one 64 KiB frame in flight, and checks the SHA-256 of what came
+ * back. Prints MB/s and the peak heap, which stays flat whatever the file size (run it with {@code
+ * -Xmx64m} to see).
  */
-@Command(name = "large-file", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Large-file sample: generate, encrypt and decrypt a file as streams; checksum and MB/s.")
+@Command(
+    name = "large-file",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Large-file sample: generate, encrypt and decrypt a file as streams; checksum and MB/s.")
 public final class LargeFileSample implements Callable<Integer> {
-  @Option(names = "--size", defaultValue = "64MiB", converter = SizeConverter.class,
+  @Option(
+      names = "--size",
+      defaultValue = "64MiB",
+      converter = SizeConverter.class,
       description = "File size, e.g. 64MiB or 4GiB (default: ${DEFAULT-VALUE}).")
   long size;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the files (default: a temp dir).")
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = "Where to write the files (default: a temp dir).")
   Path dir;
 
   @Option(names = "--keep", description = "Keep the plaintext, message and decrypted files.")
@@ -45,8 +56,14 @@ public final class LargeFileSample implements Callable<Integer> {
   boolean noProgress;
 
   /** What a run measured. */
-  public record Report(long bytes, String sha256, boolean checksumMatches, Transfer.Result encrypt,
-      Transfer.Result decrypt, long messageBytes, long peakHeapBytes) {}
+  public record Report(
+      long bytes,
+      String sha256,
+      boolean checksumMatches,
+      Transfer.Result encrypt,
+      Transfer.Result decrypt,
+      long messageBytes,
+      long peakHeapBytes) {}
 
   /** picocli converter for human sizes. */
   public static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
@@ -70,16 +87,26 @@ public final class LargeFileSample implements Callable<Integer> {
   }
 
   public Report run(PrintStream out) throws Exception {
-    Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("envelope-large-file");
+    Path work =
+        dir != null
+            ? Files.createDirectories(dir)
+            : Files.createTempDirectory("envelope-large-file");
     Path plain = work.resolve("plain.bin");
     Path message = work.resolve("plain.bin.envelope");
     Path back = work.resolve("plain.bin.decrypted");
-    Map<String, String> context = Map.of("purpose", "large-file-sample", "file", plain.getFileName().toString());
+    Map<String, String> context =
+        Map.of("purpose", "large-file-sample", "file", plain.getFileName().toString());
     resetPeakHeap();
     try (DevKms kms = DevKms.ephemeral()) {
-      Envelope envelope = Envelope.builder().keyring(kms.keyring(kms.resolveKeyArn(kms.defaultAlias()))).build();
-      out.println("Large-file sample: " + Sizes.format(size) + " in " + work + ", local KMS, frame "
-          + Sizes.format(envelope.frameSize()));
+      Envelope envelope =
+          Envelope.builder().keyring(kms.keyring(kms.resolveKeyArn(kms.defaultAlias()))).build();
+      out.println(
+          "Large-file sample: "
+              + Sizes.format(size)
+              + " in "
+              + work
+              + ", local KMS, frame "
+              + Sizes.format(envelope.frameSize()));
 
       MessageDigest original = MessageDigest.getInstance("SHA-256");
       try (InputStream gen = new DigestInputStream(new GeneratedInputStream(size, 42), original);
@@ -102,7 +129,9 @@ public final class LargeFileSample implements Callable<Integer> {
       try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(message));
           InputStream in = envelope.decryptingStream(counted, context);
           OutputStream sink = new DigestOutputStream(Files.newOutputStream(back), decrypted)) {
-        dec = Transfer.copy(in, sink, counted::count, messageBytes, "decrypt", !noProgress, System.err);
+        dec =
+            Transfer.copy(
+                in, sink, counted::count, messageBytes, "decrypt", !noProgress, System.err);
       }
       out.println("Decrypted " + dec.summary());
 
@@ -112,9 +141,17 @@ public final class LargeFileSample implements Callable<Integer> {
       long peak = peakHeap();
       out.println("SHA-256 original  " + want);
       out.println("SHA-256 decrypted " + got + (match ? "  (match)" : "  (MISMATCH)"));
-      out.println("Peak heap used " + Sizes.format(peak) + " of max " + Sizes.format(Runtime.getRuntime().maxMemory())
-          + " for a " + Sizes.format(size) + " file" + (Runtime.getRuntime().maxMemory() > (1L << 30)
-          ? " (a large heap lets garbage pile up; run with -Xmx64m to see the working set stay flat)" : ""));
+      out.println(
+          "Peak heap used "
+              + Sizes.format(peak)
+              + " of max "
+              + Sizes.format(Runtime.getRuntime().maxMemory())
+              + " for a "
+              + Sizes.format(size)
+              + " file"
+              + (Runtime.getRuntime().maxMemory() > (1L << 30)
+                  ? " (a large heap lets garbage pile up; run with -Xmx64m to see the working set stay flat)"
+                  : ""));
       return new Report(size, got, match, enc, dec, messageBytes, peak);
     } finally {
       if (!keep) {

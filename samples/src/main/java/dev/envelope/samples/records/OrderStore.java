@@ -12,16 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code orders} table with its two sensitive columns encrypted by the application before insert.
+ * The {@code orders} table with its two sensitive columns encrypted by the application before
+ * insert.
  *
- * <p>Each ciphertext is bound to where it belongs: its encryption context names the table, the column and
- * the row's primary key. On read the expected context is rebuilt from the row being read, so a ciphertext
- * copied to another row or another column (by a bug, a bad migration or an attacker with SQL access) is
- * refused instead of being returned as that row's data.
+ * <p>Each ciphertext is bound to where it belongs: its encryption context names the table, the
+ * column and the row's primary key. On read the expected context is rebuilt from the row being
+ * read, so a ciphertext copied to another row or another column (by a bug, a bad migration or an
+ * attacker with SQL access) is refused instead of being returned as that row's data.
  */
 public final class OrderStore {
   public static final String TABLE = "orders";
-  public static final String SCHEMA = """
+  public static final String SCHEMA =
+      """
       CREATE TABLE orders (
         id            BIGINT PRIMARY KEY,
         customer      VARCHAR(100) NOT NULL,
@@ -35,7 +37,13 @@ public final class OrderStore {
   public record Order(long id, String customer, long amountCents, String email, String cardNumber) {
     @Override
     public String toString() {
-      return "Order[id=" + id + ", customer=" + customer + ", amountCents=" + amountCents + ", email=<redacted>"
+      return "Order[id="
+          + id
+          + ", customer="
+          + customer
+          + ", amountCents="
+          + amountCents
+          + ", email=<redacted>"
           + ", cardNumber=<redacted>]";
     }
   }
@@ -44,7 +52,10 @@ public final class OrderStore {
   private final Envelope writer;
   private final Envelope reader;
 
-  /** {@code writer} encrypts inserts; {@code reader} decrypts reads (typically through a data-key cache). */
+  /**
+   * {@code writer} encrypts inserts; {@code reader} decrypts reads (typically through a data-key
+   * cache).
+   */
   public OrderStore(Connection db, Envelope writer, Envelope reader) {
     this.db = db;
     this.writer = writer;
@@ -64,8 +75,9 @@ public final class OrderStore {
   }
 
   public void insert(Order o) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement(
-        "INSERT INTO orders (id, customer, amount_cents, email, card_number) VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "INSERT INTO orders (id, customer, amount_cents, email, card_number) VALUES (?, ?, ?, ?, ?)")) {
       ps.setLong(1, o.id());
       ps.setString(2, o.customer());
       ps.setLong(3, o.amountCents());
@@ -81,12 +93,14 @@ public final class OrderStore {
 
   private String open(String column, long id, byte[] message) {
     // decrypt(message, expected) refuses a message bound to any other table, column or id.
-    return new String(reader.decrypt(message, context(column, id)).plaintext(), StandardCharsets.UTF_8);
+    return new String(
+        reader.decrypt(message, context(column, id)).plaintext(), StandardCharsets.UTF_8);
   }
 
   public Order find(long id) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement(
-        "SELECT id, customer, amount_cents, email, card_number FROM orders WHERE id = ?")) {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "SELECT id, customer, amount_cents, email, card_number FROM orders WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? row(rs) : null;
@@ -97,7 +111,9 @@ public final class OrderStore {
   public List<Order> findAll() throws SQLException {
     List<Order> out = new ArrayList<>();
     try (Statement s = db.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, customer, amount_cents, email, card_number FROM orders ORDER BY id")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT id, customer, amount_cents, email, card_number FROM orders ORDER BY id")) {
       while (rs.next()) {
         out.add(row(rs));
       }
@@ -107,16 +123,26 @@ public final class OrderStore {
 
   private Order row(ResultSet rs) throws SQLException {
     long id = rs.getLong(1);
-    return new Order(id, rs.getString(2), rs.getLong(3), open("email", id, rs.getBytes(4)),
+    return new Order(
+        id,
+        rs.getString(2),
+        rs.getLong(3),
+        open("email", id, rs.getBytes(4)),
         open("card_number", id, rs.getBytes(5)));
   }
 
   /** Simulates a bad UPDATE: copies one cell's ciphertext into another row and/or column. */
-  public void copyCiphertext(long fromId, String fromColumn, long toId, String toColumn) throws SQLException {
+  public void copyCiphertext(long fromId, String fromColumn, long toId, String toColumn)
+      throws SQLException {
     check(fromColumn);
     check(toColumn);
-    try (PreparedStatement ps = db.prepareStatement("UPDATE orders SET " + toColumn + " = (SELECT " + fromColumn
-        + " FROM orders WHERE id = ?) WHERE id = ?")) {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "UPDATE orders SET "
+                + toColumn
+                + " = (SELECT "
+                + fromColumn
+                + " FROM orders WHERE id = ?) WHERE id = ?")) {
       ps.setLong(1, fromId);
       ps.setLong(2, toId);
       if (ps.executeUpdate() != 1) {
@@ -132,7 +158,8 @@ public final class OrderStore {
   }
 
   public long count() throws SQLException {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM orders")) {
+    try (Statement s = db.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM orders")) {
       rs.next();
       return rs.getLong(1);
     }

@@ -11,9 +11,9 @@ final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
-   * Writes {@code content} to {@code file} unless it exists. The content goes to a temporary file that is
-   * then linked into place: a link fails if the target exists, so the first creator wins and every process
-   * reads the same file. Where links are unsupported it falls back to a move.
+   * Writes {@code content} to {@code file} unless it exists. The content goes to a temporary file
+   * that is then linked into place: a link fails if the target exists, so the first creator wins
+   * and every process reads the same file. Where links are unsupported it falls back to a move.
    *
    * @param ownerOnly restrict the file to its owner where the file system has POSIX permissions
    */

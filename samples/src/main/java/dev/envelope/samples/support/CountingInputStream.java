@@ -4,7 +4,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the bytes read through it, so a progress bar can follow the ciphertext a decrypting stream consumes. */
+/**
+ * Counts the bytes read through it, so a progress bar can follow the ciphertext a decrypting stream
+ * consumes.
+ */
 public final class CountingInputStream extends FilterInputStream {
   private volatile long count;
 

@@ -11,7 +11,6 @@ import dev.envelope.aws.local.PrincipalConfig;
 import dev.envelope.keyring.Keyring;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,15 +27,17 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 
 /**
- * The local KMS as the samples and the CLI use it: started in-process on an ephemeral loopback port, used
- * through the real AWS SDK client as the application principal, with KMS calls counted from its audit log.
+ * The local KMS as the samples and the CLI use it: started in-process on an ephemeral loopback
+ * port, used through the real AWS SDK client as the application principal, with KMS calls counted
+ * from its audit log.
  *
- * <p>{@link #open(Path)} keeps the KMS configuration in an Envelope home directory ({@value #CONFIG_FILE}),
- * written on first use with the development defaults plus freshly generated root key material for each key
- * (owner-only file), and loaded on every run: every run's KMS has the same keys with the same material, so a
- * file encrypted in one run decrypts in the next. Development only: anyone who can read the file can decrypt
- * what its keys encrypted. A config without key material still works, but its keys get new material at every
- * start. {@link #ephemeral()} persists nothing.
+ * <p>{@link #open(Path)} keeps the KMS configuration in an Envelope home directory ({@value
+ * #CONFIG_FILE}), written on first use with the development defaults plus freshly generated root
+ * key material for each key (owner-only file), and loaded on every run: every run's KMS has the
+ * same keys with the same material, so a file encrypted in one run decrypts in the next.
+ * Development only: anyone who can read the file can decrypt what its keys encrypted. A config
+ * without key material still works, but its keys get new material at every start. {@link
+ * #ephemeral()} persists nothing.
  */
 public final class DevKms implements AutoCloseable {
   public static final String CONFIG_FILE = "local-kms.json";
@@ -49,7 +50,8 @@ public final class DevKms implements AutoCloseable {
   private DevKms(LocalKmsConfig config) {
     this.kms = LocalKms.builder().config(config).port(0).start();
     this.accessKeyId = applicationPrincipal(config);
-    this.supplier = region -> clients.computeIfAbsent(region, r -> kms.kmsClientFor(accessKeyId, r));
+    this.supplier =
+        region -> clients.computeIfAbsent(region, r -> kms.kmsClientFor(accessKeyId, r));
   }
 
   /** A local KMS with the default configuration and nothing kept after {@link #close()}. */
@@ -63,8 +65,9 @@ public final class DevKms implements AutoCloseable {
   }
 
   /**
-   * Reads {@code home}/{@value #CONFIG_FILE}, first writing the development defaults with fresh random key
-   * material there (owner-only) if it is missing. Several processes starting at once all read the same file.
+   * Reads {@code home}/{@value #CONFIG_FILE}, first writing the development defaults with fresh
+   * random key material there (owner-only) if it is missing. Several processes starting at once all
+   * read the same file.
    */
   public static LocalKmsConfig loadOrCreateConfig(Path home) {
     Path file = home.resolve(CONFIG_FILE);
@@ -73,8 +76,13 @@ public final class DevKms implements AutoCloseable {
       try {
         AtomicFiles.createIfAbsent(file, content, true);
       } catch (IOException e) {
-        throw new UsageException("cannot write " + file + ": " + e.getMessage()
-            + "; choose a writable directory with --local-kms-state or ENVELOPE_HOME", e);
+        throw new UsageException(
+            "cannot write "
+                + file
+                + ": "
+                + e.getMessage()
+                + "; choose a writable directory with --local-kms-state or ENVELOPE_HOME",
+            e);
       } finally {
         Arrays.fill(content, (byte) 0);
       }
@@ -82,15 +90,21 @@ public final class DevKms implements AutoCloseable {
     try {
       return LocalKmsConfig.load(file);
     } catch (RuntimeException e) {
-      throw new UsageException("local KMS config " + file + " is invalid: " + e.getMessage()
-          + "; fix it, or delete it to get the defaults back", e);
+      throw new UsageException(
+          "local KMS config "
+              + file
+              + " is invalid: "
+              + e.getMessage()
+              + "; fix it, or delete it to get the defaults back",
+          e);
     }
   }
 
   /**
-   * {@link LocalKmsConfig#defaults()} in the JSON form {@link LocalKmsConfig#load} reads, so the file on
-   * disk says exactly what the in-process KMS runs with, plus {@code keyMaterial} for each key: 32 bytes from
-   * {@code random}, base64 (development only; it makes the keys the same in every run).
+   * {@link LocalKmsConfig#defaults()} in the JSON form {@link LocalKmsConfig#load} reads, so the
+   * file on disk says exactly what the in-process KMS runs with, plus {@code keyMaterial} for each
+   * key: 32 bytes from {@code random}, base64 (development only; it makes the keys the same in
+   * every run).
    */
   static String defaultConfigJson(SecureRandom random) {
     LocalKmsConfig d = LocalKmsConfig.defaults();
@@ -109,7 +123,11 @@ public final class DevKms implements AutoCloseable {
     s.append("\n  ],\n  \"keys\": [");
     sep = "\n";
     for (KeyConfig k : d.keys()) {
-      s.append(sep).append("    {\"keyId\": ").append(q(k.keyId())).append(", \"account\": ").append(q(k.accountId()));
+      s.append(sep)
+          .append("    {\"keyId\": ")
+          .append(q(k.keyId()))
+          .append(", \"account\": ")
+          .append(q(k.accountId()));
       if (k.description() != null) {
         s.append(", \"description\": ").append(q(k.description()));
       }
@@ -117,10 +135,13 @@ public final class DevKms implements AutoCloseable {
         s.append(", \"policy\": ").append(k.policy());
       }
       s.append(", \"aliases\": [")
-          .append(k.aliases().stream().map(DevKms::q).collect(Collectors.joining(", "))).append("]");
+          .append(k.aliases().stream().map(DevKms::q).collect(Collectors.joining(", ")))
+          .append("]");
       byte[] material = new byte[KeyConfig.KEY_MATERIAL_BYTES];
       random.nextBytes(material);
-      s.append(",\n     \"keyMaterial\": ").append(q(Base64.getEncoder().encodeToString(material))).append('}');
+      s.append(",\n     \"keyMaterial\": ")
+          .append(q(Base64.getEncoder().encodeToString(material)))
+          .append('}');
       Arrays.fill(material, (byte) 0);
       sep = ",\n";
     }
@@ -149,8 +170,9 @@ public final class DevKms implements AutoCloseable {
       }
     }
     if (config.principals().isEmpty()) {
-      throw new UsageException("the local KMS config has no principals; add one (see the defaults by deleting"
-          + " the config file)");
+      throw new UsageException(
+          "the local KMS config has no principals; add one (see the defaults by deleting"
+              + " the config file)");
     }
     return config.principals().get(0).accessKeyId();
   }
@@ -163,12 +185,16 @@ public final class DevKms implements AutoCloseable {
     return kms.config().region();
   }
 
-  /** The key used when none is named: the first alias of the first configured key (alias/envelope-dev by default). */
+  /**
+   * The key used when none is named: the first alias of the first configured key
+   * (alias/envelope-dev by default).
+   */
   public String defaultAlias() {
     for (KeyConfig k : kms.config().keys()) {
       return k.aliases().isEmpty() ? k.keyId() : k.aliases().get(0);
     }
-    throw new UsageException("the local KMS config has no keys; add one, or delete the config to get the defaults");
+    throw new UsageException(
+        "the local KMS config has no keys; add one, or delete the config to get the defaults");
   }
 
   /** The SDK client the application principal uses in the default Region. */
@@ -181,8 +207,9 @@ public final class DevKms implements AutoCloseable {
   }
 
   /**
-   * The key ARN for a key ARN, key id, alias name or alias ARN, asking the KMS ({@code DescribeKey}) like an
-   * application would; the keyring needs key ARNs to match data keys on decryption.
+   * The key ARN for a key ARN, key id, alias name or alias ARN, asking the KMS ({@code
+   * DescribeKey}) like an application would; the keyring needs key ARNs to match data keys on
+   * decryption.
    */
   public String resolveKeyArn(String key) {
     return KeyIds.resolve(client(), key, "the local KMS (" + region() + ")");
@@ -202,7 +229,10 @@ public final class DevKms implements AutoCloseable {
     if (accounts.isEmpty()) {
       accounts.add(LocalKmsConfig.DEFAULT_ACCOUNT);
     }
-    return KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", accounts)).clientSupplier(supplier).build();
+    return KmsKeyring.builder()
+        .discovery(DiscoveryFilter.of("aws", accounts))
+        .clientSupplier(supplier)
+        .build();
   }
 
   /** Calls made to this KMS so far, by operation (from its audit log). */
@@ -224,7 +254,12 @@ public final class DevKms implements AutoCloseable {
 
   /** Thrown when a key named on the command line does not exist. */
   static UsageException noSuchKey(String key, String where, NotFoundException e) {
-    return new UsageException("key '" + key + "' does not exist in " + where
-        + "; check --key (a key ARN, key id, alias/NAME or alias ARN)", e);
+    return new UsageException(
+        "key '"
+            + key
+            + "' does not exist in "
+            + where
+            + "; check --key (a key ARN, key id, alias/NAME or alias ARN)",
+        e);
   }
 }

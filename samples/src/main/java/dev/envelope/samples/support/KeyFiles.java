@@ -11,8 +11,9 @@ import java.util.HexFormat;
 
 /**
  * Reads and creates AES wrapping-key files. A key file holds 16, 24 or 32 raw bytes, or the same as
- * base64 or hex text (what {@code openssl rand -base64 32 > key} or {@code head -c 32 /dev/urandom > key}
- * produce). Callers own the returned array and zero it when done; nothing here prints key bytes.
+ * base64 or hex text (what {@code openssl rand -base64 32 > key} or {@code head -c 32 /dev/urandom
+ * > key} produce). Callers own the returned array and zero it when done; nothing here prints key
+ * bytes.
  */
 public final class KeyFiles {
   private KeyFiles() {}
@@ -22,8 +23,13 @@ public final class KeyFiles {
     try {
       raw = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new UsageException("key file " + file + " does not exist; create one with"
-          + " `head -c 32 /dev/urandom > " + file + "` or check --raw-aes-key");
+      throw new UsageException(
+          "key file "
+              + file
+              + " does not exist; create one with"
+              + " `head -c 32 /dev/urandom > "
+              + file
+              + "` or check --raw-aes-key");
     } catch (IOException e) {
       throw new UsageException("cannot read key file " + file + ": " + e.getMessage(), e);
     }
@@ -37,8 +43,13 @@ public final class KeyFiles {
         if (decoded != null) {
           Arrays.fill(decoded, (byte) 0);
         }
-        throw new UsageException("key file " + file + " holds " + raw.length + " bytes; it must hold a 16, 24 or"
-            + " 32-byte AES key, raw or as base64 or hex text");
+        throw new UsageException(
+            "key file "
+                + file
+                + " holds "
+                + raw.length
+                + " bytes; it must hold a 16, 24 or"
+                + " 32-byte AES key, raw or as base64 or hex text");
       }
       return decoded;
     } finally {

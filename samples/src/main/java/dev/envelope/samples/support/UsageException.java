@@ -1,8 +1,9 @@
 package dev.envelope.samples.support;
 
 /**
- * The user asked for something that cannot work as given (a missing file, a bad key file, a key that
- * does not exist). The CLI prints the message, which says what to change, and exits with status 2.
+ * The user asked for something that cannot work as given (a missing file, a bad key file, a key
+ * that does not exist). The CLI prints the message, which says what to change, and exits with
+ * status 2.
  */
 public class UsageException extends RuntimeException {
   private static final long serialVersionUID = 1L;

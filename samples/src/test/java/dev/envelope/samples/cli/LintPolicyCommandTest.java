@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 class LintPolicyCommandTest {
-  static final String ROOT_ONLY = """
+  static final String ROOT_ONLY =
+      """
       {
         "Version": "2012-10-17",
         "Statement": [
@@ -22,7 +23,8 @@ class LintPolicyCommandTest {
         ]
       }
       """;
-  static final String RISKY = """
+  static final String RISKY =
+      """
       {
         "Version": "2012-10-17",
         "Statement": [
@@ -75,21 +77,27 @@ class LintPolicyCommandTest {
 
   @Test
   void iamPoliciesAreLintedForCrossAccountUse() throws IOException {
-    Path iam = Files.writeString(dir.resolve("partner-role.json"),
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-            + "\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}]}");
+    Path iam =
+        Files.writeString(
+            dir.resolve("partner-role.json"),
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}]}");
     CliRun r = lint(risky.toString(), "--iam", iam.toString(), "--format", "json");
     JsonNode root = JsonNode.parser().parse(r.out());
-    List<String> ids = root.field("findings").orElseThrow().asArray().stream()
-        .map(f -> f.field("ruleId").orElseThrow().asString()).toList();
+    List<String> ids =
+        root.field("findings").orElseThrow().asArray().stream()
+            .map(f -> f.field("ruleId").orElseThrow().asString())
+            .toList();
     assertThat(ids).contains("ENV-KP-010", "ENV-KP-004", "ENV-KP-002");
   }
 
   @Test
   void grantsFileIsRead() throws IOException {
-    Path grants = Files.writeString(dir.resolve("grants.json"),
-        "{\"Grants\":[{\"GrantId\":\"g1\",\"GranteePrincipal\":"
-            + "\"arn:aws:iam::111122223333:role/App\",\"Operations\":[\"Decrypt\",\"CreateGrant\"]}]}");
+    Path grants =
+        Files.writeString(
+            dir.resolve("grants.json"),
+            "{\"Grants\":[{\"GrantId\":\"g1\",\"GranteePrincipal\":"
+                + "\"arn:aws:iam::111122223333:role/App\",\"Operations\":[\"Decrypt\",\"CreateGrant\"]}]}");
     CliRun r = lint(rootOnly.toString(), "--grants", grants.toString(), "--fail-on", "low");
     assertThat(r.out()).contains("ENV-KP-015").contains(grants.toString());
     assertThat(r.exitCode()).isEqualTo(1);
@@ -99,17 +107,27 @@ class LintPolicyCommandTest {
   void sarifOutputParses() {
     CliRun r = lint(risky.toString(), "--format", "sarif");
     JsonNode run = JsonNode.parser().parse(r.out()).field("runs").orElseThrow().asArray().get(0);
-    assertThat(run.field("tool").orElseThrow().field("driver").orElseThrow().field("name")
-        .orElseThrow().asString()).isEqualTo("envelope-lint");
+    assertThat(
+            run.field("tool")
+                .orElseThrow()
+                .field("driver")
+                .orElseThrow()
+                .field("name")
+                .orElseThrow()
+                .asString())
+        .isEqualTo("envelope-lint");
     assertThat(run.field("results").orElseThrow().asArray()).isNotEmpty();
     assertThat(r.exitCode()).isEqualTo(1);
   }
 
   @Test
   void unknownConditionKeyIsAFindingNotAnError() throws IOException {
-    Path typo = Files.writeString(dir.resolve("typo.json"), ROOT_ONLY.replace(
-        "\"Resource\": \"*\"}",
-        "\"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"kms:CallerAcount\": \"1\"}}}"));
+    Path typo =
+        Files.writeString(
+            dir.resolve("typo.json"),
+            ROOT_ONLY.replace(
+                "\"Resource\": \"*\"}",
+                "\"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"kms:CallerAcount\": \"1\"}}}"));
     CliRun r = lint(typo.toString());
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.out()).contains("ENV-KP-012").contains("kms:CallerAcount").contains(typo + ":4:");
@@ -117,8 +135,10 @@ class LintPolicyCommandTest {
 
   @Test
   void malformedJsonExitsTwoWithWhatToFix() throws IOException {
-    Path bad = Files.writeString(dir.resolve("bad.json"), "{\"Version\": \"2012-10-17\",\n"
-        + "\"Statement\": [ {\"Effect\": \"Allow\" ");
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.json"),
+            "{\"Version\": \"2012-10-17\",\n" + "\"Statement\": [ {\"Effect\": \"Allow\" ");
     CliRun r = lint(bad.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains(bad.toString()).contains("not valid JSON").contains("line");

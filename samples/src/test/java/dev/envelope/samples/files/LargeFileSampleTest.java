@@ -17,8 +17,16 @@ class LargeFileSampleTest {
   @Test
   void roundTripsAGeneratedFileWithMatchingChecksumInASmallHeap() {
     // 96 MiB through a 48 MiB heap: the file never fits in memory, so this passing means streaming.
-    ChildJvm.Run r = ChildJvm.run(dir.resolve("home"), List.of("-Xmx48m"), "large-file", "--size", "96MiB",
-        "--dir", dir.resolve("work").toString(), "--no-progress");
+    ChildJvm.Run r =
+        ChildJvm.run(
+            dir.resolve("home"),
+            List.of("-Xmx48m"),
+            "large-file",
+            "--size",
+            "96MiB",
+            "--dir",
+            dir.resolve("work").toString(),
+            "--no-progress");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out()).contains("(match)").contains("MB/s").contains("Peak heap used");
     assertThat(dir.resolve("work")).isEmptyDirectory(); // cleaned up without --keep
@@ -26,7 +34,10 @@ class LargeFileSampleTest {
 
   @Test
   void generatedDataIsReproducibleWhateverTheReadSizes() throws Exception {
-    assertThat(sha(7, 1)).isEqualTo(sha(7, 65536)).isEqualTo(sha(3, 8191)).isNotEqualTo(sha(7, 1, 43));
+    assertThat(sha(7, 1))
+        .isEqualTo(sha(7, 65536))
+        .isEqualTo(sha(3, 8191))
+        .isNotEqualTo(sha(7, 1, 43));
   }
 
   private static String sha(int chunk1, int chunk2) throws Exception {

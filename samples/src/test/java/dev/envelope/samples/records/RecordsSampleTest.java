@@ -23,7 +23,9 @@ class RecordsSampleTest {
     assertThat(r.cacheHits()).isEqualTo(100);
     assertThat(r.movedToOtherRowRefused()).as(out).isTrue();
     assertThat(r.movedToOtherColumnRefused()).as(out).isTrue();
-    assertThat(out).contains("CREATE TABLE orders").contains("Refused as expected")
+    assertThat(out)
+        .contains("CREATE TABLE orders")
+        .contains("Refused as expected")
         .doesNotContain("4111000000000001"); // card numbers are never printed in full
   }
 }

@@ -12,13 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 
-/** The Envelope home's local KMS config: written once with fresh key material, loaded on every run. */
+/**
+ * The Envelope home's local KMS config: written once with fresh key material, loaded on every run.
+ */
 class DevKmsTest {
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private static SdkBytes encrypt(DevKms kms, String text) {
-    return kms.client().encrypt(b -> b.keyId(kms.defaultAlias()).plaintext(SdkBytes.fromUtf8String(text)))
+    return kms.client()
+        .encrypt(b -> b.keyId(kms.defaultAlias()).plaintext(SdkBytes.fromUtf8String(text)))
         .ciphertextBlob();
   }
 
@@ -31,11 +33,13 @@ class DevKmsTest {
     Path config = home.resolve(DevKms.CONFIG_FILE);
     assertThat(Files.readString(config)).contains("\"keyMaterial\"");
     if (Files.getFileStore(config).supportsFileAttributeView("posix")) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config)))
+          .isEqualTo("rw-------");
     }
     assertThat(home.resolve("local-kms-escrow.key")).doesNotExist();
     try (DevKms second = DevKms.open(home)) {
-      assertThat(second.client().decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String()).isEqualTo("kept");
+      assertThat(second.client().decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String())
+          .isEqualTo("kept");
     }
     // Another home has its own material.
     try (DevKms other = DevKms.open(home.resolve("other"))) {
@@ -50,18 +54,22 @@ class DevKmsTest {
     String a = DevKms.defaultConfigJson(random);
     String b = DevKms.defaultConfigJson(random);
     assertThat(a).isNotEqualTo(b);
-    assertThat(a.replaceAll("\"keyMaterial\": \"[^\"]+\"", "")).isEqualTo(b.replaceAll("\"keyMaterial\": \"[^\"]+\"", ""));
+    assertThat(a.replaceAll("\"keyMaterial\": \"[^\"]+\"", ""))
+        .isEqualTo(b.replaceAll("\"keyMaterial\": \"[^\"]+\"", ""));
   }
 
   @Test
   void anOlderConfigWithoutKeyMaterialStillWorksButDoesNotPersistKeys() throws Exception {
-    String legacy = DevKms.defaultConfigJson(new SecureRandom()).replaceAll(",\\s*\"keyMaterial\": \"[^\"]+\"", "");
+    String legacy =
+        DevKms.defaultConfigJson(new SecureRandom())
+            .replaceAll(",\\s*\"keyMaterial\": \"[^\"]+\"", "");
     assertThat(legacy).doesNotContain("keyMaterial");
     Files.writeString(home.resolve(DevKms.CONFIG_FILE), legacy);
     SdkBytes blob;
     try (DevKms first = DevKms.open(home)) {
       blob = encrypt(first, "lost");
-      assertThat(first.client().decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String()).isEqualTo("lost");
+      assertThat(first.client().decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String())
+          .isEqualTo("lost");
     }
     assertThat(Files.readString(home.resolve(DevKms.CONFIG_FILE))).isEqualTo(legacy);
     try (DevKms second = DevKms.open(home)) {

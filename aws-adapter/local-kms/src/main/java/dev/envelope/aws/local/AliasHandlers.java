@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The alias operations. An alias operation is authorized twice: on the alias, by IAM policies
- * only, and on each key it names, by that key's policy.
+ * The alias operations. An alias operation is authorized twice: on the alias, by IAM policies only,
+ * and on each key it names, by that key's policy.
  */
 final class AliasHandlers {
   private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
@@ -48,8 +48,8 @@ final class AliasHandlers {
     synchronized (lock) {
       Authorizer.requireNotPendingDeletion(key);
       if (store.alias(call.region, call.caller.accountId(), name) != null) {
-        throw new KmsException("AlreadyExistsException",
-            "An alias with the name " + aliasArn + " already exists");
+        throw new KmsException(
+            "AlreadyExistsException", "An alias with the name " + aliasArn + " already exists");
       }
       store.putAlias(new KmsAlias(name, call.caller.accountId(), call.region, key.keyId, now()));
     }
@@ -90,8 +90,8 @@ final class AliasHandlers {
 
   private String listAliases(Call call, KmsRequest req) {
     int limit = Paging.limit(req);
-    String keyFilter = req.string("KeyId")
-        .map(k -> auth.resolve(call, k, false, false).key().keyId).orElse(null);
+    String keyFilter =
+        req.string("KeyId").map(k -> auth.resolve(call, k, false, false).key().keyId).orElse(null);
     auth.authorizeIdentityOnly(call, KmsOperation.LIST_ALIASES, "*", call.region, Map.of());
     List<KmsAlias> aliases = new ArrayList<>();
     for (KmsAlias a : store.aliases(call.region, call.caller.accountId())) {
@@ -103,9 +103,15 @@ final class AliasHandlers {
     int end = Math.min(aliases.size(), start + limit);
     JsonOutput j = JsonOutput.compact().beginObject().name("Aliases").beginArray();
     for (KmsAlias a : aliases.subList(start, end)) {
-      j.beginObject().field("AliasName", a.name).field("AliasArn", a.arn)
-          .field("TargetKeyId", a.targetKeyId).name("CreationDate").timestamp(a.creationDate)
-          .name("LastUpdatedDate").timestamp(a.lastUpdatedDate).endObject();
+      j.beginObject()
+          .field("AliasName", a.name)
+          .field("AliasArn", a.arn)
+          .field("TargetKeyId", a.targetKeyId)
+          .name("CreationDate")
+          .timestamp(a.creationDate)
+          .name("LastUpdatedDate")
+          .timestamp(a.lastUpdatedDate)
+          .endObject();
     }
     j.endArray().field("Truncated", end < aliases.size());
     if (end < aliases.size()) {
@@ -117,23 +123,26 @@ final class AliasHandlers {
   private KmsAlias existingAlias(Call call, String name) {
     KmsAlias alias = store.alias(call.region, call.caller.accountId(), name);
     if (alias == null) {
-      throw KmsException.notFound("Alias "
-          + KmsAlias.arn(call.region, call.caller.accountId(), name) + " is not found.");
+      throw KmsException.notFound(
+          "Alias " + KmsAlias.arn(call.region, call.caller.accountId(), name) + " is not found.");
     }
     return alias;
   }
 
   private static void validateAliasName(String name) {
     if (!name.startsWith("alias/") || name.length() > 256 || !ALIAS_NAME.matcher(name).matches()) {
-      throw new KmsException("InvalidAliasNameException", "Alias must start with 'alias/' and "
-          + "contain only alphanumeric characters, '/', '_' or '-': " + name);
+      throw new KmsException(
+          "InvalidAliasNameException",
+          "Alias must start with 'alias/' and "
+              + "contain only alphanumeric characters, '/', '_' or '-': "
+              + name);
     }
     if (name.startsWith("alias/aws/")) {
-      throw new KmsException("InvalidAliasNameException",
+      throw new KmsException(
+          "InvalidAliasNameException",
           "Alias names beginning with 'alias/aws/' are reserved for AWS managed keys: " + name);
     }
   }
-
 
   private Instant now() {
     return clock.instant();

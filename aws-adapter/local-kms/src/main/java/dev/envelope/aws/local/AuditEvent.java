@@ -25,10 +25,21 @@ import java.util.Map;
  * @param errorCode the error {@code __type} answered, or null on success
  * @param errorMessage the error message answered, or null
  */
-public record AuditEvent(Instant time, String requestId, String region, String callerArn,
-    String accessKeyId, String operation, String keyArn, String sourceKeyArn,
-    Map<String, String> encryptionContext, List<String> grantTokens, String decision,
-    String decidedBy, String errorCode, String errorMessage) {
+public record AuditEvent(
+    Instant time,
+    String requestId,
+    String region,
+    String callerArn,
+    String accessKeyId,
+    String operation,
+    String keyArn,
+    String sourceKeyArn,
+    Map<String, String> encryptionContext,
+    List<String> grantTokens,
+    String decision,
+    String decidedBy,
+    String errorCode,
+    String errorMessage) {
 
   public AuditEvent {
     encryptionContext = encryptionContext == null ? Map.of() : Map.copyOf(encryptionContext);
@@ -42,21 +53,24 @@ public record AuditEvent(Instant time, String requestId, String region, String c
 
   /** This event as one line of JSON. */
   public String toJson() {
-    JsonOutput j = JsonOutput.compact().beginObject()
-        .field("eventTime", time.toString())
-        .field("requestId", requestId)
-        .field("awsRegion", region)
-        .field("userArn", callerArn)
-        .field("accessKeyId", accessKeyId)
-        .field("eventName", operation)
-        .field("keyArn", keyArn)
-        .field("sourceKeyArn", sourceKeyArn);
+    JsonOutput j =
+        JsonOutput.compact()
+            .beginObject()
+            .field("eventTime", time.toString())
+            .field("requestId", requestId)
+            .field("awsRegion", region)
+            .field("userArn", callerArn)
+            .field("accessKeyId", accessKeyId)
+            .field("eventName", operation)
+            .field("keyArn", keyArn)
+            .field("sourceKeyArn", sourceKeyArn);
     j.name("encryptionContext").stringMap(new java.util.TreeMap<>(encryptionContext));
     j.name("grantTokens").stringList(grantTokens);
     return j.field("decision", decision)
         .field("decidedBy", decidedBy)
         .field("errorCode", errorCode)
         .field("errorMessage", errorMessage)
-        .endObject().toString();
+        .endObject()
+        .toString();
   }
 }

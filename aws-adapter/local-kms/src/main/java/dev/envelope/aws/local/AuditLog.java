@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The audit log of a local KMS: every call, kept in memory (the most recent {@value #CAPACITY},
- * so that a long benchmark cannot exhaust the heap) and optionally appended to a file as JSON lines.
+ * The audit log of a local KMS: every call, kept in memory (the most recent {@value #CAPACITY}, so
+ * that a long benchmark cannot exhaust the heap) and optionally appended to a file as JSON lines.
  * Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
@@ -26,8 +26,14 @@ public final class AuditLog implements AutoCloseable {
 
   AuditLog(Path file) {
     try {
-      this.file = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      this.file =
+          file == null
+              ? null
+              : Files.newBufferedWriter(
+                  file,
+                  StandardCharsets.UTF_8,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open audit file " + file, e);
     }

@@ -16,6 +16,7 @@ final class Call {
   final String region;
   final String viaService;
   final List<PolicyDocument> iamPolicies;
+
   /** The address the request came from (aws:SourceIp), or null if unknown. */
   final String sourceIp;
 
@@ -26,8 +27,13 @@ final class Call {
   String decision;
   String decidedBy;
 
-  Call(CallerIdentity caller, String accessKeyId, String region, String viaService,
-      List<PolicyDocument> iamPolicies, String sourceIp) {
+  Call(
+      CallerIdentity caller,
+      String accessKeyId,
+      String region,
+      String viaService,
+      List<PolicyDocument> iamPolicies,
+      String sourceIp) {
     this.caller = caller;
     this.accessKeyId = accessKeyId;
     this.region = region;

@@ -26,6 +26,7 @@ import java.util.TreeMap;
  */
 final class CiphertextBlob {
   static final byte VERSION = 0x01;
+
   /** KMS refuses ciphertext blobs over 6144 bytes. */
   static final int MAX_BLOB_BYTES = 6144;
 
@@ -36,8 +37,8 @@ final class CiphertextBlob {
   private final byte[] blob;
   private final int bodyOffset;
 
-  private CiphertextBlob(String accountId, String keyId, byte[] header, byte[] iv, byte[] blob,
-      int bodyOffset) {
+  private CiphertextBlob(
+      String accountId, String keyId, byte[] header, byte[] iv, byte[] blob, int bodyOffset) {
     this.accountId = accountId;
     this.keyId = keyId;
     this.header = header;
@@ -54,21 +55,30 @@ final class CiphertextBlob {
     return keyId;
   }
 
-  static byte[] seal(KeyMaterial material, String accountId, String keyId,
-      Map<String, String> context, byte[] plaintext, SecureRandom random) {
+  static byte[] seal(
+      KeyMaterial material,
+      String accountId,
+      String keyId,
+      Map<String, String> context,
+      byte[] plaintext,
+      SecureRandom random) {
     byte[] header = header(accountId, keyId);
     byte[] iv = new byte[KeyMaterial.IV_BYTES];
     random.nextBytes(iv);
     byte[] body = material.seal(iv, aad(header, context), plaintext);
     return ByteBuffer.allocate(header.length + iv.length + body.length)
-        .put(header).put(iv).put(body).array();
+        .put(header)
+        .put(iv)
+        .put(body)
+        .array();
   }
 
   /** Parses the header; any structural problem is InvalidCiphertextException, as in KMS. */
   static CiphertextBlob parse(byte[] blob) {
     if (blob.length > MAX_BLOB_BYTES) {
-      throw KmsException.validation("1 validation error detected: Value at 'ciphertextBlob' failed "
-          + "to satisfy constraint: Member must have length less than or equal to 6144");
+      throw KmsException.validation(
+          "1 validation error detected: Value at 'ciphertextBlob' failed "
+              + "to satisfy constraint: Member must have length less than or equal to 6144");
     }
     if (blob.length < 1 + 12 + 1 + 1 + KeyMaterial.IV_BYTES + 16 || blob[0] != VERSION) {
       throw KmsException.invalidCiphertext();
@@ -76,7 +86,8 @@ final class CiphertextBlob {
     String account = new String(blob, 1, 12, StandardCharsets.US_ASCII);
     int idLen = blob[13] & 0xff;
     int headerLen = 14 + idLen;
-    if (idLen == 0 || blob.length < headerLen + KeyMaterial.IV_BYTES + 16
+    if (idLen == 0
+        || blob.length < headerLen + KeyMaterial.IV_BYTES + 16
         || !account.chars().allMatch(Character::isDigit)) {
       throw KmsException.invalidCiphertext();
     }
@@ -101,7 +112,11 @@ final class CiphertextBlob {
     if (acct.length != 12 || id.length > 255) {
       throw KmsException.internal("Unexpected key reference");
     }
-    return ByteBuffer.allocate(14 + id.length).put(VERSION).put(acct).put((byte) id.length).put(id)
+    return ByteBuffer.allocate(14 + id.length)
+        .put(VERSION)
+        .put(acct)
+        .put((byte) id.length)
+        .put(id)
         .array();
   }
 

@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * The cryptographic operations: Encrypt, Decrypt, ReEncrypt and GenerateDataKey(WithoutPlaintext).
- * They take no lock: keys publish their state through volatile fields. Every plaintext and data
- * key is zeroed once its response is written.
+ * They take no lock: keys publish their state through volatile fields. Every plaintext and data key
+ * is zeroed once its response is written.
  */
 final class CryptoHandlers {
   static final int MAX_PLAINTEXT_BYTES = 4096;
@@ -33,7 +33,8 @@ final class CryptoHandlers {
     table.register(KmsOperation.DECRYPT, this::decrypt);
     table.register(KmsOperation.RE_ENCRYPT, this::reEncrypt);
     table.register(KmsOperation.GENERATE_DATA_KEY, (call, req) -> generateDataKey(call, req, true));
-    table.register(KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
+    table.register(
+        KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
         (call, req) -> generateDataKey(call, req, false));
   }
 
@@ -42,8 +43,9 @@ final class CryptoHandlers {
     byte[] plaintext = req.requiredBlob("Plaintext");
     try {
       if (plaintext.length > MAX_PLAINTEXT_BYTES) {
-        throw KmsException.validation("1 validation error detected: Value at 'plaintext' failed "
-            + "to satisfy constraint: Member must have length less than or equal to 4096");
+        throw KmsException.validation(
+            "1 validation error detected: Value at 'plaintext' failed "
+                + "to satisfy constraint: Member must have length less than or equal to 4096");
       }
       Map<String, String> ctx = req.stringMap("EncryptionContext");
       requireSymmetricAlgorithm(req, "EncryptionAlgorithm");
@@ -54,10 +56,15 @@ final class CryptoHandlers {
       auth.authorize(call, key, KmsOperation.ENCRYPT, ctx, r.requestAlias(), grantIds);
       Authorizer.requireUsable(key);
       Authorizer.dryRun(req);
-      byte[] blob = CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, plaintext,
-          random);
-      return JsonOutput.compact().beginObject().name("CiphertextBlob").blob(blob)
-          .field("KeyId", key.arn).field("EncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject()
+      byte[] blob =
+          CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, plaintext, random);
+      return JsonOutput.compact()
+          .beginObject()
+          .name("CiphertextBlob")
+          .blob(blob)
+          .field("KeyId", key.arn)
+          .field("EncryptionAlgorithm", SYMMETRIC_DEFAULT)
+          .endObject()
           .toString();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
@@ -65,7 +72,10 @@ final class CryptoHandlers {
   }
 
   private String generateDataKey(Call call, KmsRequest req, boolean withPlaintext) {
-    KmsOperation op = withPlaintext ? KmsOperation.GENERATE_DATA_KEY : KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
+    KmsOperation op =
+        withPlaintext
+            ? KmsOperation.GENERATE_DATA_KEY
+            : KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
     String keyIdParam = req.requiredString("KeyId");
     int length = dataKeyLength(req);
     Map<String, String> ctx = req.stringMap("EncryptionContext");
@@ -81,8 +91,8 @@ final class CryptoHandlers {
     Authorizer.dryRun(req);
     byte[] dataKey = randomBytes(length);
     try {
-      byte[] blob = CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, dataKey,
-          random);
+      byte[] blob =
+          CiphertextBlob.seal(key.material, key.accountId, key.keyId, ctx, dataKey, random);
       JsonOutput j = JsonOutput.compact().beginObject().name("CiphertextBlob").blob(blob);
       if (withPlaintext) {
         j.name("Plaintext").blob(dataKey);
@@ -102,18 +112,23 @@ final class CryptoHandlers {
     if (bytes.isPresent()) {
       int n = bytes.get();
       if (n < 1 || n > 1024) {
-        throw KmsException.validation("1 validation error detected: Value '" + n
-            + "' at 'numberOfBytes' failed to satisfy constraint: Member must have value "
-            + (n < 1 ? "greater than or equal to 1" : "less than or equal to 1024"));
+        throw KmsException.validation(
+            "1 validation error detected: Value '"
+                + n
+                + "' at 'numberOfBytes' failed to satisfy constraint: Member must have value "
+                + (n < 1 ? "greater than or equal to 1" : "less than or equal to 1024"));
       }
       return n;
     }
     return switch (spec.get()) {
       case "AES_256" -> 32;
       case "AES_128" -> 16;
-      default -> throw KmsException.validation("1 validation error detected: Value '" + spec.get()
-          + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: "
-          + "[AES_256, AES_128]");
+      default ->
+          throw KmsException.validation(
+              "1 validation error detected: Value '"
+                  + spec.get()
+                  + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: "
+                  + "[AES_256, AES_128]");
     };
   }
 
@@ -134,8 +149,14 @@ final class CryptoHandlers {
     Authorizer.dryRun(req);
     byte[] plaintext = blob.open(key.material, ctx);
     try {
-      return JsonOutput.compact().beginObject().field("KeyId", key.arn).name("Plaintext")
-          .blob(plaintext).field("EncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject().toString();
+      return JsonOutput.compact()
+          .beginObject()
+          .field("KeyId", key.arn)
+          .name("Plaintext")
+          .blob(plaintext)
+          .field("EncryptionAlgorithm", SYMMETRIC_DEFAULT)
+          .endObject()
+          .toString();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -155,23 +176,49 @@ final class CryptoHandlers {
     call.sourceKeyArn = src.key().arn;
     KeyStore.Resolved dst = auth.resolve(call, destinationParam, true, true);
     // ReEncrypt is two permissions on two keys, each with its own encryption context.
-    Map<String, List<String>> sameKey = Map.of("kms:ReEncryptOnSameKey",
-        List.of(Boolean.toString(src.key() == dst.key())));
-    auth.authorize(call, src.key(), KmsOperation.RE_ENCRYPT_FROM, sourceCtx, src.requestAlias(), grantIds, null,
+    Map<String, List<String>> sameKey =
+        Map.of("kms:ReEncryptOnSameKey", List.of(Boolean.toString(src.key() == dst.key())));
+    auth.authorize(
+        call,
+        src.key(),
+        KmsOperation.RE_ENCRYPT_FROM,
+        sourceCtx,
+        src.requestAlias(),
+        grantIds,
+        null,
         sameKey);
-    auth.authorize(call, dst.key(), KmsOperation.RE_ENCRYPT_TO, destinationCtx, dst.requestAlias(), grantIds, null,
+    auth.authorize(
+        call,
+        dst.key(),
+        KmsOperation.RE_ENCRYPT_TO,
+        destinationCtx,
+        dst.requestAlias(),
+        grantIds,
+        null,
         sameKey);
     Authorizer.requireUsable(src.key());
     Authorizer.requireUsable(dst.key());
     Authorizer.dryRun(req);
     byte[] plaintext = blob.open(src.key().material, sourceCtx);
     try {
-      byte[] out = CiphertextBlob.seal(dst.key().material, dst.key().accountId, dst.key().keyId,
-          destinationCtx, plaintext, random);
-      return JsonOutput.compact().beginObject().name("CiphertextBlob").blob(out)
-          .field("SourceKeyId", src.key().arn).field("KeyId", dst.key().arn)
+      byte[] out =
+          CiphertextBlob.seal(
+              dst.key().material,
+              dst.key().accountId,
+              dst.key().keyId,
+              destinationCtx,
+              plaintext,
+              random);
+      return JsonOutput.compact()
+          .beginObject()
+          .name("CiphertextBlob")
+          .blob(out)
+          .field("SourceKeyId", src.key().arn)
+          .field("KeyId", dst.key().arn)
           .field("SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT)
-          .field("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT).endObject().toString();
+          .field("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT)
+          .endObject()
+          .toString();
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -189,8 +236,10 @@ final class CryptoHandlers {
       if (!given.key().accountId.equals(blob.accountId())
           || !given.key().keyId.equals(blob.keyId())) {
         call.keyArn = given.key().arn;
-        throw new KmsException("IncorrectKeyException", "The key ID in the request does not "
-            + "identify a KMS key that can perform this operation.");
+        throw new KmsException(
+            "IncorrectKeyException",
+            "The key ID in the request does not "
+                + "identify a KMS key that can perform this operation.");
       }
     }
     KmsKey key = store.find(call.region, blob.accountId(), blob.keyId());
@@ -203,15 +252,18 @@ final class CryptoHandlers {
   }
 
   private static void requireSymmetricAlgorithm(KmsRequest req, String member) {
-    req.string(member).ifPresent(a -> {
-      if (!a.equals(SYMMETRIC_DEFAULT)) {
-        throw new KmsException("InvalidKeyUsageException", "The encryption algorithm " + a
-            + " is not supported by a symmetric encryption KMS key.");
-      }
-    });
+    req.string(member)
+        .ifPresent(
+            a -> {
+              if (!a.equals(SYMMETRIC_DEFAULT)) {
+                throw new KmsException(
+                    "InvalidKeyUsageException",
+                    "The encryption algorithm "
+                        + a
+                        + " is not supported by a symmetric encryption KMS key.");
+              }
+            });
   }
-
-
 
   private byte[] randomBytes(int n) {
     byte[] b = new byte[n];

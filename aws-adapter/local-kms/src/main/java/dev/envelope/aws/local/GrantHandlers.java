@@ -36,8 +36,14 @@ final class GrantHandlers {
   private final Object lock;
   private volatile Duration grantPropagationDelay;
 
-  GrantHandlers(KeyStore store, Authorizer auth, GrantTokens tokens, SecureRandom random,
-      Clock clock, Object lock, Duration grantPropagationDelay) {
+  GrantHandlers(
+      KeyStore store,
+      Authorizer auth,
+      GrantTokens tokens,
+      SecureRandom random,
+      Clock clock,
+      Object lock,
+      Duration grantPropagationDelay) {
     this.store = store;
     this.auth = auth;
     this.tokens = tokens;
@@ -68,13 +74,16 @@ final class GrantHandlers {
       throw KmsException.validationNull("operations");
     }
     if (operations.isEmpty()) {
-      throw KmsException.validation("1 validation error detected: Value '[]' at 'operations' "
-          + "failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw KmsException.validation(
+          "1 validation error detected: Value '[]' at 'operations' "
+              + "failed to satisfy constraint: Member must have length greater than or equal to 1");
     }
     for (String op : operations) {
       if (KmsOperation.byName(op).filter(KmsOperation::grantable).isEmpty()) {
-        throw KmsException.validation("1 validation error detected: Value '" + operations
-            + "' at 'operations' failed to satisfy constraint: Member must satisfy enum value set");
+        throw KmsException.validation(
+            "1 validation error detected: Value '"
+                + operations
+                + "' at 'operations' failed to satisfy constraint: Member must satisfy enum value set");
       }
     }
     validatePrincipal(grantee, "granteePrincipal");
@@ -95,14 +104,14 @@ final class GrantHandlers {
     conditionContext.putAll(equals);
     call.encryptionContext = conditionContext;
     Authorizer.NewGrant newGrant = new Authorizer.NewGrant(grantee, retiring, ops, equals, subset);
-    auth.authorize(call, key, KmsOperation.CREATE_GRANT, conditionContext, null, grantIds, newGrant,
-        Map.of());
+    auth.authorize(
+        call, key, KmsOperation.CREATE_GRANT, conditionContext, null, grantIds, newGrant, Map.of());
     checkDerivedGrant(call, key, conditionContext, grantIds, newGrant);
     Authorizer.requireNotPendingDeletion(key);
     for (String op : operations) {
       if (!KmsOperation.byName(op).orElseThrow().validOnSymmetricEncryptionKey()) {
-        throw KmsException.validation("Grant operation " + op
-            + " is not valid for a symmetric encryption KMS key.");
+        throw KmsException.validation(
+            "Grant operation " + op + " is not valid for a symmetric encryption KMS key.");
       }
     }
     Authorizer.dryRun(req);
@@ -113,8 +122,10 @@ final class GrantHandlers {
       if (name != null) {
         for (KmsKey.StoredGrant s : key.grants) {
           Grant g = s.grant();
-          if (name.equals(g.name()) && g.granteePrincipal().equals(grantee)
-              && Objects.equals(g.retiringPrincipal(), retiring) && g.operations().equals(ops)
+          if (name.equals(g.name())
+              && g.granteePrincipal().equals(grantee)
+              && Objects.equals(g.retiringPrincipal(), retiring)
+              && g.operations().equals(ops)
               && g.encryptionContextEquals().equals(equals)
               && g.encryptionContextSubset().equals(subset)) {
             return grantResponse(g.grantId());
@@ -122,24 +133,32 @@ final class GrantHandlers {
         }
       }
       String grantId = HexFormat.of().formatHex(randomBytes(32));
-      Grant grant = new Grant(grantId, key.arn, grantee, retiring, ops, equals, subset, name,
-          issuingAccount);
+      Grant grant =
+          new Grant(grantId, key.arn, grantee, retiring, ops, equals, subset, name, issuingAccount);
       key.grants.add(new KmsKey.StoredGrant(grant, now, now.plus(grantPropagationDelay)));
       return grantResponse(grantId);
     }
   }
 
   private String grantResponse(String grantId) {
-    return JsonOutput.compact().beginObject().field("GrantToken", tokens.issue(grantId))
-        .field("GrantId", grantId).endObject().toString();
+    return JsonOutput.compact()
+        .beginObject()
+        .field("GrantToken", tokens.issue(grantId))
+        .field("GrantId", grantId)
+        .endObject()
+        .toString();
   }
 
   private static void validatePrincipal(String principal, String member) {
     boolean iam = principal.matches("arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+");
     if (!iam && !SERVICE_PRINCIPAL.matcher(principal).matches()) {
-      throw KmsException.validation("1 validation error detected: Value '" + principal + "' at '"
-          + member + "' failed to satisfy constraint: Member must be a valid principal ARN or "
-          + "AWS service principal");
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + principal
+              + "' at '"
+              + member
+              + "' failed to satisfy constraint: Member must be a valid principal ARN or "
+              + "AWS service principal");
     }
   }
 
@@ -167,12 +186,17 @@ final class GrantHandlers {
     JsonOutput j = JsonOutput.compact().beginObject().name("Grants").beginArray();
     for (KmsKey.StoredGrant s : grants.subList(start, end)) {
       Grant g = s.grant();
-      j.beginObject().field("KeyId", key.arn).field("GrantId", g.grantId())
-          .field("Name", g.name()).name("CreationDate").timestamp(s.creationDate())
+      j.beginObject()
+          .field("KeyId", key.arn)
+          .field("GrantId", g.grantId())
+          .field("Name", g.name())
+          .name("CreationDate")
+          .timestamp(s.creationDate())
           .field("GranteePrincipal", g.granteePrincipal())
           .field("RetiringPrincipal", g.retiringPrincipal())
           .field("IssuingAccount", g.issuingAccount())
-          .name("Operations").stringList(List.copyOf(g.operations()));
+          .name("Operations")
+          .stringList(List.copyOf(g.operations()));
       if (g.hasConstraints()) {
         j.name("Constraints").beginObject();
         if (!g.encryptionContextSubset().isEmpty()) {
@@ -227,10 +251,11 @@ final class GrantHandlers {
     call.keyArn = key.arn;
     // The same request context as every other operation: IAM conditions on aws:SourceIp, the
     // request time or kms:ViaService must see this call, not a bare one.
-    AccessRequest request = auth.accessRequest(call, key, KmsOperation.RETIRE_GRANT, Map.of(), null, Set.of(), null,
-        Map.of());
-    AccessDecision d = AccessEvaluator.evaluateRetireGrant(request, stored.grant(),
-        call.iamPolicies);
+    AccessRequest request =
+        auth.accessRequest(
+            call, key, KmsOperation.RETIRE_GRANT, Map.of(), null, Set.of(), null, Map.of());
+    AccessDecision d =
+        AccessEvaluator.evaluateRetireGrant(request, stored.grant(), call.iamPolicies);
     call.decided(d);
     if (!d.allowed()) {
       // Retiring is decided by the grant and the caller's IAM policies, never by the key policy.
@@ -280,35 +305,46 @@ final class GrantHandlers {
 
   /**
    * A grant that allows CreateGrant lets its grantee create only grants that are no broader:
-   * operations within the parent's, and an encryption-context constraint at least as strict
-   * (KMS developer guide, grant constraints). Policies that allow CreateGrant have no such limit.
+   * operations within the parent's, and an encryption-context constraint at least as strict (KMS
+   * developer guide, grant constraints). Policies that allow CreateGrant have no such limit.
    */
-  private void checkDerivedGrant(Call call, KmsKey key, Map<String, String> ctx,
-      Set<String> grantIds, Authorizer.NewGrant newGrant) {
+  private void checkDerivedGrant(
+      Call call,
+      KmsKey key,
+      Map<String, String> ctx,
+      Set<String> grantIds,
+      Authorizer.NewGrant newGrant) {
     Set<String> ops = newGrant.operations();
     Map<String, String> equals = newGrant.equals();
     Map<String, String> subset = newGrant.subset();
-    AccessRequest request = auth.accessRequest(call, key, KmsOperation.CREATE_GRANT, ctx, null, grantIds, newGrant,
-        Map.of());
+    AccessRequest request =
+        auth.accessRequest(
+            call, key, KmsOperation.CREATE_GRANT, ctx, null, grantIds, newGrant, Map.of());
     if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of()).allowed()) {
       return;
     }
     for (Grant parent : auth.visibleGrants(key, grantIds)) {
-      if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of(parent))
-          .allowed() && parent.operations().containsAll(ops)
+      if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of(parent)).allowed()
+          && parent.operations().containsAll(ops)
           && atLeastAsStrict(parent, equals, subset)) {
         return;
       }
     }
-    call.decided(false, "grants allowing CreateGrant do not cover the new grant's operations or "
-        + "constraints");
-    throw KmsException.accessDenied("User: " + call.caller.arn() + " is not authorized to "
-        + "perform: kms:CreateGrant on resource: " + key.arn + " because the grant that allows "
-        + "CreateGrant does not allow a grant with these operations or constraints");
+    call.decided(
+        false,
+        "grants allowing CreateGrant do not cover the new grant's operations or " + "constraints");
+    throw KmsException.accessDenied(
+        "User: "
+            + call.caller.arn()
+            + " is not authorized to "
+            + "perform: kms:CreateGrant on resource: "
+            + key.arn
+            + " because the grant that allows "
+            + "CreateGrant does not allow a grant with these operations or constraints");
   }
 
-  private static boolean atLeastAsStrict(Grant parent, Map<String, String> equals,
-      Map<String, String> subset) {
+  private static boolean atLeastAsStrict(
+      Grant parent, Map<String, String> equals, Map<String, String> subset) {
     if (!parent.encryptionContextEquals().isEmpty()) {
       return equals.equals(parent.encryptionContextEquals());
     }
@@ -318,7 +354,6 @@ final class GrantHandlers {
     }
     return true;
   }
-
 
   private byte[] randomBytes(int n) {
     byte[] b = new byte[n];

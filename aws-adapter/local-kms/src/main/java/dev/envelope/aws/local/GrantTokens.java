@@ -31,15 +31,18 @@ final class GrantTokens {
 
   String issue(String grantId) {
     byte[] mac = mac(grantId);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(concat(grantId.getBytes(StandardCharsets.US_ASCII), mac));
+    return PREFIX
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(concat(grantId.getBytes(StandardCharsets.US_ASCII), mac));
   }
 
   /** The grant ids named by the presented tokens; throws for too many or malformed tokens. */
   Set<String> grantIds(List<String> tokens) {
     if (tokens.size() > MAX_TOKENS) {
-      throw KmsException.validation("1 validation error detected: Value at 'grantTokens' failed to "
-          + "satisfy constraint: Member must have length less than or equal to 10");
+      throw KmsException.validation(
+          "1 validation error detected: Value at 'grantTokens' failed to "
+              + "satisfy constraint: Member must have length less than or equal to 10");
     }
     Set<String> ids = new LinkedHashSet<>();
     for (String t : tokens) {
@@ -49,7 +52,9 @@ final class GrantTokens {
   }
 
   String grantId(String token) {
-    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH
+    if (token == null
+        || token.isEmpty()
+        || token.length() > MAX_TOKEN_LENGTH
         || !token.startsWith(PREFIX)) {
       throw invalid();
     }

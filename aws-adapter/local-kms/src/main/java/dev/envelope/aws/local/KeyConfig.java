@@ -30,15 +30,27 @@ import java.util.UUID;
  * @param replicaRegions Regions holding replicas of a multi-Region key (same id and material)
  * @param keyMaterial 32 bytes of root key material (development only), or null to generate it
  */
-public record KeyConfig(String keyId, String accountId, String region, String policy,
-    String description, boolean multiRegion, List<String> aliases, State state,
-    List<String> replicaRegions, byte[] keyMaterial) {
+public record KeyConfig(
+    String keyId,
+    String accountId,
+    String region,
+    String policy,
+    String description,
+    boolean multiRegion,
+    List<String> aliases,
+    State state,
+    List<String> replicaRegions,
+    byte[] keyMaterial) {
 
   /** Length of {@link #keyMaterial()}: an AES-256 key. */
   public static final int KEY_MATERIAL_BYTES = 32;
 
   /** The key states a configured key may start in. */
-  public enum State { ENABLED, DISABLED, PENDING_DELETION }
+  public enum State {
+    ENABLED,
+    DISABLED,
+    PENDING_DELETION
+  }
 
   public KeyConfig {
     Objects.requireNonNull(accountId, "accountId");
@@ -46,8 +58,10 @@ public record KeyConfig(String keyId, String accountId, String region, String po
       throw new IllegalArgumentException("Account id must be 12 digits: " + accountId);
     }
     if (keyId == null) {
-      keyId = multiRegion ? "mrk-" + UUID.randomUUID().toString().replace("-", "")
-          : UUID.randomUUID().toString();
+      keyId =
+          multiRegion
+              ? "mrk-" + UUID.randomUUID().toString().replace("-", "")
+              : UUID.randomUUID().toString();
     }
     if (multiRegion != keyId.startsWith("mrk-")) {
       throw new IllegalArgumentException(
@@ -62,19 +76,40 @@ public record KeyConfig(String keyId, String accountId, String region, String po
     }
     if (keyMaterial != null) {
       if (keyMaterial.length != KEY_MATERIAL_BYTES) {
-        throw new IllegalArgumentException("Key material of " + keyId + " must be "
-            + KEY_MATERIAL_BYTES + " bytes (AES-256), not " + keyMaterial.length);
+        throw new IllegalArgumentException(
+            "Key material of "
+                + keyId
+                + " must be "
+                + KEY_MATERIAL_BYTES
+                + " bytes (AES-256), not "
+                + keyMaterial.length);
       }
       keyMaterial = keyMaterial.clone();
     }
   }
 
   /** A key whose material is generated at start (the form before {@code keyMaterial} existed). */
-  public KeyConfig(String keyId, String accountId, String region, String policy,
-      String description, boolean multiRegion, List<String> aliases, State state,
+  public KeyConfig(
+      String keyId,
+      String accountId,
+      String region,
+      String policy,
+      String description,
+      boolean multiRegion,
+      List<String> aliases,
+      State state,
       List<String> replicaRegions) {
-    this(keyId, accountId, region, policy, description, multiRegion, aliases, state,
-        replicaRegions, null);
+    this(
+        keyId,
+        accountId,
+        region,
+        policy,
+        description,
+        multiRegion,
+        aliases,
+        state,
+        replicaRegions,
+        null);
   }
 
   /** A copy of the configured root key material, or null when it is generated at start. */
@@ -90,28 +125,50 @@ public record KeyConfig(String keyId, String accountId, String region, String po
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyConfig k && multiRegion == k.multiRegion && keyId.equals(k.keyId)
-        && accountId.equals(k.accountId) && Objects.equals(region, k.region)
-        && Objects.equals(policy, k.policy) && description.equals(k.description)
-        && aliases.equals(k.aliases) && state == k.state
+    return o instanceof KeyConfig k
+        && multiRegion == k.multiRegion
+        && keyId.equals(k.keyId)
+        && accountId.equals(k.accountId)
+        && Objects.equals(region, k.region)
+        && Objects.equals(policy, k.policy)
+        && description.equals(k.description)
+        && aliases.equals(k.aliases)
+        && state == k.state
         && replicaRegions.equals(k.replicaRegions)
-        && (keyMaterial == null ? k.keyMaterial == null
+        && (keyMaterial == null
+            ? k.keyMaterial == null
             : k.keyMaterial != null && MessageDigest.isEqual(keyMaterial, k.keyMaterial));
   }
 
   @Override
   public int hashCode() {
     // Leaves the key material out: equal configs still hash alike, and the hash reveals nothing.
-    return Objects.hash(keyId, accountId, region, policy, description, multiRegion, aliases, state,
-        replicaRegions);
+    return Objects.hash(
+        keyId, accountId, region, policy, description, multiRegion, aliases, state, replicaRegions);
   }
 
   @Override
   public String toString() {
-    return "KeyConfig[keyId=" + keyId + ", accountId=" + accountId + ", region=" + region
-        + ", policy=" + policy + ", description=" + description + ", multiRegion=" + multiRegion
-        + ", aliases=" + aliases + ", state=" + state + ", replicaRegions=" + replicaRegions
-        + ", keyMaterial=" + (keyMaterial == null ? "generated at start" : "configured, redacted")
+    return "KeyConfig[keyId="
+        + keyId
+        + ", accountId="
+        + accountId
+        + ", region="
+        + region
+        + ", policy="
+        + policy
+        + ", description="
+        + description
+        + ", multiRegion="
+        + multiRegion
+        + ", aliases="
+        + aliases
+        + ", state="
+        + state
+        + ", replicaRegions="
+        + replicaRegions
+        + ", keyMaterial="
+        + (keyMaterial == null ? "generated at start" : "configured, redacted")
         + "]";
   }
 
@@ -132,7 +189,7 @@ public record KeyConfig(String keyId, String accountId, String region, String po
     private final List<String> replicaRegions = new ArrayList<>();
     private byte[] keyMaterial;
 
-    private Builder() { }
+    private Builder() {}
 
     public Builder keyId(String keyId) {
       this.keyId = keyId;
@@ -182,22 +239,34 @@ public record KeyConfig(String keyId, String accountId, String region, String po
     }
 
     /**
-     * Development only: 32 bytes of AES-256 root material (copied), so that ciphertexts survive
-     * a restart of the local KMS. Anyone who can read the material can decrypt them. Null (the
+     * Development only: 32 bytes of AES-256 root material (copied), so that ciphertexts survive a
+     * restart of the local KMS. Anyone who can read the material can decrypt them. Null (the
      * default) generates fresh material at every start.
      */
     public Builder keyMaterial(byte[] material) {
       if (material != null && material.length != KEY_MATERIAL_BYTES) {
-        throw new IllegalArgumentException("Key material must be " + KEY_MATERIAL_BYTES
-            + " bytes (AES-256), not " + material.length);
+        throw new IllegalArgumentException(
+            "Key material must be "
+                + KEY_MATERIAL_BYTES
+                + " bytes (AES-256), not "
+                + material.length);
       }
       this.keyMaterial = material == null ? null : material.clone();
       return this;
     }
 
     public KeyConfig build() {
-      return new KeyConfig(keyId, accountId, region, policy, description, multiRegion, aliases,
-          state, replicaRegions, keyMaterial);
+      return new KeyConfig(
+          keyId,
+          accountId,
+          region,
+          policy,
+          description,
+          multiRegion,
+          aliases,
+          state,
+          replicaRegions,
+          keyMaterial);
     }
   }
 }

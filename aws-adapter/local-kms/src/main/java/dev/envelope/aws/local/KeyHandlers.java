@@ -57,8 +57,10 @@ final class KeyHandlers {
 
   private String createKey(Call call, KmsRequest req) {
     String usage = req.string("KeyUsage").orElse("ENCRYPT_DECRYPT");
-    String spec = req.string("KeySpec").or(() -> req.string("CustomerMasterKeySpec"))
-        .orElse(SYMMETRIC_DEFAULT);
+    String spec =
+        req.string("KeySpec")
+            .or(() -> req.string("CustomerMasterKeySpec"))
+            .orElse(SYMMETRIC_DEFAULT);
     String origin = req.string("Origin").orElse("AWS_KMS");
     boolean multiRegion = req.bool("MultiRegion");
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
@@ -73,24 +75,36 @@ final class KeyHandlers {
     }
     auth.authorizeIdentityOnly(call, KmsOperation.CREATE_KEY, "*", call.region, facts);
     if (!usage.equals("ENCRYPT_DECRYPT") || !spec.equals(SYMMETRIC_DEFAULT)) {
-      throw KmsException.unsupported("The local KMS supports only symmetric encryption keys "
-          + "(KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)");
+      throw KmsException.unsupported(
+          "The local KMS supports only symmetric encryption keys "
+              + "(KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT)");
     }
     if (!origin.equals("AWS_KMS")) {
       throw KmsException.unsupported("The local KMS supports only Origin AWS_KMS");
     }
     String account = call.caller.accountId();
     boolean given = req.has("Policy");
-    PolicyDocument policy = Authorizer.parseKeyPolicy(
-        req.string("Policy").orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(account)));
-    String keyId = multiRegion ? "mrk-" + HexFormat.of().formatHex(randomBytes(16))
-        : UUID.randomUUID().toString();
+    PolicyDocument policy =
+        Authorizer.parseKeyPolicy(
+            req.string("Policy").orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(account)));
+    String keyId =
+        multiRegion
+            ? "mrk-" + HexFormat.of().formatHex(randomBytes(16))
+            : UUID.randomUUID().toString();
     if (given && !bypass) { // the default policy trusts the account: nothing to check
       auth.lockoutCheck(call, policy, KmsKey.arn(call.region, account, keyId));
     }
-    KmsKey key = new KmsKey(keyId, account, call.region, now(), KeyMaterial.generate(random),
-        multiRegion ? new KmsKey.MultiRegionGroup(call.region) : null, policy, description,
-        KeyState.ENABLED);
+    KmsKey key =
+        new KmsKey(
+            keyId,
+            account,
+            call.region,
+            now(),
+            KeyMaterial.generate(random),
+            multiRegion ? new KmsKey.MultiRegionGroup(call.region) : null,
+            policy,
+            description,
+            KeyState.ENABLED);
     store.put(key);
     call.keyArn = key.arn;
     JsonOutput j = JsonOutput.compact().beginObject().name("KeyMetadata");
@@ -101,7 +115,13 @@ final class KeyHandlers {
   private String describeKey(Call call, KmsRequest req) {
     req.stringList("GrantTokens");
     KeyStore.Resolved r = auth.resolve(call, req.requiredString("KeyId"), true, true);
-    auth.authorize(call, r.key(), KmsOperation.DESCRIBE_KEY, Map.of(), r.requestAlias(), auth.grantTokens(call, req));
+    auth.authorize(
+        call,
+        r.key(),
+        KmsOperation.DESCRIBE_KEY,
+        Map.of(),
+        r.requestAlias(),
+        auth.grantTokens(call, req));
     JsonOutput j = JsonOutput.compact().beginObject().name("KeyMetadata");
     keyMetadata(j, r.key());
     return j.endObject().toString();
@@ -129,10 +149,15 @@ final class KeyHandlers {
     KeyStore.Resolved r = auth.resolve(call, req.requiredString("KeyId"), false, false);
     auth.authorize(call, r.key(), KmsOperation.GET_KEY_POLICY, Map.of(), null, Set.of());
     if (!name.equals("default")) {
-      throw KmsException.notFound("No such policy: " + name + " (the only key policy is 'default')");
+      throw KmsException.notFound(
+          "No such policy: " + name + " (the only key policy is 'default')");
     }
-    return JsonOutput.compact().beginObject().field("Policy", r.key().policy.json())
-        .field("PolicyName", "default").endObject().toString();
+    return JsonOutput.compact()
+        .beginObject()
+        .field("Policy", r.key().policy.json())
+        .field("PolicyName", "default")
+        .endObject()
+        .toString();
   }
 
   private String putKeyPolicy(Call call, KmsRequest req) {
@@ -142,10 +167,18 @@ final class KeyHandlers {
     boolean bypass = req.bool("BypassPolicyLockoutSafetyCheck");
     KeyStore.Resolved r = auth.resolve(call, keyIdParam, false, false);
     KmsKey key = r.key();
-    auth.authorize(call, key, KmsOperation.PUT_KEY_POLICY, Map.of(), null, Set.of(), null, Map.of(
-        "kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
+    auth.authorize(
+        call,
+        key,
+        KmsOperation.PUT_KEY_POLICY,
+        Map.of(),
+        null,
+        Set.of(),
+        null,
+        Map.of("kms:BypassPolicyLockoutSafetyCheck", List.of(Boolean.toString(bypass))));
     if (!name.equals("default")) {
-      throw KmsException.notFound("No such policy: " + name + " (the only key policy is 'default')");
+      throw KmsException.notFound(
+          "No such policy: " + name + " (the only key policy is 'default')");
     }
     PolicyDocument policy = Authorizer.parseKeyPolicy(json);
     if (!bypass) {
@@ -159,7 +192,13 @@ final class KeyHandlers {
 
   private String setEnabled(Call call, KmsRequest req, boolean enable) {
     KmsKey key = auth.resolve(call, req.requiredString("KeyId"), false, false).key();
-    auth.authorize(call, key, enable ? KmsOperation.ENABLE_KEY : KmsOperation.DISABLE_KEY, Map.of(), null, Set.of());
+    auth.authorize(
+        call,
+        key,
+        enable ? KmsOperation.ENABLE_KEY : KmsOperation.DISABLE_KEY,
+        Map.of(),
+        null,
+        Set.of());
     synchronized (lock) {
       Authorizer.requireNotPendingDeletion(key);
       key.state = enable ? KeyState.ENABLED : KeyState.DISABLED;
@@ -171,13 +210,22 @@ final class KeyHandlers {
     String keyIdParam = req.requiredString("KeyId");
     int days = req.integer("PendingWindowInDays").orElse(30);
     if (days < 7 || days > 30) {
-      throw KmsException.validation("1 validation error detected: Value '" + days
-          + "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value "
-          + (days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + days
+              + "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value "
+              + (days < 7 ? "greater than or equal to 7" : "less than or equal to 30"));
     }
     KmsKey key = auth.resolve(call, keyIdParam, false, false).key();
-    auth.authorize(call, key, KmsOperation.SCHEDULE_KEY_DELETION, Map.of(), null, Set.of(), null, Map.of(
-        "kms:ScheduleKeyDeletionPendingWindowInDays", List.of(Integer.toString(days))));
+    auth.authorize(
+        call,
+        key,
+        KmsOperation.SCHEDULE_KEY_DELETION,
+        Map.of(),
+        null,
+        Set.of(),
+        null,
+        Map.of("kms:ScheduleKeyDeletionPendingWindowInDays", List.of(Integer.toString(days))));
     Instant deletion;
     synchronized (lock) {
       Authorizer.requireNotPendingDeletion(key);
@@ -186,9 +234,14 @@ final class KeyHandlers {
       key.deletionDate = deletion;
       key.pendingWindowInDays = days;
     }
-    JsonOutput j = JsonOutput.compact().beginObject().field("KeyId", key.arn).name("DeletionDate")
-        .timestamp(deletion).field("KeyState", KeyState.PENDING_DELETION.wireName())
-        .field("PendingWindowInDays", days);
+    JsonOutput j =
+        JsonOutput.compact()
+            .beginObject()
+            .field("KeyId", key.arn)
+            .name("DeletionDate")
+            .timestamp(deletion)
+            .field("KeyState", KeyState.PENDING_DELETION.wireName())
+            .field("PendingWindowInDays", days);
     return j.endObject().toString();
   }
 
@@ -211,19 +264,27 @@ final class KeyHandlers {
     String keyIdParam = req.requiredString("KeyId");
     int period = req.integer("RotationPeriodInDays").orElse(365);
     if (enable && (period < 90 || period > 2560)) {
-      throw KmsException.validation("1 validation error detected: Value '" + period
-          + "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value "
-          + (period < 90 ? "greater than or equal to 90" : "less than or equal to 2560"));
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + period
+              + "' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value "
+              + (period < 90 ? "greater than or equal to 90" : "less than or equal to 2560"));
     }
     KmsKey key = auth.resolve(call, keyIdParam, false, false).key();
     // kms:RotationPeriodInDays describes EnableKeyRotation's period, its default included.
-    auth.authorize(call, key, enable ? KmsOperation.ENABLE_KEY_ROTATION : KmsOperation.DISABLE_KEY_ROTATION, Map.of(), null,
-        Set.of(), null, enable
-            ? Map.of("kms:RotationPeriodInDays", List.of(Integer.toString(period))) : Map.of());
+    auth.authorize(
+        call,
+        key,
+        enable ? KmsOperation.ENABLE_KEY_ROTATION : KmsOperation.DISABLE_KEY_ROTATION,
+        Map.of(),
+        null,
+        Set.of(),
+        null,
+        enable ? Map.of("kms:RotationPeriodInDays", List.of(Integer.toString(period))) : Map.of());
     Authorizer.requireUsable(key);
     if (!key.isPrimary()) {
-      throw KmsException.unsupported(key.arn + " is a multi-Region replica key; manage "
-          + "rotation on its primary key.");
+      throw KmsException.unsupported(
+          key.arn + " is a multi-Region replica key; manage " + "rotation on its primary key.");
     }
     // Rotation is recorded, not performed: rotating would keep old material for decryption
     // anyway, so ciphertexts behave the same either way.
@@ -237,8 +298,11 @@ final class KeyHandlers {
   private String getKeyRotationStatus(Call call, KmsRequest req) {
     KmsKey key = auth.resolve(call, req.requiredString("KeyId"), true, false).key();
     auth.authorize(call, key, KmsOperation.GET_KEY_ROTATION_STATUS, Map.of(), null, Set.of());
-    JsonOutput j = JsonOutput.compact().beginObject()
-        .field("KeyRotationEnabled", key.rotationEnabled).field("KeyId", key.arn);
+    JsonOutput j =
+        JsonOutput.compact()
+            .beginObject()
+            .field("KeyRotationEnabled", key.rotationEnabled)
+            .field("KeyId", key.arn);
     if (key.rotationEnabled) {
       j.field("RotationPeriodInDays", key.rotationPeriodInDays);
     }
@@ -247,8 +311,8 @@ final class KeyHandlers {
 
   private String updateKeyDescription(Call call, KmsRequest req) {
     String keyIdParam = req.requiredString("KeyId");
-    String description = req.string("Description")
-        .orElseThrow(() -> KmsException.validationNull("description"));
+    String description =
+        req.string("Description").orElseThrow(() -> KmsException.validationNull("description"));
     KmsKey key = auth.resolve(call, keyIdParam, false, false).key();
     auth.authorize(call, key, KmsOperation.UPDATE_KEY_DESCRIPTION, Map.of(), null, Set.of());
     Authorizer.requireNotPendingDeletion(key);
@@ -264,39 +328,68 @@ final class KeyHandlers {
       throw KmsException.validation("Invalid ReplicaRegion: " + replicaRegion);
     }
     KmsKey primary = auth.resolve(call, keyIdParam, false, false).key();
-    auth.authorize(call, primary, KmsOperation.REPLICATE_KEY, Map.of(), null, Set.of(), null,
+    auth.authorize(
+        call,
+        primary,
+        KmsOperation.REPLICATE_KEY,
+        Map.of(),
+        null,
+        Set.of(),
+        null,
         Map.of("kms:ReplicaRegion", List.of(replicaRegion)));
     // The replica is a new key in the replica Region: KMS also requires kms:CreateKey there (IAM).
     // It describes the replica, which has the primary's spec, usage and origin.
-    auth.authorizeIdentityOnly(call, KmsOperation.CREATE_KEY, "*", replicaRegion, RequestFacts.createKey(
-        SYMMETRIC_DEFAULT, "ENCRYPT_DECRYPT", "AWS_KMS", true, bypass));
+    auth.authorizeIdentityOnly(
+        call,
+        KmsOperation.CREATE_KEY,
+        "*",
+        replicaRegion,
+        RequestFacts.createKey(SYMMETRIC_DEFAULT, "ENCRYPT_DECRYPT", "AWS_KMS", true, bypass));
     if (!primary.multiRegion()) {
       throw KmsException.unsupported(primary.arn + " is not a multi-Region key.");
     }
     if (!primary.isPrimary()) {
-      throw KmsException.unsupported(primary.arn + " is not a primary key; replicate the primary "
-          + "key in " + primary.group.primaryRegion + ".");
+      throw KmsException.unsupported(
+          primary.arn
+              + " is not a primary key; replicate the primary "
+              + "key in "
+              + primary.group.primaryRegion
+              + ".");
     }
     Authorizer.requireNotPendingDeletion(primary);
     String replicaArn = KmsKey.arn(replicaRegion, primary.accountId, primary.keyId);
-    PolicyDocument policy = Authorizer.parseKeyPolicy(req.string("Policy")
-        .orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(primary.accountId)));
+    PolicyDocument policy =
+        Authorizer.parseKeyPolicy(
+            req.string("Policy")
+                .orElseGet(() -> PolicyDocument.defaultKeyPolicyJson(primary.accountId)));
     if (req.has("Policy") && !bypass) {
       auth.lockoutCheck(call, policy, replicaArn);
     }
     KmsKey replica;
     synchronized (lock) {
       if (replicaRegion.equals(primary.region)) {
-        throw KmsException.validation("The replica Region must differ from the primary key's "
-            + "Region " + primary.region + ".");
+        throw KmsException.validation(
+            "The replica Region must differ from the primary key's "
+                + "Region "
+                + primary.region
+                + ".");
       }
       if (primary.group.regions.contains(replicaRegion)) {
-        throw new KmsException("AlreadyExistsException",
+        throw new KmsException(
+            "AlreadyExistsException",
             "A replica of " + primary.keyId + " already exists in " + replicaRegion + ".");
       }
-      replica = new KmsKey(primary.keyId, primary.accountId, replicaRegion, now(),
-          primary.material, primary.group, policy,
-          req.string("Description").orElse(primary.description), KeyState.ENABLED);
+      replica =
+          new KmsKey(
+              primary.keyId,
+              primary.accountId,
+              replicaRegion,
+              now(),
+              primary.material,
+              primary.group,
+              policy,
+              req.string("Description").orElse(primary.description),
+              KeyState.ENABLED);
       primary.group.regions.add(replicaRegion);
       store.put(replica);
     }
@@ -312,34 +405,43 @@ final class KeyHandlers {
         .field("AWSAccountId", key.accountId)
         .field("KeyId", key.keyId)
         .field("Arn", key.arn)
-        .name("CreationDate").timestamp(key.creationDate)
+        .name("CreationDate")
+        .timestamp(key.creationDate)
         .field("Enabled", state == KeyState.ENABLED)
         .field("Description", key.description)
         .field("KeyUsage", "ENCRYPT_DECRYPT")
         .field("KeyState", state.wireName());
     Instant deletion = key.deletionDate;
     if (state == KeyState.PENDING_DELETION && deletion != null) {
-      j.name("DeletionDate").timestamp(deletion)
+      j.name("DeletionDate")
+          .timestamp(deletion)
           .field("PendingDeletionWindowInDays", key.pendingWindowInDays);
     }
     j.field("Origin", "AWS_KMS")
         .field("KeyManager", "CUSTOMER")
         .field("CustomerMasterKeySpec", SYMMETRIC_DEFAULT)
         .field("KeySpec", SYMMETRIC_DEFAULT)
-        .name("EncryptionAlgorithms").stringList(List.of(SYMMETRIC_DEFAULT))
+        .name("EncryptionAlgorithms")
+        .stringList(List.of(SYMMETRIC_DEFAULT))
         .field("MultiRegion", key.multiRegion());
     if (key.multiRegion()) {
       String primaryRegion = key.group.primaryRegion;
-      j.name("MultiRegionConfiguration").beginObject()
+      j.name("MultiRegionConfiguration")
+          .beginObject()
           .field("MultiRegionKeyType", key.isPrimary() ? "PRIMARY" : "REPLICA")
-          .name("PrimaryKey").beginObject()
+          .name("PrimaryKey")
+          .beginObject()
           .field("Arn", KmsKey.arn(primaryRegion, key.accountId, key.keyId))
-          .field("Region", primaryRegion).endObject()
-          .name("ReplicaKeys").beginArray();
+          .field("Region", primaryRegion)
+          .endObject()
+          .name("ReplicaKeys")
+          .beginArray();
       for (String r : key.group.regions) {
         if (!r.equals(primaryRegion)) {
-          j.beginObject().field("Arn", KmsKey.arn(r, key.accountId, key.keyId))
-              .field("Region", r).endObject();
+          j.beginObject()
+              .field("Arn", KmsKey.arn(r, key.accountId, key.keyId))
+              .field("Region", r)
+              .endObject();
         }
       }
       j.endArray().endObject();

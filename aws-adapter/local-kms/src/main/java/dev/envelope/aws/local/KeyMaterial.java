@@ -9,9 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The AES-256 root key behind one KMS key, held in memory (generated at start unless the
- * configuration supplies it). Multi-Region replicas share one
- * instance, which is what makes a ciphertext from one Region decrypt in another. {@code toString}
- * says nothing about the bytes.
+ * configuration supplies it). Multi-Region replicas share one instance, which is what makes a
+ * ciphertext from one Region decrypt in another. {@code toString} says nothing about the bytes.
  */
 final class KeyMaterial {
   static final int IV_BYTES = 12;

@@ -19,7 +19,7 @@ final class KeyStore {
       Pattern.compile("arn:aws:kms:([a-z0-9-]+):(\\d{12}):(alias/.+)");
 
   /** A resolved KeyId parameter: the key, and the alias name if the caller named it by alias. */
-  record Resolved(KmsKey key, String requestAlias) { }
+  record Resolved(KmsKey key, String requestAlias) {}
 
   private final Map<String, KmsKey> keysByArn = new ConcurrentHashMap<>();
   private final Map<String, KmsAlias> aliasesByArn = new ConcurrentHashMap<>();
@@ -79,7 +79,11 @@ final class KeyStore {
    *
    * @param allowAliases false for parameters that take only a key id or key ARN (TargetKeyId)
    */
-  Resolved resolve(String keyIdParam, String callerAccount, String region, boolean crossAccount,
+  Resolved resolve(
+      String keyIdParam,
+      String callerAccount,
+      String region,
+      boolean crossAccount,
       boolean allowAliases) {
     String account;
     String keyId;
@@ -101,8 +105,8 @@ final class KeyStore {
       }
       if (!account.equals(callerAccount) && !crossAccount) {
         // The operation cannot be used across accounts at all: the key policy is never consulted.
-        throw KmsException.accessDenied("Cross-account use of this operation is not supported: "
-            + keyIdParam);
+        throw KmsException.accessDenied(
+            "Cross-account use of this operation is not supported: " + keyIdParam);
       }
     } else if (keyIdParam.startsWith("alias/")) {
       if (!allowAliases) {

@@ -1,8 +1,9 @@
 package dev.envelope.aws.local;
 
 /**
- * A KMS error as it travels on the wire: the {@code __type} the SDK maps to its exception class, the
- * message, and the HTTP status. Messages name keys and principals, never key material or plaintext.
+ * A KMS error as it travels on the wire: the {@code __type} the SDK maps to its exception class,
+ * the message, and the HTTP status. Messages name keys and principals, never key material or
+ * plaintext.
  */
 final class KmsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -38,8 +39,10 @@ final class KmsException extends RuntimeException {
 
   /** The wording of the SDK's own constraint check, so messages look like the service's. */
   static KmsException validationNull(String member) {
-    return validation("1 validation error detected: Value null at '" + member
-        + "' failed to satisfy constraint: Member must not be null");
+    return validation(
+        "1 validation error detected: Value null at '"
+            + member
+            + "' failed to satisfy constraint: Member must not be null");
   }
 
   static KmsException accessDenied(String message) {

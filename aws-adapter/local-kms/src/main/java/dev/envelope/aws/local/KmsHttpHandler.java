@@ -20,9 +20,9 @@ import java.util.UUID;
 
 /**
  * The KMS JSON 1.1 protocol over HTTP: {@code POST /} with {@code X-Amz-Target:
- * TrentService.<Operation>}, caller from the SigV4 header, answers as JSON with an
- * {@code x-amzn-RequestId}, errors as {@code {"__type": ..., "message": ...}}. Every request,
- * answered or refused, leaves one audit event.
+ * TrentService.<Operation>}, caller from the SigV4 header, answers as JSON with an {@code
+ * x-amzn-RequestId}, errors as {@code {"__type": ..., "message": ...}}. Every request, answered or
+ * refused, leaves one audit event.
  */
 final class KmsHttpHandler implements HttpHandler {
   static final String CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -30,7 +30,8 @@ final class KmsHttpHandler implements HttpHandler {
   private static final int MAX_BODY_BYTES = 1 << 20;
 
   /** A configured caller with its identity policies parsed once. */
-  record Principal(PrincipalConfig config, CallerIdentity identity, List<PolicyDocument> policies) { }
+  record Principal(
+      PrincipalConfig config, CallerIdentity identity, List<PolicyDocument> policies) {}
 
   private final Map<String, Principal> principals;
   private final OperationTable operations;
@@ -39,8 +40,13 @@ final class KmsHttpHandler implements HttpHandler {
   private final boolean verifySignatures;
   private volatile Duration latency;
 
-  KmsHttpHandler(Map<String, Principal> principals, OperationTable operations, AuditLog audit,
-      Clock clock, boolean verifySignatures, Duration latency) {
+  KmsHttpHandler(
+      Map<String, Principal> principals,
+      OperationTable operations,
+      AuditLog audit,
+      Clock clock,
+      boolean verifySignatures,
+      Duration latency) {
     this.principals = principals;
     this.operations = operations;
     this.audit = audit;
@@ -69,12 +75,16 @@ final class KmsHttpHandler implements HttpHandler {
       pause();
       byte[] request = readBody(exchange.getRequestBody());
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      operation = target != null && target.startsWith(TARGET_PREFIX)
-          ? target.substring(TARGET_PREFIX.length()) : null;
+      operation =
+          target != null && target.startsWith(TARGET_PREFIX)
+              ? target.substring(TARGET_PREFIX.length())
+              : null;
       // Routing comes before authentication, as at the service's front door.
-      if (!"POST".equals(exchange.getRequestMethod()) || operation == null
+      if (!"POST".equals(exchange.getRequestMethod())
+          || operation == null
           || !OperationTable.implemented(operation)) {
-        throw new KmsException("UnknownOperationException",
+        throw new KmsException(
+            "UnknownOperationException",
             operation == null ? null : "The local KMS does not implement " + operation);
       }
       SigV4.Credential credential =
@@ -83,19 +93,34 @@ final class KmsHttpHandler implements HttpHandler {
       region = credential.region();
       Principal principal = principals.get(accessKeyId);
       if (principal == null) {
-        throw new KmsException("UnrecognizedClientException",
+        throw new KmsException(
+            "UnrecognizedClientException",
             "The security token included in the request is invalid.");
       }
-      if (verifySignatures && principal.config().secretAccessKey() != null
-          && !SigV4.verify(credential, principal.config().secretAccessKey(),
-              exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-              exchange.getRequestURI().getRawQuery(), lowerCaseHeaders(exchange), request)) {
-        throw new KmsException("InvalidSignatureException", "The request signature we "
-            + "calculated does not match the signature you provided. Check your AWS Secret "
-            + "Access Key and signing method.");
+      if (verifySignatures
+          && principal.config().secretAccessKey() != null
+          && !SigV4.verify(
+              credential,
+              principal.config().secretAccessKey(),
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getRawPath(),
+              exchange.getRequestURI().getRawQuery(),
+              lowerCaseHeaders(exchange),
+              request)) {
+        throw new KmsException(
+            "InvalidSignatureException",
+            "The request signature we "
+                + "calculated does not match the signature you provided. Check your AWS Secret "
+                + "Access Key and signing method.");
       }
-      call = new Call(principal.identity(), accessKeyId, region, principal.config().viaService(),
-          principal.policies(), sourceIp(exchange));
+      call =
+          new Call(
+              principal.identity(),
+              accessKeyId,
+              region,
+              principal.config().viaService(),
+              principal.policies(),
+              sourceIp(exchange));
       body = operations.invoke(operation, call, KmsRequest.parse(request));
     } catch (KmsException e) {
       status = e.httpStatus();
@@ -110,13 +135,22 @@ final class KmsHttpHandler implements HttpHandler {
       errorMessage = "Internal error in the local KMS: " + e.getClass().getSimpleName();
       body = errorBody(errorCode, errorMessage);
     }
-    audit.record(new AuditEvent(time, requestId, region,
-        call == null ? null : call.caller.arn(), accessKeyId, operation,
-        call == null ? null : call.keyArn, call == null ? null : call.sourceKeyArn,
-        call == null ? Map.of() : call.encryptionContext,
-        call == null ? List.of() : call.grantTokenFingerprints,
-        call == null ? null : call.decision, call == null ? null : call.decidedBy,
-        errorCode, errorMessage));
+    audit.record(
+        new AuditEvent(
+            time,
+            requestId,
+            region,
+            call == null ? null : call.caller.arn(),
+            accessKeyId,
+            operation,
+            call == null ? null : call.keyArn,
+            call == null ? null : call.sourceKeyArn,
+            call == null ? Map.of() : call.encryptionContext,
+            call == null ? List.of() : call.grantTokenFingerprints,
+            call == null ? null : call.decision,
+            call == null ? null : call.decidedBy,
+            errorCode,
+            errorMessage));
     byte[] out = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
     exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);

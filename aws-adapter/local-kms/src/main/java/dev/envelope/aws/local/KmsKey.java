@@ -25,7 +25,8 @@ final class KmsKey {
   }
 
   /** A grant plus what only the store needs: when it was made and when it becomes visible. */
-  record StoredGrant(dev.envelope.aws.policy.Grant grant, Instant creationDate, Instant visibleAt) { }
+  record StoredGrant(
+      dev.envelope.aws.policy.Grant grant, Instant creationDate, Instant visibleAt) {}
 
   final String keyId;
   final String accountId;
@@ -33,6 +34,7 @@ final class KmsKey {
   final String arn;
   final Instant creationDate;
   final KeyMaterial material;
+
   /** Non-null only for multi-Region keys. */
   final MultiRegionGroup group;
 
@@ -45,8 +47,16 @@ final class KmsKey {
   volatile int rotationPeriodInDays;
   final List<StoredGrant> grants = new CopyOnWriteArrayList<>();
 
-  KmsKey(String keyId, String accountId, String region, Instant creationDate, KeyMaterial material,
-      MultiRegionGroup group, PolicyDocument policy, String description, KeyState state) {
+  KmsKey(
+      String keyId,
+      String accountId,
+      String region,
+      Instant creationDate,
+      KeyMaterial material,
+      MultiRegionGroup group,
+      PolicyDocument policy,
+      String description,
+      KeyState state) {
     this.keyId = keyId;
     this.accountId = accountId;
     this.region = region;

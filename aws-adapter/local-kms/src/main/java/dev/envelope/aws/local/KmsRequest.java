@@ -19,29 +19,31 @@ import java.util.Set;
  */
 final class KmsRequest {
   /** The service's words: the member's name, nothing of its value. */
-  private static final JsonMembers.Wording KMS_WORDING = new JsonMembers.Wording() {
-    @Override
-    public RuntimeException notAnObject(String where) {
-      return new KmsException("SerializationException", "Request body must be a JSON object");
-    }
+  private static final JsonMembers.Wording KMS_WORDING =
+      new JsonMembers.Wording() {
+        @Override
+        public RuntimeException notAnObject(String where) {
+          return new KmsException("SerializationException", "Request body must be a JSON object");
+        }
 
-    @Override
-    public RuntimeException wrongType(String where, String member, JsonMembers.Expected expected) {
-      // A map entry is reported as its map: "EncryptionContext", not "EncryptionContext.k".
-      int dot = member.indexOf('.');
-      return serialization(dot < 0 ? member : member.substring(0, dot));
-    }
+        @Override
+        public RuntimeException wrongType(
+            String where, String member, JsonMembers.Expected expected) {
+          // A map entry is reported as its map: "EncryptionContext", not "EncryptionContext.k".
+          int dot = member.indexOf('.');
+          return serialization(dot < 0 ? member : member.substring(0, dot));
+        }
 
-    @Override
-    public RuntimeException missing(String where, String member) {
-      return KmsException.validationNull(lowerFirst(member));
-    }
+        @Override
+        public RuntimeException missing(String where, String member) {
+          return KmsException.validationNull(lowerFirst(member));
+        }
 
-    @Override
-    public RuntimeException unknownMember(String where, String member, Set<String> known) {
-      return serialization(member);
-    }
-  };
+        @Override
+        public RuntimeException unknownMember(String where, String member, Set<String> known) {
+          return serialization(member);
+        }
+      };
 
   private final JsonMembers members;
 
@@ -51,8 +53,8 @@ final class KmsRequest {
 
   static KmsRequest parse(byte[] body) {
     if (body.length == 0) {
-      return new KmsRequest(JsonMembers.of(new JsonValue.ObjectValue(Map.of()), "request",
-          KMS_WORDING));
+      return new KmsRequest(
+          JsonMembers.of(new JsonValue.ObjectValue(Map.of()), "request", KMS_WORDING));
     }
     JsonValue value;
     try {
@@ -74,8 +76,10 @@ final class KmsRequest {
   String requiredString(String member) {
     String s = members.required(member);
     if (s.isEmpty()) {
-      throw KmsException.validation("1 validation error detected: Value '' at '" + lowerFirst(member)
-          + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw KmsException.validation(
+          "1 validation error detected: Value '' at '"
+              + lowerFirst(member)
+              + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
     }
     return s;
   }
@@ -89,20 +93,24 @@ final class KmsRequest {
   }
 
   Optional<byte[]> blob(String member) {
-    return string(member).map(s -> {
-      try {
-        return Base64.getDecoder().decode(s);
-      } catch (IllegalArgumentException e) {
-        throw serialization(member);
-      }
-    });
+    return string(member)
+        .map(
+            s -> {
+              try {
+                return Base64.getDecoder().decode(s);
+              } catch (IllegalArgumentException e) {
+                throw serialization(member);
+              }
+            });
   }
 
   byte[] requiredBlob(String member) {
     byte[] b = blob(member).orElseThrow(() -> KmsException.validationNull(lowerFirst(member)));
     if (b.length == 0) {
-      throw KmsException.validation("1 validation error detected: Value at '" + lowerFirst(member)
-          + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw KmsException.validation(
+          "1 validation error detected: Value at '"
+              + lowerFirst(member)
+              + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
     }
     return b;
   }
@@ -116,7 +124,9 @@ final class KmsRequest {
     return members.strings(member);
   }
 
-  /** A tag list such as CreateKey's Tags ([{"TagKey": k, "TagValue": v}, ...]); absent means empty. */
+  /**
+   * A tag list such as CreateKey's Tags ([{"TagKey": k, "TagValue": v}, ...]); absent means empty.
+   */
   Map<String, String> tags(String member) {
     Map<String, String> out = new LinkedHashMap<>();
     for (JsonValue e : members.array(member)) {

@@ -70,23 +70,28 @@ public final class LocalKms implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     this.store = new KeyStore();
     this.quota = new RequestQuota(config.requestsPerSecond());
-    this.operations = new OperationTable(store, new GrantTokens(random), quota, random, clock,
-        config.grantPropagationDelay());
+    this.operations =
+        new OperationTable(
+            store, new GrantTokens(random), quota, random, clock, config.grantPropagationDelay());
     this.principals = principals(config);
     loadKeys(config, clock, random);
     this.auditLog = new AuditLog(config.auditFile().orElse(null));
-    this.handler = new KmsHttpHandler(principals, operations, auditLog, clock,
-        config.verifySignatures(), config.latency());
-    this.server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    this.handler =
+        new KmsHttpHandler(
+            principals, operations, auditLog, clock, config.verifySignatures(), config.latency());
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     AtomicInteger n = new AtomicInteger();
     // Enough threads for a benchmark's client threads plus injected latency; daemon threads so
     // that a forgotten close() cannot keep a JVM alive.
-    this.executor = Executors.newFixedThreadPool(16, r -> {
-      Thread t = new Thread(r, "local-kms-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            16,
+            r -> {
+              Thread t = new Thread(r, "local-kms-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.createContext("/", handler);
     server.setExecutor(executor);
     server.start();
@@ -141,22 +146,24 @@ public final class LocalKms implements AutoCloseable {
   }
 
   /**
-   * A client builder preset with endpoint, Region and the principal's credentials, for callers
-   * that want to change more (retry policy, HTTP client). The caller owns the built client.
+   * A client builder preset with endpoint, Region and the principal's credentials, for callers that
+   * want to change more (retry policy, HTTP client). The caller owns the built client.
    */
-  public software.amazon.awssdk.services.kms.KmsClientBuilder clientBuilderFor(String accessKeyId,
-      String region) {
+  public software.amazon.awssdk.services.kms.KmsClientBuilder clientBuilderFor(
+      String accessKeyId, String region) {
     KmsHttpHandler.Principal p = principals.get(accessKeyId);
     if (p == null) {
       throw new IllegalArgumentException("No principal with access key id " + accessKeyId);
     }
-    String secret = p.config().secretAccessKey() != null ? p.config().secretAccessKey()
-        : "local-kms-unverified-secret";
+    String secret =
+        p.config().secretAccessKey() != null
+            ? p.config().secretAccessKey()
+            : "local-kms-unverified-secret";
     return KmsClient.builder()
         .endpointOverride(endpoint())
         .region(Region.of(region))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(accessKeyId, secret)));
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)));
   }
 
   /** The ARN of a key id in the default Region of the configured account of that key. */
@@ -198,21 +205,27 @@ public final class LocalKms implements AutoCloseable {
     runForeground(args.length > 0 ? Path.of(args[0]) : null);
   }
 
-  /** Starts from a config file (null: defaults), prints the endpoint and blocks until interrupted. */
+  /**
+   * Starts from a config file (null: defaults), prints the endpoint and blocks until interrupted.
+   */
   public static void runForeground(Path configFile) throws InterruptedException {
-    LocalKmsConfig config = configFile == null ? LocalKmsConfig.defaults()
-        : LocalKmsConfig.load(configFile);
+    LocalKmsConfig config =
+        configFile == null ? LocalKmsConfig.defaults() : LocalKmsConfig.load(configFile);
     CountDownLatch stopped = new CountDownLatch(1);
     try (LocalKms kms = start(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-      System.out.println("Local KMS listening on " + kms.endpoint() + " (Region "
-          + config.region() + ")");
+      System.out.println(
+          "Local KMS listening on " + kms.endpoint() + " (Region " + config.region() + ")");
       for (PrincipalConfig p : config.principals()) {
         System.out.println("  principal " + p.arn() + " access key " + p.accessKeyId());
       }
       for (KeyConfig k : config.keys()) {
-        System.out.println("  key " + KmsKey.arn(k.region() == null ? config.region() : k.region(),
-            k.accountId(), k.keyId()) + " " + k.aliases());
+        System.out.println(
+            "  key "
+                + KmsKey.arn(
+                    k.region() == null ? config.region() : k.region(), k.accountId(), k.keyId())
+                + " "
+                + k.aliases());
       }
       stopped.await();
     }
@@ -225,15 +238,17 @@ public final class LocalKms implements AutoCloseable {
       int i = 0;
       for (String json : p.iamPolicies()) {
         try {
-          policies.add(PolicyDocument.parseIdentityPolicy(json)
-              .withName(p.arn() + " identity policy #" + (++i)));
+          policies.add(
+              PolicyDocument.parseIdentityPolicy(json)
+                  .withName(p.arn() + " identity policy #" + (++i)));
         } catch (PolicyException e) {
-          throw new IllegalArgumentException("Identity policy #" + i + " of " + p.arn()
-              + " is invalid: " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "Identity policy #" + i + " of " + p.arn() + " is invalid: " + e.getMessage(), e);
         }
       }
-      out.put(p.accessKeyId(), new KmsHttpHandler.Principal(p, CallerIdentity.of(p.arn()),
-          List.copyOf(policies)));
+      out.put(
+          p.accessKeyId(),
+          new KmsHttpHandler.Principal(p, CallerIdentity.of(p.arn()), List.copyOf(policies)));
     }
     return Map.copyOf(out);
   }
@@ -241,14 +256,14 @@ public final class LocalKms implements AutoCloseable {
   private void loadKeys(LocalKmsConfig config, Clock clock, SecureRandom random) {
     for (KeyConfig k : config.keys()) {
       String region = k.region() == null ? config.region() : k.region();
-      String json = k.policy() == null ? PolicyDocument.defaultKeyPolicyJson(k.accountId())
-          : k.policy();
+      String json =
+          k.policy() == null ? PolicyDocument.defaultKeyPolicyJson(k.accountId()) : k.policy();
       PolicyDocument policy;
       try {
         policy = PolicyDocument.parseKeyPolicy(json);
       } catch (PolicyException e) {
-        throw new IllegalArgumentException("Key policy of " + k.keyId() + " is invalid: "
-            + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "Key policy of " + k.keyId() + " is invalid: " + e.getMessage(), e);
       }
       if (store.find(region, k.accountId(), k.keyId()) != null) {
         throw new IllegalArgumentException("Duplicate key " + k.keyId() + " in " + region);
@@ -265,17 +280,27 @@ public final class LocalKms implements AutoCloseable {
         material = KeyMaterial.generate(random);
       }
       KmsKey.MultiRegionGroup group = k.multiRegion() ? new KmsKey.MultiRegionGroup(region) : null;
-      KeyState state = switch (k.state()) {
-        case ENABLED -> KeyState.ENABLED;
-        case DISABLED -> KeyState.DISABLED;
-        case PENDING_DELETION -> KeyState.PENDING_DELETION;
-      };
+      KeyState state =
+          switch (k.state()) {
+            case ENABLED -> KeyState.ENABLED;
+            case DISABLED -> KeyState.DISABLED;
+            case PENDING_DELETION -> KeyState.PENDING_DELETION;
+          };
       List<String> regions = new ArrayList<>();
       regions.add(region);
       regions.addAll(k.replicaRegions());
       for (String r : regions) {
-        KmsKey key = new KmsKey(k.keyId(), k.accountId(), r, clock.instant(), material, group,
-            policy, k.description(), state);
+        KmsKey key =
+            new KmsKey(
+                k.keyId(),
+                k.accountId(),
+                r,
+                clock.instant(),
+                material,
+                group,
+                policy,
+                k.description(),
+                state);
         if (state == KeyState.PENDING_DELETION) {
           key.deletionDate = clock.instant().plus(30, ChronoUnit.DAYS);
           key.pendingWindowInDays = 30;
@@ -295,15 +320,15 @@ public final class LocalKms implements AutoCloseable {
   }
 
   /**
-   * Configures and starts a {@link LocalKms}. Starts from {@link LocalKmsConfig#defaults()};
-   * {@link #config} replaces the whole configuration, the other methods add to or change it.
+   * Configures and starts a {@link LocalKms}. Starts from {@link LocalKmsConfig#defaults()}; {@link
+   * #config} replaces the whole configuration, the other methods add to or change it.
    */
   public static final class Builder {
     private LocalKmsConfig.Builder config = LocalKmsConfig.defaults().toBuilder();
     private Integer port;
     private Clock clock = Clock.systemUTC();
 
-    private Builder() { }
+    private Builder() {}
 
     /** Replaces the configuration (including the defaults) with this one. */
     public Builder config(LocalKmsConfig config) {

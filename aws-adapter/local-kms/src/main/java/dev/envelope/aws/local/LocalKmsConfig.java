@@ -5,7 +5,6 @@ import dev.envelope.aws.internal.json.JsonMembers;
 import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.internal.json.JsonReader;
 import dev.envelope.aws.internal.json.JsonValue;
-import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.doctor.AccessEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,49 +37,61 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>{@code keyMaterial} is for development only: it fixes the key's AES-256 root material so
- * that ciphertexts survive a restart (without it, material is generated at every start). Anyone
- * who can read the file can decrypt what the key encrypted; keep such a file private.
+ * <p>{@code keyMaterial} is for development only: it fixes the key's AES-256 root material so that
+ * ciphertexts survive a restart (without it, material is generated at every start). Anyone who can
+ * read the file can decrypt what the key encrypted; keep such a file private.
  */
 public final class LocalKmsConfig {
   public static final String DEFAULT_ACCOUNT = AccessEnvironment.DEFAULT_ACCOUNT;
   public static final String DEFAULT_REGION = AccessEnvironment.DEFAULT_REGION;
+
   /** Access key of the default admin principal, allowed {@code kms:*} by its IAM policy. */
   public static final String ADMIN_ACCESS_KEY_ID = "AKIAENVELOPEADMIN000";
+
   /** Access key of the default application principal, allowed the cryptographic operations. */
   public static final String APP_ACCESS_KEY_ID = "AKIAENVELOPEAPP00000";
+
   public static final String ADMIN_ARN = "arn:aws:iam::" + DEFAULT_ACCOUNT + ":role/Admin";
   public static final String APP_ARN = "arn:aws:iam::" + DEFAULT_ACCOUNT + ":role/App";
+
   /** Key id of the default key, also reachable as {@link #DEFAULT_ALIAS}. */
   public static final String DEFAULT_KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
+
   public static final String DEFAULT_ALIAS = "alias/envelope-dev";
 
   /** Errors name the config and the member: "Local KMS config: keyMaterial must be a string". */
-  private static final JsonMembers.Wording WORDING = new JsonMembers.Wording() {
-    @Override
-    public RuntimeException notAnObject(String where) {
-      return new IllegalArgumentException("Local KMS config: " + where + " must be a JSON object");
-    }
+  private static final JsonMembers.Wording WORDING =
+      new JsonMembers.Wording() {
+        @Override
+        public RuntimeException notAnObject(String where) {
+          return new IllegalArgumentException(
+              "Local KMS config: " + where + " must be a JSON object");
+        }
 
-    @Override
-    public RuntimeException wrongType(String where, String member,
-        JsonMembers.Expected expected) {
-      return new IllegalArgumentException("Local KMS config: " + member + " "
-          + expected.phrase());
-    }
+        @Override
+        public RuntimeException wrongType(
+            String where, String member, JsonMembers.Expected expected) {
+          return new IllegalArgumentException(
+              "Local KMS config: " + member + " " + expected.phrase());
+        }
 
-    @Override
-    public RuntimeException missing(String where, String member) {
-      return new IllegalArgumentException("Local KMS config: " + where + " needs '" + member
-          + "'");
-    }
+        @Override
+        public RuntimeException missing(String where, String member) {
+          return new IllegalArgumentException(
+              "Local KMS config: " + where + " needs '" + member + "'");
+        }
 
-    @Override
-    public RuntimeException unknownMember(String where, String member, Set<String> known) {
-      return new IllegalArgumentException("Local KMS config: unknown member '" + member + "' in "
-          + where + "; known: " + known);
-    }
-  };
+        @Override
+        public RuntimeException unknownMember(String where, String member, Set<String> known) {
+          return new IllegalArgumentException(
+              "Local KMS config: unknown member '"
+                  + member
+                  + "' in "
+                  + where
+                  + "; known: "
+                  + known);
+        }
+      };
 
   private final String region;
   private final int port;
@@ -116,9 +127,15 @@ public final class LocalKmsConfig {
   }
 
   public Builder toBuilder() {
-    Builder b = new Builder().region(region).port(port).requestsPerSecond(requestsPerSecond)
-        .latency(latency).grantPropagationDelay(grantPropagationDelay)
-        .verifySignatures(verifySignatures).auditFile(auditFile);
+    Builder b =
+        new Builder()
+            .region(region)
+            .port(port)
+            .requestsPerSecond(requestsPerSecond)
+            .latency(latency)
+            .grantPropagationDelay(grantPropagationDelay)
+            .verifySignatures(verifySignatures)
+            .auditFile(auditFile);
     b.accounts.addAll(declaredAccounts);
     principals.forEach(b::principal);
     keys.forEach(b::key);
@@ -128,22 +145,30 @@ public final class LocalKmsConfig {
   /**
    * One account (111122223333), an admin principal allowed {@code kms:*} by IAM, an app principal
    * allowed the cryptographic operations and DescribeKey by IAM, and one key ({@value
-   * #DEFAULT_ALIAS}) with the default key policy. The principals have fixed development secrets,
-   * so signatures are verified for clients from {@link LocalKms#kmsClientFor(String)}.
+   * #DEFAULT_ALIAS}) with the default key policy. The principals have fixed development secrets, so
+   * signatures are verified for clients from {@link LocalKms#kmsClientFor(String)}.
    */
   public static LocalKmsConfig defaults() {
-    String admin = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Admin\",\"Effect\":"
-        + "\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
-    String app = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"UseKeys\",\"Effect\":"
-        + "\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncrypt*\","
-        + "\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}";
+    String admin =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Admin\",\"Effect\":"
+            + "\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+    String app =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"UseKeys\",\"Effect\":"
+            + "\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:ReEncrypt*\","
+            + "\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}";
     return builder()
-        .principal(PrincipalConfig.of(ADMIN_ACCESS_KEY_ID, ADMIN_ARN, admin)
-            .withSecret("envelope-local-admin-secret"))
-        .principal(PrincipalConfig.of(APP_ACCESS_KEY_ID, APP_ARN, app)
-            .withSecret("envelope-local-app-secret"))
-        .key(KeyConfig.builder().keyId(DEFAULT_KEY_ID).alias(DEFAULT_ALIAS)
-            .description("Envelope development key").build())
+        .principal(
+            PrincipalConfig.of(ADMIN_ACCESS_KEY_ID, ADMIN_ARN, admin)
+                .withSecret("envelope-local-admin-secret"))
+        .principal(
+            PrincipalConfig.of(APP_ACCESS_KEY_ID, APP_ARN, app)
+                .withSecret("envelope-local-app-secret"))
+        .key(
+            KeyConfig.builder()
+                .keyId(DEFAULT_KEY_ID)
+                .alias(DEFAULT_ALIAS)
+                .description("Envelope development key")
+                .build())
         .build();
   }
 
@@ -161,12 +186,23 @@ public final class LocalKmsConfig {
     try {
       root = JsonReader.parse(json);
     } catch (JsonException e) {
-      throw new IllegalArgumentException("Local KMS config is not valid JSON: " + e.getMessage(),
-          e);
+      throw new IllegalArgumentException(
+          "Local KMS config is not valid JSON: " + e.getMessage(), e);
     }
-    JsonMembers o = JsonMembers.of(root, "config", WORDING).onlyKnown(Set.of("accounts",
-        "region", "port", "requestsPerSecond", "latencyMillis", "grantPropagationDelayMillis",
-        "verifySignatures", "auditFile", "principals", "keys"));
+    JsonMembers o =
+        JsonMembers.of(root, "config", WORDING)
+            .onlyKnown(
+                Set.of(
+                    "accounts",
+                    "region",
+                    "port",
+                    "requestsPerSecond",
+                    "latencyMillis",
+                    "grantPropagationDelayMillis",
+                    "verifySignatures",
+                    "auditFile",
+                    "principals",
+                    "keys"));
     Builder b = builder();
     o.strings("accounts").forEach(b::account);
     o.string("region").ifPresent(b::region);
@@ -178,27 +214,49 @@ public final class LocalKmsConfig {
     o.bool("verifySignatures").ifPresent(b::verifySignatures);
     o.string("auditFile").ifPresent(f -> b.auditFile(Path.of(f)));
     for (JsonValue p : o.array("principals")) {
-      JsonMembers po = JsonMembers.of(p, "principal", WORDING).onlyKnown(
-          Set.of("accessKeyId", "secretAccessKey", "arn", "viaService", "policies"));
+      JsonMembers po =
+          JsonMembers.of(p, "principal", WORDING)
+              .onlyKnown(Set.of("accessKeyId", "secretAccessKey", "arn", "viaService", "policies"));
       List<String> policies = new ArrayList<>();
       for (JsonValue pol : po.array("policies")) {
         policies.add(JsonOutput.textOf(pol));
       }
-      b.principal(new PrincipalConfig(po.required("accessKeyId"),
-          po.string("secretAccessKey").orElse(null), po.required("arn"), policies,
-          po.string("viaService").orElse(null)));
+      b.principal(
+          new PrincipalConfig(
+              po.required("accessKeyId"),
+              po.string("secretAccessKey").orElse(null),
+              po.required("arn"),
+              policies,
+              po.string("viaService").orElse(null)));
     }
     for (JsonValue k : o.array("keys")) {
-      JsonMembers ko = JsonMembers.of(k, "key", WORDING).onlyKnown(Set.of("keyId", "account",
-          "region", "policy", "description", "multiRegion", "aliases", "state", "replicaRegions",
-          "keyMaterial"));
+      JsonMembers ko =
+          JsonMembers.of(k, "key", WORDING)
+              .onlyKnown(
+                  Set.of(
+                      "keyId",
+                      "account",
+                      "region",
+                      "policy",
+                      "description",
+                      "multiRegion",
+                      "aliases",
+                      "state",
+                      "replicaRegions",
+                      "keyMaterial"));
       String policy = ko.value("policy").map(JsonOutput::textOf).orElse(null);
-      b.key(new KeyConfig(ko.string("keyId").orElse(null),
-          ko.string("account").orElse(DEFAULT_ACCOUNT), ko.string("region").orElse(null), policy,
-          ko.string("description").orElse(null), ko.bool("multiRegion", false),
-          ko.strings("aliases"),
-          ko.string("state").map(LocalKmsConfig::state).orElse(KeyConfig.State.ENABLED),
-          ko.strings("replicaRegions"), keyMaterial(ko)));
+      b.key(
+          new KeyConfig(
+              ko.string("keyId").orElse(null),
+              ko.string("account").orElse(DEFAULT_ACCOUNT),
+              ko.string("region").orElse(null),
+              policy,
+              ko.string("description").orElse(null),
+              ko.bool("multiRegion", false),
+              ko.strings("aliases"),
+              ko.string("state").map(LocalKmsConfig::state).orElse(KeyConfig.State.ENABLED),
+              ko.strings("replicaRegions"),
+              keyMaterial(ko)));
     }
     return b.build();
   }
@@ -214,14 +272,19 @@ public final class LocalKmsConfig {
     try {
       bytes = java.util.Base64.getDecoder().decode(b64.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id
-          + " must be base64");
+      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id + " must be base64");
     }
     if (bytes.length != KeyConfig.KEY_MATERIAL_BYTES) {
       int n = bytes.length;
       java.util.Arrays.fill(bytes, (byte) 0);
-      throw new IllegalArgumentException("Local KMS config: keyMaterial" + id + " must be base64 of "
-          + KeyConfig.KEY_MATERIAL_BYTES + " bytes (AES-256), not " + n + " bytes");
+      throw new IllegalArgumentException(
+          "Local KMS config: keyMaterial"
+              + id
+              + " must be base64 of "
+              + KeyConfig.KEY_MATERIAL_BYTES
+              + " bytes (AES-256), not "
+              + n
+              + " bytes");
     }
     return bytes;
   }
@@ -231,8 +294,9 @@ public final class LocalKmsConfig {
       case "Enabled" -> KeyConfig.State.ENABLED;
       case "Disabled" -> KeyConfig.State.DISABLED;
       case "PendingDeletion" -> KeyConfig.State.PENDING_DELETION;
-      default -> throw new IllegalArgumentException(
-          "Key state must be Enabled, Disabled or PendingDeletion: " + s);
+      default ->
+          throw new IllegalArgumentException(
+              "Key state must be Enabled, Disabled or PendingDeletion: " + s);
     };
   }
 
@@ -290,7 +354,7 @@ public final class LocalKmsConfig {
     private boolean verifySignatures = true;
     private Path auditFile;
 
-    private Builder() { }
+    private Builder() {}
 
     /** The default Region: of keys without one, and of {@link LocalKms#kmsClientFor(String)}. */
     public Builder region(String region) {
@@ -366,14 +430,19 @@ public final class LocalKmsConfig {
       if (!accounts.isEmpty()) {
         for (PrincipalConfig p : principals) {
           if (!accounts.contains(p.accountId())) {
-            throw new IllegalArgumentException("Principal " + p.arn()
-                + " is in an undeclared account; declared: " + accounts);
+            throw new IllegalArgumentException(
+                "Principal " + p.arn() + " is in an undeclared account; declared: " + accounts);
           }
         }
         for (KeyConfig k : keys) {
           if (!accounts.contains(k.accountId())) {
-            throw new IllegalArgumentException("Key " + k.keyId() + " is in undeclared account "
-                + k.accountId() + "; declared: " + accounts);
+            throw new IllegalArgumentException(
+                "Key "
+                    + k.keyId()
+                    + " is in undeclared account "
+                    + k.accountId()
+                    + "; declared: "
+                    + accounts);
           }
         }
       }

@@ -4,13 +4,15 @@ import java.util.List;
 
 /** The Limit and Marker parameters of the list operations (ListKeys, ListAliases, ListGrants). */
 final class Paging {
-  private Paging() { }
+  private Paging() {}
 
   static int limit(KmsRequest req) {
     int limit = req.integer("Limit").orElse(100);
     if (limit < 1 || limit > 1000) {
-      throw KmsException.validation("1 validation error detected: Value '" + limit
-          + "' at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
+      throw KmsException.validation(
+          "1 validation error detected: Value '"
+              + limit
+              + "' at 'limit' failed to satisfy constraint: Member must have value between 1 and 1000");
     }
     return limit;
   }

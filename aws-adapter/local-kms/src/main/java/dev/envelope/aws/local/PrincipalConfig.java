@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * stands for and the IAM identity policies attached to that principal.
  *
  * <p>{@code viaService} simulates a request that an AWS service (e.g. {@code
- * s3.us-east-1.amazonaws.com}) makes on the principal's behalf: requests with this access key
- * carry {@code kms:ViaService}. Several access keys may share one principal ARN, e.g. one direct and
- * one through a service.
+ * s3.us-east-1.amazonaws.com}) makes on the principal's behalf: requests with this access key carry
+ * {@code kms:ViaService}. Several access keys may share one principal ARN, e.g. one direct and one
+ * through a service.
  *
  * @param accessKeyId the SigV4 access key id
  * @param secretAccessKey the secret; when non-null and signature checks are on, signatures are
@@ -21,8 +21,12 @@ import java.util.regex.Pattern;
  * @param iamPolicies identity policies as JSON documents
  * @param viaService the service the calls appear to come through, or null
  */
-public record PrincipalConfig(String accessKeyId, String secretAccessKey, String arn,
-    List<String> iamPolicies, String viaService) {
+public record PrincipalConfig(
+    String accessKeyId,
+    String secretAccessKey,
+    String arn,
+    List<String> iamPolicies,
+    String viaService) {
   private static final Pattern IAM_ARN =
       Pattern.compile("arn:aws[a-z-]*:(?:iam|sts)::(\\d{12}):.+");
 
@@ -58,7 +62,14 @@ public record PrincipalConfig(String accessKeyId, String secretAccessKey, String
   @Override
   public String toString() {
     // Never print the secret.
-    return "PrincipalConfig[accessKeyId=" + accessKeyId + ", arn=" + arn + ", iamPolicies="
-        + iamPolicies.size() + ", viaService=" + viaService + "]";
+    return "PrincipalConfig[accessKeyId="
+        + accessKeyId
+        + ", arn="
+        + arn
+        + ", iamPolicies="
+        + iamPolicies.size()
+        + ", viaService="
+        + viaService
+        + "]";
   }
 }

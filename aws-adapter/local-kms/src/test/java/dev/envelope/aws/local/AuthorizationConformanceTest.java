@@ -39,8 +39,9 @@ class AuthorizationConformanceTest {
   static final String S3 = "s3.us-east-1.amazonaws.com";
   static final String WEST = "us-west-2";
 
-  static final String CRYPTO = "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\","
-      + "\"kms:ReEncrypt*\",\"kms:DescribeKey\"]";
+  static final String CRYPTO =
+      "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\","
+          + "\"kms:ReEncrypt*\",\"kms:DescribeKey\"]";
   static final String ALL = "\"kms:*\"";
 
   static LocalKms kms;
@@ -60,96 +61,226 @@ class AuthorizationConformanceTest {
   static void start() {
     String iamAll = policy(statement("All", "Allow", null, ALL, null));
     String iamCrypto = policy(statement("Crypto", "Allow", null, CRYPTO, null));
-    String iamPartner = policy("{\"Sid\":\"UseA\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\","
-        + "\"kms:Decrypt\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\",\"kms:CreateGrant\"],"
-        + "\"Resource\":\"arn:aws:kms:*:" + A + ":key/*\"}");
-    LocalKmsConfig config = LocalKmsConfig.builder()
-        .principal(PrincipalConfig.of("A_ADMIN", ADMIN, iamAll))
-        .principal(PrincipalConfig.of("A_APP", APP, iamCrypto))
-        .principal(PrincipalConfig.of("A_APP_S3", APP, iamCrypto).withViaService(S3))
-        .principal(PrincipalConfig.of("A_NOIAM", NOIAM))
-        .principal(PrincipalConfig.of("A_DENIED", DENIED, policy(
-            statement("All", "Allow", null, ALL, null),
-            statement("NoDecrypt", "Deny", null, "\"kms:Decrypt\"", null))))
-        .principal(PrincipalConfig.of("A_GRANTEE", GRANTEE))
-        .principal(PrincipalConfig.of("B_PARTNER", PARTNER, iamPartner))
-        .principal(PrincipalConfig.of("B_NOIAM", PARTNER_NOIAM))
-        .principal(PrincipalConfig.of("B_DENIED", PARTNER_DENIED, policy(
-            "{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}",
-            "{\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}")))
-        .principal(PrincipalConfig.of("B_ADMIN", "arn:aws:iam::" + B + ":role/Admin", iamAll))
-        .principal(PrincipalConfig.of("C_OTHER", OTHER, iamAll))
-        // Default key policy: the account is trusted, IAM decides.
-        .key(key("default").alias("alias/conf-default").build())
-        // Key policy names NoIam directly; no delegation to the account.
-        .key(key("direct").policy(policy(
-            statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("Direct", "Allow", NOIAM, CRYPTO, null))).build())
-        // No root statement: IAM policies grant nothing, even kms:*.
-        .key(key("nodelegation").policy(policy(
-            statement("Admin", "Allow", ADMIN, ALL, null))).build())
-        // Delegation plus an explicit deny of Decrypt for App in the key policy.
-        .key(key("keydeny").policy(policy(allowRoot(A),
-            statement("NoDecryptForApp", "Deny", APP, "\"kms:Decrypt\"", null))).build())
-        // Trusts account B for use; C is not named.
-        .key(key("cross").alias("alias/conf-cross").policy(policy(allowRoot(A),
-            statement("PartnerUse", "Allow", "arn:aws:iam::" + B + ":root",
-                "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\","
-                    + "\"kms:CreateGrant\"]", null))).build())
-        // Names one partner role directly: still needs that role's IAM policy (cross-account).
-        .key(key("crossdirect").policy(policy(allowRoot(A),
-            statement("PartnerNoIam", "Allow", PARTNER_NOIAM, CRYPTO, null))).build())
-        // App may use the key only through S3.
-        .key(key("via").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("ViaS3", "Allow", APP, CRYPTO,
-                "{\"StringEquals\":{\"kms:ViaService\":\"" + S3 + "\"}}"))).build())
-        // App may use the key only with tenant=acme in the encryption context.
-        .key(key("ec").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("Tenant", "Allow", APP, CRYPTO,
-                "{\"StringEquals\":{\"kms:EncryptionContext:tenant\":\"acme\"}}"))).build())
-        // The trap: ForAllValues over the context keys is vacuously true for an empty context.
-        .key(key("forall").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("KeysOnlyTenant", "Allow", APP, CRYPTO,
-                "{\"ForAllValues:StringEquals\":{\"kms:EncryptionContextKeys\":[\"tenant\"]}}")))
-            .build())
-        // ForAnyValue on a single-valued key: a one-element set, so it needs the key present.
-        .key(key("forany").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("AnyTenant", "Allow", APP, CRYPTO,
-                "{\"ForAnyValue:StringEquals\":{\"kms:EncryptionContext:tenant\":[\"acme\","
-                    + "\"globex\"]}}"))).build())
-        // Requests must not name this key by alias ... only by alias (kms:RequestAlias).
-        .key(key("reqalias").alias("alias/conf-reqalias").policy(policy(
-            statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("OnlyByAlias", "Allow", APP, CRYPTO,
-                "{\"StringEquals\":{\"kms:RequestAlias\":\"alias/conf-reqalias\"}}"))).build())
-        // App may create grants, but only for Decrypt/Encrypt.
-        .key(key("grantops").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("LimitedGrants", "Allow", APP, "\"kms:CreateGrant\"",
-                "{\"ForAllValues:StringEquals\":{\"kms:GrantOperations\":[\"Decrypt\","
-                    + "\"Encrypt\"]}}"))).build())
-        // App may create grants only for AWS resources (through an integrated service).
-        .key(key("awsresource").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            statement("ServiceGrants", "Allow", APP, "\"kms:CreateGrant\"",
-                "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}"))).build())
-        // Everyone, but only callers from account A (kms:CallerAccount).
-        .key(key("calleraccount").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            "{\"Sid\":\"AccountA\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
-                + "\"Action\":" + CRYPTO + ",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
-                + "{\"kms:CallerAccount\":\"" + A + "\"}}}")).build())
-        // Everyone, but only principals whose ARN matches role/App* (aws:PrincipalArn).
-        .key(key("principalarn").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null),
-            "{\"Sid\":\"AppRoles\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
-                + "\"Action\":" + CRYPTO + ",\"Resource\":\"*\",\"Condition\":{\"ArnLike\":"
-                + "{\"aws:PrincipalArn\":\"arn:aws:iam::" + A + ":role/App*\"}}}")).build())
-        .key(key("grants").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null))).build())
-        .key(key("disabled").state(KeyConfig.State.DISABLED).build())
-        .key(key("pending").state(KeyConfig.State.PENDING_DELETION).build())
-        .key(KeyConfig.builder().keyId("mrk-0123456789abcdef0123456789abcdef").accountId(A)
-            .multiRegion(true).replicaRegion(WEST).alias("alias/conf-mrk").build())
-        // Account B has its own key under an alias name that also exists in A.
-        .key(KeyConfig.builder().keyId("b0000000-0000-0000-0000-000000000001").accountId(B)
-            .alias("alias/conf-default").build())
-        .build();
+    String iamPartner =
+        policy(
+            "{\"Sid\":\"UseA\",\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\","
+                + "\"kms:Decrypt\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\",\"kms:CreateGrant\"],"
+                + "\"Resource\":\"arn:aws:kms:*:"
+                + A
+                + ":key/*\"}");
+    LocalKmsConfig config =
+        LocalKmsConfig.builder()
+            .principal(PrincipalConfig.of("A_ADMIN", ADMIN, iamAll))
+            .principal(PrincipalConfig.of("A_APP", APP, iamCrypto))
+            .principal(PrincipalConfig.of("A_APP_S3", APP, iamCrypto).withViaService(S3))
+            .principal(PrincipalConfig.of("A_NOIAM", NOIAM))
+            .principal(
+                PrincipalConfig.of(
+                    "A_DENIED",
+                    DENIED,
+                    policy(
+                        statement("All", "Allow", null, ALL, null),
+                        statement("NoDecrypt", "Deny", null, "\"kms:Decrypt\"", null))))
+            .principal(PrincipalConfig.of("A_GRANTEE", GRANTEE))
+            .principal(PrincipalConfig.of("B_PARTNER", PARTNER, iamPartner))
+            .principal(PrincipalConfig.of("B_NOIAM", PARTNER_NOIAM))
+            .principal(
+                PrincipalConfig.of(
+                    "B_DENIED",
+                    PARTNER_DENIED,
+                    policy(
+                        "{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}",
+                        "{\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}")))
+            .principal(PrincipalConfig.of("B_ADMIN", "arn:aws:iam::" + B + ":role/Admin", iamAll))
+            .principal(PrincipalConfig.of("C_OTHER", OTHER, iamAll))
+            // Default key policy: the account is trusted, IAM decides.
+            .key(key("default").alias("alias/conf-default").build())
+            // Key policy names NoIam directly; no delegation to the account.
+            .key(
+                key("direct")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement("Direct", "Allow", NOIAM, CRYPTO, null)))
+                    .build())
+            // No root statement: IAM policies grant nothing, even kms:*.
+            .key(
+                key("nodelegation")
+                    .policy(policy(statement("Admin", "Allow", ADMIN, ALL, null)))
+                    .build())
+            // Delegation plus an explicit deny of Decrypt for App in the key policy.
+            .key(
+                key("keydeny")
+                    .policy(
+                        policy(
+                            allowRoot(A),
+                            statement("NoDecryptForApp", "Deny", APP, "\"kms:Decrypt\"", null)))
+                    .build())
+            // Trusts account B for use; C is not named.
+            .key(
+                key("cross")
+                    .alias("alias/conf-cross")
+                    .policy(
+                        policy(
+                            allowRoot(A),
+                            statement(
+                                "PartnerUse",
+                                "Allow",
+                                "arn:aws:iam::" + B + ":root",
+                                "[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\","
+                                    + "\"kms:CreateGrant\"]",
+                                null)))
+                    .build())
+            // Names one partner role directly: still needs that role's IAM policy (cross-account).
+            .key(
+                key("crossdirect")
+                    .policy(
+                        policy(
+                            allowRoot(A),
+                            statement("PartnerNoIam", "Allow", PARTNER_NOIAM, CRYPTO, null)))
+                    .build())
+            // App may use the key only through S3.
+            .key(
+                key("via")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement(
+                                "ViaS3",
+                                "Allow",
+                                APP,
+                                CRYPTO,
+                                "{\"StringEquals\":{\"kms:ViaService\":\"" + S3 + "\"}}")))
+                    .build())
+            // App may use the key only with tenant=acme in the encryption context.
+            .key(
+                key("ec")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement(
+                                "Tenant",
+                                "Allow",
+                                APP,
+                                CRYPTO,
+                                "{\"StringEquals\":{\"kms:EncryptionContext:tenant\":\"acme\"}}")))
+                    .build())
+            // The trap: ForAllValues over the context keys is vacuously true for an empty context.
+            .key(
+                key("forall")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement(
+                                "KeysOnlyTenant",
+                                "Allow",
+                                APP,
+                                CRYPTO,
+                                "{\"ForAllValues:StringEquals\":{\"kms:EncryptionContextKeys\":[\"tenant\"]}}")))
+                    .build())
+            // ForAnyValue on a single-valued key: a one-element set, so it needs the key present.
+            .key(
+                key("forany")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement(
+                                "AnyTenant",
+                                "Allow",
+                                APP,
+                                CRYPTO,
+                                "{\"ForAnyValue:StringEquals\":{\"kms:EncryptionContext:tenant\":[\"acme\","
+                                    + "\"globex\"]}}")))
+                    .build())
+            // Requests must not name this key by alias ... only by alias (kms:RequestAlias).
+            .key(
+                key("reqalias")
+                    .alias("alias/conf-reqalias")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement(
+                                "OnlyByAlias",
+                                "Allow",
+                                APP,
+                                CRYPTO,
+                                "{\"StringEquals\":{\"kms:RequestAlias\":\"alias/conf-reqalias\"}}")))
+                    .build())
+            // App may create grants, but only for Decrypt/Encrypt.
+            .key(
+                key("grantops")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement(
+                                "LimitedGrants",
+                                "Allow",
+                                APP,
+                                "\"kms:CreateGrant\"",
+                                "{\"ForAllValues:StringEquals\":{\"kms:GrantOperations\":[\"Decrypt\","
+                                    + "\"Encrypt\"]}}")))
+                    .build())
+            // App may create grants only for AWS resources (through an integrated service).
+            .key(
+                key("awsresource")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            statement(
+                                "ServiceGrants",
+                                "Allow",
+                                APP,
+                                "\"kms:CreateGrant\"",
+                                "{\"Bool\":{\"kms:GrantIsForAWSResource\":\"true\"}}")))
+                    .build())
+            // Everyone, but only callers from account A (kms:CallerAccount).
+            .key(
+                key("calleraccount")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            "{\"Sid\":\"AccountA\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+                                + "\"Action\":"
+                                + CRYPTO
+                                + ",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+                                + "{\"kms:CallerAccount\":\""
+                                + A
+                                + "\"}}}"))
+                    .build())
+            // Everyone, but only principals whose ARN matches role/App* (aws:PrincipalArn).
+            .key(
+                key("principalarn")
+                    .policy(
+                        policy(
+                            statement("Admin", "Allow", ADMIN, ALL, null),
+                            "{\"Sid\":\"AppRoles\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+                                + "\"Action\":"
+                                + CRYPTO
+                                + ",\"Resource\":\"*\",\"Condition\":{\"ArnLike\":"
+                                + "{\"aws:PrincipalArn\":\"arn:aws:iam::"
+                                + A
+                                + ":role/App*\"}}}"))
+                    .build())
+            .key(
+                key("grants").policy(policy(statement("Admin", "Allow", ADMIN, ALL, null))).build())
+            .key(key("disabled").state(KeyConfig.State.DISABLED).build())
+            .key(key("pending").state(KeyConfig.State.PENDING_DELETION).build())
+            .key(
+                KeyConfig.builder()
+                    .keyId("mrk-0123456789abcdef0123456789abcdef")
+                    .accountId(A)
+                    .multiRegion(true)
+                    .replicaRegion(WEST)
+                    .alias("alias/conf-mrk")
+                    .build())
+            // Account B has its own key under an alias name that also exists in A.
+            .key(
+                KeyConfig.builder()
+                    .keyId("b0000000-0000-0000-0000-000000000001")
+                    .accountId(B)
+                    .alias("alias/conf-default")
+                    .build())
+            .build();
     kms = LocalKms.start(config);
     admin = kms.kmsClientFor("A_ADMIN");
     app = kms.kmsClientFor("A_APP");
@@ -184,12 +315,16 @@ class AuthorizationConformanceTest {
   }
 
   static SdkBytes encryptAs(KmsClient client, String keyId, Map<String, String> ctx) {
-    return client.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("secret"))
-        .encryptionContext(ctx)).ciphertextBlob();
+    return client
+        .encrypt(
+            b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("secret")).encryptionContext(ctx))
+        .ciphertextBlob();
   }
 
   static String decryptAs(KmsClient client, SdkBytes blob, Map<String, String> ctx) {
-    return client.decrypt(b -> b.ciphertextBlob(blob).encryptionContext(ctx)).plaintext()
+    return client
+        .decrypt(b -> b.ciphertextBlob(blob).encryptionContext(ctx))
+        .plaintext()
         .asUtf8String();
   }
 
@@ -251,10 +386,20 @@ class AuthorizationConformanceTest {
 
   @Test
   void explicitDenyInIamPolicyWinsOverGrant() {
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants")).granteePrincipal(DENIED)
-        .operations(GrantOperation.DECRYPT, GrantOperation.ENCRYPT));
-    SdkBytes blob = denied.encrypt(b -> b.keyId(arn("grants")).grantTokens(g.grantToken())
-        .plaintext(SdkBytes.fromUtf8String("x"))).ciphertextBlob();
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(DENIED)
+                    .operations(GrantOperation.DECRYPT, GrantOperation.ENCRYPT));
+    SdkBytes blob =
+        denied
+            .encrypt(
+                b ->
+                    b.keyId(arn("grants"))
+                        .grantTokens(g.grantToken())
+                        .plaintext(SdkBytes.fromUtf8String("x")))
+            .ciphertextBlob();
     assertDenied(() -> denied.decrypt(b -> b.ciphertextBlob(blob).grantTokens(g.grantToken())));
     assertThat(lastDecision()).isEqualTo("EXPLICIT_DENY");
   }
@@ -288,8 +433,11 @@ class AuthorizationConformanceTest {
   @Test
   void crossAccountExplicitDenyInCallersIamPolicyWins() {
     SdkBytes blob = encryptAs(partner, arn("cross"), Map.of());
-    assertThat(partnerDenied.encrypt(b -> b.keyId(arn("cross"))
-        .plaintext(SdkBytes.fromUtf8String("y"))).keyId()).isEqualTo(arn("cross"));
+    assertThat(
+            partnerDenied
+                .encrypt(b -> b.keyId(arn("cross")).plaintext(SdkBytes.fromUtf8String("y")))
+                .keyId())
+        .isEqualTo(arn("cross"));
     assertDenied(() -> decryptAs(partnerDenied, blob, Map.of()));
     assertThat(lastDecision()).isEqualTo("EXPLICIT_DENY");
   }
@@ -328,8 +476,9 @@ class AuthorizationConformanceTest {
   void aliasNameOfAnotherAccountIsNotFoundButItsAliasArnWorks() {
     assertKmsError(() -> encryptAs(partner, "alias/conf-cross", Map.of()), "NotFoundException");
     String aliasArn = "arn:aws:kms:us-east-1:" + A + ":alias/conf-cross";
-    assertThat(partner.encrypt(b -> b.keyId(aliasArn).plaintext(SdkBytes.fromUtf8String("z")))
-        .keyId()).isEqualTo(arn("cross"));
+    assertThat(
+            partner.encrypt(b -> b.keyId(aliasArn).plaintext(SdkBytes.fromUtf8String("z"))).keyId())
+        .isEqualTo(arn("cross"));
   }
 
   @Test
@@ -338,8 +487,11 @@ class AuthorizationConformanceTest {
     assertDenied(() -> encryptAs(app, arn("reqalias"), Map.of()));
     // Decrypt without KeyId carries no alias, so it is denied; naming the alias works.
     assertDenied(() -> decryptAs(app, blob, Map.of()));
-    assertThat(app.decrypt(b -> b.ciphertextBlob(blob).keyId("alias/conf-reqalias")).plaintext()
-        .asUtf8String()).isEqualTo("secret");
+    assertThat(
+            app.decrypt(b -> b.ciphertextBlob(blob).keyId("alias/conf-reqalias"))
+                .plaintext()
+                .asUtf8String())
+        .isEqualTo("secret");
   }
 
   // ---- conditions --------------------------------------------------------------------------
@@ -384,19 +536,37 @@ class AuthorizationConformanceTest {
 
   @Test
   void grantOperationsConditionLimitsWhatGrantsMayAllow() {
-    CreateGrantResponse g = app.createGrant(b -> b.keyId(arn("grantops"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.DECRYPT));
-    assertDenied(() -> app.createGrant(b -> b.keyId(arn("grantops")).granteePrincipal(GRANTEE)
-        .operations(GrantOperation.DECRYPT, GrantOperation.CREATE_GRANT)));
+    CreateGrantResponse g =
+        app.createGrant(
+            b ->
+                b.keyId(arn("grantops"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.DECRYPT));
+    assertDenied(
+        () ->
+            app.createGrant(
+                b ->
+                    b.keyId(arn("grantops"))
+                        .granteePrincipal(GRANTEE)
+                        .operations(GrantOperation.DECRYPT, GrantOperation.CREATE_GRANT)));
     admin.revokeGrant(b -> b.keyId(arn("grantops")).grantId(g.grantId()));
   }
 
   @Test
   void grantIsForAwsResourceAllowsGrantsOnlyThroughAService() {
-    assertDenied(() -> app.createGrant(b -> b.keyId(arn("awsresource"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.DECRYPT)));
-    CreateGrantResponse g = appViaS3.createGrant(b -> b.keyId(arn("awsresource"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.DECRYPT));
+    assertDenied(
+        () ->
+            app.createGrant(
+                b ->
+                    b.keyId(arn("awsresource"))
+                        .granteePrincipal(GRANTEE)
+                        .operations(GrantOperation.DECRYPT)));
+    CreateGrantResponse g =
+        appViaS3.createGrant(
+            b ->
+                b.keyId(arn("awsresource"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.DECRYPT));
     admin.revokeGrant(b -> b.keyId(arn("awsresource")).grantId(g.grantId()));
   }
 
@@ -416,10 +586,16 @@ class AuthorizationConformanceTest {
 
   @Test
   void grantAllowsGranteeWithoutAnyPolicy() {
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT, GrantOperation.DECRYPT));
-    SdkBytes blob = grantee.encrypt(b -> b.keyId(arn("grants"))
-        .plaintext(SdkBytes.fromUtf8String("g"))).ciphertextBlob();
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.ENCRYPT, GrantOperation.DECRYPT));
+    SdkBytes blob =
+        grantee
+            .encrypt(b -> b.keyId(arn("grants")).plaintext(SdkBytes.fromUtf8String("g")))
+            .ciphertextBlob();
     assertThat(kms.auditLog().last().orElseThrow().decidedBy()).contains(g.grantId());
     assertThat(grantee.decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String())
         .isEqualTo("g");
@@ -431,28 +607,51 @@ class AuthorizationConformanceTest {
 
   @Test
   void grantWithEncryptionContextEqualsConstraint() {
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT)
-        .constraints(c -> c.encryptionContextEquals(Map.of("dept", "hr"))));
-    grantee.encrypt(b -> b.keyId(arn("grants")).plaintext(SdkBytes.fromUtf8String("x"))
-        .encryptionContext(Map.of("dept", "hr")));
-    assertDenied(() -> grantee.encrypt(b -> b.keyId(arn("grants"))
-        .plaintext(SdkBytes.fromUtf8String("x")).encryptionContext(Map.of("dept", "hr",
-            "extra", "1"))));
-    assertDenied(() -> grantee.encrypt(b -> b.keyId(arn("grants"))
-        .plaintext(SdkBytes.fromUtf8String("x"))));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.ENCRYPT)
+                    .constraints(c -> c.encryptionContextEquals(Map.of("dept", "hr"))));
+    grantee.encrypt(
+        b ->
+            b.keyId(arn("grants"))
+                .plaintext(SdkBytes.fromUtf8String("x"))
+                .encryptionContext(Map.of("dept", "hr")));
+    assertDenied(
+        () ->
+            grantee.encrypt(
+                b ->
+                    b.keyId(arn("grants"))
+                        .plaintext(SdkBytes.fromUtf8String("x"))
+                        .encryptionContext(Map.of("dept", "hr", "extra", "1"))));
+    assertDenied(
+        () -> grantee.encrypt(b -> b.keyId(arn("grants")).plaintext(SdkBytes.fromUtf8String("x"))));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(g.grantId()));
   }
 
   @Test
   void grantWithEncryptionContextSubsetConstraint() {
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.GENERATE_DATA_KEY)
-        .constraints(c -> c.encryptionContextSubset(Map.of("dept", "ops"))));
-    grantee.generateDataKey(b -> b.keyId(arn("grants")).keySpec("AES_256")
-        .encryptionContext(Map.of("dept", "ops", "file", "a.txt")));
-    assertDenied(() -> grantee.generateDataKey(b -> b.keyId(arn("grants")).keySpec("AES_256")
-        .encryptionContext(Map.of("file", "a.txt"))));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.GENERATE_DATA_KEY)
+                    .constraints(c -> c.encryptionContextSubset(Map.of("dept", "ops"))));
+    grantee.generateDataKey(
+        b ->
+            b.keyId(arn("grants"))
+                .keySpec("AES_256")
+                .encryptionContext(Map.of("dept", "ops", "file", "a.txt")));
+    assertDenied(
+        () ->
+            grantee.generateDataKey(
+                b ->
+                    b.keyId(arn("grants"))
+                        .keySpec("AES_256")
+                        .encryptionContext(Map.of("file", "a.txt"))));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(g.grantId()));
   }
 
@@ -460,15 +659,24 @@ class AuthorizationConformanceTest {
   void grantTokenMakesGrantUsableBeforePropagation() {
     kms.setGrantPropagationDelay(Duration.ofHours(1));
     try {
-      CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
-          .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT));
+      CreateGrantResponse g =
+          admin.createGrant(
+              b ->
+                  b.keyId(arn("grants"))
+                      .granteePrincipal(GRANTEE)
+                      .operations(GrantOperation.ENCRYPT));
       // Not yet visible: without the token the grantee is denied ...
-      assertDenied(() -> grantee.encrypt(b -> b.keyId(arn("grants"))
-          .plaintext(SdkBytes.fromUtf8String("t"))));
+      assertDenied(
+          () ->
+              grantee.encrypt(b -> b.keyId(arn("grants")).plaintext(SdkBytes.fromUtf8String("t"))));
       // ... with it, allowed at once.
-      grantee.encrypt(b -> b.keyId(arn("grants")).plaintext(SdkBytes.fromUtf8String("t"))
-          .grantTokens(g.grantToken()));
-      assertThat(kms.auditLog().last().orElseThrow().grantTokens()).hasSize(1)
+      grantee.encrypt(
+          b ->
+              b.keyId(arn("grants"))
+                  .plaintext(SdkBytes.fromUtf8String("t"))
+                  .grantTokens(g.grantToken()));
+      assertThat(kms.auditLog().last().orElseThrow().grantTokens())
+          .hasSize(1)
           .doesNotContain(g.grantToken());
       admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(g.grantId()));
     } finally {
@@ -478,25 +686,42 @@ class AuthorizationConformanceTest {
 
   @Test
   void malformedGrantTokenIsRejected() {
-    assertKmsError(() -> app.encrypt(b -> b.keyId(arn("default")).grantTokens("not-a-token")
-        .plaintext(SdkBytes.fromUtf8String("t"))), "InvalidGrantTokenException");
+    assertKmsError(
+        () ->
+            app.encrypt(
+                b ->
+                    b.keyId(arn("default"))
+                        .grantTokens("not-a-token")
+                        .plaintext(SdkBytes.fromUtf8String("t"))),
+        "InvalidGrantTokenException");
   }
 
   @Test
   void grantToAnotherAccountNeedsNoIamPolicyOnTheGranteeSide() {
     // KMS docs: a grant to a cross-account principal works without the key policy naming it.
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(PARTNER_NOIAM).operations(GrantOperation.ENCRYPT));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(PARTNER_NOIAM)
+                    .operations(GrantOperation.ENCRYPT));
     partnerNoIam.encrypt(b -> b.keyId(arn("grants")).plaintext(SdkBytes.fromUtf8String("p")));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(g.grantId()));
-    assertDenied(() -> partnerNoIam.encrypt(b -> b.keyId(arn("grants"))
-        .plaintext(SdkBytes.fromUtf8String("p"))));
+    assertDenied(
+        () ->
+            partnerNoIam.encrypt(
+                b -> b.keyId(arn("grants")).plaintext(SdkBytes.fromUtf8String("p"))));
   }
 
   @Test
   void retireGrantIsAuthorizedByTheGrantNotByPolicies() {
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).retiringPrincipal(NOIAM).operations(GrantOperation.ENCRYPT));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .retiringPrincipal(NOIAM)
+                    .operations(GrantOperation.ENCRYPT));
     // App's IAM allows a lot, but it is neither retiring principal nor grantee.
     assertDenied(() -> app.retireGrant(b -> b.grantToken(g.grantToken())));
     // The grantee lacks RetireGrant in the grant.
@@ -508,29 +733,47 @@ class AuthorizationConformanceTest {
 
   @Test
   void theKeysAccountDelegatesRetiringThroughIamPolicies() {
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).retiringPrincipal(NOIAM).operations(GrantOperation.ENCRYPT));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .retiringPrincipal(NOIAM)
+                    .operations(GrantOperation.ENCRYPT));
     // Denied's IAM policy allows kms:* (RetireGrant included) but denies Decrypt only.
     denied.retireGrant(b -> b.keyId(arn("grants")).grantId(g.grantId()));
     assertThat(lastDecision()).isEqualTo("ALLOW");
     // Other's IAM policy allows kms:* too, but its account neither owns the key nor retires the
     // grant.
-    CreateGrantResponse g2 = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT));
+    CreateGrantResponse g2 =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.ENCRYPT));
     assertDenied(() -> other.retireGrant(b -> b.grantToken(g2.grantToken())));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(g2.grantId()));
   }
 
   @Test
   void createGrantNeedsCreateGrantPermission() {
-    assertDenied(() -> app.createGrant(b -> b.keyId(arn("default")).granteePrincipal(GRANTEE)
-        .operations(GrantOperation.DECRYPT)));
+    assertDenied(
+        () ->
+            app.createGrant(
+                b ->
+                    b.keyId(arn("default"))
+                        .granteePrincipal(GRANTEE)
+                        .operations(GrantOperation.DECRYPT)));
   }
 
   @Test
   void crossAccountCreateGrantWithBothSidesIsAllowed() {
-    CreateGrantResponse g = partner.createGrant(b -> b.keyId(arn("cross"))
-        .granteePrincipal(PARTNER_NOIAM).operations(GrantOperation.ENCRYPT));
+    CreateGrantResponse g =
+        partner.createGrant(
+            b ->
+                b.keyId(arn("cross"))
+                    .granteePrincipal(PARTNER_NOIAM)
+                    .operations(GrantOperation.ENCRYPT));
     assertThat(g.grantId()).hasSize(64);
     partnerNoIam.encrypt(b -> b.keyId(arn("cross")).plaintext(SdkBytes.fromUtf8String("c")));
     admin.revokeGrant(b -> b.keyId(arn("cross")).grantId(g.grantId()));
@@ -538,30 +781,52 @@ class AuthorizationConformanceTest {
 
   @Test
   void grantWithCreateGrantAllowsOnlyNarrowerGrants() {
-    CreateGrantResponse parent = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.CREATE_GRANT,
-            GrantOperation.DECRYPT));
+    CreateGrantResponse parent =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.CREATE_GRANT, GrantOperation.DECRYPT));
     // Narrower: Decrypt only. Allowed through the parent grant, no policy involved.
-    CreateGrantResponse child = grantee.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(NOIAM).operations(GrantOperation.DECRYPT));
+    CreateGrantResponse child =
+        grantee.createGrant(
+            b -> b.keyId(arn("grants")).granteePrincipal(NOIAM).operations(GrantOperation.DECRYPT));
     // Broader: Encrypt is not in the parent grant.
-    assertDenied(() -> grantee.createGrant(b -> b.keyId(arn("grants")).granteePrincipal(NOIAM)
-        .operations(GrantOperation.ENCRYPT)));
+    assertDenied(
+        () ->
+            grantee.createGrant(
+                b ->
+                    b.keyId(arn("grants"))
+                        .granteePrincipal(NOIAM)
+                        .operations(GrantOperation.ENCRYPT)));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(child.grantId()));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(parent.grantId()));
   }
 
   @Test
   void grantWithConstraintAndCreateGrantRequiresEquallyStrictChildren() {
-    CreateGrantResponse parent = admin.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.CREATE_GRANT,
-            GrantOperation.DECRYPT)
-        .constraints(c -> c.encryptionContextSubset(Map.of("dept", "hr"))));
-    assertDenied(() -> grantee.createGrant(b -> b.keyId(arn("grants")).granteePrincipal(NOIAM)
-        .operations(GrantOperation.DECRYPT)));
-    CreateGrantResponse child = grantee.createGrant(b -> b.keyId(arn("grants"))
-        .granteePrincipal(NOIAM).operations(GrantOperation.DECRYPT)
-        .constraints(c -> c.encryptionContextSubset(Map.of("dept", "hr", "site", "a"))));
+    CreateGrantResponse parent =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.CREATE_GRANT, GrantOperation.DECRYPT)
+                    .constraints(c -> c.encryptionContextSubset(Map.of("dept", "hr"))));
+    assertDenied(
+        () ->
+            grantee.createGrant(
+                b ->
+                    b.keyId(arn("grants"))
+                        .granteePrincipal(NOIAM)
+                        .operations(GrantOperation.DECRYPT)));
+    CreateGrantResponse child =
+        grantee.createGrant(
+            b ->
+                b.keyId(arn("grants"))
+                    .granteePrincipal(NOIAM)
+                    .operations(GrantOperation.DECRYPT)
+                    .constraints(
+                        c -> c.encryptionContextSubset(Map.of("dept", "hr", "site", "a"))));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(child.grantId()));
     admin.revokeGrant(b -> b.keyId(arn("grants")).grantId(parent.grantId()));
   }
@@ -569,17 +834,29 @@ class AuthorizationConformanceTest {
   @Test
   void grantOnlyForDisabledKeyStillRefusesUse() {
     // CreateGrant works on a disabled key (KMS allows it); using the grant does not.
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(arn("disabled"))
-        .granteePrincipal(GRANTEE).operations(GrantOperation.ENCRYPT));
-    assertKmsError(() -> grantee.encrypt(b -> b.keyId(arn("disabled"))
-        .plaintext(SdkBytes.fromUtf8String("d"))), "DisabledException");
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(arn("disabled"))
+                    .granteePrincipal(GRANTEE)
+                    .operations(GrantOperation.ENCRYPT));
+    assertKmsError(
+        () ->
+            grantee.encrypt(b -> b.keyId(arn("disabled")).plaintext(SdkBytes.fromUtf8String("d"))),
+        "DisabledException");
     admin.revokeGrant(b -> b.keyId(arn("disabled")).grantId(g.grantId()));
   }
 
   @Test
   void createGrantOnPendingDeletionKeyIsInvalidState() {
-    assertKmsError(() -> admin.createGrant(b -> b.keyId(arn("pending")).granteePrincipal(GRANTEE)
-        .operations(GrantOperation.ENCRYPT)), "KMSInvalidStateException");
+    assertKmsError(
+        () ->
+            admin.createGrant(
+                b ->
+                    b.keyId(arn("pending"))
+                        .granteePrincipal(GRANTEE)
+                        .operations(GrantOperation.ENCRYPT)),
+        "KMSInvalidStateException");
   }
 
   // ---- key states --------------------------------------------------------------------------
@@ -624,8 +901,8 @@ class AuthorizationConformanceTest {
     SdkBytes blob = encryptAs(app, "alias/conf-mrk", Map.of());
     String before = adminWest.getKeyPolicy(b -> b.keyId(westArn)).policy();
     try {
-      adminWest.putKeyPolicy(b -> b.keyId(westArn).policy(policy(
-          statement("Admin", "Allow", ADMIN, ALL, null))));
+      adminWest.putKeyPolicy(
+          b -> b.keyId(westArn).policy(policy(statement("Admin", "Allow", ADMIN, ALL, null))));
       KmsClient appWest = kms.kmsClientFor("A_APP", WEST);
       assertDenied(() -> appWest.decrypt(b -> b.ciphertextBlob(blob)));
       // The primary's policy is unchanged.

@@ -8,15 +8,18 @@ import software.amazon.awssdk.services.kms.model.KmsException;
 
 /** Assertions on the error a real KmsClient surfaces for a local KMS answer. */
 final class KmsAssertions {
-  private KmsAssertions() { }
+  private KmsAssertions() {}
 
   /** Asserts the call fails with a KMS error whose wire {@code __type} is {@code errorCode}. */
-  static AbstractThrowableAssert<?, ? extends Throwable> assertKmsError(ThrowingCallable call,
-      String errorCode) {
+  static AbstractThrowableAssert<?, ? extends Throwable> assertKmsError(
+      ThrowingCallable call, String errorCode) {
     return assertThatThrownBy(call)
         .isInstanceOf(KmsException.class)
-        .satisfies(e -> org.assertj.core.api.Assertions
-            .assertThat(((KmsException) e).awsErrorDetails().errorCode()).isEqualTo(errorCode));
+        .satisfies(
+            e ->
+                org.assertj.core.api.Assertions.assertThat(
+                        ((KmsException) e).awsErrorDetails().errorCode())
+                    .isEqualTo(errorCode));
   }
 
   /** Same as {@link #assertKmsError} for AccessDeniedException. */
@@ -30,14 +33,22 @@ final class KmsAssertions {
 
   static String allowRoot(String account) {
     return "{\"Sid\":\"EnableIam\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::"
-        + account + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}";
+        + account
+        + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}";
   }
 
-  static String statement(String sid, String effect, String principalArn, String actions,
-      String condition) {
-    return "{\"Sid\":\"" + sid + "\",\"Effect\":\"" + effect + "\""
+  static String statement(
+      String sid, String effect, String principalArn, String actions, String condition) {
+    return "{\"Sid\":\""
+        + sid
+        + "\",\"Effect\":\""
+        + effect
+        + "\""
         + (principalArn == null ? "" : ",\"Principal\":{\"AWS\":\"" + principalArn + "\"}")
-        + ",\"Action\":" + actions + ",\"Resource\":\"*\""
-        + (condition == null ? "" : ",\"Condition\":" + condition) + "}";
+        + ",\"Action\":"
+        + actions
+        + ",\"Resource\":\"*\""
+        + (condition == null ? "" : ",\"Condition\":" + condition)
+        + "}";
   }
 }

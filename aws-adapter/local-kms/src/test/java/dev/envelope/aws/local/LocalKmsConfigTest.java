@@ -1,13 +1,13 @@
 package dev.envelope.aws.local;
 
-import java.net.URISyntaxException;
-import dev.envelope.aws.policy.doctor.AccessQuestion;
-import dev.envelope.aws.policy.doctor.AccessEnvironment;
-import dev.envelope.aws.policy.doctor.AccessDoctor;
-import dev.envelope.aws.policy.PolicyDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.envelope.aws.policy.PolicyDocument;
+import dev.envelope.aws.policy.doctor.AccessDoctor;
+import dev.envelope.aws.policy.doctor.AccessEnvironment;
+import dev.envelope.aws.policy.doctor.AccessQuestion;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,26 +33,47 @@ class LocalKmsConfigTest {
     try (LocalKms kms = LocalKms.start(config)) {
       KmsClient admin = kms.kmsClientFor("AKIACONFIGADMIN00000");
       assertThat(kms.region().id()).isEqualTo("eu-central-1");
-      SdkBytes blob = admin.encrypt(b -> b.keyId("alias/orders")
-          .plaintext(SdkBytes.fromUtf8String("o"))).ciphertextBlob();
+      SdkBytes blob =
+          admin
+              .encrypt(b -> b.keyId("alias/orders").plaintext(SdkBytes.fromUtf8String("o")))
+              .ciphertextBlob();
       assertThat(admin.decrypt(b -> b.ciphertextBlob(blob)).keyId())
-          .isEqualTo("arn:aws:kms:eu-central-1:123456789012:key/"
-              + "0b0b0b0b-1111-2222-3333-444444444444");
-      assertThatThrownBy(() -> admin.encrypt(b -> b.keyId("0b0b0b0b-1111-2222-3333-555555555555")
-          .plaintext(SdkBytes.fromUtf8String("o")))).isInstanceOf(DisabledException.class);
+          .isEqualTo(
+              "arn:aws:kms:eu-central-1:123456789012:key/"
+                  + "0b0b0b0b-1111-2222-3333-444444444444");
+      assertThatThrownBy(
+              () ->
+                  admin.encrypt(
+                      b ->
+                          b.keyId("0b0b0b0b-1111-2222-3333-555555555555")
+                              .plaintext(SdkBytes.fromUtf8String("o"))))
+          .isInstanceOf(DisabledException.class);
       // The reader's IAM policy allows DescribeKey only.
       KmsClient reader = kms.kmsClientFor("AKIACONFIGREADER0000");
       assertThat(reader.describeKey(b -> b.keyId("alias/orders")).keyMetadata().description())
           .isEqualTo("orders");
-      KmsAssertions.assertDenied(() -> reader.encrypt(b -> b.keyId("alias/orders")
-          .plaintext(SdkBytes.fromUtf8String("o"))));
+      KmsAssertions.assertDenied(
+          () ->
+              reader.encrypt(b -> b.keyId("alias/orders").plaintext(SdkBytes.fromUtf8String("o"))));
       // The configured replica decrypts the primary's ciphertext; aliases exist in both Regions.
-      SdkBytes global = admin.encrypt(b -> b.keyId("alias/global")
-          .plaintext(SdkBytes.fromUtf8String("g")).encryptionContext(Map.of("a", "b")))
-          .ciphertextBlob();
+      SdkBytes global =
+          admin
+              .encrypt(
+                  b ->
+                      b.keyId("alias/global")
+                          .plaintext(SdkBytes.fromUtf8String("g"))
+                          .encryptionContext(Map.of("a", "b")))
+              .ciphertextBlob();
       KmsClient west = kms.kmsClientFor("AKIACONFIGADMIN00000", "eu-west-1");
-      assertThat(west.decrypt(b -> b.ciphertextBlob(global).keyId("alias/global")
-          .encryptionContext(Map.of("a", "b"))).plaintext().asUtf8String()).isEqualTo("g");
+      assertThat(
+              west.decrypt(
+                      b ->
+                          b.ciphertextBlob(global)
+                              .keyId("alias/global")
+                              .encryptionContext(Map.of("a", "b")))
+                  .plaintext()
+                  .asUtf8String())
+          .isEqualTo("g");
     }
   }
 
@@ -74,25 +95,30 @@ class LocalKmsConfigTest {
   void builderAddsToTheDefaultsAndGrantsBecomeVisibleWhenTheDelayHasPassed() {
     MutableClock clock = new MutableClock();
     String partnerArn = "arn:aws:iam::444455556666:role/Partner";
-    try (LocalKms kms = LocalKms.builder()
-        .principal(PrincipalConfig.of("PARTNER", partnerArn))
-        .grantPropagationDelay(java.time.Duration.ofMinutes(5))
-        .clock(clock)
-        .start()) {
+    try (LocalKms kms =
+        LocalKms.builder()
+            .principal(PrincipalConfig.of("PARTNER", partnerArn))
+            .grantPropagationDelay(java.time.Duration.ofMinutes(5))
+            .clock(clock)
+            .start()) {
       KmsClient admin = kms.kmsClientFor(LocalKmsConfig.ADMIN_ACCESS_KEY_ID);
       KmsClient partner = kms.kmsClientFor("PARTNER");
       String keyArn = kms.keyArn(LocalKmsConfig.DEFAULT_ACCOUNT, LocalKmsConfig.DEFAULT_KEY_ID);
-      var grant = admin.createGrant(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
-          .granteePrincipal(partnerArn)
-          .operations(software.amazon.awssdk.services.kms.model.GrantOperation.ENCRYPT));
-      KmsAssertions.assertDenied(() -> partner.encrypt(b -> b.keyId(keyArn)
-          .plaintext(SdkBytes.fromUtf8String("x"))));
-      assertThat(admin.listGrants(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)).grants())
-          .isEmpty();
+      var grant =
+          admin.createGrant(
+              b ->
+                  b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
+                      .granteePrincipal(partnerArn)
+                      .operations(
+                          software.amazon.awssdk.services.kms.model.GrantOperation.ENCRYPT));
+      KmsAssertions.assertDenied(
+          () -> partner.encrypt(b -> b.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("x"))));
+      assertThat(admin.listGrants(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)).grants()).isEmpty();
       clock.advance(java.time.Duration.ofMinutes(5));
       partner.encrypt(b -> b.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("x")));
       assertThat(admin.listGrants(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)).grants())
-          .extracting(g -> g.grantId()).containsExactly(grant.grantId());
+          .extracting(g -> g.grantId())
+          .containsExactly(grant.grantId());
     }
   }
 
@@ -127,34 +153,56 @@ class LocalKmsConfigTest {
   @Test
   void unknownMembersAreConfigurationErrors() {
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"principles\": []}"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("principles");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("principles");
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"keys\": [{\"state\": \"Gone\"}]}"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Gone");
-    assertThatThrownBy(() -> LocalKmsConfig.fromJson("{\"accounts\": [\"111122223333\"], "
-        + "\"keys\": [{\"account\": \"111122223334\"}]}"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("111122223334");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Gone");
+    assertThatThrownBy(
+            () ->
+                LocalKmsConfig.fromJson(
+                    "{\"accounts\": [\"111122223333\"], "
+                        + "\"keys\": [{\"account\": \"111122223334\"}]}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("111122223334");
     assertThatThrownBy(() -> LocalKmsConfig.fromJson("not json"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void unknownConditionOperatorInAnIdentityPolicyFailsAtStartNotSilently() {
-    LocalKmsConfig config = LocalKmsConfig.builder().principal(PrincipalConfig.of("X",
-        "arn:aws:iam::111122223333:role/X", KmsAssertions.policy("{\"Effect\":\"Allow\","
-            + "\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":{\"StringEqualz\":"
-            + "{\"kms:ViaService\":\"s3.us-east-1.amazonaws.com\"}}}"))).build();
+    LocalKmsConfig config =
+        LocalKmsConfig.builder()
+            .principal(
+                PrincipalConfig.of(
+                    "X",
+                    "arn:aws:iam::111122223333:role/X",
+                    KmsAssertions.policy(
+                        "{\"Effect\":\"Allow\","
+                            + "\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":{\"StringEqualz\":"
+                            + "{\"kms:ViaService\":\"s3.us-east-1.amazonaws.com\"}}}")))
+            .build();
     assertThatThrownBy(() -> LocalKms.start(config))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("role/X");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("role/X");
   }
 
   @Test
   void unknownConditionKeyInAKeyPolicyFailsAtStart() {
-    LocalKmsConfig config = LocalKmsConfig.builder().key(KeyConfig.builder().policy(
-        KmsAssertions.policy("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
-            + "\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
-            + "{\"kms:NoSuchKey\":\"x\"}}}")).build()).build();
+    LocalKmsConfig config =
+        LocalKmsConfig.builder()
+            .key(
+                KeyConfig.builder()
+                    .policy(
+                        KmsAssertions.policy(
+                            "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+                                + "\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+                                + "{\"kms:NoSuchKey\":\"x\"}}}"))
+                    .build())
+            .build();
     assertThatThrownBy(() -> LocalKms.start(config))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Key policy");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Key policy");
   }
 
   @Test
@@ -170,14 +218,32 @@ class LocalKmsConfigTest {
 
   @Test
   void theLocalKmsConfigurationFileIsAValidEnvironment() throws URISyntaxException {
-    AccessEnvironment local = AccessEnvironment.load(
-        Path.of(LocalKmsConfigTest.class.getResource("/local/kms-config.json").toURI()));
+    AccessEnvironment local =
+        AccessEnvironment.load(
+            Path.of(LocalKmsConfigTest.class.getResource("/local/kms-config.json").toURI()));
     String reader = "arn:aws:iam::123456789012:user/reader";
-    String orders = "arn:aws:kms:eu-central-1:123456789012:key/0b0b0b0b-1111-2222-3333-444444444444";
+    String orders =
+        "arn:aws:kms:eu-central-1:123456789012:key/0b0b0b0b-1111-2222-3333-444444444444";
     assertThat(local.keyArns()).contains(orders);
-    assertThat(AccessDoctor.diagnose(local, AccessQuestion.builder().caller(reader).key(orders)
-        .operation("DescribeKey").build()).allowed()).isTrue();
-    assertThat(AccessDoctor.diagnose(local, AccessQuestion.builder().caller(reader).key(orders)
-        .operation("Decrypt").build()).allowed()).isFalse();
+    assertThat(
+            AccessDoctor.diagnose(
+                    local,
+                    AccessQuestion.builder()
+                        .caller(reader)
+                        .key(orders)
+                        .operation("DescribeKey")
+                        .build())
+                .allowed())
+        .isTrue();
+    assertThat(
+            AccessDoctor.diagnose(
+                    local,
+                    AccessQuestion.builder()
+                        .caller(reader)
+                        .key(orders)
+                        .operation("Decrypt")
+                        .build())
+                .allowed())
+        .isFalse();
   }
 }

@@ -56,8 +56,7 @@ class LocalKmsProtocolTest {
   static final String B = "444455556666";
   static final String B_ADMIN = "arn:aws:iam::" + B + ":role/Admin";
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path auditFile;
   static LocalKms kms;
   static KmsClient admin;
@@ -67,14 +66,22 @@ class LocalKmsProtocolTest {
   @BeforeAll
   static void start() {
     auditFile = dir.resolve("audit.jsonl");
-    LocalKmsConfig config = LocalKmsConfig.defaults().toBuilder()
-        .principal(PrincipalConfig.of("B_ADMIN", B_ADMIN,
-            policy(statement("All", "Allow", null, "\"kms:*\"", null))).withSecret("b-secret"))
-        .principal(PrincipalConfig.of("A_NOBODY", "arn:aws:iam::" + A + ":user/nobody"))
-        .principal(PrincipalConfig.of("A_CREATOR", "arn:aws:iam::" + A + ":user/creator",
-            policy(statement("Create", "Allow", null, "[\"kms:CreateKey\"]", null))))
-        .auditFile(auditFile)
-        .build();
+    LocalKmsConfig config =
+        LocalKmsConfig.defaults().toBuilder()
+            .principal(
+                PrincipalConfig.of(
+                        "B_ADMIN",
+                        B_ADMIN,
+                        policy(statement("All", "Allow", null, "\"kms:*\"", null)))
+                    .withSecret("b-secret"))
+            .principal(PrincipalConfig.of("A_NOBODY", "arn:aws:iam::" + A + ":user/nobody"))
+            .principal(
+                PrincipalConfig.of(
+                    "A_CREATOR",
+                    "arn:aws:iam::" + A + ":user/creator",
+                    policy(statement("Create", "Allow", null, "[\"kms:CreateKey\"]", null))))
+            .auditFile(auditFile)
+            .build();
     kms = LocalKms.start(config);
     admin = kms.kmsClientFor(LocalKmsConfig.ADMIN_ACCESS_KEY_ID);
     app = kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID);
@@ -117,9 +124,9 @@ class LocalKmsProtocolTest {
     assertThat(byId.description()).isEqualTo("orders");
     assertThat(byArn.keyId()).isEqualTo(created.keyId());
 
-    assertThat(admin.listKeysPaginator(b -> b.limit(1)).keys().stream()
-        .map(k -> k.keyArn()).toList()).contains(created.arn(),
-        kms.keyArn(A, LocalKmsConfig.DEFAULT_KEY_ID));
+    assertThat(
+            admin.listKeysPaginator(b -> b.limit(1)).keys().stream().map(k -> k.keyArn()).toList())
+        .contains(created.arn(), kms.keyArn(A, LocalKmsConfig.DEFAULT_KEY_ID));
     // Another account sees only its own keys.
     assertThat(bAdmin.listKeys().keys()).noneMatch(k -> k.keyId().equals(created.keyId()));
   }
@@ -127,9 +134,11 @@ class LocalKmsProtocolTest {
   @Test
   void unknownKeyIsNotFound() {
     assertThatThrownBy(() -> app.describeKey(b -> b.keyId("11111111-2222-3333-4444-555555555555")))
-        .isInstanceOf(NotFoundException.class).hasMessageContaining("does not exist");
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("does not exist");
     assertThatThrownBy(() -> app.describeKey(b -> b.keyId("alias/nope")))
-        .isInstanceOf(NotFoundException.class).hasMessageContaining("alias/nope");
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("alias/nope");
   }
 
   @Test
@@ -157,25 +166,31 @@ class LocalKmsProtocolTest {
     assertThat(app.encrypt(b -> b.keyId("alias/protocol-test").plaintext(bytes("p"))).keyId())
         .endsWith(k1);
     assertThat(admin.listAliases(b -> b.keyId(k1)).aliases())
-        .singleElement().satisfies(a -> {
-          assertThat(a.aliasName()).isEqualTo("alias/protocol-test");
-          assertThat(a.aliasArn()).isEqualTo("arn:aws:kms:us-east-1:" + A + ":alias/protocol-test");
-          assertThat(a.targetKeyId()).isEqualTo(k1);
-          assertThat(a.creationDate()).isNotNull();
-        });
-    assertThat(admin.listAliases().aliases()).extracting(a -> a.aliasName())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.aliasName()).isEqualTo("alias/protocol-test");
+              assertThat(a.aliasArn())
+                  .isEqualTo("arn:aws:kms:us-east-1:" + A + ":alias/protocol-test");
+              assertThat(a.targetKeyId()).isEqualTo(k1);
+              assertThat(a.creationDate()).isNotNull();
+            });
+    assertThat(admin.listAliases().aliases())
+        .extracting(a -> a.aliasName())
         .contains(LocalKmsConfig.DEFAULT_ALIAS, "alias/protocol-test");
 
-    assertThatThrownBy(() -> admin.createAlias(b -> b.aliasName("alias/protocol-test")
-        .targetKeyId(k2))).isInstanceOf(AlreadyExistsException.class);
+    assertThatThrownBy(
+            () -> admin.createAlias(b -> b.aliasName("alias/protocol-test").targetKeyId(k2)))
+        .isInstanceOf(AlreadyExistsException.class);
     admin.updateAlias(b -> b.aliasName("alias/protocol-test").targetKeyId(k2));
     assertThat(app.encrypt(b -> b.keyId("alias/protocol-test").plaintext(bytes("p"))).keyId())
         .endsWith(k2);
     admin.deleteAlias(b -> b.aliasName("alias/protocol-test"));
     assertThatThrownBy(() -> app.encrypt(b -> b.keyId("alias/protocol-test").plaintext(bytes("p"))))
         .isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> admin.updateAlias(b -> b.aliasName("alias/protocol-test")
-        .targetKeyId(k2))).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(
+            () -> admin.updateAlias(b -> b.aliasName("alias/protocol-test").targetKeyId(k2)))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
@@ -183,10 +198,11 @@ class LocalKmsProtocolTest {
     String k = newKey("alias-names");
     assertThatThrownBy(() -> admin.createAlias(b -> b.aliasName("no-prefix").targetKeyId(k)))
         .isInstanceOf(InvalidAliasNameException.class);
-    assertThatThrownBy(() -> admin.createAlias(b -> b.aliasName("alias/aws/reserved")
-        .targetKeyId(k))).isInstanceOf(InvalidAliasNameException.class);
-    assertThatThrownBy(() -> admin.createAlias(b -> b.aliasName("alias/bad name")
-        .targetKeyId(k))).isInstanceOf(InvalidAliasNameException.class);
+    assertThatThrownBy(
+            () -> admin.createAlias(b -> b.aliasName("alias/aws/reserved").targetKeyId(k)))
+        .isInstanceOf(InvalidAliasNameException.class);
+    assertThatThrownBy(() -> admin.createAlias(b -> b.aliasName("alias/bad name").targetKeyId(k)))
+        .isInstanceOf(InvalidAliasNameException.class);
   }
 
   @Test
@@ -208,27 +224,48 @@ class LocalKmsProtocolTest {
   @Test
   void encryptDecryptRoundTripWithAndWithoutKeyId() {
     Map<String, String> ctx = Map.of("tenant", "acme", "purpose", "test");
-    var enc = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("hello"))
-        .encryptionContext(ctx));
+    var enc =
+        app.encrypt(
+            b ->
+                b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                    .plaintext(bytes("hello"))
+                    .encryptionContext(ctx));
     assertThat(enc.keyId()).isEqualTo(kms.keyArn(A, LocalKmsConfig.DEFAULT_KEY_ID));
     assertThat(enc.encryptionAlgorithmAsString()).isEqualTo("SYMMETRIC_DEFAULT");
-    assertThat(new String(enc.ciphertextBlob().asByteArray(),
-        java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("hello");
-    assertThat(app.decrypt(b -> b.ciphertextBlob(enc.ciphertextBlob()).encryptionContext(ctx))
-        .plaintext().asUtf8String()).isEqualTo("hello");
-    assertThat(app.decrypt(b -> b.ciphertextBlob(enc.ciphertextBlob()).encryptionContext(ctx)
-        .keyId(LocalKmsConfig.DEFAULT_ALIAS)).plaintext().asUtf8String()).isEqualTo("hello");
+    assertThat(
+            new String(
+                enc.ciphertextBlob().asByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("hello");
+    assertThat(
+            app.decrypt(b -> b.ciphertextBlob(enc.ciphertextBlob()).encryptionContext(ctx))
+                .plaintext()
+                .asUtf8String())
+        .isEqualTo("hello");
+    assertThat(
+            app.decrypt(
+                    b ->
+                        b.ciphertextBlob(enc.ciphertextBlob())
+                            .encryptionContext(ctx)
+                            .keyId(LocalKmsConfig.DEFAULT_ALIAS))
+                .plaintext()
+                .asUtf8String())
+        .isEqualTo("hello");
     // Two encryptions of the same plaintext differ (fresh IV).
-    var enc2 = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("hello"))
-        .encryptionContext(ctx));
+    var enc2 =
+        app.encrypt(
+            b ->
+                b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                    .plaintext(bytes("hello"))
+                    .encryptionContext(ctx));
     assertThat(enc2.ciphertextBlob()).isNotEqualTo(enc.ciphertextBlob());
   }
 
   @Test
   void decryptWithAnotherKeyIdIsIncorrectKey() {
     String other = newKey("other");
-    SdkBytes blob = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID).plaintext(bytes("x")))
-        .ciphertextBlob();
+    SdkBytes blob =
+        app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID).plaintext(bytes("x")))
+            .ciphertextBlob();
     assertThatThrownBy(() -> app.decrypt(b -> b.ciphertextBlob(blob).keyId(other)))
         .isInstanceOf(IncorrectKeyException.class);
   }
@@ -236,105 +273,177 @@ class LocalKmsProtocolTest {
   @Test
   void encryptAcceptsFourKibAndRefusesOneByteMore() {
     byte[] max = new byte[4096];
-    SdkBytes blob = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .plaintext(SdkBytes.fromByteArray(max))).ciphertextBlob();
+    SdkBytes blob =
+        app.encrypt(
+                b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(SdkBytes.fromByteArray(max)))
+            .ciphertextBlob();
     assertThat(app.decrypt(b -> b.ciphertextBlob(blob)).plaintext().asByteArray()).hasSize(4096);
-    assertKmsError(() -> app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .plaintext(SdkBytes.fromByteArray(new byte[4097]))), "ValidationException")
+    assertKmsError(
+            () ->
+                app.encrypt(
+                    b ->
+                        b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                            .plaintext(SdkBytes.fromByteArray(new byte[4097]))),
+            "ValidationException")
         .hasMessageContaining("4096");
   }
 
   @Test
   void encryptionContextIsBoundToTheCiphertext() {
-    SdkBytes blob = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("c"))
-        .encryptionContext(Map.of("order", "42"))).ciphertextBlob();
-    assertThatThrownBy(() -> app.decrypt(b -> b.ciphertextBlob(blob)
-        .encryptionContext(Map.of("order", "43")))).isInstanceOf(InvalidCiphertextException.class);
+    SdkBytes blob =
+        app.encrypt(
+                b ->
+                    b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                        .plaintext(bytes("c"))
+                        .encryptionContext(Map.of("order", "42")))
+            .ciphertextBlob();
+    assertThatThrownBy(
+            () -> app.decrypt(b -> b.ciphertextBlob(blob).encryptionContext(Map.of("order", "43"))))
+        .isInstanceOf(InvalidCiphertextException.class);
     assertThatThrownBy(() -> app.decrypt(b -> b.ciphertextBlob(blob)))
         .isInstanceOf(InvalidCiphertextException.class);
-    assertThatThrownBy(() -> app.decrypt(b -> b.ciphertextBlob(blob)
-        .encryptionContext(Map.of("order", "42", "x", "y"))))
+    assertThatThrownBy(
+            () ->
+                app.decrypt(
+                    b -> b.ciphertextBlob(blob).encryptionContext(Map.of("order", "42", "x", "y"))))
         .isInstanceOf(InvalidCiphertextException.class);
     // Order of context entries does not matter.
-    SdkBytes two = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("c"))
-        .encryptionContext(Map.of("a", "1", "b", "2"))).ciphertextBlob();
-    assertThat(app.decrypt(b -> b.ciphertextBlob(two).encryptionContext(
-        new java.util.TreeMap<>(Map.of("b", "2", "a", "1")))).plaintext().asUtf8String())
+    SdkBytes two =
+        app.encrypt(
+                b ->
+                    b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                        .plaintext(bytes("c"))
+                        .encryptionContext(Map.of("a", "1", "b", "2")))
+            .ciphertextBlob();
+    assertThat(
+            app.decrypt(
+                    b ->
+                        b.ciphertextBlob(two)
+                            .encryptionContext(new java.util.TreeMap<>(Map.of("b", "2", "a", "1"))))
+                .plaintext()
+                .asUtf8String())
         .isEqualTo("c");
   }
 
   @Test
   void tamperedOrForeignCiphertextIsInvalid() {
-    byte[] blob = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("t")))
-        .ciphertextBlob().asByteArray();
+    byte[] blob =
+        app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("t")))
+            .ciphertextBlob()
+            .asByteArray();
     blob[blob.length - 1] ^= 1;
     assertThatThrownBy(() -> app.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(blob))))
         .isInstanceOf(InvalidCiphertextException.class);
-    assertThatThrownBy(() -> app.decrypt(b -> b.ciphertextBlob(SdkBytes.fromUtf8String(
-        "definitely not a ciphertext blob from this kms")))).isInstanceOf(
-        InvalidCiphertextException.class);
+    assertThatThrownBy(
+            () ->
+                app.decrypt(
+                    b ->
+                        b.ciphertextBlob(
+                            SdkBytes.fromUtf8String(
+                                "definitely not a ciphertext blob from this kms"))))
+        .isInstanceOf(InvalidCiphertextException.class);
   }
 
   @Test
   void generateDataKeyBySpecAndByNumberOfBytes() {
-    GenerateDataKeyResponse k256 = app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .keySpec("AES_256"));
+    GenerateDataKeyResponse k256 =
+        app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256"));
     assertThat(k256.plaintext().asByteArray()).hasSize(32);
     assertThat(k256.keyId()).isEqualTo(kms.keyArn(A, LocalKmsConfig.DEFAULT_KEY_ID));
     assertThat(app.decrypt(b -> b.ciphertextBlob(k256.ciphertextBlob())).plaintext())
         .isEqualTo(k256.plaintext());
-    assertThat(app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_128"))
-        .plaintext().asByteArray()).hasSize(16);
-    assertThat(app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).numberOfBytes(64))
-        .plaintext().asByteArray()).hasSize(64);
-    assertKmsError(() -> app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)),
+    assertThat(
+            app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_128"))
+                .plaintext()
+                .asByteArray())
+        .hasSize(16);
+    assertThat(
+            app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).numberOfBytes(64))
+                .plaintext()
+                .asByteArray())
+        .hasSize(64);
+    assertKmsError(
+        () -> app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)),
         "ValidationException");
-    assertKmsError(() -> app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .keySpec("AES_256").numberOfBytes(32)), "ValidationException");
-    assertKmsError(() -> app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .numberOfBytes(1025)), "ValidationException");
+    assertKmsError(
+        () ->
+            app.generateDataKey(
+                b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256").numberOfBytes(32)),
+        "ValidationException");
+    assertKmsError(
+        () -> app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).numberOfBytes(1025)),
+        "ValidationException");
   }
 
   @Test
   void generateDataKeyWithoutPlaintextReturnsOnlyTheCiphertext() {
-    var r = app.generateDataKeyWithoutPlaintext(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .keySpec("AES_256").encryptionContext(Map.of("k", "v")));
+    var r =
+        app.generateDataKeyWithoutPlaintext(
+            b ->
+                b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                    .keySpec("AES_256")
+                    .encryptionContext(Map.of("k", "v")));
     assertThat(r.ciphertextBlob().asByteArray()).isNotEmpty();
-    assertThat(app.decrypt(b -> b.ciphertextBlob(r.ciphertextBlob())
-        .encryptionContext(Map.of("k", "v"))).plaintext().asByteArray()).hasSize(32);
+    assertThat(
+            app.decrypt(
+                    b -> b.ciphertextBlob(r.ciphertextBlob()).encryptionContext(Map.of("k", "v")))
+                .plaintext()
+                .asByteArray())
+        .hasSize(32);
   }
 
   @Test
   void reEncryptMovesCiphertextToAnotherKeyAndContext() {
     String dest = newKey("reencrypt-destination");
-    SdkBytes blob = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("r"))
-        .encryptionContext(Map.of("v", "1"))).ciphertextBlob();
-    ReEncryptResponse re = app.reEncrypt(b -> b.ciphertextBlob(blob)
-        .sourceEncryptionContext(Map.of("v", "1")).destinationKeyId(dest)
-        .destinationEncryptionContext(Map.of("v", "2")));
+    SdkBytes blob =
+        app.encrypt(
+                b ->
+                    b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                        .plaintext(bytes("r"))
+                        .encryptionContext(Map.of("v", "1")))
+            .ciphertextBlob();
+    ReEncryptResponse re =
+        app.reEncrypt(
+            b ->
+                b.ciphertextBlob(blob)
+                    .sourceEncryptionContext(Map.of("v", "1"))
+                    .destinationKeyId(dest)
+                    .destinationEncryptionContext(Map.of("v", "2")));
     assertThat(re.sourceKeyId()).isEqualTo(kms.keyArn(A, LocalKmsConfig.DEFAULT_KEY_ID));
     assertThat(re.keyId()).endsWith(dest);
     assertThat(re.sourceEncryptionAlgorithmAsString()).isEqualTo("SYMMETRIC_DEFAULT");
-    assertThat(app.decrypt(b -> b.ciphertextBlob(re.ciphertextBlob())
-        .encryptionContext(Map.of("v", "2"))).plaintext().asUtf8String()).isEqualTo("r");
+    assertThat(
+            app.decrypt(
+                    b -> b.ciphertextBlob(re.ciphertextBlob()).encryptionContext(Map.of("v", "2")))
+                .plaintext()
+                .asUtf8String())
+        .isEqualTo("r");
     assertThatThrownBy(() -> app.reEncrypt(b -> b.ciphertextBlob(blob).destinationKeyId(dest)))
         .isInstanceOf(InvalidCiphertextException.class);
     assertThat(kms.auditLog().events(e -> "ReEncrypt".equals(e.operation()) && e.succeeded()))
-        .last().satisfies(e -> assertThat(e.sourceKeyArn()).endsWith(
-            LocalKmsConfig.DEFAULT_KEY_ID));
+        .last()
+        .satisfies(e -> assertThat(e.sourceKeyArn()).endsWith(LocalKmsConfig.DEFAULT_KEY_ID));
   }
 
   @Test
   void asymmetricAlgorithmOnSymmetricKeyIsInvalidKeyUsage() {
-    assertThatThrownBy(() -> app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .plaintext(bytes("x")).encryptionAlgorithm("RSAES_OAEP_SHA_256")))
+    assertThatThrownBy(
+            () ->
+                app.encrypt(
+                    b ->
+                        b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                            .plaintext(bytes("x"))
+                            .encryptionAlgorithm("RSAES_OAEP_SHA_256")))
         .isInstanceOf(InvalidKeyUsageException.class);
   }
 
   @Test
   void dryRunAnswersDryRunOperationException() {
-    assertThatThrownBy(() -> app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .plaintext(bytes("x")).dryRun(true))).isInstanceOf(DryRunOperationException.class);
+    assertThatThrownBy(
+            () ->
+                app.encrypt(
+                    b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).plaintext(bytes("x")).dryRun(true)))
+        .isInstanceOf(DryRunOperationException.class);
   }
 
   // ---- grants ------------------------------------------------------------------------------
@@ -343,36 +452,50 @@ class LocalKmsProtocolTest {
   void createListRetireAndRevokeGrants() {
     String key = newKey("grants");
     String grantee = LocalKmsConfig.APP_ARN;
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(key).granteePrincipal(grantee)
-        .retiringPrincipal(LocalKmsConfig.ADMIN_ARN).name("g1")
-        .operations(GrantOperation.DECRYPT, GrantOperation.ENCRYPT)
-        .constraints(c -> c.encryptionContextSubset(Map.of("team", "x"))));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(key)
+                    .granteePrincipal(grantee)
+                    .retiringPrincipal(LocalKmsConfig.ADMIN_ARN)
+                    .name("g1")
+                    .operations(GrantOperation.DECRYPT, GrantOperation.ENCRYPT)
+                    .constraints(c -> c.encryptionContextSubset(Map.of("team", "x"))));
     assertThat(g.grantId()).matches("[0-9a-f]{64}");
     assertThat(g.grantToken()).isNotBlank();
     // Same name and parameters: KMS returns the same grant (idempotent retry).
-    CreateGrantResponse again = admin.createGrant(b -> b.keyId(key).granteePrincipal(grantee)
-        .retiringPrincipal(LocalKmsConfig.ADMIN_ARN).name("g1")
-        .operations(GrantOperation.DECRYPT, GrantOperation.ENCRYPT)
-        .constraints(c -> c.encryptionContextSubset(Map.of("team", "x"))));
+    CreateGrantResponse again =
+        admin.createGrant(
+            b ->
+                b.keyId(key)
+                    .granteePrincipal(grantee)
+                    .retiringPrincipal(LocalKmsConfig.ADMIN_ARN)
+                    .name("g1")
+                    .operations(GrantOperation.DECRYPT, GrantOperation.ENCRYPT)
+                    .constraints(c -> c.encryptionContextSubset(Map.of("team", "x"))));
     assertThat(again.grantId()).isEqualTo(g.grantId());
 
     List<GrantListEntry> grants = admin.listGrants(b -> b.keyId(key)).grants();
-    assertThat(grants).singleElement().satisfies(e -> {
-      assertThat(e.grantId()).isEqualTo(g.grantId());
-      assertThat(e.keyId()).endsWith(key);
-      assertThat(e.name()).isEqualTo("g1");
-      assertThat(e.granteePrincipal()).isEqualTo(grantee);
-      assertThat(e.retiringPrincipal()).isEqualTo(LocalKmsConfig.ADMIN_ARN);
-      assertThat(e.issuingAccount()).isEqualTo("arn:aws:iam::" + A + ":root");
-      assertThat(e.operations()).containsExactlyInAnyOrder(GrantOperation.DECRYPT,
-          GrantOperation.ENCRYPT);
-      assertThat(e.constraints().encryptionContextSubset()).containsEntry("team", "x");
-    });
+    assertThat(grants)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.grantId()).isEqualTo(g.grantId());
+              assertThat(e.keyId()).endsWith(key);
+              assertThat(e.name()).isEqualTo("g1");
+              assertThat(e.granteePrincipal()).isEqualTo(grantee);
+              assertThat(e.retiringPrincipal()).isEqualTo(LocalKmsConfig.ADMIN_ARN);
+              assertThat(e.issuingAccount()).isEqualTo("arn:aws:iam::" + A + ":root");
+              assertThat(e.operations())
+                  .containsExactlyInAnyOrder(GrantOperation.DECRYPT, GrantOperation.ENCRYPT);
+              assertThat(e.constraints().encryptionContextSubset()).containsEntry("team", "x");
+            });
     admin.retireGrant(b -> b.grantToken(g.grantToken()));
     assertThat(admin.listGrants(b -> b.keyId(key)).grants()).isEmpty();
 
-    CreateGrantResponse g2 = admin.createGrant(b -> b.keyId(key).granteePrincipal(grantee)
-        .operations(GrantOperation.DESCRIBE_KEY));
+    CreateGrantResponse g2 =
+        admin.createGrant(
+            b -> b.keyId(key).granteePrincipal(grantee).operations(GrantOperation.DESCRIBE_KEY));
     admin.revokeGrant(b -> b.keyId(key).grantId(g2.grantId()));
     assertThatThrownBy(() -> admin.revokeGrant(b -> b.keyId(key).grantId(g2.grantId())))
         .isInstanceOf(NotFoundException.class);
@@ -384,20 +507,41 @@ class LocalKmsProtocolTest {
 
   @Test
   void createGrantValidatesOperationsAndPrincipals() {
-    assertKmsError(() -> admin.createGrant(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
-        .granteePrincipal(LocalKmsConfig.APP_ARN).operations(GrantOperation.SIGN)),
+    assertKmsError(
+        () ->
+            admin.createGrant(
+                b ->
+                    b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
+                        .granteePrincipal(LocalKmsConfig.APP_ARN)
+                        .operations(GrantOperation.SIGN)),
         "ValidationException");
-    assertKmsError(() -> admin.createGrant(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
-        .granteePrincipal("bob").operations(GrantOperation.DECRYPT)), "ValidationException");
+    assertKmsError(
+        () ->
+            admin.createGrant(
+                b ->
+                    b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
+                        .granteePrincipal("bob")
+                        .operations(GrantOperation.DECRYPT)),
+        "ValidationException");
   }
 
   @Test
   void tooManyGrantTokensIsAValidationError() {
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
-        .granteePrincipal(LocalKmsConfig.APP_ARN).operations(GrantOperation.ENCRYPT));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
+                    .granteePrincipal(LocalKmsConfig.APP_ARN)
+                    .operations(GrantOperation.ENCRYPT));
     List<String> eleven = java.util.Collections.nCopies(11, g.grantToken());
-    assertKmsError(() -> app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .plaintext(bytes("x")).grantTokens(eleven)), "ValidationException");
+    assertKmsError(
+        () ->
+            app.encrypt(
+                b ->
+                    b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                        .plaintext(bytes("x"))
+                        .grantTokens(eleven)),
+        "ValidationException");
     admin.revokeGrant(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID).grantId(g.grantId()));
   }
 
@@ -408,8 +552,10 @@ class LocalKmsProtocolTest {
     String key = newKey("policy");
     String current = admin.getKeyPolicy(b -> b.keyId(key)).policy();
     assertThat(current).contains("arn:aws:iam::" + A + ":root").contains("kms:*");
-    String updated = policy(allowRoot(A), statement("AppDecrypt", "Allow",
-        LocalKmsConfig.APP_ARN, "\"kms:Decrypt\"", null));
+    String updated =
+        policy(
+            allowRoot(A),
+            statement("AppDecrypt", "Allow", LocalKmsConfig.APP_ARN, "\"kms:Decrypt\"", null));
     admin.putKeyPolicy(b -> b.keyId(key).policy(updated));
     assertThat(admin.getKeyPolicy(b -> b.keyId(key).policyName("default")).policy())
         .isEqualTo(updated);
@@ -420,8 +566,8 @@ class LocalKmsProtocolTest {
   @Test
   void putKeyPolicyRefusesAPolicyThatLocksTheCallerOut() {
     String key = newKey("lockout");
-    String lockout = policy(statement("OnlyApp", "Allow", LocalKmsConfig.APP_ARN, "\"kms:*\"",
-        null));
+    String lockout =
+        policy(statement("OnlyApp", "Allow", LocalKmsConfig.APP_ARN, "\"kms:*\"", null));
     assertThatThrownBy(() -> admin.putKeyPolicy(b -> b.keyId(key).policy(lockout)))
         .isInstanceOf(MalformedPolicyDocumentException.class)
         .hasMessageContaining("update the key policy");
@@ -433,15 +579,14 @@ class LocalKmsProtocolTest {
 
   @Test
   void createKeyRefusesALockoutPolicyUnlessBypassed() {
-    String lockout = policy(statement("OnlyApp", "Allow", LocalKmsConfig.APP_ARN, "\"kms:*\"",
-        null));
+    String lockout =
+        policy(statement("OnlyApp", "Allow", LocalKmsConfig.APP_ARN, "\"kms:*\"", null));
     assertThatThrownBy(() -> admin.createKey(b -> b.policy(lockout)))
         .isInstanceOf(MalformedPolicyDocumentException.class);
-    KeyMetadata m = admin.createKey(b -> b.policy(lockout).bypassPolicyLockoutSafetyCheck(true))
-        .keyMetadata();
+    KeyMetadata m =
+        admin.createKey(b -> b.policy(lockout).bypassPolicyLockoutSafetyCheck(true)).keyMetadata();
     assertDenied(() -> admin.describeKey(b -> b.keyId(m.keyId())));
-    assertThat(app.describeKey(b -> b.keyId(m.keyId())).keyMetadata().keyId())
-        .isEqualTo(m.keyId());
+    assertThat(app.describeKey(b -> b.keyId(m.keyId())).keyMetadata().keyId()).isEqualTo(m.keyId());
   }
 
   @Test
@@ -452,8 +597,15 @@ class LocalKmsProtocolTest {
     creator.createKey(b -> b.description("default policy"));
     creator.createKey(b -> b.policy(policy(allowRoot(A))));
     // An explicit deny of PutKeyPolicy for the creator fails it.
-    String denyCreator = policy(allowRoot(A), statement("NoPolicyChanges", "Deny",
-        "arn:aws:iam::" + A + ":user/creator", "\"kms:PutKeyPolicy\"", null));
+    String denyCreator =
+        policy(
+            allowRoot(A),
+            statement(
+                "NoPolicyChanges",
+                "Deny",
+                "arn:aws:iam::" + A + ":user/creator",
+                "\"kms:PutKeyPolicy\"",
+                null));
     assertThatThrownBy(() -> creator.createKey(b -> b.policy(denyCreator)))
         .isInstanceOf(MalformedPolicyDocumentException.class);
     // CreateKey itself still needs the IAM permission.
@@ -465,14 +617,27 @@ class LocalKmsProtocolTest {
     String key = newKey("malformed");
     assertThatThrownBy(() -> admin.putKeyPolicy(b -> b.keyId(key).policy("{not json")))
         .isInstanceOf(MalformedPolicyDocumentException.class);
-    assertThatThrownBy(() -> admin.putKeyPolicy(b -> b.keyId(key).policy(
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-            + "{\"AWS\":\"*\"},\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":"
-            + "{\"StringEqualsSometimes\":{\"kms:ViaService\":\"x\"}}}]}")))
+    assertThatThrownBy(
+            () ->
+                admin.putKeyPolicy(
+                    b ->
+                        b.keyId(key)
+                            .policy(
+                                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
+                                    + "{\"AWS\":\"*\"},\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":"
+                                    + "{\"StringEqualsSometimes\":{\"kms:ViaService\":\"x\"}}}]}")))
         .isInstanceOf(MalformedPolicyDocumentException.class);
-    String big = policy(allowRoot(A), statement("Pad", "Allow", LocalKmsConfig.APP_ARN,
-        "\"kms:Decrypt\"", "{\"StringEquals\":{\"kms:EncryptionContext:pad\":\""
-            + "x".repeat(33_000) + "\"}}"));
+    String big =
+        policy(
+            allowRoot(A),
+            statement(
+                "Pad",
+                "Allow",
+                LocalKmsConfig.APP_ARN,
+                "\"kms:Decrypt\"",
+                "{\"StringEquals\":{\"kms:EncryptionContext:pad\":\""
+                    + "x".repeat(33_000)
+                    + "\"}}"));
     assertThatThrownBy(() -> admin.putKeyPolicy(b -> b.keyId(key).policy(big)))
         .isInstanceOf(LimitExceededException.class);
   }
@@ -484,7 +649,8 @@ class LocalKmsProtocolTest {
     String key = newKey("states");
     admin.disableKey(b -> b.keyId(key));
     assertThatThrownBy(() -> app.encrypt(b -> b.keyId(key).plaintext(bytes("x"))))
-        .isInstanceOf(DisabledException.class).hasMessageContaining("disabled");
+        .isInstanceOf(DisabledException.class)
+        .hasMessageContaining("disabled");
     KeyMetadata m = app.describeKey(b -> b.keyId(key)).keyMetadata();
     assertThat(m.enabled()).isFalse();
     assertThat(m.keyStateAsString()).isEqualTo("Disabled");
@@ -496,7 +662,8 @@ class LocalKmsProtocolTest {
   void scheduleAndCancelKeyDeletion() {
     String key = newKey("deletion");
     SdkBytes blob = app.encrypt(b -> b.keyId(key).plaintext(bytes("d"))).ciphertextBlob();
-    assertKmsError(() -> admin.scheduleKeyDeletion(b -> b.keyId(key).pendingWindowInDays(6)),
+    assertKmsError(
+        () -> admin.scheduleKeyDeletion(b -> b.keyId(key).pendingWindowInDays(6)),
         "ValidationException");
     var scheduled = admin.scheduleKeyDeletion(b -> b.keyId(key).pendingWindowInDays(7));
     assertThat(scheduled.keyStateAsString()).isEqualTo("PendingDeletion");
@@ -516,8 +683,7 @@ class LocalKmsProtocolTest {
     assertThatThrownBy(() -> admin.cancelKeyDeletion(b -> b.keyId(key)))
         .isInstanceOf(KmsInvalidStateException.class);
     admin.enableKey(b -> b.keyId(key));
-    assertThat(app.decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String())
-        .isEqualTo("d");
+    assertThat(app.decrypt(b -> b.ciphertextBlob(blob)).plaintext().asUtf8String()).isEqualTo("d");
   }
 
   @Test
@@ -527,7 +693,8 @@ class LocalKmsProtocolTest {
     assertThat(admin.getKeyRotationStatus(b -> b.keyId(key)).keyRotationEnabled()).isTrue();
     admin.disableKeyRotation(b -> b.keyId(key));
     assertThat(admin.getKeyRotationStatus(b -> b.keyId(key)).keyRotationEnabled()).isFalse();
-    assertKmsError(() -> admin.enableKeyRotation(b -> b.keyId(key).rotationPeriodInDays(30)),
+    assertKmsError(
+        () -> admin.enableKeyRotation(b -> b.keyId(key).rotationPeriodInDays(30)),
         "ValidationException");
     admin.disableKey(b -> b.keyId(key));
     assertThatThrownBy(() -> admin.enableKeyRotation(b -> b.keyId(key)))
@@ -538,14 +705,14 @@ class LocalKmsProtocolTest {
 
   @Test
   void replicateKeySharesMaterialAcrossRegions() {
-    KeyMetadata primary = admin.createKey(b -> b.multiRegion(true).description("mrk"))
-        .keyMetadata();
+    KeyMetadata primary =
+        admin.createKey(b -> b.multiRegion(true).description("mrk")).keyMetadata();
     assertThat(primary.keyId()).matches("mrk-[0-9a-f]{32}");
     assertThat(primary.multiRegion()).isTrue();
     assertThat(primary.multiRegionConfiguration().multiRegionKeyType())
         .isEqualTo(MultiRegionKeyType.PRIMARY);
-    ReplicateKeyResponse rep = admin.replicateKey(b -> b.keyId(primary.keyId())
-        .replicaRegion("eu-west-1"));
+    ReplicateKeyResponse rep =
+        admin.replicateKey(b -> b.keyId(primary.keyId()).replicaRegion("eu-west-1"));
     KeyMetadata replica = rep.replicaKeyMetadata();
     assertThat(replica.arn()).isEqualTo("arn:aws:kms:eu-west-1:" + A + ":key/" + primary.keyId());
     assertThat(replica.multiRegionConfiguration().multiRegionKeyType())
@@ -554,26 +721,38 @@ class LocalKmsProtocolTest {
     assertThat(rep.replicaPolicy()).contains(":root");
 
     KmsClient appEu = kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID, "eu-west-1");
-    SdkBytes blob = app.encrypt(b -> b.keyId(primary.keyId()).plaintext(bytes("m"))
-        .encryptionContext(Map.of("c", "1"))).ciphertextBlob();
-    assertThat(appEu.decrypt(b -> b.ciphertextBlob(blob).encryptionContext(Map.of("c", "1")))
-        .plaintext().asUtf8String()).isEqualTo("m");
-    SdkBytes back = appEu.encrypt(b -> b.keyId(primary.keyId()).plaintext(bytes("n")))
-        .ciphertextBlob();
-    assertThat(app.decrypt(b -> b.ciphertextBlob(back)).plaintext().asUtf8String())
-        .isEqualTo("n");
+    SdkBytes blob =
+        app.encrypt(
+                b ->
+                    b.keyId(primary.keyId())
+                        .plaintext(bytes("m"))
+                        .encryptionContext(Map.of("c", "1")))
+            .ciphertextBlob();
+    assertThat(
+            appEu
+                .decrypt(b -> b.ciphertextBlob(blob).encryptionContext(Map.of("c", "1")))
+                .plaintext()
+                .asUtf8String())
+        .isEqualTo("m");
+    SdkBytes back =
+        appEu.encrypt(b -> b.keyId(primary.keyId()).plaintext(bytes("n"))).ciphertextBlob();
+    assertThat(app.decrypt(b -> b.ciphertextBlob(back)).plaintext().asUtf8String()).isEqualTo("n");
     // The primary now lists its replica.
-    assertThat(app.describeKey(b -> b.keyId(primary.keyId())).keyMetadata()
-        .multiRegionConfiguration().replicaKeys()).singleElement()
+    assertThat(
+            app.describeKey(b -> b.keyId(primary.keyId()))
+                .keyMetadata()
+                .multiRegionConfiguration()
+                .replicaKeys())
+        .singleElement()
         .satisfies(r -> assertThat(r.region()).isEqualTo("eu-west-1"));
 
-    assertThatThrownBy(() -> admin.replicateKey(b -> b.keyId(primary.keyId())
-        .replicaRegion("eu-west-1"))).isInstanceOf(AlreadyExistsException.class);
+    assertThatThrownBy(
+            () -> admin.replicateKey(b -> b.keyId(primary.keyId()).replicaRegion("eu-west-1")))
+        .isInstanceOf(AlreadyExistsException.class);
     String single = newKey("single-region");
     assertThatThrownBy(() -> admin.replicateKey(b -> b.keyId(single).replicaRegion("eu-west-1")))
         .isInstanceOf(UnsupportedOperationException.class);
-    SdkBytes singleBlob = app.encrypt(b -> b.keyId(single).plaintext(bytes("s")))
-        .ciphertextBlob();
+    SdkBytes singleBlob = app.encrypt(b -> b.keyId(single).plaintext(bytes("s"))).ciphertextBlob();
     assertThatThrownBy(() -> appEu.decrypt(b -> b.ciphertextBlob(singleBlob)))
         .isInstanceOf(InvalidCiphertextException.class);
   }
@@ -582,20 +761,30 @@ class LocalKmsProtocolTest {
 
   @Test
   void unknownAccessKeyIsUnrecognizedClient() {
-    try (KmsClient stranger = KmsClient.builder().endpointOverride(kms.endpoint())
-        .region(kms.region()).credentialsProvider(() ->
-            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIASTRANGER",
-                "x")).build()) {
+    try (KmsClient stranger =
+        KmsClient.builder()
+            .endpointOverride(kms.endpoint())
+            .region(kms.region())
+            .credentialsProvider(
+                () ->
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        "AKIASTRANGER", "x"))
+            .build()) {
       assertKmsError(() -> stranger.listKeys(), "UnrecognizedClientException");
     }
   }
 
   @Test
   void wrongSecretFailsSignatureVerification() {
-    try (KmsClient forged = KmsClient.builder().endpointOverride(kms.endpoint())
-        .region(kms.region()).credentialsProvider(() ->
-            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                LocalKmsConfig.ADMIN_ACCESS_KEY_ID, "wrong-secret")).build()) {
+    try (KmsClient forged =
+        KmsClient.builder()
+            .endpointOverride(kms.endpoint())
+            .region(kms.region())
+            .credentialsProvider(
+                () ->
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        LocalKmsConfig.ADMIN_ACCESS_KEY_ID, "wrong-secret"))
+            .build()) {
       assertKmsError(() -> forged.listKeys(), "InvalidSignatureException");
     }
   }
@@ -603,42 +792,56 @@ class LocalKmsProtocolTest {
   @Test
   void rawProtocolCarriesRequestIdAndErrorType() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> unknownOp = http.send(HttpRequest.newBuilder(URI.create(
-            kms.endpoint() + "/")).header("X-Amz-Target", "TrentService.Frobnicate")
-        .header("Content-Type", "application/x-amz-json-1.1")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unknownOp =
+        http.send(
+            HttpRequest.newBuilder(URI.create(kms.endpoint() + "/"))
+                .header("X-Amz-Target", "TrentService.Frobnicate")
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(unknownOp.statusCode()).isEqualTo(400);
     assertThat(unknownOp.headers().firstValue("x-amzn-RequestId")).isPresent();
     assertThat(unknownOp.headers().firstValue("Content-Type"))
         .hasValue("application/x-amz-json-1.1");
     assertThat(unknownOp.body()).contains("\"__type\":\"UnknownOperationException\"");
 
-    HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(
-            kms.endpoint() + "/")).header("X-Amz-Target", "TrentService.ListKeys")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unsigned =
+        http.send(
+            HttpRequest.newBuilder(URI.create(kms.endpoint() + "/"))
+                .header("X-Amz-Target", "TrentService.ListKeys")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(unsigned.body()).contains("MissingAuthenticationTokenException");
 
     var response = app.describeKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS));
     String requestId = response.responseMetadata().requestId();
     assertThat(requestId).isNotBlank();
-    assertThat(kms.auditLog().byRequestId(requestId)).hasValueSatisfying(e ->
-        assertThat(e.operation()).isEqualTo("DescribeKey"));
+    assertThat(kms.auditLog().byRequestId(requestId))
+        .hasValueSatisfying(e -> assertThat(e.operation()).isEqualTo("DescribeKey"));
   }
 
   @Test
   void malformedJsonIsSerializationException() throws Exception {
     // Unsigned requests are refused before the body is read; an unverified principal gets past.
-    LocalKmsConfig c = LocalKmsConfig.builder()
-        .principal(PrincipalConfig.of("RAW", "arn:aws:iam::" + A + ":user/raw")).build();
+    LocalKmsConfig c =
+        LocalKmsConfig.builder()
+            .principal(PrincipalConfig.of("RAW", "arn:aws:iam::" + A + ":user/raw"))
+            .build();
     try (LocalKms raw = LocalKms.start(c)) {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create(raw.endpoint() + "/")).header("X-Amz-Target", "TrentService.ListKeys")
-          .header("Authorization", "AWS4-HMAC-SHA256 Credential=RAW/20260101/us-east-1/kms/"
-              + "aws4_request, SignedHeaders=host, Signature=00")
-          .POST(HttpRequest.BodyPublishers.ofString("{nope")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(raw.endpoint() + "/"))
+                      .header("X-Amz-Target", "TrentService.ListKeys")
+                      .header(
+                          "Authorization",
+                          "AWS4-HMAC-SHA256 Credential=RAW/20260101/us-east-1/kms/"
+                              + "aws4_request, SignedHeaders=host, Signature=00")
+                      .POST(HttpRequest.BodyPublishers.ofString("{nope"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.body()).contains("SerializationException");
     }
@@ -646,10 +849,14 @@ class LocalKmsProtocolTest {
 
   @Test
   void requestQuotaThrottlesCryptographicOperationsPerAccount() {
-    try (KmsClient noRetry = kms.clientBuilderFor(LocalKmsConfig.APP_ACCESS_KEY_ID, "us-east-1")
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
-         KmsClient bNoRetry = kms.clientBuilderFor("B_ADMIN", "us-east-1")
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+    try (KmsClient noRetry =
+            kms.clientBuilderFor(LocalKmsConfig.APP_ACCESS_KEY_ID, "us-east-1")
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+        KmsClient bNoRetry =
+            kms.clientBuilderFor("B_ADMIN", "us-east-1")
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
       String bKey = bNoRetry.createKey(b -> b.description("b")).keyMetadata().keyId();
       kms.setRequestsPerSecond(3);
       try {
@@ -657,8 +864,7 @@ class LocalKmsProtocolTest {
         int throttled = 0;
         for (int i = 0; i < 10; i++) {
           try {
-            noRetry.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-                .keySpec("AES_256"));
+            noRetry.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256"));
             ok++;
           } catch (software.amazon.awssdk.services.kms.model.KmsException e) {
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
@@ -687,13 +893,22 @@ class LocalKmsProtocolTest {
       List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
       for (int i = 0; i < 40; i++) {
         String tag = "t" + i;
-        results.add(pool.submit(() -> {
-          GenerateDataKeyResponse dk = app.generateDataKey(b -> b
-              .keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256")
-              .encryptionContext(Map.of("n", tag)));
-          return app.decrypt(b -> b.ciphertextBlob(dk.ciphertextBlob())
-              .encryptionContext(Map.of("n", tag))).plaintext().equals(dk.plaintext());
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  GenerateDataKeyResponse dk =
+                      app.generateDataKey(
+                          b ->
+                              b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                                  .keySpec("AES_256")
+                                  .encryptionContext(Map.of("n", tag)));
+                  return app.decrypt(
+                          b ->
+                              b.ciphertextBlob(dk.ciphertextBlob())
+                                  .encryptionContext(Map.of("n", tag)))
+                      .plaintext()
+                      .equals(dk.plaintext());
+                }));
       }
       for (var r : results) {
         assertThat(r.get()).isTrue();
@@ -718,13 +933,21 @@ class LocalKmsProtocolTest {
   @Test
   void auditLogRecordsCallsWithoutSecretsAndReachesTheFile() throws Exception {
     byte[] secret = "top-secret-plaintext".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    CreateGrantResponse g = admin.createGrant(b -> b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
-        .granteePrincipal(LocalKmsConfig.APP_ARN).operations(GrantOperation.ENCRYPT));
-    var enc = app.encrypt(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .plaintext(SdkBytes.fromByteArray(secret)).grantTokens(g.grantToken())
-        .encryptionContext(Map.of("tenant", "acme")));
-    GenerateDataKeyResponse dk = app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-        .keySpec("AES_256"));
+    CreateGrantResponse g =
+        admin.createGrant(
+            b ->
+                b.keyId(LocalKmsConfig.DEFAULT_KEY_ID)
+                    .granteePrincipal(LocalKmsConfig.APP_ARN)
+                    .operations(GrantOperation.ENCRYPT));
+    var enc =
+        app.encrypt(
+            b ->
+                b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                    .plaintext(SdkBytes.fromByteArray(secret))
+                    .grantTokens(g.grantToken())
+                    .encryptionContext(Map.of("tenant", "acme")));
+    GenerateDataKeyResponse dk =
+        app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS).keySpec("AES_256"));
     AuditEvent e = kms.auditLog().byRequestId(enc.responseMetadata().requestId()).orElseThrow();
     assertThat(e.callerArn()).isEqualTo(LocalKmsConfig.APP_ARN);
     assertThat(e.accessKeyId()).isEqualTo(LocalKmsConfig.APP_ACCESS_KEY_ID);
@@ -741,7 +964,8 @@ class LocalKmsProtocolTest {
     List<String> lines = Files.readAllLines(auditFile);
     String all = String.join("\n", lines);
     assertThat(lines).anyMatch(l -> l.contains(enc.responseMetadata().requestId()));
-    assertThat(all).doesNotContain(g.grantToken())
+    assertThat(all)
+        .doesNotContain(g.grantToken())
         .doesNotContain("top-secret-plaintext")
         .doesNotContain(Base64.getEncoder().encodeToString(secret))
         .doesNotContain(Base64.getEncoder().encodeToString(dk.plaintext().asByteArray()));

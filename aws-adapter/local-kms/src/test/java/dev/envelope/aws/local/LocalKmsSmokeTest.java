@@ -14,14 +14,19 @@ class LocalKmsSmokeTest {
   void defaultsRoundTrip() {
     try (LocalKms kms = LocalKms.start()) {
       KmsClient app = kms.kmsClientFor(LocalKmsConfig.APP_ACCESS_KEY_ID);
-      GenerateDataKeyResponse dk = app.generateDataKey(b -> b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
-          .keySpec("AES_256").encryptionContext(Map.of("a", "b")));
+      GenerateDataKeyResponse dk =
+          app.generateDataKey(
+              b ->
+                  b.keyId(LocalKmsConfig.DEFAULT_ALIAS)
+                      .keySpec("AES_256")
+                      .encryptionContext(Map.of("a", "b")));
       assertThat(dk.plaintext().asByteArray()).hasSize(32);
-      DecryptResponse d = app.decrypt(b -> b.ciphertextBlob(dk.ciphertextBlob())
-          .encryptionContext(Map.of("a", "b")));
+      DecryptResponse d =
+          app.decrypt(
+              b -> b.ciphertextBlob(dk.ciphertextBlob()).encryptionContext(Map.of("a", "b")));
       assertThat(d.plaintext()).isEqualTo(dk.plaintext());
-      assertThat(d.keyId()).isEqualTo(kms.keyArn(LocalKmsConfig.DEFAULT_ACCOUNT,
-          LocalKmsConfig.DEFAULT_KEY_ID));
+      assertThat(d.keyId())
+          .isEqualTo(kms.keyArn(LocalKmsConfig.DEFAULT_ACCOUNT, LocalKmsConfig.DEFAULT_KEY_ID));
       assertThat(SdkBytes.fromByteArray(new byte[0])).isNotNull();
     }
   }

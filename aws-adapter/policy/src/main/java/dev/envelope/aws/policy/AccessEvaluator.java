@@ -11,11 +11,11 @@ import java.util.Objects;
  *       allow, grants included.
  *   <li>The key policy is the root of trust. A statement naming the caller (or {@code *}) allows
  *       same-account callers by itself. A statement naming the caller's account ({@code
- *       arn:aws:iam::ACCOUNT:root} or {@code ACCOUNT}) enables IAM: the caller's IAM policies
- *       then decide. Without such a statement, IAM policies grant nothing.
- *   <li>Cross-account callers need both sides: the key policy must name their account or them,
- *       and their own IAM policies must allow the action on the key (the root user of the other
- *       account needs no IAM policy). Only operations KMS allows cross-account qualify.
+ *       arn:aws:iam::ACCOUNT:root} or {@code ACCOUNT}) enables IAM: the caller's IAM policies then
+ *       decide. Without such a statement, IAM policies grant nothing.
+ *   <li>Cross-account callers need both sides: the key policy must name their account or them, and
+ *       their own IAM policies must allow the action on the key (the root user of the other account
+ *       needs no IAM policy). Only operations KMS allows cross-account qualify.
  *   <li>Grants on the key allow their grantee the grant's operations, subject to the grant's
  *       encryption-context constraints, independently of IAM policies.
  * </ol>
@@ -51,8 +51,13 @@ public final class AccessEvaluator {
           "evaluateRetireGrant needs a RetireGrant request, got " + request.operation());
     }
     if (grant.keyArn() != null && !grant.keyArn().equals(request.keyArn())) {
-      throw new IllegalArgumentException("grant " + grant.grantId() + " is on " + grant.keyArn()
-          + ", but the request names " + request.keyArn());
+      throw new IllegalArgumentException(
+          "grant "
+              + grant.grantId()
+              + " is on "
+              + grant.keyArn()
+              + ", but the request names "
+              + request.keyArn());
     }
     List<PolicyDocument> iam = callerIamPolicies == null ? List.of() : callerIamPolicies;
     CallerIdentity caller = request.caller();
@@ -67,15 +72,18 @@ public final class AccessEvaluator {
       chain.add("decision: EXPLICIT_DENY (" + by + ")");
       return new AccessDecision(Effect.EXPLICIT_DENY, by, chain);
     }
-    boolean created = grant.issuingAccount() != null
-        && Principals.accountOf(grant.issuingAccount()).filter(account::equals).isPresent();
+    boolean created =
+        grant.issuingAccount() != null
+            && Principals.accountOf(grant.issuingAccount()).filter(account::equals).isPresent();
     boolean ownsKey = account.equals(request.keyAccountId());
-    boolean retires = grant.retiringPrincipal() != null
-        && Principals.accountOf(grant.retiringPrincipal()).filter(account::equals).isPresent();
+    boolean retires =
+        grant.retiringPrincipal() != null
+            && Principals.accountOf(grant.retiringPrincipal()).filter(account::equals).isPresent();
     String by = null;
     if (grant.retiringPrincipal() != null && names(grant.retiringPrincipal(), caller)) {
       by = label + " names the caller as retiring principal";
-    } else if (grant.operations().contains("RetireGrant") && names(grant.granteePrincipal(), caller)) {
+    } else if (grant.operations().contains("RetireGrant")
+        && names(grant.granteePrincipal(), caller)) {
       by = label + " names the caller as grantee and includes RetireGrant";
     } else if (caller.isRoot() && created) {
       by = "the root user of account " + account + ", which created " + label;
@@ -83,8 +91,12 @@ public final class AccessEvaluator {
       // The account may delegate its own right to retire the grant with an IAM policy.
       String allow = iamStatement(iam, StatementEffect.ALLOW, request.keyArn(), ctx);
       if (allow != null) {
-        by = allow + " allows kms:RetireGrant for account " + account + ", which "
-            + (ownsKey ? "owns the key of " + label : "is the retiring principal of " + label);
+        by =
+            allow
+                + " allows kms:RetireGrant for account "
+                + account
+                + ", which "
+                + (ownsKey ? "owns the key of " + label : "is the retiring principal of " + label);
       }
     }
     if (by != null) {
@@ -92,10 +104,11 @@ public final class AccessEvaluator {
       chain.add("decision: ALLOW (" + by + ")");
       return new AccessDecision(Effect.ALLOW, by, chain);
     }
-    String reason = "no statement allows: the caller is neither the retiring principal, nor a"
-        + " grantee with RetireGrant, nor the root user of the account that created the grant,"
-        + " nor allowed kms:RetireGrant by an IAM policy of the key's account or the retiring"
-        + " principal's account";
+    String reason =
+        "no statement allows: the caller is neither the retiring principal, nor a"
+            + " grantee with RetireGrant, nor the root user of the account that created the grant,"
+            + " nor allowed kms:RetireGrant by an IAM policy of the key's account or the retiring"
+            + " principal's account";
     chain.add("decision: IMPLICIT_DENY (" + reason + ")");
     return new AccessDecision(Effect.IMPLICIT_DENY, reason, chain);
   }
@@ -106,10 +119,11 @@ public final class AccessEvaluator {
     for (int i = 0; i < iam.size(); i++) {
       PolicyDocument p = iam.get(i);
       for (Statement s : p.statements()) {
-        if (s.effect() == effect && s.matchesAction("kms:RetireGrant")
-            && s.matchesResource(keyArn, ctx) && s.firstFailingCondition(ctx).isEmpty()) {
-          return "IAM policy " + p.name().map(n -> "'" + n + "'").orElse("#" + i) + " "
-              + s.label();
+        if (s.effect() == effect
+            && s.matchesAction("kms:RetireGrant")
+            && s.matchesResource(keyArn, ctx)
+            && s.firstFailingCondition(ctx).isEmpty()) {
+          return "IAM policy " + p.name().map(n -> "'" + n + "'").orElse("#" + i) + " " + s.label();
         }
       }
     }
@@ -123,8 +137,8 @@ public final class AccessEvaluator {
       return true;
     }
     // An account named in a grant is its root user; its other identities need delegation.
-    return caller.isRoot() && Principals.accountOf(principal).filter(caller.accountId()::equals)
-        .isPresent();
+    return caller.isRoot()
+        && Principals.accountOf(principal).filter(caller.accountId()::equals).isPresent();
   }
 
   /**

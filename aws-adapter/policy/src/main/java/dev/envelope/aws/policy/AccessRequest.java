@@ -251,9 +251,9 @@ public final class AccessRequest {
     }
 
     /**
-     * Supplies a request-context value for a condition key the engine cannot derive itself, such
-     * as {@code kms:KeySpec} or {@code aws:PrincipalTag/team}. Only keys the policy parser accepts
-     * are allowed here.
+     * Supplies a request-context value for a condition key the engine cannot derive itself, such as
+     * {@code kms:KeySpec} or {@code aws:PrincipalTag/team}. Only keys the policy parser accepts are
+     * allowed here.
      *
      * @throws PolicyException if the key is not a supported condition key
      */

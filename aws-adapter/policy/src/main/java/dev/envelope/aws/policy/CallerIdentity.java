@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  *
  * @param accountId the caller's 12-digit AWS account id
  * @param arn the caller's ARN: {@code arn:aws:iam::111122223333:root} (the account's root user),
- *     {@code arn:aws:iam::111122223333:user/alice}, {@code arn:aws:iam::111122223333:role/App}, or an
- *     assumed-role session {@code arn:aws:sts::111122223333:assumed-role/App/session}
+ *     {@code arn:aws:iam::111122223333:user/alice}, {@code arn:aws:iam::111122223333:role/App}, or
+ *     an assumed-role session {@code arn:aws:sts::111122223333:assumed-role/App/session}
  */
 public record CallerIdentity(String accountId, String arn) {
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -25,8 +25,7 @@ public record CallerIdentity(String accountId, String arn) {
         Arn.parse(arn)
             .orElseThrow(() -> new IllegalArgumentException("caller arn is not an ARN: " + arn));
     if (!accountId.equals(parsed.account())) {
-      throw new IllegalArgumentException(
-          "caller arn " + arn + " is not in account " + accountId);
+      throw new IllegalArgumentException("caller arn " + arn + " is not in account " + accountId);
     }
   }
 

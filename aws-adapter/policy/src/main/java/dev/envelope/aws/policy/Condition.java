@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One condition test: an operator applied to one condition key with one or more policy values.
- * A statement's conditions are AND-ed; the values within one condition are OR-ed (NOR-ed for
- * negated operators), as IAM defines.
+ * One condition test: an operator applied to one condition key with one or more policy values. A
+ * statement's conditions are AND-ed; the values within one condition are OR-ed (NOR-ed for negated
+ * operators), as IAM defines.
  */
 public final class Condition {
 
@@ -25,6 +25,7 @@ public final class Condition {
   private final boolean ifExists;
   private final String key;
   private final List<String> values;
+
   /** True if some value holds a policy variable to replace from the request. */
   private final boolean variables;
 
@@ -53,8 +54,8 @@ public final class Condition {
   /**
    * Parses and validates one operator/key/values triple.
    *
-   * @param variables true in a Version 2012-10-17 policy, where ${...} in the values of String
-   *     and Arn operators is a policy variable
+   * @param variables true in a Version 2012-10-17 policy, where ${...} in the values of String and
+   *     Arn operators is a policy variable
    */
   static Condition of(String operator, String key, List<String> values, boolean variables) {
     Objects.requireNonNull(operator, "operator");
@@ -69,7 +70,10 @@ public final class Condition {
         qualifier = SetQualifier.FOR_ANY_VALUE;
       } else {
         throw new PolicyException(
-            "Unknown set qualifier '" + prefix + "' in condition operator '" + operator
+            "Unknown set qualifier '"
+                + prefix
+                + "' in condition operator '"
+                + operator
                 + "'; only ForAllValues: and ForAnyValue: exist.");
       }
       rest = rest.substring(colon + 1);
@@ -82,7 +86,9 @@ public final class Condition {
     Operator base = Operator.byName(rest, operator);
     if (base == Operator.NULL && (ifExists || qualifier != SetQualifier.NONE)) {
       throw new PolicyException(
-          "Condition operator '" + operator + "' is invalid: Null takes neither IfExists nor a"
+          "Condition operator '"
+              + operator
+              + "' is invalid: Null takes neither IfExists nor a"
               + " set qualifier.");
     }
     ConditionKeys.requireKnown(key);
@@ -93,8 +99,8 @@ public final class Condition {
     for (String v : values) {
       validateValue(operator, base, key, v);
     }
-    boolean substitutes = variables && base.takesVariables()
-        && values.stream().anyMatch(PolicyVariables::has);
+    boolean substitutes =
+        variables && base.takesVariables() && values.stream().anyMatch(PolicyVariables::has);
     if (substitutes) {
       for (String v : values) {
         PolicyVariables.validate(v, "Condition " + operator + " on " + key);
@@ -107,20 +113,37 @@ public final class Condition {
     if (base == Operator.BOOL || base == Operator.NULL) {
       if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
         throw new PolicyException(
-            "Condition " + operator + " on " + key + " needs \"true\" or \"false\", got \"" + v
+            "Condition "
+                + operator
+                + " on "
+                + key
+                + " needs \"true\" or \"false\", got \""
+                + v
                 + "\".");
       }
     } else if (base.date()) {
       if (PolicyDates.parse(v).isEmpty()) {
         throw new PolicyException(
-            "Condition " + operator + " on " + key + " needs an ISO 8601 date (2026-01-31 or"
-                + " 2026-01-31T12:00:00Z) or epoch seconds, got \"" + v + "\".");
+            "Condition "
+                + operator
+                + " on "
+                + key
+                + " needs an ISO 8601 date (2026-01-31 or"
+                + " 2026-01-31T12:00:00Z) or epoch seconds, got \""
+                + v
+                + "\".");
       }
     } else if (base.ip()) {
       if (!IpRanges.validRange(v)) {
         throw new PolicyException(
-            "Condition " + operator + " on " + key + " needs an IP address or CIDR block such as"
-                + " 203.0.113.0/24, got \"" + v + "\".");
+            "Condition "
+                + operator
+                + " on "
+                + key
+                + " needs an IP address or CIDR block such as"
+                + " 203.0.113.0/24, got \""
+                + v
+                + "\".");
       }
     } else if (base.numeric()) {
       try {
@@ -184,7 +207,8 @@ public final class Condition {
     if (base == Operator.NULL) {
       // "Null": "true" means "the key is absent"; several values are OR-ed like any other.
       boolean absent = present.isEmpty();
-      return values.stream().anyMatch(v -> Boolean.parseBoolean(v.toLowerCase(Locale.ROOT)) == absent);
+      return values.stream()
+          .anyMatch(v -> Boolean.parseBoolean(v.toLowerCase(Locale.ROOT)) == absent);
     }
     if (present.isEmpty()) {
       // Whatever the policy values are, so whatever their variables would resolve to.
@@ -198,8 +222,7 @@ public final class Condition {
       };
     }
     Substituted substituted = variables ? substitute(ctx) : null;
-    java.util.function.Predicate<String> satisfies =
-        rv -> valueSatisfies(rv, substituted, effect);
+    java.util.function.Predicate<String> satisfies = rv -> valueSatisfies(rv, substituted, effect);
     // A single-valued key under a set qualifier is treated as a one-element set, as IAM does.
     return switch (qualifier) {
       case FOR_ALL_VALUES -> present.stream().allMatch(satisfies);
@@ -226,17 +249,17 @@ public final class Condition {
   }
 
   /**
-   * One request value against all policy values: OR for positive operators, NOR for negated.
-   * With policy variables, substituted characters are literal: never wildcards (StringLike,
-   * ArnLike, ArnEquals) nor ARN part separators.
+   * One request value against all policy values: OR for positive operators, NOR for negated. With
+   * policy variables, substituted characters are literal: never wildcards (StringLike, ArnLike,
+   * ArnEquals) nor ARN part separators.
    *
-   * <p>A value whose variable cannot be resolved has, as IAM documents, no equal or like value:
-   * it matches nothing. For a positive operator that only ever narrows. A negated operator,
-   * though, would then hold for every request ("not equal to nothing"), which IAM warns may
-   * instead make the whole statement invalid. So the reading depends on what is at stake: in an
-   * Allow a negated operator with an unresolved value does not hold (an unknown value never grants
-   * access), in a Deny it holds (a guard keeps denying). An unresolved variable thus never widens
-   * an Allow and never silences a negated Deny guard.
+   * <p>A value whose variable cannot be resolved has, as IAM documents, no equal or like value: it
+   * matches nothing. For a positive operator that only ever narrows. A negated operator, though,
+   * would then hold for every request ("not equal to nothing"), which IAM warns may instead make
+   * the whole statement invalid. So the reading depends on what is at stake: in an Allow a negated
+   * operator with an unresolved value does not hold (an unknown value never grants access), in a
+   * Deny it holds (a guard keeps denying). An unresolved variable thus never widens an Allow and
+   * never silences a negated Deny guard.
    *
    * <p>A request value of the wrong type for the operator satisfies neither the operator nor its
    * negation (see {@link Operator#accepts}).
@@ -253,8 +276,9 @@ public final class Condition {
       if (base.negated() && substituted.someUnresolved() && effect == StatementEffect.ALLOW) {
         return false;
       }
-      anyMatch = substituted.resolved().stream()
-          .anyMatch(r -> base.positiveMatch(requestValue, r.text(), r.literal()));
+      anyMatch =
+          substituted.resolved().stream()
+              .anyMatch(r -> base.positiveMatch(requestValue, r.text(), r.literal()));
     }
     return base.negated() != anyMatch;
   }

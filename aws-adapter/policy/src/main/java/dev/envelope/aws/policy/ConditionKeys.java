@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The condition keys this engine understands. Anything else is rejected when a policy is parsed:
- * a misspelled key would otherwise be "missing" from every request, which silently turns a
- * positive condition off and a negated one (StringNotEquals, a Deny guard) permanently on.
+ * The condition keys this engine understands. Anything else is rejected when a policy is parsed: a
+ * misspelled key would otherwise be "missing" from every request, which silently turns a positive
+ * condition off and a negated one (StringNotEquals, a Deny guard) permanently on.
  *
  * <p>Condition key names are case-insensitive in IAM; every lookup here uses the lower-case form.
  */
@@ -101,8 +101,8 @@ final class ConditionKeys {
           "aws:tagkeys");
 
   private static final Set<String> SUPPLIED_PREFIXES =
-      Set.of("aws:principaltag/", "aws:resourcetag/", "aws:requesttag/",
-          "kms:recipientattestation:");
+      Set.of(
+          "aws:principaltag/", "aws:resourcetag/", "aws:requesttag/", "kms:recipientattestation:");
 
   /** Keys that can hold several values in one request; the others hold at most one. */
   private static final Set<String> MULTI_VALUED =

@@ -35,17 +35,26 @@ final class Evaluation {
 
   AccessDecision run() {
     chain.add(
-        "request: " + caller.arn() + " calls " + request.action() + " on " + request.keyArn()
+        "request: "
+            + caller.arn()
+            + " calls "
+            + request.action()
+            + " on "
+            + request.keyArn()
             + (request.crossAccount()
-                ? " (cross-account: caller account " + caller.accountId() + ", key account "
-                    + request.keyAccountId() + ")"
+                ? " (cross-account: caller account "
+                    + caller.accountId()
+                    + ", key account "
+                    + request.keyAccountId()
+                    + ")"
                 : " (same account " + caller.accountId() + ")")
             + (request.grantTokensPresented() ? "; grant tokens presented" : ""));
 
     // 1. Explicit deny anywhere wins, before any allow is considered (grants included).
     Optional<String> deny = keyPolicyDeny().or(this::iamDeny);
     if (deny.isPresent()) {
-      chain.add("explicit Deny by " + deny.get() + "; it overrides every allow (policies and grants)");
+      chain.add(
+          "explicit Deny by " + deny.get() + "; it overrides every allow (policies and grants)");
       return decide(Effect.EXPLICIT_DENY, deny.get());
     }
     chain.add("no Deny statement applies in the key policy or the caller's IAM policies");
@@ -66,7 +75,8 @@ final class Evaluation {
     if (grant.isPresent()) {
       return decide(Effect.ALLOW, grant.get());
     }
-    // Prefer the grant's reason when a grant named the caller but did not fit: it is the closer miss.
+    // Prefer the grant's reason when a grant named the caller but did not fit: it is the closer
+    // miss.
     String reason = grantMiss != null ? grantMiss : policyReason;
     return decide(Effect.IMPLICIT_DENY, NO_ALLOW + ": " + reason);
   }
@@ -85,8 +95,12 @@ final class Evaluation {
       if (failed.isEmpty()) {
         return Optional.of("key policy " + s.label());
       }
-      chain.add("key policy " + s.label() + " (Deny) does not apply: condition " + failed.get()
-          + " is not met");
+      chain.add(
+          "key policy "
+              + s.label()
+              + " (Deny) does not apply: condition "
+              + failed.get()
+              + " is not met");
     }
     return Optional.empty();
   }
@@ -115,9 +129,14 @@ final class Evaluation {
       }
       Optional<Condition> failed = s.firstFailingCondition(ctx);
       if (failed.isPresent()) {
-        chain.add("key policy " + s.label() + " names the caller"
-            + (m == Principals.Match.ACCOUNT ? "'s account" : "")
-            + " but its condition " + failed.get() + " is not met");
+        chain.add(
+            "key policy "
+                + s.label()
+                + " names the caller"
+                + (m == Principals.Match.ACCOUNT ? "'s account" : "")
+                + " but its condition "
+                + failed.get()
+                + " is not met");
         continue;
       }
       if (m == Principals.Match.DIRECT && direct == null) {
@@ -142,8 +161,11 @@ final class Evaluation {
         if (failed.isEmpty()) {
           return Optional.of(iamLabel(i, p, s));
         }
-        chain.add(iamLabel(i, p, s) + " (Deny) does not apply: condition " + failed.get()
-            + " is not met");
+        chain.add(
+            iamLabel(i, p, s)
+                + " (Deny) does not apply: condition "
+                + failed.get()
+                + " is not met");
       }
     }
     return Optional.empty();
@@ -160,8 +182,8 @@ final class Evaluation {
         if (failed.isEmpty()) {
           return Optional.of(iamLabel(i, p, s));
         }
-        chain.add(iamLabel(i, p, s) + " would allow but its condition " + failed.get()
-            + " is not met");
+        chain.add(
+            iamLabel(i, p, s) + " would allow but its condition " + failed.get() + " is not met");
       }
     }
     return Optional.empty();
@@ -180,8 +202,12 @@ final class Evaluation {
       return Optional.of(decide(Effect.ALLOW, by));
     }
     if (kp.account() != null) {
-      chain.add("key policy " + kp.account().label() + " allows account " + caller.accountId()
-          + ": the key policy delegates to the account's IAM policies");
+      chain.add(
+          "key policy "
+              + kp.account().label()
+              + " allows account "
+              + caller.accountId()
+              + ": the key policy delegates to the account's IAM policies");
       if (iam.isPresent()) {
         chain.add(iam.get() + " allows " + request.action() + " on the key");
         return Optional.of(decide(Effect.ALLOW, iam.get()));
@@ -190,49 +216,77 @@ final class Evaluation {
       return Optional.empty();
     }
     if (iam.isPresent()) {
-      chain.add(iam.get() + " allows " + request.action() + ", but the key policy neither allows"
-          + " the caller nor delegates to account " + caller.accountId()
-          + " (no root-principal statement), so IAM policies do not count");
+      chain.add(
+          iam.get()
+              + " allows "
+              + request.action()
+              + ", but the key policy neither allows"
+              + " the caller nor delegates to account "
+              + caller.accountId()
+              + " (no root-principal statement), so IAM policies do not count");
     } else {
-      chain.add("the key policy neither allows the caller nor delegates to account "
-          + caller.accountId() + ", and no IAM policy allows " + request.action());
+      chain.add(
+          "the key policy neither allows the caller nor delegates to account "
+              + caller.accountId()
+              + ", and no IAM policy allows "
+              + request.action());
     }
     return Optional.empty();
   }
 
   private Optional<AccessDecision> crossAccount(KeyPolicyAllow kp, Optional<String> iam) {
     if (request.permission().filter(KmsOperation::crossAccount).isEmpty()) {
-      chain.add(request.action() + " cannot be called on a key in another account;"
-          + " cross-account permissions for it have no effect");
+      chain.add(
+          request.action()
+              + " cannot be called on a key in another account;"
+              + " cross-account permissions for it have no effect");
       return Optional.empty();
     }
     boolean iamSide = iam.isPresent() || caller.isRoot();
     if (kp.any()) {
       Statement s = kp.first();
-      chain.add("key side: key policy " + s.label() + " allows "
-          + (kp.direct() != null ? "the caller" : "account " + caller.accountId()));
+      chain.add(
+          "key side: key policy "
+              + s.label()
+              + " allows "
+              + (kp.direct() != null ? "the caller" : "account " + caller.accountId()));
     } else {
-      chain.add("key side missing: the key policy of account " + request.keyAccountId()
-          + " names neither account " + caller.accountId() + " nor the caller");
+      chain.add(
+          "key side missing: the key policy of account "
+              + request.keyAccountId()
+              + " names neither account "
+              + caller.accountId()
+              + " nor the caller");
     }
     if (iam.isPresent()) {
       chain.add("caller side: " + iam.get() + " allows " + request.action() + " on the key");
     } else if (caller.isRoot()) {
-      chain.add("caller side: the root user of account " + caller.accountId()
-          + " needs no IAM policy");
+      chain.add(
+          "caller side: the root user of account " + caller.accountId() + " needs no IAM policy");
     } else {
-      chain.add("caller side missing: no IAM policy in account " + caller.accountId()
-          + " allows " + request.action() + " on " + request.keyArn());
+      chain.add(
+          "caller side missing: no IAM policy in account "
+              + caller.accountId()
+              + " allows "
+              + request.action()
+              + " on "
+              + request.keyArn());
     }
     if (kp.any() && iamSide) {
-      String by = "key policy " + kp.first().label() + " and "
-          + iam.orElse("the root user of account " + caller.accountId());
-      chain.add("cross-account access allowed: both the key policy and the caller's account allow it");
+      String by =
+          "key policy "
+              + kp.first().label()
+              + " and "
+              + iam.orElse("the root user of account " + caller.accountId());
+      chain.add(
+          "cross-account access allowed: both the key policy and the caller's account allow it");
       return Optional.of(decide(Effect.ALLOW, by));
     }
-    chain.add("cross-account access needs both the key policy and the caller's IAM policy; "
-        + (kp.any() ? "the caller's IAM policy is missing"
-            : iamSide ? "the key policy side is missing" : "both sides are missing"));
+    chain.add(
+        "cross-account access needs both the key policy and the caller's IAM policy; "
+            + (kp.any()
+                ? "the caller's IAM policy is missing"
+                : iamSide ? "the key policy side is missing" : "both sides are missing"));
     return Optional.empty();
   }
 
@@ -252,20 +306,36 @@ final class Evaluation {
       }
       considered++;
       if (g.operations().stream().noneMatch(o -> o.equalsIgnoreCase(request.operation()))) {
-        grantMiss = described + " names the caller but does not include " + request.operation()
-            + " (it allows " + new TreeSet<>(g.operations()) + ")";
+        grantMiss =
+            described
+                + " names the caller but does not include "
+                + request.operation()
+                + " (it allows "
+                + new TreeSet<>(g.operations())
+                + ")";
         chain.add(grantMiss);
         continue;
       }
       Optional<String> failed = failedConstraint(g);
       if (failed.isPresent()) {
-        grantMiss = described + " names the caller for " + request.operation() + " but its constraint "
-            + failed.get();
+        grantMiss =
+            described
+                + " names the caller for "
+                + request.operation()
+                + " but its constraint "
+                + failed.get();
         chain.add(grantMiss);
         continue;
       }
-      chain.add(described + " allows " + request.operation() + " for " + g.granteePrincipal()
-          + (g.hasConstraints() && constraintsApply() ? " (encryption-context constraint met)" : ""));
+      chain.add(
+          described
+              + " allows "
+              + request.operation()
+              + " for "
+              + g.granteePrincipal()
+              + (g.hasConstraints() && constraintsApply()
+                  ? " (encryption-context constraint met)"
+                  : ""));
       return Optional.of(label);
     }
     if (considered == 0) {
@@ -306,16 +376,25 @@ final class Evaluation {
               && g.encryptionContextEquals().entrySet().stream()
                   .allMatch(e -> containsPair(ec, e.getKey(), e.getValue()));
       if (!ok) {
-        return Optional.of("EncryptionContextEquals " + new TreeMap<>(g.encryptionContextEquals())
-            + " is not satisfied by the request's encryption context " + new TreeMap<>(ec));
+        return Optional.of(
+            "EncryptionContextEquals "
+                + new TreeMap<>(g.encryptionContextEquals())
+                + " is not satisfied by the request's encryption context "
+                + new TreeMap<>(ec));
       }
     }
     if (!g.encryptionContextSubset().isEmpty()) {
       for (Map.Entry<String, String> e : g.encryptionContextSubset().entrySet()) {
         if (!containsPair(ec, e.getKey(), e.getValue())) {
-          return Optional.of("EncryptionContextSubset " + new TreeMap<>(g.encryptionContextSubset())
-              + " is not satisfied: the request's encryption context " + new TreeMap<>(ec)
-              + " lacks " + e.getKey() + "=" + e.getValue());
+          return Optional.of(
+              "EncryptionContextSubset "
+                  + new TreeMap<>(g.encryptionContextSubset())
+                  + " is not satisfied: the request's encryption context "
+                  + new TreeMap<>(ec)
+                  + " lacks "
+                  + e.getKey()
+                  + "="
+                  + e.getValue());
         }
       }
     }

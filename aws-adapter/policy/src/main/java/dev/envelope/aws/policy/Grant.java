@@ -9,8 +9,8 @@ import java.util.Set;
  * grant is immutable; absent constraints and operations become empty collections.
  *
  * @param operations KMS operation names without the {@code kms:} prefix, e.g. {@code Decrypt}
- * @param encryptionContextEquals if non-empty, the request's encryption context must equal it
- *     (keys compared case-insensitively, values case-sensitively, as KMS documents)
+ * @param encryptionContextEquals if non-empty, the request's encryption context must equal it (keys
+ *     compared case-insensitively, values case-sensitively, as KMS documents)
  * @param encryptionContextSubset if non-empty, the request's encryption context must contain it
  */
 public record Grant(

@@ -12,8 +12,8 @@ import java.util.Optional;
  *
  * <p>Addresses are parsed here, by hand, and never handed to {@code InetAddress}: that resolves
  * whatever it does not take for a literal as a host name, so a policy or a request value could
- * cause a DNS lookup, and it turns {@code ::ffff:a.b.c.d} into a 4-byte address behind the
- * caller's back.
+ * cause a DNS lookup, and it turns {@code ::ffff:a.b.c.d} into a 4-byte address behind the caller's
+ * back.
  *
  * <p>An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) is the IPv4 host a.b.c.d, however it is
  * written: a request address in that form is compared as IPv4, and a block inside {@code
@@ -184,7 +184,7 @@ final class IpRanges {
   }
 
   private static boolean hex(String s) {
-    return s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
-        || (c >= 'A' && c <= 'F'));
+    return s.chars()
+        .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
   }
 }

@@ -35,70 +35,187 @@ import java.util.stream.Collectors;
  *
  * <p>A constant stands for an API operation (the name in {@code X-Amz-Target}), for a permission
  * (the IAM action {@code kms:<name>}, which is also what grants list), or for both, which is the
- * rule. The exception is ReEncrypt: the API operation {@link #RE_ENCRYPT} needs the two
- * permissions {@link #RE_ENCRYPT_FROM} (on the source key) and {@link #RE_ENCRYPT_TO} (on the
- * destination key), which are no operations of their own.
+ * rule. The exception is ReEncrypt: the API operation {@link #RE_ENCRYPT} needs the two permissions
+ * {@link #RE_ENCRYPT_FROM} (on the source key) and {@link #RE_ENCRYPT_TO} (on the destination key),
+ * which are no operations of their own.
  *
- * <p>Sources: the KMS API reference (the operation list, and for each operation "Cross-account
- * use" and "Required permissions"), the developer guide's "Allowing users in other accounts to use
- * a KMS key", "Grant operations" (the {@code GrantOperation} values of the API), "Key type
- * reference", "Key states of AWS KMS keys", "Request quotas" and "AWS KMS condition keys"; the
- * constants follow the operations of the AWS SDK for Java 2.x KMS model.
+ * <p>Sources: the KMS API reference (the operation list, and for each operation "Cross-account use"
+ * and "Required permissions"), the developer guide's "Allowing users in other accounts to use a KMS
+ * key", "Grant operations" (the {@code GrantOperation} values of the API), "Key type reference",
+ * "Key states of AWS KMS keys", "Request quotas" and "AWS KMS condition keys"; the constants follow
+ * the operations of the AWS SDK for Java 2.x KMS model.
  */
 public enum KmsOperation {
   // ---- Cryptographic operations on a key, in the order a key user's statement usually lists them.
-  ENCRYPT("Encrypt", CRYPTOGRAPHIC, SYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, ENCRYPTION_ALGORITHM, NEEDS_ENABLED_KEY,
-      LOCAL),
-  DECRYPT("Decrypt", CRYPTOGRAPHIC, SYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, ENCRYPTION_ALGORITHM, NEEDS_ENABLED_KEY,
-      LOCAL),
-  GENERATE_DATA_KEY("GenerateDataKey", CRYPTOGRAPHIC, SYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, ENCRYPTION_ALGORITHM, NEEDS_ENABLED_KEY,
-      LOCAL),
-  GENERATE_DATA_KEY_WITHOUT_PLAINTEXT("GenerateDataKeyWithoutPlaintext", CRYPTOGRAPHIC,
+  ENCRYPT(
+      "Encrypt",
+      CRYPTOGRAPHIC,
       SYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, ENCRYPTION_ALGORITHM, NEEDS_ENABLED_KEY,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
+      ENCRYPTION_ALGORITHM,
+      NEEDS_ENABLED_KEY,
+      LOCAL),
+  DECRYPT(
+      "Decrypt",
+      CRYPTOGRAPHIC,
+      SYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
+      ENCRYPTION_ALGORITHM,
+      NEEDS_ENABLED_KEY,
+      LOCAL),
+  GENERATE_DATA_KEY(
+      "GenerateDataKey",
+      CRYPTOGRAPHIC,
+      SYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
+      ENCRYPTION_ALGORITHM,
+      NEEDS_ENABLED_KEY,
+      LOCAL),
+  GENERATE_DATA_KEY_WITHOUT_PLAINTEXT(
+      "GenerateDataKeyWithoutPlaintext",
+      CRYPTOGRAPHIC,
+      SYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
+      ENCRYPTION_ALGORITHM,
+      NEEDS_ENABLED_KEY,
       LOCAL),
   /** Protects the private key of the pair with a symmetric encryption key. */
-  GENERATE_DATA_KEY_PAIR("GenerateDataKeyPair", CRYPTOGRAPHIC, OPERATION,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, NEEDS_ENABLED_KEY),
-  GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT("GenerateDataKeyPairWithoutPlaintext", CRYPTOGRAPHIC,
+  GENERATE_DATA_KEY_PAIR(
+      "GenerateDataKeyPair",
+      CRYPTOGRAPHIC,
       OPERATION,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, NEEDS_ENABLED_KEY),
-  RE_ENCRYPT_FROM("ReEncryptFrom", CRYPTOGRAPHIC, NONE,
-      PERMISSION_ONLY, ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, ENCRYPTION_ALGORITHM,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
       NEEDS_ENABLED_KEY),
-  RE_ENCRYPT_TO("ReEncryptTo", CRYPTOGRAPHIC, NONE,
-      PERMISSION_ONLY, ON_KEY, CROSS_ACCOUNT, GRANTABLE, ENCRYPTION_CONTEXT, ENCRYPTION_ALGORITHM,
+  GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT(
+      "GenerateDataKeyPairWithoutPlaintext",
+      CRYPTOGRAPHIC,
+      OPERATION,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
       NEEDS_ENABLED_KEY),
-  SIGN("Sign", CRYPTOGRAPHIC, ASYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
-  VERIFY("Verify", CRYPTOGRAPHIC, ASYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
+  RE_ENCRYPT_FROM(
+      "ReEncryptFrom",
+      CRYPTOGRAPHIC,
+      NONE,
+      PERMISSION_ONLY,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
+      ENCRYPTION_ALGORITHM,
+      NEEDS_ENABLED_KEY),
+  RE_ENCRYPT_TO(
+      "ReEncryptTo",
+      CRYPTOGRAPHIC,
+      NONE,
+      PERMISSION_ONLY,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      ENCRYPTION_CONTEXT,
+      ENCRYPTION_ALGORITHM,
+      NEEDS_ENABLED_KEY),
+  SIGN(
+      "Sign",
+      CRYPTOGRAPHIC,
+      ASYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
+  VERIFY(
+      "Verify",
+      CRYPTOGRAPHIC,
+      ASYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
   /** HMAC keys count against the symmetric quota. */
-  GENERATE_MAC("GenerateMac", CRYPTOGRAPHIC, SYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
-  VERIFY_MAC("VerifyMac", CRYPTOGRAPHIC, SYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
-  DERIVE_SHARED_SECRET("DeriveSharedSecret", CRYPTOGRAPHIC, ASYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
+  GENERATE_MAC(
+      "GenerateMac",
+      CRYPTOGRAPHIC,
+      SYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
+  VERIFY_MAC(
+      "VerifyMac",
+      CRYPTOGRAPHIC,
+      SYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
+  DERIVE_SHARED_SECRET(
+      "DeriveSharedSecret",
+      CRYPTOGRAPHIC,
+      ASYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
   /** ML-KEM keys. */
-  ENCAPSULATE("Encapsulate", CRYPTOGRAPHIC, ASYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
-  DECAPSULATE("Decapsulate", CRYPTOGRAPHIC, ASYMMETRIC_CRYPTOGRAPHIC,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
+  ENCAPSULATE(
+      "Encapsulate",
+      CRYPTOGRAPHIC,
+      ASYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
+  DECAPSULATE(
+      "Decapsulate",
+      CRYPTOGRAPHIC,
+      ASYMMETRIC_CRYPTOGRAPHIC,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
   /** The API operation; it is authorized as {@link #RE_ENCRYPT_FROM} and {@link #RE_ENCRYPT_TO}. */
-  RE_ENCRYPT("ReEncrypt", CRYPTOGRAPHIC, SYMMETRIC_CRYPTOGRAPHIC,
-      API_ONLY, ON_KEY, CROSS_ACCOUNT, ENCRYPTION_CONTEXT, ENCRYPTION_ALGORITHM, NEEDS_ENABLED_KEY,
+  RE_ENCRYPT(
+      "ReEncrypt",
+      CRYPTOGRAPHIC,
+      SYMMETRIC_CRYPTOGRAPHIC,
+      API_ONLY,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      ENCRYPTION_CONTEXT,
+      ENCRYPTION_ALGORITHM,
+      NEEDS_ENABLED_KEY,
       LOCAL),
   /** Uses no key: random bytes from the KMS HSMs. */
   GENERATE_RANDOM("GenerateRandom", CRYPTOGRAPHIC, SYMMETRIC_CRYPTOGRAPHIC, NO_CALLER_ACCOUNT),
 
   // ---- Administration of a key: its policy, state, lifecycle, material, aliases, tags, Regions.
   PUT_KEY_POLICY("PutKeyPolicy", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
-  SCHEDULE_KEY_DELETION("ScheduleKeyDeletion", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION,
-      LOCAL),
+  SCHEDULE_KEY_DELETION(
+      "ScheduleKeyDeletion", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
   CANCEL_KEY_DELETION("CancelKeyDeletion", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
   DISABLE_KEY("DisableKey", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
   ENABLE_KEY("EnableKey", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
@@ -108,36 +225,62 @@ public enum KmsOperation {
   UPDATE_ALIAS("UpdateAlias", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
   TAG_RESOURCE("TagResource", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION),
   UNTAG_RESOURCE("UntagResource", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION),
-  UPDATE_KEY_DESCRIPTION("UpdateKeyDescription", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION,
-      LOCAL),
+  UPDATE_KEY_DESCRIPTION(
+      "UpdateKeyDescription", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
   ENABLE_KEY_ROTATION("EnableKeyRotation", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
-  DISABLE_KEY_ROTATION("DisableKeyRotation", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION,
-      LOCAL),
+  DISABLE_KEY_ROTATION("DisableKeyRotation", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
   ROTATE_KEY_ON_DEMAND("RotateKeyOnDemand", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION),
   IMPORT_KEY_MATERIAL("ImportKeyMaterial", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION),
-  DELETE_IMPORTED_KEY_MATERIAL("DeleteImportedKeyMaterial", MANAGEMENT, OPERATION, ON_KEY,
-      ADMINISTRATION),
-  GET_PARAMETERS_FOR_IMPORT("GetParametersForImport", MANAGEMENT, OPERATION, ON_KEY,
-      ADMINISTRATION),
+  DELETE_IMPORTED_KEY_MATERIAL(
+      "DeleteImportedKeyMaterial", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION),
+  GET_PARAMETERS_FOR_IMPORT(
+      "GetParametersForImport", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION),
   REPLICATE_KEY("ReplicateKey", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION, LOCAL),
   UPDATE_PRIMARY_REGION("UpdatePrimaryRegion", MANAGEMENT, OPERATION, ON_KEY, ADMINISTRATION),
 
   // ---- Grants.
-  CREATE_GRANT("CreateGrant", MANAGEMENT, OPERATION,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, GRANT_IS_FOR_AWS_RESOURCE, LOCAL),
-  LIST_GRANTS("ListGrants", MANAGEMENT, OPERATION,
-      ON_KEY, CROSS_ACCOUNT, GRANT_IS_FOR_AWS_RESOURCE, LOCAL),
-  REVOKE_GRANT("RevokeGrant", MANAGEMENT, OPERATION,
-      ON_KEY, CROSS_ACCOUNT, GRANT_IS_FOR_AWS_RESOURCE, LOCAL),
+  CREATE_GRANT(
+      "CreateGrant",
+      MANAGEMENT,
+      OPERATION,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      GRANT_IS_FOR_AWS_RESOURCE,
+      LOCAL),
+  LIST_GRANTS(
+      "ListGrants", MANAGEMENT, OPERATION, ON_KEY, CROSS_ACCOUNT, GRANT_IS_FOR_AWS_RESOURCE, LOCAL),
+  REVOKE_GRANT(
+      "RevokeGrant",
+      MANAGEMENT,
+      OPERATION,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANT_IS_FOR_AWS_RESOURCE,
+      LOCAL),
   /** Authorized by the grant itself; an IAM policy may delegate the right (see the evaluator). */
-  RETIRE_GRANT("RetireGrant", MANAGEMENT, OPERATION,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NO_CALLER_ACCOUNT, LOCAL),
+  RETIRE_GRANT(
+      "RetireGrant",
+      MANAGEMENT,
+      OPERATION,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NO_CALLER_ACCOUNT,
+      LOCAL),
   LIST_RETIRABLE_GRANTS("ListRetirableGrants", MANAGEMENT, OPERATION, NO_CALLER_ACCOUNT),
 
   // ---- Reading a key.
   DESCRIBE_KEY("DescribeKey", MANAGEMENT, OPERATION, ON_KEY, CROSS_ACCOUNT, GRANTABLE, LOCAL),
-  GET_PUBLIC_KEY("GetPublicKey", MANAGEMENT, OPERATION,
-      ON_KEY, CROSS_ACCOUNT, GRANTABLE, NEEDS_ENABLED_KEY, ASYMMETRIC_OR_HMAC_KEY),
+  GET_PUBLIC_KEY(
+      "GetPublicKey",
+      MANAGEMENT,
+      OPERATION,
+      ON_KEY,
+      CROSS_ACCOUNT,
+      GRANTABLE,
+      NEEDS_ENABLED_KEY,
+      ASYMMETRIC_OR_HMAC_KEY),
   GET_KEY_POLICY("GetKeyPolicy", MANAGEMENT, OPERATION, ON_KEY, LOCAL),
   GET_KEY_ROTATION_STATUS("GetKeyRotationStatus", MANAGEMENT, OPERATION, ON_KEY, LOCAL),
   GET_KEY_LAST_USAGE("GetKeyLastUsage", MANAGEMENT, OPERATION, ON_KEY),
@@ -174,7 +317,9 @@ public enum KmsOperation {
      * Decrypt and ReEncrypt with an RSA key count against the RSA quota instead.
      */
     SYMMETRIC_CRYPTOGRAPHIC,
-    /** The shared cryptographic quota of the key's asymmetric type (RSA, ECC, ML-DSA, ML-KEM...). */
+    /**
+     * The shared cryptographic quota of the key's asymmetric type (RSA, ECC, ML-DSA, ML-KEM...).
+     */
     ASYMMETRIC_CRYPTOGRAPHIC,
     /** A request quota of the operation's own. */
     OPERATION,
@@ -198,7 +343,9 @@ public enum KmsOperation {
     ENCRYPTION_CONTEXT,
     /** Its request context carries kms:EncryptionAlgorithm (symmetric encryption operations). */
     ENCRYPTION_ALGORITHM,
-    /** Refused for a Disabled or PendingDeletion key (DisabledException, KMSInvalidStateException). */
+    /**
+     * Refused for a Disabled or PendingDeletion key (DisabledException, KMSInvalidStateException).
+     */
     NEEDS_ENABLED_KEY,
     /** Valid only on asymmetric or HMAC keys, never on a symmetric encryption key. */
     ASYMMETRIC_OR_HMAC_KEY,
@@ -213,11 +360,13 @@ public enum KmsOperation {
   }
 
   private static final Map<String, KmsOperation> BY_NAME =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(o -> o.name, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(o -> o.name, Function.identity()));
   private static final Map<String, KmsOperation> BY_LOWER_NAME =
       Arrays.stream(values())
-          .collect(Collectors.toUnmodifiableMap(
-              o -> o.name.toLowerCase(Locale.ROOT), Function.identity()));
+          .collect(
+              Collectors.toUnmodifiableMap(
+                  o -> o.name.toLowerCase(Locale.ROOT), Function.identity()));
 
   private final String name;
   private final Kind kind;
@@ -228,7 +377,8 @@ public enum KmsOperation {
     this.name = name;
     this.kind = kind;
     this.quotaGroup = quotaGroup;
-    this.traits = traits.length == 0 ? EnumSet.noneOf(Trait.class) : EnumSet.copyOf(Arrays.asList(traits));
+    this.traits =
+        traits.length == 0 ? EnumSet.noneOf(Trait.class) : EnumSet.copyOf(Arrays.asList(traits));
   }
 
   /** The operation with exactly this name ({@code Decrypt}), as the API and grants spell it. */

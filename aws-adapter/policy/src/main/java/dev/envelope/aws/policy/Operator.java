@@ -17,10 +17,10 @@ enum Operator {
   STRING_EQUALS("StringEquals", false, plain(String::equals)),
   STRING_NOT_EQUALS("StringNotEquals", true, plain(String::equals)),
   STRING_EQUALS_IGNORE_CASE("StringEqualsIgnoreCase", false, plain(String::equalsIgnoreCase)),
-  STRING_NOT_EQUALS_IGNORE_CASE(
-      "StringNotEqualsIgnoreCase", true, plain(String::equalsIgnoreCase)),
+  STRING_NOT_EQUALS_IGNORE_CASE("StringNotEqualsIgnoreCase", true, plain(String::equalsIgnoreCase)),
   STRING_LIKE("StringLike", false, (req, pol, lit) -> Wildcards.matches(pol, lit, req, false)),
-  STRING_NOT_LIKE("StringNotLike", true, (req, pol, lit) -> Wildcards.matches(pol, lit, req, false)),
+  STRING_NOT_LIKE(
+      "StringNotLike", true, (req, pol, lit) -> Wildcards.matches(pol, lit, req, false)),
   ARN_EQUALS("ArnEquals", false, (req, pol, lit) -> Arn.like(pol, lit, req)),
   ARN_LIKE("ArnLike", false, (req, pol, lit) -> Arn.like(pol, lit, req)),
   ARN_NOT_EQUALS("ArnNotEquals", true, (req, pol, lit) -> Arn.like(pol, lit, req)),
@@ -50,8 +50,7 @@ enum Operator {
   NULL("Null", false, plain((req, pol) -> false));
 
   /** Real IAM operators this engine does not implement; named so the error can say so. */
-  private static final Set<String> UNSUPPORTED_IAM =
-      Set.of("binaryequals");
+  private static final Set<String> UNSUPPORTED_IAM = Set.of("binaryequals");
 
   private static final Map<String, Operator> BY_NAME =
       Stream.of(values())
@@ -136,12 +135,16 @@ enum Operator {
     }
     if (UNSUPPORTED_IAM.contains(lower)) {
       throw new PolicyException(
-          "Condition operator '" + whole + "' is valid IAM but not supported by this engine;"
+          "Condition operator '"
+              + whole
+              + "' is valid IAM but not supported by this engine;"
               + " rewrite the condition with String, Arn, Numeric, Date, IpAddress, Bool or Null"
               + " operators.");
     }
     throw new PolicyException(
-        "Unknown condition operator '" + whole + "'. Use an IAM operator such as StringEquals,"
+        "Unknown condition operator '"
+            + whole
+            + "'. Use an IAM operator such as StringEquals,"
             + " StringLike, ArnLike, NumericLessThan, Bool or Null, optionally with the IfExists"
             + " suffix or a ForAllValues:/ForAnyValue: prefix.");
   }

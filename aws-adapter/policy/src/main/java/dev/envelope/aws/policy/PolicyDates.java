@@ -23,8 +23,8 @@ final class PolicyDates {
     String t = text.trim();
     try {
       if (EPOCH.matcher(t).matches()) {
-        return Optional.of(Instant.ofEpochMilli(
-            new java.math.BigDecimal(t).movePointRight(3).longValueExact()));
+        return Optional.of(
+            Instant.ofEpochMilli(new java.math.BigDecimal(t).movePointRight(3).longValueExact()));
       }
       if (t.length() == 10) {
         return Optional.of(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));

@@ -6,9 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A parsed IAM-style policy: a KMS key policy or an IAM identity policy. Immutable and
- * thread-safe. {@link #parse} validates structure, condition operators and condition keys, so a
- * document that parses is one the evaluator can decide without guessing.
+ * A parsed IAM-style policy: a KMS key policy or an IAM identity policy. Immutable and thread-safe.
+ * {@link #parse} validates structure, condition operators and condition keys, so a document that
+ * parses is one the evaluator can decide without guessing.
  */
 public final class PolicyDocument {
   /** The maximum size of a KMS key policy, in bytes of UTF-8. */
@@ -35,7 +35,9 @@ public final class PolicyDocument {
   public static String defaultKeyPolicyJson(String accountId) {
     return "{\"Version\":\"2012-10-17\",\"Id\":\"key-default-1\",\"Statement\":[{\"Sid\":"
         + "\"Enable IAM User Permissions\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-        + "\"arn:aws:iam::" + accountId + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+        + "\"arn:aws:iam::"
+        + accountId
+        + ":root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
   }
 
   /**
@@ -56,13 +58,18 @@ public final class PolicyDocument {
     PolicyDocument doc = parse(json);
     if (doc.sizeInBytes() > KEY_POLICY_MAX_BYTES) {
       throw new PolicyException(
-          "Key policy is " + doc.sizeInBytes() + " bytes; KMS allows at most "
-              + KEY_POLICY_MAX_BYTES + ".");
+          "Key policy is "
+              + doc.sizeInBytes()
+              + " bytes; KMS allows at most "
+              + KEY_POLICY_MAX_BYTES
+              + ".");
     }
     for (Statement s : doc.statements) {
       if (!s.hasPrincipal()) {
         throw new PolicyException(
-            "Key policy " + s.label() + " has no Principal; every key policy statement must name"
+            "Key policy "
+                + s.label()
+                + " has no Principal; every key policy statement must name"
                 + " the principals it applies to.");
       }
     }
@@ -78,7 +85,9 @@ public final class PolicyDocument {
     for (Statement s : doc.statements) {
       if (s.hasPrincipal()) {
         throw new PolicyException(
-            "Identity policy " + s.label() + " has a Principal or NotPrincipal element; identity"
+            "Identity policy "
+                + s.label()
+                + " has a Principal or NotPrincipal element; identity"
                 + " policies apply to the identity they are attached to and may not name one.");
       }
     }

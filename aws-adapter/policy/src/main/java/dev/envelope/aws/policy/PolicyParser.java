@@ -16,8 +16,15 @@ final class PolicyParser {
   private static final Set<String> VERSIONS = Set.of("2012-10-17", "2008-10-17");
   private static final Set<String> STATEMENT_ELEMENTS =
       Set.of(
-          "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource",
-          "NotResource", "Condition");
+          "Sid",
+          "Effect",
+          "Principal",
+          "NotPrincipal",
+          "Action",
+          "NotAction",
+          "Resource",
+          "NotResource",
+          "Condition");
   private static final Set<String> PRINCIPAL_TYPES =
       Set.of("AWS", "Service", "Federated", "CanonicalUser");
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -95,8 +102,9 @@ final class PolicyParser {
         switch (effectText) {
           case "Allow" -> StatementEffect.ALLOW;
           case "Deny" -> StatementEffect.DENY;
-          default -> throw new PolicyException(
-              where + " has Effect \"" + effectText + "\"; it must be \"Allow\" or \"Deny\".");
+          default ->
+              throw new PolicyException(
+                  where + " has Effect \"" + effectText + "\"; it must be \"Allow\" or \"Deny\".");
         };
 
     JsonValue principal = s.get("Principal");
@@ -129,8 +137,17 @@ final class PolicyParser {
 
     List<Condition> conditions = conditions(s.get("Condition"), where, variables);
     return new Statement(
-        index, sid, effect, principals, notPrincipal != null, actions, notAction, resources,
-        notResource, conditions, variables);
+        index,
+        sid,
+        effect,
+        principals,
+        notPrincipal != null,
+        actions,
+        notAction,
+        resources,
+        notResource,
+        conditions,
+        variables);
   }
 
   private static List<String> exactlyOne(
@@ -151,7 +168,8 @@ final class PolicyParser {
     if (node.isString()) {
       if (!"*".equals(node.asString())) {
         throw new PolicyException(
-            where + " must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}.");
+            where
+                + " must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}.");
       }
       out.put("AWS", List.of("*"));
       return out;
@@ -162,7 +180,9 @@ final class PolicyParser {
     for (Map.Entry<String, JsonValue> e : node.asObject().entrySet()) {
       if (!PRINCIPAL_TYPES.contains(e.getKey())) {
         throw new PolicyException(
-            where + " has unknown principal type '" + e.getKey()
+            where
+                + " has unknown principal type '"
+                + e.getKey()
                 + "'; use AWS, Service, Federated or CanonicalUser.");
       }
       List<String> values = stringList(e.getValue(), where + " " + e.getKey());
@@ -184,20 +204,30 @@ final class PolicyParser {
       // IAM matches principals literally; a wildcard here would silently never match, which for
       // a Deny means no protection at all.
       throw new PolicyException(
-          where + " has wildcard principal '" + v + "'; principal ARNs cannot contain wildcards."
+          where
+              + " has wildcard principal '"
+              + v
+              + "'; principal ARNs cannot contain wildcards."
               + " Use \"*\" with an ArnLike condition on aws:PrincipalArn instead.");
     }
     Arn arn =
         Arn.parse(v)
             .orElseThrow(
-                () -> new PolicyException(
-                    where + " has invalid AWS principal '" + v
-                        + "'; use \"*\", a 12-digit account id, or an IAM/STS ARN."));
+                () ->
+                    new PolicyException(
+                        where
+                            + " has invalid AWS principal '"
+                            + v
+                            + "'; use \"*\", a 12-digit account id, or an IAM/STS ARN."));
     boolean iam = "iam".equals(arn.service());
     boolean sts = "sts".equals(arn.service());
-    if ((!iam && !sts) || !ACCOUNT_ID.matcher(arn.account()).matches() || arn.resource().isEmpty()) {
+    if ((!iam && !sts)
+        || !ACCOUNT_ID.matcher(arn.account()).matches()
+        || arn.resource().isEmpty()) {
       throw new PolicyException(
-          where + " has invalid AWS principal '" + v
+          where
+              + " has invalid AWS principal '"
+              + v
               + "'; use an account id or an arn:aws:iam::ACCOUNT:(root|user/..|role/..) ARN.");
     }
   }
@@ -213,7 +243,9 @@ final class PolicyParser {
     for (Map.Entry<String, JsonValue> op : node.asObject().entrySet()) {
       if (!op.getValue().isObject() || op.getValue().asObject().isEmpty()) {
         throw new PolicyException(
-            where + " Condition operator " + op.getKey()
+            where
+                + " Condition operator "
+                + op.getKey()
                 + " must map to a non-empty object of condition keys.");
       }
       for (Map.Entry<String, JsonValue> kv : op.getValue().asObject().entrySet()) {

@@ -12,14 +12,14 @@ import java.util.Optional;
  *
  * <p>A variable that cannot be resolved (no value, several values, no default, or malformed) makes
  * the whole value match nothing, as IAM documents. Where "matches nothing" would widen an Allow
- * (NotResource, negated operators) the statement does not apply instead; see {@link Condition}
- * and {@link Statement#matchesResource}.
+ * (NotResource, negated operators) the statement does not apply instead; see {@link Condition} and
+ * {@link Statement#matchesResource}.
  */
 final class PolicyVariables {
 
   /**
-   * A value after substitution. {@code literal[i]} is true where character i came from a
-   * variable: such characters are never wildcards, whatever they are.
+   * A value after substitution. {@code literal[i]} is true where character i came from a variable:
+   * such characters are never wildcards, whatever they are.
    */
   record Resolved(String text, boolean[] literal) {}
 
@@ -35,8 +35,11 @@ final class PolicyVariables {
     while ((i = value.indexOf("${", i)) >= 0) {
       Variable v = variable(value, i);
       if (v == null) {
-        throw new PolicyException(where + " has a malformed policy variable in \"" + value
-            + "\"; write ${key} or ${key, 'default'}.");
+        throw new PolicyException(
+            where
+                + " has a malformed policy variable in \""
+                + value
+                + "\"; write ${key} or ${key, 'default'}.");
       }
       if (!isSpecial(v.name)) {
         ConditionKeys.requireKnown(v.name);

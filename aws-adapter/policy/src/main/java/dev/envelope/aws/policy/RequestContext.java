@@ -59,8 +59,8 @@ final class RequestContext {
   /**
    * The values of {@code key} in this request, or an empty list if the key is absent.
    *
-   * <p>For {@code kms:EncryptionContext:<name>} the name is matched case-insensitively, because
-   * IAM condition key names are case-insensitive (KMS documents that only kms:EncryptionContextKeys
+   * <p>For {@code kms:EncryptionContext:<name>} the name is matched case-insensitively, because IAM
+   * condition key names are case-insensitive (KMS documents that only kms:EncryptionContextKeys
    * gives a case-sensitive check of context keys); an exact-case pair wins if both exist.
    */
   List<String> values(String key) {

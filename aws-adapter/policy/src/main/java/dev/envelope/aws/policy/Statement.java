@@ -19,6 +19,7 @@ public final class Statement {
   private final List<String> resources;
   private final boolean notResource;
   private final List<Condition> conditions;
+
   /** True in a Version 2012-10-17 policy, where ${...} in Resource is a policy variable. */
   private final boolean variables;
 
@@ -132,7 +133,8 @@ public final class Statement {
   }
 
   /** Whether the pattern matches; empty if its policy variable cannot be resolved. */
-  private Optional<Boolean> resourceMatches(String pattern, String resourceArn, RequestContext ctx) {
+  private Optional<Boolean> resourceMatches(
+      String pattern, String resourceArn, RequestContext ctx) {
     if (!variables || !PolicyVariables.has(pattern)) {
       return Optional.of(Wildcards.matches(pattern, resourceArn, false));
     }

@@ -1,6 +1,8 @@
 package dev.envelope.aws.policy;
 
-/** IAM glob matching: {@code *} matches any run of characters (also empty), {@code ?} exactly one. */
+/**
+ * IAM glob matching: {@code *} matches any run of characters (also empty), {@code ?} exactly one.
+ */
 final class Wildcards {
   private Wildcards() {}
 
@@ -9,8 +11,8 @@ final class Wildcards {
   }
 
   /**
-   * As {@link #matches(String, String, boolean)}, but pattern characters whose {@code literal}
-   * flag is set (text substituted for a policy variable) match only themselves.
+   * As {@link #matches(String, String, boolean)}, but pattern characters whose {@code literal} flag
+   * is set (text substituted for a policy variable) match only themselves.
    */
   static boolean matches(String pattern, boolean[] literal, String text, boolean ignoreCase) {
     int p = 0;

@@ -60,11 +60,14 @@ class AccessEvaluatorTest {
 
     @Test
     void iamPolicyCountsWhenKeyPolicyDelegatesToAccount() {
-      AccessDecision d = eval(request(APP, "Decrypt").build(), policy(ENABLE_IAM), IAM_ALLOW_DECRYPT);
+      AccessDecision d =
+          eval(request(APP, "Decrypt").build(), policy(ENABLE_IAM), IAM_ALLOW_DECRYPT);
       assertThat(d.effect()).isEqualTo(Effect.ALLOW);
       assertThat(d.decidedBy()).isEqualTo("IAM policy 'AppKms' statement 'UseKey'");
       assertThat(d.chain())
-          .anyMatch(l -> l.contains("statement 'Enable IAM User Permissions'") && l.contains("delegates"));
+          .anyMatch(
+              l ->
+                  l.contains("statement 'Enable IAM User Permissions'") && l.contains("delegates"));
     }
 
     @Test
@@ -85,17 +88,23 @@ class AccessEvaluatorTest {
 
     @Test
     void iamPolicyWithoutDelegationIsIgnored() {
-      AccessDecision d = eval(request(APP, "Decrypt").build(), policy(
-          "{\"Sid\":\"AdminOnly\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/Admin\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"),
-          IAM_ALLOW_DECRYPT);
+      AccessDecision d =
+          eval(
+              request(APP, "Decrypt").build(),
+              policy(
+                  "{\"Sid\":\"AdminOnly\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/Admin\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}"),
+              IAM_ALLOW_DECRYPT);
       assertThat(d.effect()).isEqualTo(Effect.IMPLICIT_DENY);
       assertThat(d.decidedBy()).contains("IAM policies do not count");
-      assertThat(d.chain()).anyMatch(l -> l.contains("IAM policy 'AppKms' statement 'UseKey' allows"));
+      assertThat(d.chain())
+          .anyMatch(l -> l.contains("IAM policy 'AppKms' statement 'UseKey' allows"));
     }
 
     @Test
     void iamPolicyForOtherActionOrOtherKeyDoesNotAllow() {
-      assertThat(eval(request(APP, "Encrypt").build(), policy(ENABLE_IAM), IAM_ALLOW_DECRYPT).allowed())
+      assertThat(
+              eval(request(APP, "Encrypt").build(), policy(ENABLE_IAM), IAM_ALLOW_DECRYPT)
+                  .allowed())
           .isFalse();
       AccessRequest otherKey =
           AccessRequest.builder().caller(APP).operation("Decrypt").keyArn(OTHER_KEY_ARN).build();
@@ -117,9 +126,11 @@ class AccessEvaluatorTest {
 
     @Test
     void wildcardPrincipalAllowsSameAccountCaller() {
-      String anyone = "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
+      String anyone =
+          "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
       assertThat(eval(request(ALICE, "Decrypt").build(), policy(anyone)).allowed()).isTrue();
-      String star = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
+      String star =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
       assertThat(eval(request(ALICE, "Decrypt").build(), policy(star)).allowed()).isTrue();
     }
 
@@ -134,10 +145,14 @@ class AccessEvaluatorTest {
 
     @Test
     void roleSessionIsCoveredByRolePrincipal() {
-      CallerIdentity session = CallerIdentity.of("arn:aws:sts::111122223333:assumed-role/App/worker-1");
-      assertThat(eval(request(session, "Decrypt").build(), policy(ALLOW_APP_USE)).allowed()).isTrue();
-      CallerIdentity otherRole = CallerIdentity.of("arn:aws:sts::111122223333:assumed-role/Apple/worker-1");
-      assertThat(eval(request(otherRole, "Decrypt").build(), policy(ALLOW_APP_USE)).allowed()).isFalse();
+      CallerIdentity session =
+          CallerIdentity.of("arn:aws:sts::111122223333:assumed-role/App/worker-1");
+      assertThat(eval(request(session, "Decrypt").build(), policy(ALLOW_APP_USE)).allowed())
+          .isTrue();
+      CallerIdentity otherRole =
+          CallerIdentity.of("arn:aws:sts::111122223333:assumed-role/Apple/worker-1");
+      assertThat(eval(request(otherRole, "Decrypt").build(), policy(ALLOW_APP_USE)).allowed())
+          .isFalse();
     }
 
     @Test
@@ -154,23 +169,27 @@ class AccessEvaluatorTest {
     void generateDataKeyWildcardCoversItsVariantsOnly() {
       PolicyDocument kp = policy(ALLOW_APP_USE);
       assertThat(eval(request(APP, "GenerateDataKey").build(), kp).allowed()).isTrue();
-      assertThat(eval(request(APP, "GenerateDataKeyWithoutPlaintext").build(), kp).allowed()).isTrue();
+      assertThat(eval(request(APP, "GenerateDataKeyWithoutPlaintext").build(), kp).allowed())
+          .isTrue();
       assertThat(eval(request(APP, "GenerateDataKeyPair").build(), kp).allowed()).isTrue();
       assertThat(eval(request(APP, "ReEncryptFrom").build(), kp).allowed()).isFalse();
     }
 
     @Test
     void actionNamesAreCaseInsensitive() {
-      String lower = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"KMS:decrypt\",\"Resource\":\"*\"}";
+      String lower =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"KMS:decrypt\",\"Resource\":\"*\"}";
       assertThat(eval(request(APP, "Decrypt").build(), policy(lower)).allowed()).isTrue();
     }
 
     @Test
     void questionMarkAndStarWildcards() {
-      String re = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:ReEncrypt*\",\"Resource\":\"*\"}";
+      String re =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:ReEncrypt*\",\"Resource\":\"*\"}";
       assertThat(eval(request(APP, "ReEncryptFrom").build(), policy(re)).allowed()).isTrue();
       assertThat(eval(request(APP, "ReEncryptTo").build(), policy(re)).allowed()).isTrue();
-      String q = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:?ncrypt\",\"Resource\":\"*\"}";
+      String q =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:?ncrypt\",\"Resource\":\"*\"}";
       assertThat(eval(request(APP, "Encrypt").build(), policy(q)).allowed()).isTrue();
       assertThat(eval(request(APP, "Decrypt").build(), policy(q)).allowed()).isFalse();
       String all = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}";
@@ -182,13 +201,15 @@ class AccessEvaluatorTest {
       String notDelete =
           "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"NotAction\":[\"kms:ScheduleKeyDeletion\",\"kms:Put*\"],\"Resource\":\"*\"}";
       assertThat(eval(request(APP, "Decrypt").build(), policy(notDelete)).allowed()).isTrue();
-      assertThat(eval(request(APP, "ScheduleKeyDeletion").build(), policy(notDelete)).allowed()).isFalse();
+      assertThat(eval(request(APP, "ScheduleKeyDeletion").build(), policy(notDelete)).allowed())
+          .isFalse();
       assertThat(eval(request(APP, "PutKeyPolicy").build(), policy(notDelete)).allowed()).isFalse();
     }
 
     @Test
     void otherServicesActionsDoNotMatch() {
-      String s3 = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}";
+      String s3 =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}";
       assertThat(eval(request(APP, "Decrypt").build(), policy(s3)).allowed()).isFalse();
     }
   }
@@ -200,23 +221,30 @@ class AccessEvaluatorTest {
       String byArn =
           "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"arn:aws:kms:us-east-1:111122223333:key/1234*\"}";
       assertThat(eval(request(APP, "Decrypt").build(), policy(byArn)).allowed()).isTrue();
-      AccessRequest other = AccessRequest.builder().caller(APP).operation("Decrypt").keyArn(OTHER_KEY_ARN).build();
+      AccessRequest other =
+          AccessRequest.builder().caller(APP).operation("Decrypt").keyArn(OTHER_KEY_ARN).build();
       assertThat(eval(other, policy(byArn)).allowed()).isFalse();
 
       String notThis =
-          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"NotResource\":\"" + KEY_ARN + "\"}";
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"NotResource\":\""
+              + KEY_ARN
+              + "\"}";
       assertThat(eval(request(APP, "Decrypt").build(), policy(notThis)).allowed()).isFalse();
       assertThat(eval(other, policy(notThis)).allowed()).isTrue();
     }
 
     @Test
     void iamPolicyResourceWildcardByRegion() {
-      PolicyDocument iam = policy(
-          "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"arn:aws:kms:eu-*:111122223333:key/*\"}");
-      assertThat(eval(request(APP, "Decrypt").build(), policy(ENABLE_IAM), iam).allowed()).isFalse();
-      PolicyDocument iamUs = policy(
-          "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"arn:aws:kms:us-*:111122223333:key/*\"}");
-      assertThat(eval(request(APP, "Decrypt").build(), policy(ENABLE_IAM), iamUs).allowed()).isTrue();
+      PolicyDocument iam =
+          policy(
+              "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"arn:aws:kms:eu-*:111122223333:key/*\"}");
+      assertThat(eval(request(APP, "Decrypt").build(), policy(ENABLE_IAM), iam).allowed())
+          .isFalse();
+      PolicyDocument iamUs =
+          policy(
+              "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"arn:aws:kms:us-*:111122223333:key/*\"}");
+      assertThat(eval(request(APP, "Decrypt").build(), policy(ENABLE_IAM), iamUs).allowed())
+          .isTrue();
     }
   }
 
@@ -243,8 +271,9 @@ class AccessEvaluatorTest {
 
     @Test
     void denyInIamPolicyBeatsKeyPolicyAllow() {
-      PolicyDocument iamDeny = policy(
-          "{\"Sid\":\"NoDecrypt\",\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+      PolicyDocument iamDeny =
+          policy(
+              "{\"Sid\":\"NoDecrypt\",\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
       AccessDecision d = eval(request(APP, "Decrypt").build(), policy(ALLOW_APP_USE), iamDeny);
       assertThat(d.effect()).isEqualTo(Effect.EXPLICIT_DENY);
       assertThat(d.decidedBy()).isEqualTo("IAM policy #0 statement 'NoDecrypt'");
@@ -252,8 +281,8 @@ class AccessEvaluatorTest {
 
     @Test
     void iamDenyAppliesEvenWithoutDelegation() {
-      PolicyDocument iamDeny = policy(
-          "{\"Effect\":\"Deny\",\"Action\":\"kms:*\",\"Resource\":\"*\"}");
+      PolicyDocument iamDeny =
+          policy("{\"Effect\":\"Deny\",\"Action\":\"kms:*\",\"Resource\":\"*\"}");
       assertThat(eval(request(APP, "Encrypt").build(), policy(ALLOW_APP_USE), iamDeny).effect())
           .isEqualTo(Effect.EXPLICIT_DENY);
     }
@@ -275,7 +304,8 @@ class AccessEvaluatorTest {
           {"Sid": "OnlyApp", "Effect": "Deny",
            "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:role/App"]},
            "Action": "kms:Decrypt", "Resource": "*"}""";
-      String allowAll = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}";
+      String allowAll =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}";
       PolicyDocument kp = policy(allowAll, denyAllButApp);
       assertThat(eval(request(APP, "Decrypt").build(), kp).effect()).isEqualTo(Effect.ALLOW);
       AccessDecision alice = eval(request(ALICE, "Decrypt").build(), kp);
@@ -286,20 +316,25 @@ class AccessEvaluatorTest {
 
     @Test
     void keyPolicyDenyWithoutPrincipalFailsClosed() {
-      PolicyDocument kp = policy(ALLOW_APP_USE,
-          "{\"Sid\":\"NoPrincipal\",\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
-      assertThat(eval(request(APP, "Decrypt").build(), kp).effect()).isEqualTo(Effect.EXPLICIT_DENY);
-      PolicyDocument allowWithout = policy(
-          "{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+      PolicyDocument kp =
+          policy(
+              ALLOW_APP_USE,
+              "{\"Sid\":\"NoPrincipal\",\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+      assertThat(eval(request(APP, "Decrypt").build(), kp).effect())
+          .isEqualTo(Effect.EXPLICIT_DENY);
+      PolicyDocument allowWithout =
+          policy("{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
       assertThat(eval(request(APP, "Decrypt").build(), allowWithout).effect())
-          .as("an Allow naming no principal allows no one").isEqualTo(Effect.IMPLICIT_DENY);
+          .as("an Allow naming no principal allows no one")
+          .isEqualTo(Effect.IMPLICIT_DENY);
     }
 
     @Test
     void denyWithNotActionDeniesEverythingElse() {
       String denyAllButDecrypt =
           "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"NotAction\":\"kms:Decrypt\",\"Resource\":\"*\"}";
-      String allowAll = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}";
+      String allowAll =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}";
       PolicyDocument kp = policy(allowAll, denyAllButDecrypt);
       assertThat(eval(request(APP, "Decrypt").build(), kp).effect()).isEqualTo(Effect.ALLOW);
       AccessDecision enc = eval(request(APP, "Encrypt").build(), kp);
@@ -314,8 +349,11 @@ class AccessEvaluatorTest {
           {"Sid": "RequireContext", "Effect": "Deny", "Principal": "*", "Action": "kms:Encrypt",
            "Resource": "*", "Condition": {"Null": {"kms:EncryptionContextKeys": "true"}}}""";
       PolicyDocument kp = policy(ALLOW_APP_USE, denyNoContext);
-      assertThat(eval(request(APP, "Encrypt").build(), kp).effect()).isEqualTo(Effect.EXPLICIT_DENY);
-      assertThat(eval(request(APP, "Encrypt").encryptionContext(Map.of("a", "b")).build(), kp).effect())
+      assertThat(eval(request(APP, "Encrypt").build(), kp).effect())
+          .isEqualTo(Effect.EXPLICIT_DENY);
+      assertThat(
+              eval(request(APP, "Encrypt").encryptionContext(Map.of("a", "b")).build(), kp)
+                  .effect())
           .isEqualTo(Effect.ALLOW);
     }
   }
@@ -338,7 +376,8 @@ class AccessEvaluatorTest {
 
     @Test
     void bothSidesAllow() {
-      AccessDecision d = eval(request(PARTNER, "Decrypt").build(), policy(ALLOW_PARTNER_ACCOUNT), PARTNER_IAM);
+      AccessDecision d =
+          eval(request(PARTNER, "Decrypt").build(), policy(ALLOW_PARTNER_ACCOUNT), PARTNER_IAM);
       assertThat(d.effect()).isEqualTo(Effect.ALLOW);
       assertThat(d.decidedBy())
           .contains("key policy statement 'AllowPartnerAccount'")
@@ -367,34 +406,44 @@ class AccessEvaluatorTest {
       String allowPartnerRole =
           "{\"Sid\":\"PartnerRole\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:role/Partner\"},"
               + "\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
-      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(allowPartnerRole)).allowed()).isFalse();
-      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(allowPartnerRole), PARTNER_IAM).allowed()).isTrue();
+      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(allowPartnerRole)).allowed())
+          .isFalse();
+      assertThat(
+              eval(request(PARTNER, "Decrypt").build(), policy(allowPartnerRole), PARTNER_IAM)
+                  .allowed())
+          .isTrue();
     }
 
     @Test
     void keyPolicyNamingExternalAccountByIdWorks() {
       String byId =
           "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
-      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(byId), PARTNER_IAM).allowed()).isTrue();
+      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(byId), PARTNER_IAM).allowed())
+          .isTrue();
     }
 
     @Test
     void wildcardPrincipalStillNeedsTheCallersIamPolicy() {
-      String anyone = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
+      String anyone =
+          "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}";
       assertThat(eval(request(PARTNER, "Decrypt").build(), policy(anyone)).allowed()).isFalse();
-      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(anyone), PARTNER_IAM).allowed()).isTrue();
+      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(anyone), PARTNER_IAM).allowed())
+          .isTrue();
     }
 
     @Test
     void externalRootUserNeedsOnlyTheKeyPolicy() {
-      AccessDecision d = eval(request(PARTNER_ROOT, "Decrypt").build(), policy(ALLOW_PARTNER_ACCOUNT));
+      AccessDecision d =
+          eval(request(PARTNER_ROOT, "Decrypt").build(), policy(ALLOW_PARTNER_ACCOUNT));
       assertThat(d.allowed()).isTrue();
-      assertThat(d.chain()).anyMatch(l -> l.contains("root user of account 444455556666 needs no IAM policy"));
+      assertThat(d.chain())
+          .anyMatch(l -> l.contains("root user of account 444455556666 needs no IAM policy"));
     }
 
     @Test
     void keyPolicyForAnotherExternalAccountDoesNotHelp() {
-      String third = "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::777788889999:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}";
+      String third =
+          "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::777788889999:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}";
       AccessDecision d = eval(request(PARTNER, "Decrypt").build(), policy(third), PARTNER_IAM);
       assertThat(d.allowed()).isFalse();
       assertThat(d.decidedBy()).contains("key policy side is missing");
@@ -403,7 +452,10 @@ class AccessEvaluatorTest {
     @Test
     void managementOperationsAreNeverAllowedCrossAccount() {
       AccessDecision d =
-          eval(request(PARTNER, "ScheduleKeyDeletion").build(), policy(ALLOW_PARTNER_ACCOUNT), PARTNER_IAM);
+          eval(
+              request(PARTNER, "ScheduleKeyDeletion").build(),
+              policy(ALLOW_PARTNER_ACCOUNT),
+              PARTNER_IAM);
       assertThat(d.effect()).isEqualTo(Effect.IMPLICIT_DENY);
       assertThat(d.decidedBy()).contains("cannot be called on a key in another account");
     }
@@ -416,19 +468,34 @@ class AccessEvaluatorTest {
            "Resource": "*", "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333",
            "kms:ViaService": "s3.us-east-1.amazonaws.com"}}}""";
       PolicyDocument kp = policy(awsManagedStyle);
-      assertThat(eval(request(APP, "Decrypt").viaService("s3.us-east-1.amazonaws.com").build(), kp).allowed())
+      assertThat(
+              eval(request(APP, "Decrypt").viaService("s3.us-east-1.amazonaws.com").build(), kp)
+                  .allowed())
           .isTrue();
       AccessDecision direct = eval(request(APP, "Decrypt").build(), kp);
       assertThat(direct.allowed()).isFalse();
-      assertThat(direct.chain()).anyMatch(l -> l.contains("'ViaS3'") && l.contains("kms:ViaService"));
-      assertThat(eval(request(PARTNER, "Decrypt").viaService("s3.us-east-1.amazonaws.com").build(), kp, PARTNER_IAM).allowed())
+      assertThat(direct.chain())
+          .anyMatch(l -> l.contains("'ViaS3'") && l.contains("kms:ViaService"));
+      assertThat(
+              eval(
+                      request(PARTNER, "Decrypt").viaService("s3.us-east-1.amazonaws.com").build(),
+                      kp,
+                      PARTNER_IAM)
+                  .allowed())
           .isFalse();
     }
 
     @Test
     void iamDenyInCallerAccountWinsCrossAccount() {
-      PolicyDocument deny = policy("{\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
-      assertThat(eval(request(PARTNER, "Decrypt").build(), policy(ALLOW_PARTNER_ACCOUNT), PARTNER_IAM, deny).effect())
+      PolicyDocument deny =
+          policy("{\"Effect\":\"Deny\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+      assertThat(
+              eval(
+                      request(PARTNER, "Decrypt").build(),
+                      policy(ALLOW_PARTNER_ACCOUNT),
+                      PARTNER_IAM,
+                      deny)
+                  .effect())
           .isEqualTo(Effect.EXPLICIT_DENY);
     }
   }
@@ -444,12 +511,19 @@ class AccessEvaluatorTest {
     @Test
     void stringEqualsOnContextKey() {
       PolicyDocument kp = policy(TENANT_ONLY);
-      assertThat(eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "acme")).build(), kp).allowed())
+      assertThat(
+              eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "acme")).build(), kp)
+                  .allowed())
           .isTrue();
-      AccessDecision wrong = eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "evil")).build(), kp);
+      AccessDecision wrong =
+          eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "evil")).build(), kp);
       assertThat(wrong.allowed()).isFalse();
       assertThat(wrong.chain())
-          .anyMatch(l -> l.contains("'TenantAcme'") && l.contains("kms:EncryptionContext:tenant") && l.contains("not met"));
+          .anyMatch(
+              l ->
+                  l.contains("'TenantAcme'")
+                      && l.contains("kms:EncryptionContext:tenant")
+                      && l.contains("not met"));
       assertThat(eval(request(APP, "Decrypt").build(), kp).allowed()).isFalse();
     }
 
@@ -460,11 +534,21 @@ class AccessEvaluatorTest {
           {"Effect": "Allow", "Principal": "*", "Action": "kms:Encrypt", "Resource": "*",
            "Condition": {"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant", "purpose"]}}}""";
       PolicyDocument kp = policy(onlyKnownKeys);
-      assertThat(eval(request(APP, "Encrypt").encryptionContext(Map.of("tenant", "a")).build(), kp).allowed()).isTrue();
-      assertThat(eval(request(APP, "Encrypt").encryptionContext(Map.of("tenant", "a", "x", "y")).build(), kp).allowed())
+      assertThat(
+              eval(request(APP, "Encrypt").encryptionContext(Map.of("tenant", "a")).build(), kp)
+                  .allowed())
+          .isTrue();
+      assertThat(
+              eval(
+                      request(APP, "Encrypt")
+                          .encryptionContext(Map.of("tenant", "a", "x", "y"))
+                          .build(),
+                      kp)
+                  .allowed())
           .isFalse();
       assertThat(eval(request(APP, "Encrypt").build(), kp).allowed())
-          .as("IAM: ForAllValues is true for an empty key set").isTrue();
+          .as("IAM: ForAllValues is true for an empty key set")
+          .isTrue();
     }
 
     @Test
@@ -474,9 +558,18 @@ class AccessEvaluatorTest {
           {"Effect": "Allow", "Principal": "*", "Action": "kms:Encrypt", "Resource": "*",
            "Condition": {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": "tenant"}}}""";
       PolicyDocument kp = policy(needsTenant);
-      assertThat(eval(request(APP, "Encrypt").encryptionContext(Map.of("tenant", "a", "x", "y")).build(), kp).allowed())
+      assertThat(
+              eval(
+                      request(APP, "Encrypt")
+                          .encryptionContext(Map.of("tenant", "a", "x", "y"))
+                          .build(),
+                      kp)
+                  .allowed())
           .isTrue();
-      assertThat(eval(request(APP, "Encrypt").encryptionContext(Map.of("x", "y")).build(), kp).allowed()).isFalse();
+      assertThat(
+              eval(request(APP, "Encrypt").encryptionContext(Map.of("x", "y")).build(), kp)
+                  .allowed())
+          .isFalse();
       assertThat(eval(request(APP, "Encrypt").build(), kp).allowed()).isFalse();
     }
 
@@ -487,16 +580,27 @@ class AccessEvaluatorTest {
           {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
            "Condition": {"ForAnyValue:StringEquals": {"kms:EncryptionContext:tenant": ["acme", "globex"]}}}""";
       PolicyDocument kp = policy(trap);
-      assertThat(eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "globex")).build(), kp).allowed())
+      assertThat(
+              eval(
+                      request(APP, "Decrypt").encryptionContext(Map.of("tenant", "globex")).build(),
+                      kp)
+                  .allowed())
           .isTrue();
-      assertThat(eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "other")).build(), kp).allowed())
+      assertThat(
+              eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "other")).build(), kp)
+                  .allowed())
           .isFalse();
       assertThat(eval(request(APP, "Decrypt").build(), kp).allowed()).isFalse();
 
       String allTrap = trap.replace("ForAnyValue", "ForAllValues");
       assertThat(eval(request(APP, "Decrypt").build(), policy(allTrap)).allowed())
-          .as("ForAllValues on an absent single-valued key is vacuously true").isTrue();
-      assertThat(eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "other")).build(), policy(allTrap)).allowed())
+          .as("ForAllValues on an absent single-valued key is vacuously true")
+          .isTrue();
+      assertThat(
+              eval(
+                      request(APP, "Decrypt").encryptionContext(Map.of("tenant", "other")).build(),
+                      policy(allTrap))
+                  .allowed())
           .isFalse();
     }
 
@@ -509,13 +613,22 @@ class AccessEvaluatorTest {
                                           "kms:EncryptionContext:purpose": "backup"},
                          "StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}}}""";
       PolicyDocument kp = policy(both);
-      AccessRequest.Builder ok = request(APP, "Decrypt")
-          .encryptionContext(Map.of("tenant", "globex", "purpose", "backup"))
-          .viaService("s3.eu-west-1.amazonaws.com");
+      AccessRequest.Builder ok =
+          request(APP, "Decrypt")
+              .encryptionContext(Map.of("tenant", "globex", "purpose", "backup"))
+              .viaService("s3.eu-west-1.amazonaws.com");
       assertThat(eval(ok.build(), kp).allowed()).isTrue();
-      assertThat(eval(ok.viaService("ebs.eu-west-1.amazonaws.com").build(), kp).allowed()).isFalse();
-      assertThat(eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "globex", "purpose", "x"))
-          .viaService("s3.eu-west-1.amazonaws.com").build(), kp).allowed()).isFalse();
+      assertThat(eval(ok.viaService("ebs.eu-west-1.amazonaws.com").build(), kp).allowed())
+          .isFalse();
+      assertThat(
+              eval(
+                      request(APP, "Decrypt")
+                          .encryptionContext(Map.of("tenant", "globex", "purpose", "x"))
+                          .viaService("s3.eu-west-1.amazonaws.com")
+                          .build(),
+                      kp)
+                  .allowed())
+          .isFalse();
     }
 
     @Test
@@ -526,19 +639,35 @@ class AccessEvaluatorTest {
            "Condition": {"StringEqualsIfExists": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}}""";
       PolicyDocument kp = policy(ifExists);
       assertThat(eval(request(APP, "Decrypt").build(), kp).allowed()).isTrue();
-      assertThat(eval(request(APP, "Decrypt").viaService("s3.us-east-1.amazonaws.com").build(), kp).allowed()).isTrue();
-      assertThat(eval(request(APP, "Decrypt").viaService("ebs.us-east-1.amazonaws.com").build(), kp).allowed()).isFalse();
+      assertThat(
+              eval(request(APP, "Decrypt").viaService("s3.us-east-1.amazonaws.com").build(), kp)
+                  .allowed())
+          .isTrue();
+      assertThat(
+              eval(request(APP, "Decrypt").viaService("ebs.us-east-1.amazonaws.com").build(), kp)
+                  .allowed())
+          .isFalse();
     }
 
     @Test
     void iamPolicyConditionsAreEvaluatedToo() {
-      PolicyDocument iam = policy(
-          """
+      PolicyDocument iam =
+          policy(
+              """
           {"Sid": "OnlyAcme", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
            "Condition": {"StringEquals": {"kms:EncryptionContext:tenant": "acme"}}}""");
-      assertThat(eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "acme")).build(), policy(ENABLE_IAM), iam).allowed())
+      assertThat(
+              eval(
+                      request(APP, "Decrypt").encryptionContext(Map.of("tenant", "acme")).build(),
+                      policy(ENABLE_IAM),
+                      iam)
+                  .allowed())
           .isTrue();
-      AccessDecision d = eval(request(APP, "Decrypt").encryptionContext(Map.of("tenant", "x")).build(), policy(ENABLE_IAM), iam);
+      AccessDecision d =
+          eval(
+              request(APP, "Decrypt").encryptionContext(Map.of("tenant", "x")).build(),
+              policy(ENABLE_IAM),
+              iam);
       assertThat(d.allowed()).isFalse();
       assertThat(d.chain()).anyMatch(l -> l.contains("'OnlyAcme' would allow but its condition"));
     }
@@ -549,8 +678,11 @@ class AccessEvaluatorTest {
     @Test
     void chainStartsWithTheRequestAndEndsWithTheDecision() {
       AccessDecision d = eval(request(APP, "Decrypt").build(), policy(ALLOW_APP_USE));
-      assertThat(d.chain().get(0)).contains("arn:aws:iam::111122223333:role/App")
-          .contains("kms:Decrypt").contains(KEY_ARN).contains("same account");
+      assertThat(d.chain().get(0))
+          .contains("arn:aws:iam::111122223333:role/App")
+          .contains("kms:Decrypt")
+          .contains(KEY_ARN)
+          .contains("same account");
       assertThat(d.chain().get(d.chain().size() - 1)).startsWith("decision: ALLOW");
       assertThat(d.toString()).contains("ALLOW").contains("AllowUse");
     }
@@ -564,26 +696,40 @@ class AccessEvaluatorTest {
 
     @Test
     void nullIamAndGrantListsAreTreatedAsEmpty() {
-      AccessDecision d = AccessEvaluator.evaluate(request(APP, "Decrypt").build(), policy(ALLOW_APP_USE), null, null);
+      AccessDecision d =
+          AccessEvaluator.evaluate(
+              request(APP, "Decrypt").build(), policy(ALLOW_APP_USE), null, null);
       assertThat(d.allowed()).isTrue();
     }
   }
 
   @Test
   void operationNameIsCanonicalised() {
-    AccessRequest r = AccessRequest.builder().caller(PARTNER).operation("kms:decrypt").keyArn(KEY_ARN).build();
+    AccessRequest r =
+        AccessRequest.builder().caller(PARTNER).operation("kms:decrypt").keyArn(KEY_ARN).build();
     assertThat(r.operation()).isEqualTo("Decrypt");
-    PolicyDocument kp = policy(
-        "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
-    PolicyDocument iam = policy("{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
-    assertThat(eval(r, kp, iam).allowed()).as("cross-account rule uses the canonical name").isTrue();
-    assertThat(AccessRequest.builder().caller(APP).operation("CustomOp").keyArn(KEY_ARN).build().operation())
+    PolicyDocument kp =
+        policy(
+            "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+    PolicyDocument iam =
+        policy("{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
+    assertThat(eval(r, kp, iam).allowed())
+        .as("cross-account rule uses the canonical name")
+        .isTrue();
+    assertThat(
+            AccessRequest.builder()
+                .caller(APP)
+                .operation("CustomOp")
+                .keyArn(KEY_ARN)
+                .build()
+                .operation())
         .isEqualTo("CustomOp");
   }
 
   @Test
   void operationMayCarryKmsPrefix() {
-    AccessRequest r = AccessRequest.builder().caller(APP).operation("kms:Decrypt").keyArn(KEY_ARN).build();
+    AccessRequest r =
+        AccessRequest.builder().caller(APP).operation("kms:Decrypt").keyArn(KEY_ARN).build();
     assertThat(r.operation()).isEqualTo("Decrypt");
     assertThat(r.action()).isEqualTo("kms:Decrypt");
     assertThat(r.keyAccountId()).isEqualTo("111122223333");

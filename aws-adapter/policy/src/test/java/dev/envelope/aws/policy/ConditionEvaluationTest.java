@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ConditionEvaluationTest {
 
   private static RequestContext ctx(Map<String, String> ec) {
-    return RequestContext.of(Fixtures.request(Fixtures.APP, "Decrypt").encryptionContext(ec).build());
+    return RequestContext.of(
+        Fixtures.request(Fixtures.APP, "Decrypt").encryptionContext(ec).build());
   }
 
   private static RequestContext ctx(AccessRequest.Builder b) {
@@ -30,19 +31,29 @@ class ConditionEvaluationTest {
 
   @Test
   void stringEqualsOnEncryptionContextKey() {
-    assertThat(test("StringEquals", "kms:EncryptionContext:tenant", List.of("acme"), ACME)).isTrue();
-    assertThat(test("StringEquals", "kms:EncryptionContext:tenant", List.of("ACME"), ACME)).isFalse();
+    assertThat(test("StringEquals", "kms:EncryptionContext:tenant", List.of("acme"), ACME))
+        .isTrue();
+    assertThat(test("StringEquals", "kms:EncryptionContext:tenant", List.of("ACME"), ACME))
+        .isFalse();
     assertThat(test("StringEquals", "kms:EncryptionContext:tenant", List.of("other", "acme"), ACME))
-        .as("several values are OR-ed").isTrue();
+        .as("several values are OR-ed")
+        .isTrue();
     assertThat(test("StringEquals", "kms:EncryptionContext:tenant", List.of("acme"), EMPTY))
-        .as("absent key never equals").isFalse();
+        .as("absent key never equals")
+        .isFalse();
   }
 
   @Test
   void encryptionContextKeyNameInConditionKeyIsCaseInsensitiveButValueIsNot() {
-    assertThat(test("StringEquals", "kms:EncryptionContext:TENANT", List.of("acme"), ACME)).isTrue();
-    assertThat(test("StringEqualsIgnoreCase", "kms:EncryptionContext:tenant", List.of("AcMe"), ACME)).isTrue();
-    assertThat(test("StringNotEqualsIgnoreCase", "kms:EncryptionContext:tenant", List.of("AcMe"), ACME)).isFalse();
+    assertThat(test("StringEquals", "kms:EncryptionContext:TENANT", List.of("acme"), ACME))
+        .isTrue();
+    assertThat(
+            test("StringEqualsIgnoreCase", "kms:EncryptionContext:tenant", List.of("AcMe"), ACME))
+        .isTrue();
+    assertThat(
+            test(
+                "StringNotEqualsIgnoreCase", "kms:EncryptionContext:tenant", List.of("AcMe"), ACME))
+        .isFalse();
   }
 
   @Test
@@ -50,7 +61,8 @@ class ConditionEvaluationTest {
     String key = "kms:EncryptionContext:tenant";
     assertThat(test("StringNotEquals", key, List.of("other"), ACME)).isTrue();
     assertThat(test("StringNotEquals", key, List.of("other", "acme"), ACME))
-        .as("not equal to ANY of the values").isFalse();
+        .as("not equal to ANY of the values")
+        .isFalse();
     assertThat(test("StringNotEquals", key, List.of("acme"), EMPTY)).isTrue();
     assertThat(test("StringNotLike", key, List.of("ac*"), ACME)).isFalse();
     assertThat(test("StringNotLike", key, List.of("zz*"), ACME)).isTrue();
@@ -63,7 +75,9 @@ class ConditionEvaluationTest {
     assertThat(test("StringLike", key, List.of("a?me"), ACME)).isTrue();
     assertThat(test("StringLike", key, List.of("a?e"), ACME)).isFalse();
     assertThat(test("StringLike", key, List.of("AC*"), ACME)).as("case-sensitive").isFalse();
-    assertThat(test("StringEquals", key, List.of("ac*"), ACME)).as("no wildcards in StringEquals").isFalse();
+    assertThat(test("StringEquals", key, List.of("ac*"), ACME))
+        .as("no wildcards in StringEquals")
+        .isFalse();
   }
 
   @Test
@@ -89,11 +103,14 @@ class ConditionEvaluationTest {
   @Test
   void forAllValuesOnEncryptionContextKeys() {
     String key = "kms:EncryptionContextKeys";
-    assertThat(test("ForAllValues:StringEquals", key, List.of("tenant", "purpose", "extra"), ACME)).isTrue();
+    assertThat(test("ForAllValues:StringEquals", key, List.of("tenant", "purpose", "extra"), ACME))
+        .isTrue();
     assertThat(test("ForAllValues:StringEquals", key, List.of("tenant"), ACME))
-        .as("'purpose' is not allowed").isFalse();
+        .as("'purpose' is not allowed")
+        .isFalse();
     assertThat(test("ForAllValues:StringEquals", key, List.of("tenant"), EMPTY))
-        .as("ForAllValues is vacuously true without any context").isTrue();
+        .as("ForAllValues is vacuously true without any context")
+        .isTrue();
     assertThat(test("ForAllValues:StringLike", key, List.of("t*", "p*"), ACME)).isTrue();
   }
 
@@ -103,7 +120,8 @@ class ConditionEvaluationTest {
     assertThat(test("ForAnyValue:StringEquals", key, List.of("tenant"), ACME)).isTrue();
     assertThat(test("ForAnyValue:StringEquals", key, List.of("nope"), ACME)).isFalse();
     assertThat(test("ForAnyValue:StringEquals", key, List.of("tenant"), EMPTY))
-        .as("ForAnyValue is false without any context").isFalse();
+        .as("ForAnyValue is false without any context")
+        .isFalse();
     assertThat(test("ForAnyValue:StringEqualsIfExists", key, List.of("tenant"), EMPTY)).isTrue();
   }
 
@@ -111,8 +129,10 @@ class ConditionEvaluationTest {
   void negatedSetOperators() {
     String key = "kms:EncryptionContextKeys";
     assertThat(test("ForAnyValue:StringNotEquals", key, List.of("tenant"), ACME))
-        .as("'purpose' is not 'tenant'").isTrue();
-    assertThat(test("ForAnyValue:StringNotEquals", key, List.of("tenant", "purpose"), ACME)).isFalse();
+        .as("'purpose' is not 'tenant'")
+        .isTrue();
+    assertThat(test("ForAnyValue:StringNotEquals", key, List.of("tenant", "purpose"), ACME))
+        .isFalse();
     assertThat(test("ForAllValues:StringNotEquals", key, List.of("secret"), ACME)).isTrue();
     assertThat(test("ForAllValues:StringNotEquals", key, List.of("tenant"), ACME)).isFalse();
   }
@@ -123,7 +143,8 @@ class ConditionEvaluationTest {
     assertThat(test("StringEquals", key, List.of("purpose"), ACME)).isTrue();
     assertThat(test("StringEquals", key, List.of("nope"), ACME)).isFalse();
     assertThat(test("StringNotEquals", key, List.of("purpose"), ACME))
-        .as("some request value equals a policy value").isFalse();
+        .as("some request value equals a policy value")
+        .isFalse();
   }
 
   @Test
@@ -136,7 +157,8 @@ class ConditionEvaluationTest {
     assertThat(test("ForAllValues:StringEquals", key, List.of("acme"), ACME)).isTrue();
     assertThat(test("ForAllValues:StringEquals", key, List.of("other"), ACME)).isFalse();
     assertThat(test("ForAllValues:StringEquals", key, List.of("acme"), EMPTY))
-        .as("the trap: ForAllValues on an absent single-valued key is true").isTrue();
+        .as("the trap: ForAllValues on an absent single-valued key is true")
+        .isTrue();
   }
 
   @Test
@@ -165,7 +187,10 @@ class ConditionEvaluationTest {
     "NumericNotEquals, abc, 5, false"
   })
   void numericOperators(String op, String requestValue, String policyValue, boolean expected) {
-    RequestContext c = ctx(Fixtures.request(Fixtures.APP, "Decrypt").contextValue("aws:PrincipalTag/level", requestValue));
+    RequestContext c =
+        ctx(
+            Fixtures.request(Fixtures.APP, "Decrypt")
+                .contextValue("aws:PrincipalTag/level", requestValue));
     assertThat(test(op, "aws:PrincipalTag/level", List.of(policyValue), c)).isEqualTo(expected);
   }
 
@@ -173,20 +198,24 @@ class ConditionEvaluationTest {
   void numericOperatorOnAbsentKey() {
     assertThat(test("NumericLessThan", "aws:PrincipalTag/level", List.of("5"), EMPTY)).isFalse();
     assertThat(test("NumericNotEquals", "aws:PrincipalTag/level", List.of("5"), EMPTY)).isTrue();
-    assertThat(test("NumericLessThanIfExists", "aws:PrincipalTag/level", List.of("5"), EMPTY)).isTrue();
+    assertThat(test("NumericLessThanIfExists", "aws:PrincipalTag/level", List.of("5"), EMPTY))
+        .isTrue();
   }
 
   @Test
   void boolOnGrantIsForAwsResource() {
-    RequestContext forAws = ctx(Fixtures.request(Fixtures.APP, "CreateGrant").grantIsForAwsResource(true));
+    RequestContext forAws =
+        ctx(Fixtures.request(Fixtures.APP, "CreateGrant").grantIsForAwsResource(true));
     RequestContext notForAws = ctx(Fixtures.request(Fixtures.APP, "CreateGrant"));
-    RequestContext decrypt = ctx(Fixtures.request(Fixtures.APP, "Decrypt").grantIsForAwsResource(true));
+    RequestContext decrypt =
+        ctx(Fixtures.request(Fixtures.APP, "Decrypt").grantIsForAwsResource(true));
     assertThat(test("Bool", "kms:GrantIsForAWSResource", List.of("true"), forAws)).isTrue();
     assertThat(test("Bool", "kms:GrantIsForAWSResource", List.of("TRUE"), forAws)).isTrue();
     assertThat(test("Bool", "kms:GrantIsForAWSResource", List.of("true"), notForAws)).isFalse();
     assertThat(test("Bool", "kms:GrantIsForAWSResource", List.of("false"), notForAws)).isTrue();
     assertThat(test("Bool", "kms:GrantIsForAWSResource", List.of("true"), decrypt))
-        .as("KMS sets the key only for grant-management operations").isFalse();
+        .as("KMS sets the key only for grant-management operations")
+        .isFalse();
   }
 
   @Test
@@ -196,29 +225,36 @@ class ConditionEvaluationTest {
     assertThat(test("ArnEquals", key, List.of("arn:aws:iam::111122223333:role/App"), c)).isTrue();
     assertThat(test("ArnLike", key, List.of("arn:aws:iam::*:role/A*"), c)).isTrue();
     assertThat(test("ArnLike", key, List.of("arn:aws:iam::444455556666:role/*"), c)).isFalse();
-    assertThat(test("ArnLike", key, List.of("arn:aws:iam::111122223333"), c)).as("not an ARN pattern").isFalse();
-    assertThat(test("ArnNotLike", key, List.of("arn:aws:iam::111122223333:role/Admin*"), c)).isTrue();
-    assertThat(test("ArnNotEquals", key, List.of("arn:aws:iam::111122223333:role/App"), c)).isFalse();
+    assertThat(test("ArnLike", key, List.of("arn:aws:iam::111122223333"), c))
+        .as("not an ARN pattern")
+        .isFalse();
+    assertThat(test("ArnNotLike", key, List.of("arn:aws:iam::111122223333:role/Admin*"), c))
+        .isTrue();
+    assertThat(test("ArnNotEquals", key, List.of("arn:aws:iam::111122223333:role/App"), c))
+        .isFalse();
   }
 
   @Test
   void assumedRoleSessionPrincipalArnIsTheRole() {
-    CallerIdentity session =
-        CallerIdentity.of("arn:aws:sts::111122223333:assumed-role/App/i-0abc");
+    CallerIdentity session = CallerIdentity.of("arn:aws:sts::111122223333:assumed-role/App/i-0abc");
     RequestContext c = ctx(Fixtures.request(session, "Decrypt"));
-    assertThat(test("ArnEquals", "aws:PrincipalArn", List.of("arn:aws:iam::111122223333:role/App"), c)).isTrue();
+    assertThat(
+            test("ArnEquals", "aws:PrincipalArn", List.of("arn:aws:iam::111122223333:role/App"), c))
+        .isTrue();
     assertThat(test("StringEquals", "aws:PrincipalType", List.of("AssumedRole"), c)).isTrue();
   }
 
   @Test
   void requestDerivedKeys() {
     RequestContext c =
-        ctx(Fixtures.request(Fixtures.ALICE, "CreateGrant")
-            .viaService("ec2.us-east-1.amazonaws.com")
-            .requestAlias("alias/app")
-            .principalOrgId("o-abc123")
-            .grantOperations(Set.of("Decrypt", "Encrypt")));
-    assertThat(test("StringEquals", "kms:ViaService", List.of("ec2.us-east-1.amazonaws.com"), c)).isTrue();
+        ctx(
+            Fixtures.request(Fixtures.ALICE, "CreateGrant")
+                .viaService("ec2.us-east-1.amazonaws.com")
+                .requestAlias("alias/app")
+                .principalOrgId("o-abc123")
+                .grantOperations(Set.of("Decrypt", "Encrypt")));
+    assertThat(test("StringEquals", "kms:ViaService", List.of("ec2.us-east-1.amazonaws.com"), c))
+        .isTrue();
     assertThat(test("StringLike", "kms:ViaService", List.of("s3.*.amazonaws.com"), c)).isFalse();
     assertThat(test("StringEquals", "kms:CallerAccount", List.of("111122223333"), c)).isTrue();
     assertThat(test("StringEquals", "aws:PrincipalAccount", List.of("111122223333"), c)).isTrue();
@@ -226,9 +262,17 @@ class ConditionEvaluationTest {
     assertThat(test("StringEquals", "aws:username", List.of("alice"), c)).isTrue();
     assertThat(test("StringEquals", "aws:RequestedRegion", List.of("us-east-1"), c)).isTrue();
     assertThat(test("StringEquals", "kms:RequestAlias", List.of("alias/app"), c)).isTrue();
-    assertThat(test("ForAllValues:StringEquals", "kms:GrantOperations", List.of("Decrypt", "Encrypt", "GenerateDataKey"), c)).isTrue();
-    assertThat(test("ForAllValues:StringEquals", "kms:GrantOperations", List.of("Decrypt"), c)).isFalse();
-    assertThat(test("ForAnyValue:StringEquals", "kms:GrantOperations", List.of("Encrypt"), c)).isTrue();
+    assertThat(
+            test(
+                "ForAllValues:StringEquals",
+                "kms:GrantOperations",
+                List.of("Decrypt", "Encrypt", "GenerateDataKey"),
+                c))
+        .isTrue();
+    assertThat(test("ForAllValues:StringEquals", "kms:GrantOperations", List.of("Decrypt"), c))
+        .isFalse();
+    assertThat(test("ForAnyValue:StringEquals", "kms:GrantOperations", List.of("Encrypt"), c))
+        .isTrue();
   }
 
   @Test
@@ -241,63 +285,88 @@ class ConditionEvaluationTest {
 
   @Test
   void grantOperationsAbsentOutsideCreateGrant() {
-    RequestContext c = ctx(Fixtures.request(Fixtures.APP, "Decrypt").grantOperations(Set.of("Decrypt")));
+    RequestContext c =
+        ctx(Fixtures.request(Fixtures.APP, "Decrypt").grantOperations(Set.of("Decrypt")));
     assertThat(test("Null", "kms:GrantOperations", List.of("true"), c)).isTrue();
   }
 
   @Test
   void contextValueRejectsUnknownAndDerivedKeys() {
-    assertThatThrownBy(() -> Fixtures.request(Fixtures.APP, "Decrypt").contextValue("kms:Bogus", "x"))
+    assertThatThrownBy(
+            () -> Fixtures.request(Fixtures.APP, "Decrypt").contextValue("kms:Bogus", "x"))
         .isInstanceOf(PolicyException.class);
-    assertThatThrownBy(() -> Fixtures.request(Fixtures.APP, "Decrypt").contextValue("kms:ViaService", "x"))
+    assertThatThrownBy(
+            () -> Fixtures.request(Fixtures.APP, "Decrypt").contextValue("kms:ViaService", "x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void suppliedKeyIsUsed() {
-    RequestContext c = ctx(Fixtures.request(Fixtures.APP, "Decrypt").contextValue("kms:KeySpec", "SYMMETRIC_DEFAULT"));
+    RequestContext c =
+        ctx(
+            Fixtures.request(Fixtures.APP, "Decrypt")
+                .contextValue("kms:KeySpec", "SYMMETRIC_DEFAULT"));
     assertThat(test("StringEquals", "kms:KeySpec", List.of("SYMMETRIC_DEFAULT"), c)).isTrue();
     assertThat(test("StringEquals", "kms:KeySpec", List.of("SYMMETRIC_DEFAULT"), EMPTY)).isFalse();
   }
 
   @Test
   void dateOperatorsCompareInstantsOfCurrentTimeAndEpochTime() {
-    RequestContext at = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
-        .requestTime(java.time.Instant.parse("2026-03-15T12:00:00Z")));
-    assertThat(test("DateLessThan", "aws:CurrentTime", List.of("2026-04-01T00:00:00Z"), at)).isTrue();
+    RequestContext at =
+        ctx(
+            Fixtures.request(Fixtures.APP, "Decrypt")
+                .requestTime(java.time.Instant.parse("2026-03-15T12:00:00Z")));
+    assertThat(test("DateLessThan", "aws:CurrentTime", List.of("2026-04-01T00:00:00Z"), at))
+        .isTrue();
     assertThat(test("DateLessThan", "aws:CurrentTime", List.of("2026-03-15"), at))
-        .as("a bare date is midnight UTC").isFalse();
-    assertThat(test("DateGreaterThanEquals", "aws:CurrentTime", List.of("2026-03-15T13:00:00+02:00"), at))
-        .as("offsets are honoured").isTrue();
+        .as("a bare date is midnight UTC")
+        .isFalse();
+    assertThat(
+            test(
+                "DateGreaterThanEquals",
+                "aws:CurrentTime",
+                List.of("2026-03-15T13:00:00+02:00"),
+                at))
+        .as("offsets are honoured")
+        .isTrue();
     assertThat(test("DateEquals", "aws:EpochTime", List.of("2026-03-15T12:00:00Z"), at)).isTrue();
     assertThat(test("DateNotEquals", "aws:CurrentTime", List.of("1773576000"), at))
-        .as("epoch seconds as a policy value").isFalse();
+        .as("epoch seconds as a policy value")
+        .isFalse();
     assertThat(test("NumericLessThan", "aws:EpochTime", List.of("1773576001"), at)).isTrue();
-    assertThat(test("DateLessThan", "aws:CurrentTime", List.of("2027-01-01"), at)
-        && test("DateGreaterThan", "aws:CurrentTime", List.of("2026-01-01"), at))
-        .as("a time window").isTrue();
+    assertThat(
+            test("DateLessThan", "aws:CurrentTime", List.of("2027-01-01"), at)
+                && test("DateGreaterThan", "aws:CurrentTime", List.of("2026-01-01"), at))
+        .as("a time window")
+        .isTrue();
   }
 
   @Test
   void ipAddressMatchesCidrBlocksAndIsFalseWithoutSourceIp() {
-    RequestContext from = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
-        .contextValue("aws:SourceIp", "203.0.113.77"));
+    RequestContext from =
+        ctx(Fixtures.request(Fixtures.APP, "Decrypt").contextValue("aws:SourceIp", "203.0.113.77"));
     assertThat(test("IpAddress", "aws:SourceIp", List.of("203.0.113.0/24"), from)).isTrue();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("10.0.0.0/8", "203.0.113.77"), from))
-        .as("a bare address, values OR-ed").isTrue();
+        .as("a bare address, values OR-ed")
+        .isTrue();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("203.0.113.128/25"), from)).isFalse();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("0.0.0.0/0"), from)).isTrue();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("::/0"), from))
-        .as("an IPv4 address is in no IPv6 block").isFalse();
+        .as("an IPv4 address is in no IPv6 block")
+        .isFalse();
     assertThat(test("NotIpAddress", "aws:SourceIp", List.of("10.0.0.0/8", "192.168.0.0/16"), from))
         .isTrue();
     assertThat(test("NotIpAddress", "aws:SourceIp", List.of("203.0.0.0/8"), from)).isFalse();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("0.0.0.0/0"), EMPTY))
-        .as("absent key").isFalse();
+        .as("absent key")
+        .isFalse();
     assertThat(test("NotIpAddress", "aws:SourceIp", List.of("10.0.0.0/8"), EMPTY))
-        .as("negated operator, absent key").isTrue();
-    RequestContext v6 = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
-        .contextValue("aws:SourceIp", "2001:db8:0:12::5"));
+        .as("negated operator, absent key")
+        .isTrue();
+    RequestContext v6 =
+        ctx(
+            Fixtures.request(Fixtures.APP, "Decrypt")
+                .contextValue("aws:SourceIp", "2001:db8:0:12::5"));
     assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:DB8::/32"), v6)).isTrue();
     assertThat(test("IpAddress", "aws:SourceIp", List.of("2001:db9::/32"), v6)).isFalse();
   }
@@ -305,23 +374,27 @@ class ConditionEvaluationTest {
   @Test
   void requestValueOfTheWrongTypeSatisfiesNeitherTheOperatorNorItsNegation() {
     // Supplied keys can carry anything; malformed input must not turn a negated Allow on.
-    RequestContext garbage = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
-        .contextValue("aws:SourceIp", "not-an-address")
-        .contextValue("aws:TokenIssueTime", "yesterday"));
+    RequestContext garbage =
+        ctx(
+            Fixtures.request(Fixtures.APP, "Decrypt")
+                .contextValue("aws:SourceIp", "not-an-address")
+                .contextValue("aws:TokenIssueTime", "yesterday"));
     assertThat(test("IpAddress", "aws:SourceIp", List.of("0.0.0.0/0"), garbage)).isFalse();
     assertThat(test("NotIpAddress", "aws:SourceIp", List.of("10.0.0.0/8"), garbage)).isFalse();
     assertThat(test("DateEquals", "aws:TokenIssueTime", List.of("2026-01-01"), garbage)).isFalse();
     assertThat(test("DateNotEquals", "aws:TokenIssueTime", List.of("2026-01-01"), garbage))
         .isFalse();
-    assertThat(test("ForAllValues:DateNotEquals", "aws:TokenIssueTime", List.of("2026-01-01"),
-        garbage)).isFalse();
+    assertThat(
+            test(
+                "ForAllValues:DateNotEquals", "aws:TokenIssueTime", List.of("2026-01-01"), garbage))
+        .isFalse();
   }
 
   @Test
   void viaAwsServiceAndPrincipalIsAwsServiceArePresentInEveryRequest() {
     RequestContext direct = ctx(Fixtures.request(Fixtures.APP, "Decrypt"));
-    RequestContext viaS3 = ctx(Fixtures.request(Fixtures.APP, "Decrypt")
-        .viaService("s3.us-east-1.amazonaws.com"));
+    RequestContext viaS3 =
+        ctx(Fixtures.request(Fixtures.APP, "Decrypt").viaService("s3.us-east-1.amazonaws.com"));
     assertThat(test("Bool", "aws:ViaAWSService", List.of("false"), direct)).isTrue();
     assertThat(test("Bool", "aws:ViaAWSService", List.of("true"), viaS3)).isTrue();
     assertThat(test("Null", "aws:ViaAWSService", List.of("false"), direct)).isTrue();

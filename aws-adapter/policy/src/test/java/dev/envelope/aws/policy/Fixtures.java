@@ -38,17 +38,21 @@ final class Fixtures {
   }
 
   static AccessDecision eval(
-      AccessRequest request, PolicyDocument keyPolicy, List<PolicyDocument> iam, List<Grant> grants) {
+      AccessRequest request,
+      PolicyDocument keyPolicy,
+      List<PolicyDocument> iam,
+      List<Grant> grants) {
     return AccessEvaluator.evaluate(request, keyPolicy, iam, grants);
   }
 
-  static AccessDecision eval(AccessRequest request, PolicyDocument keyPolicy, PolicyDocument... iam) {
+  static AccessDecision eval(
+      AccessRequest request, PolicyDocument keyPolicy, PolicyDocument... iam) {
     return AccessEvaluator.evaluate(request, keyPolicy, List.of(iam), List.of());
   }
 
   static Grant grant(String id, CallerIdentity grantee, List<String> ops) {
-    return new Grant(id, KEY_ARN, grantee.arn(), null, java.util.Set.copyOf(ops), null, null, null,
-        KEY_ACCT);
+    return new Grant(
+        id, KEY_ARN, grantee.arn(), null, java.util.Set.copyOf(ops), null, null, null, KEY_ACCT);
   }
 
   static Grant grant(
@@ -57,7 +61,15 @@ final class Fixtures {
       List<String> ops,
       Map<String, String> equals,
       Map<String, String> subset) {
-    return new Grant(id, KEY_ARN, grantee.arn(), null, java.util.Set.copyOf(ops), equals, subset,
-        null, KEY_ACCT);
+    return new Grant(
+        id,
+        KEY_ARN,
+        grantee.arn(),
+        null,
+        java.util.Set.copyOf(ops),
+        equals,
+        subset,
+        null,
+        KEY_ACCT);
   }
 }

@@ -10,11 +10,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IpRangesTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    ".1:2", "a.b:c", "localhost", "example.com", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4:80",
-    "1::2::3", ":::", ":1::2", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "12345::1", "fe80::1%eth0",
-    "1.2.3.4::", "::1.2.3", "[::1]", "１.2.3.4", ""
-  })
+  @ValueSource(
+      strings = {
+        ".1:2",
+        "a.b:c",
+        "localhost",
+        "example.com",
+        "1.2.3",
+        "1.2.3.4.5",
+        "256.1.1.1",
+        "1.2.3.4:80",
+        "1::2::3",
+        ":::",
+        ":1::2",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7",
+        "12345::1",
+        "fe80::1%eth0",
+        "1.2.3.4::",
+        "::1.2.3",
+        "[::1]",
+        "１.2.3.4",
+        ""
+      })
   void onlyLiteralsAreAddresses(String text) {
     // Nothing here may reach a resolver: a value that is no literal is no address.
     assertThat(IpRanges.address(text)).as(text).isEmpty();
@@ -56,8 +74,15 @@ class IpRangesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/+8",
-      "host.example/8"})
+  @ValueSource(
+      strings = {
+        "10.0.0.0/33",
+        "::/129",
+        "10.0.0.0/",
+        "10.0.0.0/-1",
+        "10.0.0.0/+8",
+        "host.example/8"
+      })
   void invalidRanges(String range) {
     assertThat(IpRanges.validRange(range)).as(range).isFalse();
   }

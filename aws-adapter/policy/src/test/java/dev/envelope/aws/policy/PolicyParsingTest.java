@@ -20,7 +20,8 @@ class PolicyParsingTest {
   @Test
   void parsesTheDefaultKeyPolicyAndKeepsTheText() {
     String json =
-        "{\"Version\":\"2012-10-17\",\"Id\":\"key-default-1\",\"Statement\":[" + Fixtures.ENABLE_IAM
+        "{\"Version\":\"2012-10-17\",\"Id\":\"key-default-1\",\"Statement\":["
+            + Fixtures.ENABLE_IAM
             + "]}";
     PolicyDocument doc = PolicyDocument.parse(json);
 
@@ -32,7 +33,8 @@ class PolicyParsingTest {
     Statement s = doc.statements().get(0);
     assertThat(s.sid()).contains("Enable IAM User Permissions");
     assertThat(s.effect()).isEqualTo(StatementEffect.ALLOW);
-    assertThat(s.principals()).containsEntry("AWS", java.util.List.of("arn:aws:iam::111122223333:root"));
+    assertThat(s.principals())
+        .containsEntry("AWS", java.util.List.of("arn:aws:iam::111122223333:root"));
     assertThat(s.notPrincipal()).isFalse();
     assertThat(s.actions()).containsExactly("kms:*");
     assertThat(s.resources()).containsExactly("*");
@@ -75,15 +77,24 @@ class PolicyParsingTest {
                           "Bool":{"kms:GrantIsForAWSResource": true}}}""");
     java.util.List<Condition> cs = doc.statements().get(0).conditions();
     assertThat(cs).hasSize(3);
-    Condition set = cs.stream().filter(c -> c.key().equals("kms:EncryptionContextKeys")).findFirst().orElseThrow();
+    Condition set =
+        cs.stream()
+            .filter(c -> c.key().equals("kms:EncryptionContextKeys"))
+            .findFirst()
+            .orElseThrow();
     assertThat(set.setQualifier()).isEqualTo(Condition.SetQualifier.FOR_ANY_VALUE);
     assertThat(set.ifExists()).isTrue();
     assertThat(set.baseOperator()).isEqualTo("StringEquals");
     assertThat(set.values()).containsExactly("a", "b");
     assertThat(set.keyIsMultiValued()).isTrue();
-    Condition num = cs.stream().filter(c -> c.baseOperator().equals("NumericLessThan")).findFirst().orElseThrow();
+    Condition num =
+        cs.stream()
+            .filter(c -> c.baseOperator().equals("NumericLessThan"))
+            .findFirst()
+            .orElseThrow();
     assertThat(num.values()).containsExactly("5");
-    Condition bool = cs.stream().filter(c -> c.baseOperator().equals("Bool")).findFirst().orElseThrow();
+    Condition bool =
+        cs.stream().filter(c -> c.baseOperator().equals("Bool")).findFirst().orElseThrow();
     assertThat(bool.values()).containsExactly("true");
     assertThat(bool.keyIsMultiValued()).isFalse();
   }
@@ -123,21 +134,25 @@ class PolicyParsingTest {
   @ValueSource(strings = {"allow", "ALLOW", "Permit", ""})
   void invalidEffectIsRejected(String effect) {
     assertRejected(
-        "{\"Statement\":{\"Effect\":\"" + effect + "\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}}",
+        "{\"Statement\":{\"Effect\":\""
+            + effect
+            + "\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}}",
         "must be \"Allow\" or \"Deny\"");
   }
 
   @Test
   void unknownConditionOperatorIsRejected() {
     assertRejected(
-        policyJson("\"Condition\":{\"StringEqualz\":{\"kms:ViaService\":\"s3.us-east-1.amazonaws.com\"}}"),
+        policyJson(
+            "\"Condition\":{\"StringEqualz\":{\"kms:ViaService\":\"s3.us-east-1.amazonaws.com\"}}"),
         "Unknown condition operator 'StringEqualz'");
   }
 
   @Test
   void unknownSetQualifierIsRejected() {
     assertRejected(
-        policyJson("\"Condition\":{\"ForSomeValues:StringEquals\":{\"kms:EncryptionContextKeys\":\"a\"}}"),
+        policyJson(
+            "\"Condition\":{\"ForSomeValues:StringEquals\":{\"kms:EncryptionContextKeys\":\"a\"}}"),
         "Unknown set qualifier");
   }
 
@@ -154,11 +169,9 @@ class PolicyParsingTest {
         policyJson("\"Condition\":{\"DateLessThan\":{\"aws:CurrentTime\":\"next tuesday\"}}"),
         "ISO 8601");
     assertRejected(
-        policyJson("\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/33\"}}"),
-        "CIDR");
+        policyJson("\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/33\"}}"), "CIDR");
     assertRejected(
-        policyJson("\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":\"example.com\"}}"),
-        "CIDR");
+        policyJson("\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":\"example.com\"}}"), "CIDR");
   }
 
   @Test
@@ -169,15 +182,31 @@ class PolicyParsingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"kms:ScheduleKeyDeletionPendingWindowInDays", "kms:RotationPeriodInDays",
-      "kms:ReEncryptOnSameKey", "kms:ReplicaRegion", "kms:PrimaryRegion", "kms:WrappingAlgorithm",
-      "kms:ExpirationModel", "kms:CustomerMasterKeySpec", "kms:RecipientAttestation:ImageSha384"})
+  @ValueSource(
+      strings = {
+        "kms:ScheduleKeyDeletionPendingWindowInDays",
+        "kms:RotationPeriodInDays",
+        "kms:ReEncryptOnSameKey",
+        "kms:ReplicaRegion",
+        "kms:PrimaryRegion",
+        "kms:WrappingAlgorithm",
+        "kms:ExpirationModel",
+        "kms:CustomerMasterKeySpec",
+        "kms:RecipientAttestation:ImageSha384"
+      })
   void documentedKmsConditionKeysAreAccepted(String key) {
     PolicyDocument.parse(policyJson("\"Condition\":{\"StringEquals\":{\"" + key + "\":\"x\"}}"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"kms:EncryptionContex:tenant", "kms:Viaservices", "aws:SourceIpp", "kms:EncryptionContext:", "tenant"})
+  @ValueSource(
+      strings = {
+        "kms:EncryptionContex:tenant",
+        "kms:Viaservices",
+        "aws:SourceIpp",
+        "kms:EncryptionContext:",
+        "tenant"
+      })
   void unknownConditionKeyIsRejected(String key) {
     assertRejected(
         policyJson("\"Condition\":{\"StringEquals\":{\"" + key + "\":\"x\"}}"),
@@ -248,7 +277,8 @@ class PolicyParsingTest {
   @ValueSource(strings = {"alice", "1111", "arn:aws:s3:::bucket", "arn:aws:iam::12:root"})
   void invalidAwsPrincipalIsRejected(String principal) {
     assertRejected(
-        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + principal
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
+            + principal
             + "\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}}",
         "invalid AWS principal");
   }
@@ -262,8 +292,9 @@ class PolicyParsingTest {
 
   @Test
   void serviceAndFederatedPrincipalsParse() {
-    PolicyDocument doc = PolicyDocument.parse(
-        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"logs.amazonaws.com\"],\"Federated\":\"cognito-identity.amazonaws.com\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}}");
+    PolicyDocument doc =
+        PolicyDocument.parse(
+            "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"logs.amazonaws.com\"],\"Federated\":\"cognito-identity.amazonaws.com\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}}");
     assertThat(doc.statements().get(0).principals())
         .containsEntry("Service", java.util.List.of("logs.amazonaws.com"))
         .containsKey("Federated");
@@ -300,25 +331,30 @@ class PolicyParsingTest {
   @Test
   void keyPolicyRequiresPrincipalAndSizeLimit() {
     assertThatThrownBy(
-            () -> PolicyDocument.parseKeyPolicy(
-                "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}}"))
+            () ->
+                PolicyDocument.parseKeyPolicy(
+                    "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}}"))
         .isInstanceOf(PolicyException.class)
         .hasMessageContaining("no Principal");
     String big =
-        "{\"Statement\":{\"Sid\":\"" + "x".repeat(PolicyDocument.KEY_POLICY_MAX_BYTES)
+        "{\"Statement\":{\"Sid\":\""
+            + "x".repeat(PolicyDocument.KEY_POLICY_MAX_BYTES)
             + "\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}}";
     assertThatThrownBy(() -> PolicyDocument.parseKeyPolicy(big))
         .isInstanceOf(PolicyException.class)
         .hasMessageContaining("32768");
-    assertThat(PolicyDocument.parseKeyPolicy("{\"Statement\":[" + Fixtures.ENABLE_IAM + "]}").statements())
+    assertThat(
+            PolicyDocument.parseKeyPolicy("{\"Statement\":[" + Fixtures.ENABLE_IAM + "]}")
+                .statements())
         .hasSize(1);
   }
 
   @Test
   void identityPolicyMayNotNamePrincipal() {
     assertThatThrownBy(
-            () -> PolicyDocument.parseIdentityPolicy(
-                "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}}"))
+            () ->
+                PolicyDocument.parseIdentityPolicy(
+                    "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}}"))
         .isInstanceOf(PolicyException.class)
         .hasMessageContaining("Principal");
     assertThat(
@@ -349,6 +385,7 @@ class PolicyParsingTest {
 
   private static String policyJson(String conditionPart) {
     return "{\"Statement\":{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\","
-        + conditionPart + "}}";
+        + conditionPart
+        + "}}";
   }
 }

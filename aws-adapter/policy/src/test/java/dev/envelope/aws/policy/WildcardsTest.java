@@ -31,7 +31,10 @@ class WildcardsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"KMS:decrypt, kms:Decrypt, true", "kms:generatedatakey*, kms:GenerateDataKeyPair, true"})
+  @CsvSource({
+    "KMS:decrypt, kms:Decrypt, true",
+    "kms:generatedatakey*, kms:GenerateDataKeyPair, true"
+  })
   void ignoreCase(String pattern, String text, boolean expected) {
     assertThat(Wildcards.matches(pattern, text, true)).isEqualTo(expected);
     assertThat(Wildcards.matches(pattern, text, false)).isFalse();

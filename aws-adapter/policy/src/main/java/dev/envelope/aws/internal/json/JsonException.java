@@ -1,9 +1,9 @@
 package dev.envelope.aws.internal.json;
 
 /**
- * Text that {@link JsonReader} refuses: not JSON, not exactly one value, or an object with a
- * member name twice. The message says what and where (line and column, both one-based); it may
- * quote a few characters of the offending token, never more.
+ * Text that {@link JsonReader} refuses: not JSON, not exactly one value, or an object with a member
+ * name twice. The message says what and where (line and column, both one-based); it may quote a few
+ * characters of the offending token, never more.
  */
 public final class JsonException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

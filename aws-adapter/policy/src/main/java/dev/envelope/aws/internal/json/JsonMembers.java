@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Strict, typed reading of one JSON object's members: a member of the wrong type, an unknown
- * member where only known ones are allowed, and a missing required member are errors, worded by
- * the caller's {@link Wording} (a configuration file, an environment file and a KMS request each
- * answer in their own terms). JSON {@code null} reads as absent.
+ * Strict, typed reading of one JSON object's members: a member of the wrong type, an unknown member
+ * where only known ones are allowed, and a missing required member are errors, worded by the
+ * caller's {@link Wording} (a configuration file, an environment file and a KMS request each answer
+ * in their own terms). JSON {@code null} reads as absent.
  */
 public final class JsonMembers {
 
@@ -60,28 +60,29 @@ public final class JsonMembers {
    * Plain wording with {@link IllegalArgumentException}: "keys[0]: 'region' must be a string",
    * "keys[0] needs 'keyId'", "unknown member 'kyes' in environment; known: [...]".
    */
-  public static final Wording PLAIN = new Wording() {
-    @Override
-    public RuntimeException notAnObject(String where) {
-      return new IllegalArgumentException(where + " must be a JSON object");
-    }
+  public static final Wording PLAIN =
+      new Wording() {
+        @Override
+        public RuntimeException notAnObject(String where) {
+          return new IllegalArgumentException(where + " must be a JSON object");
+        }
 
-    @Override
-    public RuntimeException wrongType(String where, String member, Expected expected) {
-      return new IllegalArgumentException(where + ": '" + member + "' " + expected.phrase());
-    }
+        @Override
+        public RuntimeException wrongType(String where, String member, Expected expected) {
+          return new IllegalArgumentException(where + ": '" + member + "' " + expected.phrase());
+        }
 
-    @Override
-    public RuntimeException missing(String where, String member) {
-      return new IllegalArgumentException(where + " needs '" + member + "'");
-    }
+        @Override
+        public RuntimeException missing(String where, String member) {
+          return new IllegalArgumentException(where + " needs '" + member + "'");
+        }
 
-    @Override
-    public RuntimeException unknownMember(String where, String member, Set<String> known) {
-      return new IllegalArgumentException(
-          "unknown member '" + member + "' in " + where + "; known: " + known);
-    }
-  };
+        @Override
+        public RuntimeException unknownMember(String where, String member, Set<String> known) {
+          return new IllegalArgumentException(
+              "unknown member '" + member + "' in " + where + "; known: " + known);
+        }
+      };
 
   private final Map<String, JsonValue> members;
   private final String where;
@@ -113,11 +114,12 @@ public final class JsonMembers {
   public static JsonMembers caseInsensitive(JsonValue value, String where, Wording wording) {
     JsonMembers m = of(value, where, wording);
     Map<String, JsonValue> lower = new LinkedHashMap<>();
-    m.members.forEach((k, v) -> {
-      if (lower.put(k.toLowerCase(Locale.ROOT), v) != null) {
-        throw new IllegalArgumentException(where + ": member '" + k + "' is given twice");
-      }
-    });
+    m.members.forEach(
+        (k, v) -> {
+          if (lower.put(k.toLowerCase(Locale.ROOT), v) != null) {
+            throw new IllegalArgumentException(where + ": member '" + k + "' is given twice");
+          }
+        });
     return new JsonMembers(Collections.unmodifiableMap(lower), where, wording);
   }
 
@@ -147,12 +149,14 @@ public final class JsonMembers {
   }
 
   public Optional<String> string(String name) {
-    return value(name).map(v -> {
-      if (!v.isString()) {
-        throw wording.wrongType(where, name, Expected.STRING);
-      }
-      return v.asString();
-    });
+    return value(name)
+        .map(
+            v -> {
+              if (!v.isString()) {
+                throw wording.wrongType(where, name, Expected.STRING);
+              }
+              return v.asString();
+            });
   }
 
   public String required(String name) {
@@ -160,12 +164,14 @@ public final class JsonMembers {
   }
 
   public Optional<Boolean> bool(String name) {
-    return value(name).map(v -> {
-      if (!v.isBoolean()) {
-        throw wording.wrongType(where, name, Expected.BOOLEAN);
-      }
-      return v.asBoolean();
-    });
+    return value(name)
+        .map(
+            v -> {
+              if (!v.isBoolean()) {
+                throw wording.wrongType(where, name, Expected.BOOLEAN);
+              }
+              return v.asBoolean();
+            });
   }
 
   public boolean bool(String name, boolean absent) {
@@ -173,36 +179,43 @@ public final class JsonMembers {
   }
 
   public Optional<Double> number(String name) {
-    return value(name).map(v -> {
-      if (!v.isNumber()) {
-        throw wording.wrongType(where, name, Expected.NUMBER);
-      }
-      return Double.parseDouble(v.asNumber());
-    });
+    return value(name)
+        .map(
+            v -> {
+              if (!v.isNumber()) {
+                throw wording.wrongType(where, name, Expected.NUMBER);
+              }
+              return Double.parseDouble(v.asNumber());
+            });
   }
 
   /** An integer member: a JSON number written without fraction or exponent, in int range. */
   public Optional<Integer> integer(String name) {
-    return value(name).map(v -> {
-      if (!v.isNumber()) {
-        throw wording.wrongType(where, name, Expected.INTEGER);
-      }
-      try {
-        return Integer.parseInt(v.asNumber());
-      } catch (NumberFormatException e) {
-        throw wording.wrongType(where, name, Expected.INTEGER);
-      }
-    });
+    return value(name)
+        .map(
+            v -> {
+              if (!v.isNumber()) {
+                throw wording.wrongType(where, name, Expected.INTEGER);
+              }
+              try {
+                return Integer.parseInt(v.asNumber());
+              } catch (NumberFormatException e) {
+                throw wording.wrongType(where, name, Expected.INTEGER);
+              }
+            });
   }
 
   /** An array member's elements; absent means empty. */
   public List<JsonValue> array(String name) {
-    return value(name).map(v -> {
-      if (!v.isArray()) {
-        throw wording.wrongType(where, name, Expected.ARRAY);
-      }
-      return v.asArray();
-    }).orElse(List.of());
+    return value(name)
+        .map(
+            v -> {
+              if (!v.isArray()) {
+                throw wording.wrongType(where, name, Expected.ARRAY);
+              }
+              return v.asArray();
+            })
+        .orElse(List.of());
   }
 
   /** An array of strings; absent means empty. */
@@ -227,22 +240,28 @@ public final class JsonMembers {
     if (!value.get().isObject()) {
       throw wording.wrongType(where, name, Expected.STRING_MAP);
     }
-    value.get().asObject().forEach((k, v) -> {
-      if (!v.isString()) {
-        throw wording.wrongType(where, name + "." + k, Expected.STRING);
-      }
-      out.put(k, v.asString());
-    });
+    value
+        .get()
+        .asObject()
+        .forEach(
+            (k, v) -> {
+              if (!v.isString()) {
+                throw wording.wrongType(where, name + "." + k, Expected.STRING);
+              }
+              out.put(k, v.asString());
+            });
     return Collections.unmodifiableMap(out);
   }
 
   /** An object member, read with the same wording; {@code where} names it in messages. */
   public Optional<JsonMembers> object(String name, String where) {
-    return value(name).map(v -> {
-      if (!v.isObject()) {
-        throw wording.wrongType(this.where, name, Expected.OBJECT);
-      }
-      return new JsonMembers(v.asObject(), where, wording);
-    });
+    return value(name)
+        .map(
+            v -> {
+              if (!v.isObject()) {
+                throw wording.wrongType(this.where, name, Expected.OBJECT);
+              }
+              return new JsonMembers(v.asObject(), where, wording);
+            });
   }
 }

@@ -16,21 +16,20 @@ import java.util.Map;
  * The one JSON writer of the AWS modules, on Jackson's generator: local KMS responses and audit
  * records ({@link #compact()}), lint reports and SARIF ({@link #pretty()}), and JSON given inline
  * in configuration written back out as text ({@link #textOf}). Callers emit well-nested output;
- * commas (and, when pretty, newlines and two-space indentation) are automatic, and misnesting is
- * an {@link IllegalStateException}.
+ * commas (and, when pretty, newlines and two-space indentation) are automatic, and misnesting is an
+ * {@link IllegalStateException}.
  *
  * <p>Strings are escaped as RFC 8259 requires: quote, backslash and the C0 controls (the short
  * forms {@code \b \f \n \r \t} where JSON has them, {@code \}{@code u00xx} otherwise). A lone
  * surrogate, which UTF-8 cannot carry (encoding it gives {@code ?}), is written as its {@code
- * \}{@code udxxx} escape, so that it survives the round trip as JSON.stringify and the AWS SDK
- * keep it; Jackson writes it raw, so {@link #toString()} escapes what it left. Everything else,
+ * \}{@code udxxx} escape, so that it survives the round trip as JSON.stringify and the AWS SDK keep
+ * it; Jackson writes it raw, so {@link #toString()} escapes what it left. Everything else,
  * surrogate pairs (non-BMP characters) included, is written as it is; U+2028 and U+2029 are legal
  * in JSON and none of this output is embedded in JavaScript source.
  */
 public final class JsonOutput {
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).build();
 
   private final StringWriter out = new StringWriter(256);
   private final JsonGenerator gen;
@@ -110,8 +109,8 @@ public final class JsonOutput {
 
   /** A timestamp as the AWS JSON protocols send it: epoch seconds with three fraction digits. */
   public JsonOutput timestamp(Instant instant) {
-    String seconds = instant.getEpochSecond() + "."
-        + String.format("%03d", instant.getNano() / 1_000_000);
+    String seconds =
+        instant.getEpochSecond() + "." + String.format("%03d", instant.getNano() / 1_000_000);
     return write(() -> gen.writeNumber(seconds));
   }
 

@@ -16,20 +16,21 @@ import java.util.Map;
  * The one JSON reader of the AWS modules: policies, local KMS requests and configuration, access
  * environments and grant files. Strict, on Jackson's parser: RFC 8259 JSON only (no comments,
  * single quotes, trailing commas or NaN), exactly one value with nothing after it, and no member
- * name twice in an object, because a policy such as {@code {"Effect":"Deny","Effect":"Allow"}}
- * must not quietly become an Allow (IAM refuses duplicates too).
- *
+ * name twice in an object, because a policy such as {@code {"Effect":"Deny","Effect":"Allow"}} must
+ * not quietly become an Allow (IAM refuses duplicates too).
  *
  * <p>Callers that need token positions rather than a tree (the linter's statement lines) use
  * Jackson's parser directly and report its failures through {@link #problem}.
  */
 public final class JsonReader {
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      // Error locations name line and column, never the source text (requests may hold secrets).
-      .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          // Error locations name line and column, never the source text (requests may hold
+          // secrets).
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .build();
 
-  private JsonReader() { }
+  private JsonReader() {}
 
   /**
    * Parses one JSON value.
@@ -59,8 +60,11 @@ public final class JsonReader {
       JsonLocation at = jpe.getLocation();
       String message = jpe.getOriginalMessage() == null ? jpe.toString() : jpe.getOriginalMessage();
       int nl = message.indexOf('\n');
-      return new JsonException(nl < 0 ? message : message.substring(0, nl),
-          at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), e);
+      return new JsonException(
+          nl < 0 ? message : message.substring(0, nl),
+          at == null ? 0 : at.getLineNr(),
+          at == null ? 0 : at.getColumnNr(),
+          e);
     }
     return new JsonException(String.valueOf(e.getMessage()), 0, 0, e);
   }
@@ -80,8 +84,11 @@ public final class JsonReader {
     } catch (JsonProcessingException e) {
       // What follows is not even a token: it is content after the value all the same.
     }
-    throw new JsonException("Content after the JSON value; expected exactly one value",
-        at.getLineNr(), at.getColumnNr(), null);
+    throw new JsonException(
+        "Content after the JSON value; expected exactly one value",
+        at.getLineNr(),
+        at.getColumnNr(),
+        null);
   }
 
   private static JsonValue value(JsonParser p, JsonToken t) throws IOException {
@@ -93,8 +100,8 @@ public final class JsonReader {
           JsonLocation at = p.currentTokenLocation();
           JsonValue v = value(p, p.nextToken());
           if (members.putIfAbsent(name, v) != null) {
-            throw new JsonException("Duplicate member \"" + name + "\"", at.getLineNr(),
-                at.getColumnNr(), null);
+            throw new JsonException(
+                "Duplicate member \"" + name + "\"", at.getLineNr(), at.getColumnNr(), null);
           }
         }
         return new JsonValue.ObjectValue(members);
@@ -122,8 +129,12 @@ public final class JsonReader {
       case VALUE_NULL -> {
         return JsonValue.NullValue.INSTANCE;
       }
-      default -> throw new JsonException("Unexpected " + t, p.currentTokenLocation().getLineNr(),
-          p.currentTokenLocation().getColumnNr(), null);
+      default ->
+          throw new JsonException(
+              "Unexpected " + t,
+              p.currentTokenLocation().getLineNr(),
+              p.currentTokenLocation().getColumnNr(),
+              null);
     }
   }
 }

@@ -37,10 +37,12 @@ public sealed interface JsonValue {
     }
   }
 
-  record BooleanValue(boolean value) implements JsonValue { }
+  record BooleanValue(boolean value) implements JsonValue {}
 
   /** JSON {@code null}. */
-  enum NullValue implements JsonValue { INSTANCE }
+  enum NullValue implements JsonValue {
+    INSTANCE
+  }
 
   default boolean isObject() {
     return this instanceof ObjectValue;
@@ -68,7 +70,8 @@ public sealed interface JsonValue {
 
   /** A member of an object; empty if absent or if this is not an object. */
   default java.util.Optional<JsonValue> field(String name) {
-    return this instanceof ObjectValue o ? java.util.Optional.ofNullable(o.members().get(name))
+    return this instanceof ObjectValue o
+        ? java.util.Optional.ofNullable(o.members().get(name))
         : java.util.Optional.empty();
   }
 

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Explains a KMS authorization decision from a local {@link AccessEnvironment}: the same
- * {@link AccessEvaluator} the local KMS uses, fed the way the local KMS feeds it (visible grants,
- * grant tokens, kms:ViaService, kms:RequestAlias, kms:GrantIsForAWSResource), so that the doctor
- * and the local KMS agree on every request.
+ * Explains a KMS authorization decision from a local {@link AccessEnvironment}: the same {@link
+ * AccessEvaluator} the local KMS uses, fed the way the local KMS feeds it (visible grants, grant
+ * tokens, kms:ViaService, kms:RequestAlias, kms:GrantIsForAWSResource), so that the doctor and the
+ * local KMS agree on every request.
  *
  * <pre>{@code
  * Diagnosis d = AccessDoctor.diagnose(AccessEnvironment.load(path), AccessQuestion.builder()
@@ -41,20 +41,32 @@ public final class AccessDoctor {
     try {
       caller = CallerIdentity.of(q.callerArn());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("caller must be an IAM or STS ARN such as"
-          + " arn:aws:iam::111122223333:role/App, got " + q.callerArn(), e);
+      throw new IllegalArgumentException(
+          "caller must be an IAM or STS ARN such as"
+              + " arn:aws:iam::111122223333:role/App, got "
+              + q.callerArn(),
+          e);
     }
-    EnvKey key = env.keyByArn(q.keyArn()).orElseThrow(() -> new IllegalArgumentException(
-        "key " + q.keyArn() + " is not described in the environment; known keys: "
-            + env.keyArns()));
+    EnvKey key =
+        env.keyByArn(q.keyArn())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "key "
+                            + q.keyArn()
+                            + " is not described in the environment; known keys: "
+                            + env.keyArns()));
     List<String> notes = new ArrayList<>();
     String operation = canonicalOperation(q.operation());
 
     EnvPrincipal principal = env.principal(caller.arn(), caller.principalArn()).orElse(null);
     List<PolicyDocument> iam = principal == null ? List.of() : principal.policies();
     if (principal == null) {
-      notes.add("the caller " + caller.arn() + " is not described in the environment: evaluated"
-          + " with no IAM policies");
+      notes.add(
+          "the caller "
+              + caller.arn()
+              + " is not described in the environment: evaluated"
+              + " with no IAM policies");
     }
 
     // Which key ARN the request names: the Region's key ARN, or the alias (kms:RequestAlias).
@@ -63,8 +75,11 @@ public final class AccessDoctor {
     if (key.aliasArns().contains(q.keyArn())) {
       requestAlias = q.keyArn().substring(q.keyArn().lastIndexOf(':') + 1);
       String region = q.keyArn().split(":")[3];
-      keyArn = key.arns().stream().filter(a -> a.split(":")[3].equals(region)).findFirst()
-          .orElse(key.primaryArn());
+      keyArn =
+          key.arns().stream()
+              .filter(a -> a.split(":")[3].equals(region))
+              .findFirst()
+              .orElse(key.primaryArn());
     }
 
     Set<String> presented = presentedGrantIds(env, q, notes);
@@ -73,8 +88,8 @@ public final class AccessDoctor {
       EnvGrant g = retiredGrant(env, q);
       String grantKey = g.grant().keyArn() != null ? g.grant().keyArn() : keyArn;
       if (!key.arns().contains(grantKey)) {
-        throw new IllegalArgumentException("grant " + g.grant().grantId() + " is on " + grantKey
-            + ", not on " + q.keyArn());
+        throw new IllegalArgumentException(
+            "grant " + g.grant().grantId() + " is on " + grantKey + ", not on " + q.keyArn());
       }
       AccessRequest request =
           request(q, caller, operation, key, grantKey, null, principal, presented).build();
@@ -88,18 +103,26 @@ public final class AccessDoctor {
     if (decision.allowed() && operation.equals("CreateGrant")) {
       decision = narrowerThanParent(request, key, iam, visible, q, decision, notes);
     }
-    if (decision.allowed() && !key.state().equals("Enabled")
-        && (needsEnabledKey(operation) || key.state().equals("PendingDeletion")
-            && operation.equals("CreateGrant"))) {
-      notes.add("the key is " + key.state() + ": authorization allows the call, but KMS answers "
-          + (key.state().equals("Disabled") ? "DisabledException" : "KMSInvalidStateException")
-          + (key.state().equals("Disabled") ? "; enable the key (EnableKey)"
-              : "; cancel the deletion (CancelKeyDeletion) and enable the key"));
+    if (decision.allowed()
+        && !key.state().equals("Enabled")
+        && (needsEnabledKey(operation)
+            || key.state().equals("PendingDeletion") && operation.equals("CreateGrant"))) {
+      notes.add(
+          "the key is "
+              + key.state()
+              + ": authorization allows the call, but KMS answers "
+              + (key.state().equals("Disabled") ? "DisabledException" : "KMSInvalidStateException")
+              + (key.state().equals("Disabled")
+                  ? "; enable the key (EnableKey)"
+                  : "; cancel the deletion (CancelKeyDeletion) and enable the key"));
     }
     if (!decision.allowed() && request.crossAccount()) {
-      notes.add("cross-account calls must name the key by its key ARN or alias ARN, and need"
-          + " both the key policy of account " + key.accountId() + " and an IAM policy in account "
-          + caller.accountId());
+      notes.add(
+          "cross-account calls must name the key by its key ARN or alias ARN, and need"
+              + " both the key policy of account "
+              + key.accountId()
+              + " and an IAM policy in account "
+              + caller.accountId());
     }
     return new Diagnosis(q, decision, notes);
   }
@@ -108,13 +131,25 @@ public final class AccessDoctor {
    * The request as the local KMS builds it for the same call, RetireGrant included, so that the
    * doctor and the local KMS give IAM conditions the same request context.
    */
-  private static AccessRequest.Builder request(AccessQuestion q, CallerIdentity caller,
-      String operation, EnvKey key, String keyArn, String requestAlias, EnvPrincipal principal,
+  private static AccessRequest.Builder request(
+      AccessQuestion q,
+      CallerIdentity caller,
+      String operation,
+      EnvKey key,
+      String keyArn,
+      String requestAlias,
+      EnvPrincipal principal,
       Set<String> presented) {
-    AccessRequest.Builder rb = AccessRequest.builder().caller(caller).operation(operation)
-        .keyArn(keyArn).keyAccountId(key.accountId()).keyRegion(keyArn.split(":")[3])
-        .encryptionContext(q.encryptionContext()).requestAlias(requestAlias)
-        .grantTokensPresented(!presented.isEmpty());
+    AccessRequest.Builder rb =
+        AccessRequest.builder()
+            .caller(caller)
+            .operation(operation)
+            .keyArn(keyArn)
+            .keyAccountId(key.accountId())
+            .keyRegion(keyArn.split(":")[3])
+            .encryptionContext(q.encryptionContext())
+            .requestAlias(requestAlias)
+            .grantTokensPresented(!presented.isEmpty());
     q.viaService().ifPresent(rb::viaService);
     if (principal != null && principal.principalOrgId() != null) {
       rb.principalOrgId(principal.principalOrgId());
@@ -130,22 +165,28 @@ public final class AccessDoctor {
   }
 
   /** The key's facts as the local KMS supplies them (see {@link RequestFacts}). */
-  private static void keyFacts(AccessRequest.Builder rb, EnvKey key, String keyArn,
-      String operation) {
+  private static void keyFacts(
+      AccessRequest.Builder rb, EnvKey key, String keyArn, String operation) {
     String region = keyArn.split(":")[3];
-    List<String> aliases = key.aliasArns().stream()
-        .filter(a -> a.split(":")[3].equals(region))
-        .map(a -> a.substring(a.lastIndexOf(':') + 1))
-        .toList();
+    List<String> aliases =
+        key.aliasArns().stream()
+            .filter(a -> a.split(":")[3].equals(region))
+            .map(a -> a.substring(a.lastIndexOf(':') + 1))
+            .toList();
     RequestFacts.onKey(rb, operation, key.keyId(), keyArn.equals(key.primaryArn()), aliases);
   }
 
   /**
-   * A grant that allows CreateGrant allows only grants no broader than itself; when a policy
-   * allows CreateGrant there is no such limit. Mirrors the local KMS.
+   * A grant that allows CreateGrant allows only grants no broader than itself; when a policy allows
+   * CreateGrant there is no such limit. Mirrors the local KMS.
    */
-  private static AccessDecision narrowerThanParent(AccessRequest request, EnvKey key,
-      List<PolicyDocument> iam, List<Grant> visible, AccessQuestion q, AccessDecision decision,
+  private static AccessDecision narrowerThanParent(
+      AccessRequest request,
+      EnvKey key,
+      List<PolicyDocument> iam,
+      List<Grant> visible,
+      AccessQuestion q,
+      AccessDecision decision,
       List<String> notes) {
     if (AccessEvaluator.evaluate(request, key.policy(), iam, List.of()).allowed()) {
       return decision;
@@ -155,13 +196,15 @@ public final class AccessDoctor {
           && parent.operations().containsAll(q.grantOperations())
           && (parent.encryptionContextEquals().isEmpty()
               || parent.encryptionContextEquals().equals(q.encryptionContext()))
-          && q.encryptionContext().entrySet()
+          && q.encryptionContext()
+              .entrySet()
               .containsAll(parent.encryptionContextSubset().entrySet())) {
         return decision;
       }
     }
-    notes.add("a grant allows CreateGrant, but only for grants with operations within its own and"
-        + " an encryption-context constraint at least as strict");
+    notes.add(
+        "a grant allows CreateGrant, but only for grants with operations within its own and"
+            + " an encryption-context constraint at least as strict");
     return AccessEvaluator.evaluate(request, key.policy(), iam, List.of());
   }
 
@@ -202,8 +245,11 @@ public final class AccessDoctor {
       if (g.propagated() || presented.contains(g.grant().grantId())) {
         visible.add(g.grant());
       } else {
-        notes.add("grant " + g.grant().grantId() + " has not propagated yet and is ignored unless"
-            + " its grant token is presented (--grant-token)");
+        notes.add(
+            "grant "
+                + g.grant().grantId()
+                + " has not propagated yet and is ignored unless"
+                + " its grant token is presented (--grant-token)");
       }
     }
     return visible;
@@ -211,8 +257,10 @@ public final class AccessDoctor {
 
   /** Whether KMS refuses this permission on a Disabled or PendingDeletion key. */
   private static boolean needsEnabledKey(String operation) {
-    return KmsOperation.byName(operation).filter(KmsOperation::isPermission)
-        .filter(KmsOperation::needsEnabledKey).isPresent();
+    return KmsOperation.byName(operation)
+        .filter(KmsOperation::isPermission)
+        .filter(KmsOperation::needsEnabledKey)
+        .isPresent();
   }
 
   private static String canonicalOperation(String op) {
@@ -221,8 +269,12 @@ public final class AccessDoctor {
       throw new IllegalArgumentException("operation must not be empty");
     }
     // AccessRequest canonicalises the spelling; build a throwaway to reuse it.
-    return AccessRequest.builder().caller(CallerIdentity.root("111122223333")).operation(o)
-        .keyArn("arn:aws:kms:us-east-1:111122223333:key/x").build().operation();
+    return AccessRequest.builder()
+        .caller(CallerIdentity.root("111122223333"))
+        .operation(o)
+        .keyArn("arn:aws:kms:us-east-1:111122223333:key/x")
+        .build()
+        .operation();
   }
 
   private static String abbreviate(String token) {

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * A local description of who may do what with which keys: key policies, the callers' IAM policies
  * and the keys' grants. Immutable. Read from JSON; the format is a superset of the local KMS
  * configuration ({@code dev.envelope.aws.local.LocalKmsConfig}), so the file that configures a
- * local KMS can be asked questions directly. Server settings in it (port, quotas, latency,
- * secrets) are accepted and ignored.
+ * local KMS can be asked questions directly. Server settings in it (port, quotas, latency, secrets)
+ * are accepted and ignored.
  *
  * <pre>{@code
  * {
@@ -50,10 +50,10 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * {@code accounts} is optional; when given, every key and principal must belong to one of them.
- * A key without {@code policy} has the KMS default key policy (the account is trusted, IAM
- * decides). Grants use the member names of {@code aws kms list-grants} output (any case), so its
- * {@code Grants} array can be pasted in; {@code GrantToken} and {@code Propagated} are additions.
+ * {@code accounts} is optional; when given, every key and principal must belong to one of them. A
+ * key without {@code policy} has the KMS default key policy (the account is trusted, IAM decides).
+ * Grants use the member names of {@code aws kms list-grants} output (any case), so its {@code
+ * Grants} array can be pasted in; {@code GrantToken} and {@code Propagated} are additions.
  */
 public final class AccessEnvironment {
   /**
@@ -61,21 +61,52 @@ public final class AccessEnvironment {
    * subset of this format), so that one file means the same thing to both.
    */
   public static final String DEFAULT_REGION = "us-east-1";
+
   /** Account of a key or principal that names none (the AWS documentation's example account). */
   public static final String DEFAULT_ACCOUNT = "111122223333";
+
   private static final Set<String> TOP =
-      Set.of("accounts", "region", "principals", "keys", "grants",
+      Set.of(
+          "accounts",
+          "region",
+          "principals",
+          "keys",
+          "grants",
           // local KMS server settings, accepted so that its config file can be used as-is
-          "port", "requestsPerSecond", "latencyMillis", "grantPropagationDelayMillis",
-          "verifySignatures", "auditFile");
+          "port",
+          "requestsPerSecond",
+          "latencyMillis",
+          "grantPropagationDelayMillis",
+          "verifySignatures",
+          "auditFile");
   private static final Set<String> PRINCIPAL =
       Set.of("arn", "policies", "principalOrgId", "viaService", "accessKeyId", "secretAccessKey");
   private static final Set<String> KEY =
-      Set.of("keyId", "arn", "account", "region", "policy", "state", "aliases", "description",
-          "multiRegion", "replicaRegions");
+      Set.of(
+          "keyId",
+          "arn",
+          "account",
+          "region",
+          "policy",
+          "state",
+          "aliases",
+          "description",
+          "multiRegion",
+          "replicaRegions");
   private static final Set<String> GRANT =
-      Set.of("grantid", "keyid", "keyarn", "granteeprincipal", "retiringprincipal", "operations",
-          "constraints", "name", "issuingaccount", "creationdate", "granttoken", "propagated");
+      Set.of(
+          "grantid",
+          "keyid",
+          "keyarn",
+          "granteeprincipal",
+          "retiringprincipal",
+          "operations",
+          "constraints",
+          "name",
+          "issuingaccount",
+          "creationdate",
+          "granttoken",
+          "propagated");
   private static final Pattern PRINCIPAL_ARN =
       Pattern.compile("arn:aws[a-z-]*:(?:iam|sts)::\\d{12}:.+");
   private static final Set<String> STATES = Set.of("Enabled", "Disabled", "PendingDeletion");
@@ -84,7 +115,8 @@ public final class AccessEnvironment {
   private final List<EnvPrincipal> principals;
   private final List<EnvGrant> grants;
 
-  private AccessEnvironment(List<EnvKey> keys, List<EnvPrincipal> principals, List<EnvGrant> grants) {
+  private AccessEnvironment(
+      List<EnvKey> keys, List<EnvPrincipal> principals, List<EnvGrant> grants) {
     this.keys = List.copyOf(keys);
     this.principals = List.copyOf(principals);
     this.grants = List.copyOf(grants);
@@ -93,8 +125,8 @@ public final class AccessEnvironment {
   /**
    * Reads an environment file.
    *
-   * @throws IllegalArgumentException if the file is not valid JSON, has unknown members, or holds
-   *     a policy that does not parse; the message says where
+   * @throws IllegalArgumentException if the file is not valid JSON, has unknown members, or holds a
+   *     policy that does not parse; the message says where
    * @throws UncheckedIOException if the file cannot be read
    */
   public static AccessEnvironment load(Path file) {
@@ -126,8 +158,8 @@ public final class AccessEnvironment {
   }
 
   /**
-   * Parses a grants file: a JSON array of grants, or {@code aws kms list-grants} output (an
-   * object with a {@code Grants} array).
+   * Parses a grants file: a JSON array of grants, or {@code aws kms list-grants} output (an object
+   * with a {@code Grants} array).
    */
   public static List<Grant> parseGrants(String json) {
     JsonValue root = parse(json, "grants file");
@@ -163,7 +195,9 @@ public final class AccessEnvironment {
 
   /** The first principal whose ARN is the caller's or, for a role session, the role's. */
   Optional<EnvPrincipal> principal(String callerArn, String principalArn) {
-    return principals.stream().filter(p -> p.arn().equals(callerArn)).findFirst()
+    return principals.stream()
+        .filter(p -> p.arn().equals(callerArn))
+        .findFirst()
         .or(() -> principals.stream().filter(p -> p.arn().equals(principalArn)).findFirst());
   }
 
@@ -192,15 +226,25 @@ public final class AccessEnvironment {
     }
     for (EnvKey k : keys) {
       if (!declared.contains(k.accountId())) {
-        throw new IllegalArgumentException("key " + k.keyId() + " is in undeclared account "
-            + k.accountId() + "; declared accounts: " + declared);
+        throw new IllegalArgumentException(
+            "key "
+                + k.keyId()
+                + " is in undeclared account "
+                + k.accountId()
+                + "; declared accounts: "
+                + declared);
       }
     }
     for (EnvPrincipal p : principals) {
       String account = p.arn().split(":")[4];
       if (!declared.contains(account)) {
-        throw new IllegalArgumentException("principal " + p.arn() + " is in undeclared account "
-            + account + "; declared accounts: " + declared);
+        throw new IllegalArgumentException(
+            "principal "
+                + p.arn()
+                + " is in undeclared account "
+                + account
+                + "; declared accounts: "
+                + declared);
       }
     }
   }
@@ -209,16 +253,20 @@ public final class AccessEnvironment {
     m.onlyKnown(PRINCIPAL);
     String arn = m.required("arn");
     if (!PRINCIPAL_ARN.matcher(arn).matches()) {
-      throw new IllegalArgumentException(m.where() + ": arn must be an IAM or STS principal ARN"
-          + " such as arn:aws:iam::111122223333:role/App, got " + arn);
+      throw new IllegalArgumentException(
+          m.where()
+              + ": arn must be an IAM or STS principal ARN"
+              + " such as arn:aws:iam::111122223333:role/App, got "
+              + arn);
     }
     List<PolicyDocument> policies = new ArrayList<>();
     List<JsonValue> nodes = m.array("policies");
     for (int i = 0; i < nodes.size(); i++) {
       String where = m.where() + " (" + arn + ") policies[" + i + "]";
       try {
-        policies.add(PolicyDocument.parseIdentityPolicy(JsonOutput.textOf(nodes.get(i))).withName(
-            shortName(arn) + "#" + i));
+        policies.add(
+            PolicyDocument.parseIdentityPolicy(JsonOutput.textOf(nodes.get(i)))
+                .withName(shortName(arn) + "#" + i));
       } catch (PolicyException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
@@ -237,9 +285,12 @@ public final class AccessEnvironment {
     String region;
     if (m.has("arn")) {
       String[] parts = m.required("arn").split(":", 6);
-      if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("kms")
+      if (parts.length != 6
+          || !parts[0].equals("arn")
+          || !parts[2].equals("kms")
           || !parts[5].startsWith("key/")) {
-        throw new IllegalArgumentException(m.where() + ": arn must be arn:aws:kms:REGION:ACCOUNT:key/ID");
+        throw new IllegalArgumentException(
+            m.where() + ": arn must be arn:aws:kms:REGION:ACCOUNT:key/ID");
       }
       region = parts[3];
       account = parts[4];
@@ -262,8 +313,11 @@ public final class AccessEnvironment {
     regions.addAll(m.strings("replicaRegions"));
     if (regions.size() > 1 && !keyId.startsWith("mrk-")) {
       // As in KMS, where only multi-Region keys have replicas and their ids start with mrk-.
-      throw new IllegalArgumentException(m.where() + ": only multi-Region keys (ids starting"
-          + " with mrk-) have replicaRegions: " + keyId);
+      throw new IllegalArgumentException(
+          m.where()
+              + ": only multi-Region keys (ids starting"
+              + " with mrk-) have replicaRegions: "
+              + keyId);
     }
     List<String> arns = new ArrayList<>();
     List<String> aliasArns = new ArrayList<>();
@@ -273,15 +327,22 @@ public final class AccessEnvironment {
         aliasArns.add("arn:aws:kms:" + r + ":" + account + ":" + alias);
       }
     }
-    String policyText = m.has("policy") ? JsonOutput.textOf(m.value("policy").orElseThrow())
-        : PolicyDocument.defaultKeyPolicyJson(account);
+    String policyText =
+        m.has("policy")
+            ? JsonOutput.textOf(m.value("policy").orElseThrow())
+            : PolicyDocument.defaultKeyPolicyJson(account);
     PolicyDocument policy;
     try {
       policy = PolicyDocument.parseKeyPolicy(policyText);
     } catch (PolicyException e) {
       throw new IllegalArgumentException(
-          m.where() + " (" + keyId + ") policy: " + e.getMessage()
-              + " Run 'envelope lint-policy' on it for details.", e);
+          m.where()
+              + " ("
+              + keyId
+              + ") policy: "
+              + e.getMessage()
+              + " Run 'envelope lint-policy' on it for details.",
+          e);
     }
     return new EnvKey(keyId, account, region, arns, aliasArns, state, policy);
   }
@@ -305,8 +366,9 @@ public final class AccessEnvironment {
       Map<String, String> eq = Map.of();
       Map<String, String> subset = Map.of();
       if (m.has("constraints")) {
-        JsonMembers c = JsonMembers.caseInsensitive(m.value("constraints").orElseThrow(),
-            m.where() + ".Constraints", PLAIN);
+        JsonMembers c =
+            JsonMembers.caseInsensitive(
+                m.value("constraints").orElseThrow(), m.where() + ".Constraints", PLAIN);
         c.onlyKnown(Set.of("encryptioncontextequals", "encryptioncontextsubset"));
         eq = c.stringMap("encryptioncontextequals");
         subset = c.stringMap("encryptioncontextsubset");
@@ -315,9 +377,17 @@ public final class AccessEnvironment {
       if (issuing != null && issuing.startsWith("arn:")) {
         issuing = issuing.split(":")[4];
       }
-      Grant g = new Grant(id, keyArn, m.required("granteeprincipal"),
-          m.string("retiringprincipal").orElse(null), Set.copyOf(canonical(ops)), eq, subset,
-          m.string("name").orElse(null), issuing);
+      Grant g =
+          new Grant(
+              id,
+              keyArn,
+              m.required("granteeprincipal"),
+              m.string("retiringprincipal").orElse(null),
+              Set.copyOf(canonical(ops)),
+              eq,
+              subset,
+              m.string("name").orElse(null),
+              issuing);
       out.add(new EnvGrant(g, m.string("granttoken").orElse(null), m.bool("propagated", true)));
     }
     return out;
@@ -333,15 +403,27 @@ public final class AccessEnvironment {
     if (ref == null || ref.startsWith("arn:")) {
       return ref;
     }
-    return keys.stream().filter(k -> k.keyId().equals(ref)).map(EnvKey::primaryArn).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(
-            where + ": KeyId " + ref + " is not a key of this environment; use the key ARN"));
+    return keys.stream()
+        .filter(k -> k.keyId().equals(ref))
+        .map(EnvKey::primaryArn)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    where
+                        + ": KeyId "
+                        + ref
+                        + " is not a key of this environment; use the key ARN"));
   }
 
   @Override
   public String toString() {
-    return "AccessEnvironment[keys=" + keys.size() + ", principals=" + principals.size()
-        + ", grants=" + grants.size() + "]";
+    return "AccessEnvironment[keys="
+        + keys.size()
+        + ", principals="
+        + principals.size()
+        + ", grants="
+        + grants.size()
+        + "]";
   }
-
 }

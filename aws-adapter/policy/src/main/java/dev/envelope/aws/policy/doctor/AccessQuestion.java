@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * "May this caller do this to this key?" Immutable; build with {@link #builder()}. The key is
- * named by its key ARN or by an alias ARN (which, as in KMS, also sets kms:RequestAlias).
+ * "May this caller do this to this key?" Immutable; build with {@link #builder()}. The key is named
+ * by its key ARN or by an alias ARN (which, as in KMS, also sets kms:RequestAlias).
  */
 public final class AccessQuestion {
   private final String callerArn;

@@ -5,8 +5,8 @@
  * file), with the same evaluator as the local KMS. {@link
  * dev.envelope.aws.policy.doctor.AccessDoctor#diagnose} returns a {@link
  * dev.envelope.aws.policy.doctor.Diagnosis}: the decision, the statement or grant that settled it,
- * the evaluation chain (including which side of a cross-account path is missing), and notes such
- * as a disabled key.
+ * the evaluation chain (including which side of a cross-account path is missing), and notes such as
+ * a disabled key.
  *
  * <p>Simplifications: a principal listed several times (e.g. once per access key in a local KMS
  * file) is taken from its first entry; its {@code viaService} there is ignored in favour of the

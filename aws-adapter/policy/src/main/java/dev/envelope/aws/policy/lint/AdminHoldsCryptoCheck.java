@@ -20,10 +20,15 @@ final class AdminHoldsCryptoCheck implements Check {
       }
       List<KmsOperation> crypto = KmsActions.granted(s, KmsActions.CRYPTO);
       if (!crypto.isEmpty()) {
-        ctx.report(rule(), ctx.keyPolicy, ls,
+        ctx.report(
+            rule(),
+            ctx.keyPolicy,
+            ls,
             "This key-administrator statement (it grants "
                 + KmsActions.granted(s, KmsActions.MANAGEMENT).size()
-                + " management actions) also grants " + crypto + ".",
+                + " management actions) also grants "
+                + crypto
+                + ".",
             "Remove the cryptographic actions from this statement and grant them in a key-user"
                 + " statement to the principals that encrypt and decrypt.");
       }

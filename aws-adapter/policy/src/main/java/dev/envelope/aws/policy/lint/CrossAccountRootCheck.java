@@ -30,12 +30,25 @@ final class CrossAccountRootCheck implements Check {
       for (String p : Statements.awsPrincipals(s)) {
         Optional<String> account = LintContext.rootAccount(p);
         if (account.isPresent() && !account.get().equals(ctx.keyAccount)) {
-          ctx.report(rule(), ctx.keyPolicy, ls,
-              "Account " + account.get() + " is named by its root (" + p + "): this delegates to"
-                  + " every IAM principal of account " + account.get() + " whose IAM policy allows"
+          ctx.report(
+              rule(),
+              ctx.keyPolicy,
+              ls,
+              "Account "
+                  + account.get()
+                  + " is named by its root ("
+                  + p
+                  + "): this delegates to"
+                  + " every IAM principal of account "
+                  + account.get()
+                  + " whose IAM policy allows"
                   + " the action; that account's administrators decide who uses this key.",
-              "Name the roles of account " + account.get() + " that need the key (e.g."
-                  + " arn:aws:iam::" + account.get() + ":role/App), or add an ArnEquals condition on"
+              "Name the roles of account "
+                  + account.get()
+                  + " that need the key (e.g."
+                  + " arn:aws:iam::"
+                  + account.get()
+                  + ":role/App), or add an ArnEquals condition on"
                   + " aws:PrincipalArn.");
         }
       }

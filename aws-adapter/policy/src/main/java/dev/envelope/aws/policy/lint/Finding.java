@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param source the file or document the finding is in (the key policy, an IAM policy, grants)
  * @param statementIndex zero-based statement index in {@code source}, or -1 for the whole document
  * @param sid the statement's Sid, or null
- * @param line one-based line of the statement (or of the document's start) in {@code source}, or
- *     0 if unknown
+ * @param line one-based line of the statement (or of the document's start) in {@code source}, or 0
+ *     if unknown
  * @param message what is wrong here, specifically
  * @param fix what to change
  */

@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * ENV-KP-010: when the key policy lets other accounts in, their IAM policies are the second half
- * of cross-account access. One with {@code Resource: "*"} reaches every key that trusts the
- * account, today and in future, not just this one.
+ * ENV-KP-010: when the key policy lets other accounts in, their IAM policies are the second half of
+ * cross-account access. One with {@code Resource: "*"} reaches every key that trusts the account,
+ * today and in future, not just this one.
  */
 final class IamResourceStarCheck implements Check {
   @Override
@@ -41,13 +41,21 @@ final class IamResourceStarCheck implements Check {
           continue;
         }
         if (s.notResource() || s.resources().contains("*")) {
-          ctx.report(rule(), p, ls,
-              "This IAM policy allows " + s.actions() + " on "
+          ctx.report(
+              rule(),
+              p,
+              ls,
+              "This IAM policy allows "
+                  + s.actions()
+                  + " on "
                   + (s.notResource() ? "NotResource " + s.resources() : "\"Resource\": \"*\"")
-                  + "; the key policy trusts account(s) " + others + ", so this reaches every"
+                  + "; the key policy trusts account(s) "
+                  + others
+                  + ", so this reaches every"
                   + " key in any account that trusts the caller's account, not just this key.",
               "Set \"Resource\" to the key ARN(s), e.g. \"arn:aws:kms:REGION:"
-                  + ctx.keyAccount + ":key/KEY_ID\".");
+                  + ctx.keyAccount
+                  + ":key/KEY_ID\".");
         }
       }
     }

@@ -51,8 +51,10 @@ public final class KeyPolicyLinter {
 
   private final String keyPolicySource;
   private final String keyPolicyJson;
+
   /** IAM policies by source name, in the order given. */
   private final List<Map.Entry<String, String>> iamPolicies;
+
   private final List<Grant> grants;
   private final String grantsSource;
   private final String keyAccount;
@@ -60,8 +62,11 @@ public final class KeyPolicyLinter {
   private KeyPolicyLinter(Builder b) {
     this.keyPolicySource = b.keyPolicySource;
     this.keyPolicyJson = Objects.requireNonNull(b.keyPolicyJson, "keyPolicy is required");
-    this.iamPolicies = List.copyOf(b.iamPolicies.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+    this.iamPolicies =
+        List.copyOf(
+            b.iamPolicies.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList());
     this.grants = List.copyOf(b.grants);
     this.grantsSource = b.grantsSource;
     this.keyAccount = b.keyAccount;
@@ -79,8 +84,8 @@ public final class KeyPolicyLinter {
    */
   public LintReport lint() {
     List<Finding> loadFindings = new ArrayList<>();
-    LintedPolicy kp = read(keyPolicySource, LintedPolicy.Kind.KEY_POLICY, keyPolicyJson,
-        loadFindings);
+    LintedPolicy kp =
+        read(keyPolicySource, LintedPolicy.Kind.KEY_POLICY, keyPolicyJson, loadFindings);
     List<LintedPolicy> iam = new ArrayList<>();
     for (Map.Entry<String, String> e : iamPolicies) {
       iam.add(read(e.getKey(), LintedPolicy.Kind.IAM_POLICY, e.getValue(), loadFindings));
@@ -92,10 +97,12 @@ public final class KeyPolicyLinter {
     }
     List<Finding> all = new ArrayList<>(loadFindings);
     all.addAll(ctx.findings());
-    all.sort(Comparator.comparing((Finding f) -> f.severity()).reversed()
-        .thenComparing(f -> f.ruleId())
-        .thenComparing(Finding::source)
-        .thenComparingInt(Finding::statementIndex));
+    all.sort(
+        Comparator.comparing((Finding f) -> f.severity())
+            .reversed()
+            .thenComparing(f -> f.ruleId())
+            .thenComparing(Finding::source)
+            .thenComparingInt(Finding::statementIndex));
     return new LintReport(all, account);
   }
 
@@ -109,9 +116,9 @@ public final class KeyPolicyLinter {
   }
 
   /**
-   * The key's account, when not given: the account of a root/account principal that may
-   * administer the key (the default policy's "Enable IAM User Permissions"), else the account
-   * named most often in principals. Inference only matters for the cross-account rules.
+   * The key's account, when not given: the account of a root/account principal that may administer
+   * the key (the default policy's "Enable IAM User Permissions"), else the account named most often
+   * in principals. Inference only matters for the cross-account rules.
    */
   static Optional<String> inferKeyAccount(LintedPolicy kp) {
     Map<String, Integer> counts = new LinkedHashMap<>();
@@ -128,9 +135,7 @@ public final class KeyPolicyLinter {
         LintContext.accountOf(p).ifPresent(a -> counts.merge(a, 1, Integer::sum));
       }
     }
-    return counts.entrySet().stream()
-        .max(Map.Entry.comparingByValue())
-        .map(Map.Entry::getKey);
+    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
   }
 
   /** Builder for {@link KeyPolicyLinter}; only the key policy is required. */
@@ -145,8 +150,7 @@ public final class KeyPolicyLinter {
     private Builder() {}
 
     /**
-     * The key policy and the name of the file it came from (used in findings and SARIF
-     * locations).
+     * The key policy and the name of the file it came from (used in findings and SARIF locations).
      */
     public Builder keyPolicy(String source, String json) {
       this.keyPolicySource = Objects.requireNonNull(source, "source");

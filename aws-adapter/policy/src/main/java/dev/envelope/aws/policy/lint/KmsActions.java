@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Roles are decided by the actions a statement grants, because principals' names say nothing
  * reliable: an <b>administrator statement</b> grants three or more management actions, or some
- * management action and no cryptographic one (the console's "key administrators" statement grants
- * a dozen); a <b>user statement</b> is any other statement that grants a cryptographic action or
+ * management action and no cryptographic one (the console's "key administrators" statement grants a
+ * dozen); a <b>user statement</b> is any other statement that grants a cryptographic action or
  * CreateGrant (the console's "key users" and "persistent resources" statements). The threshold
  * makes a use statement that slipped in PutKeyPolicy a user holding too much rather than an
  * administrator.
@@ -60,7 +60,8 @@ final class KmsActions {
 
   /** True if Action literally holds {@code kms:*} or {@code *}: every action, now and later. */
   static boolean grantsEverything(Statement s) {
-    return !s.notAction() && s.actions().stream().anyMatch(a -> a.equals("*") || a.equalsIgnoreCase("kms:*"));
+    return !s.notAction()
+        && s.actions().stream().anyMatch(a -> a.equals("*") || a.equalsIgnoreCase("kms:*"));
   }
 
   /** True if any pattern can match a KMS action. */
@@ -76,11 +77,14 @@ final class KmsActions {
   }
 
   static boolean isUser(Statement s) {
-    return !isAdministrator(s) && (!granted(s, CRYPTO).isEmpty() || grants(s, KmsOperation.CREATE_GRANT));
+    return !isAdministrator(s)
+        && (!granted(s, CRYPTO).isEmpty() || grants(s, KmsOperation.CREATE_GRANT));
   }
 
   private static List<KmsOperation> permissions(Predicate<KmsOperation> which) {
-    return Arrays.stream(KmsOperation.values()).filter(KmsOperation::isPermission).filter(which)
+    return Arrays.stream(KmsOperation.values())
+        .filter(KmsOperation::isPermission)
+        .filter(which)
         .toList();
   }
 

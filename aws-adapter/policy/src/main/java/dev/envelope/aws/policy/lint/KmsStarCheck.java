@@ -28,8 +28,13 @@ final class KmsStarCheck implements Check {
         }
       }
       if (!nonRoot.isEmpty()) {
-        ctx.report(rule(), ctx.keyPolicy, ls,
-            "kms:* is allowed to " + nonRoot + ": they can both administer (PutKeyPolicy,"
+        ctx.report(
+            rule(),
+            ctx.keyPolicy,
+            ls,
+            "kms:* is allowed to "
+                + nonRoot
+                + ": they can both administer (PutKeyPolicy,"
                 + " ScheduleKeyDeletion) and use (Decrypt) the key.",
             "Replace kms:* by the actions this principal needs: the management actions for a key"
                 + " administrator, or kms:Encrypt, kms:Decrypt, kms:GenerateDataKey*,"

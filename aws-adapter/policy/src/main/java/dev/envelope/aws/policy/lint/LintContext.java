@@ -10,14 +10,17 @@ import java.util.regex.Pattern;
 final class LintContext {
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
   private static final Pattern ROOT_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):root");
-  private static final Pattern IAM_ARN = Pattern.compile("arn:aws[a-z-]*:(?:iam|sts)::(\\d{12}):.+");
+  private static final Pattern IAM_ARN =
+      Pattern.compile("arn:aws[a-z-]*:(?:iam|sts)::(\\d{12}):.+");
 
   final LintedPolicy keyPolicy;
   final List<LintedPolicy> iamPolicies;
   final List<Grant> grants;
   final String grantsSource;
+
   /** The key's account, given or inferred; null if unknown (cross-account rules then skip). */
   final String keyAccount;
+
   private final List<Finding> findings = new ArrayList<>();
 
   LintContext(

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A policy read for linting: the statements that parse, each with its line, and findings for
- * those that do not. Parsing is the strict {@link PolicyDocument} parser; when it rejects the
- * document, statements are parsed one at a time so that the others can still be linted.
+ * A policy read for linting: the statements that parse, each with its line, and findings for those
+ * that do not. Parsing is the strict {@link PolicyDocument} parser; when it rejects the document,
+ * statements are parsed one at a time so that the others can still be linted.
  */
 final class LintedPolicy {
   enum Kind {
@@ -24,6 +24,7 @@ final class LintedPolicy {
   final Kind kind;
   final String json;
   final List<LintedStatement> statements;
+
   /** True if some statement or the document itself did not parse. */
   final boolean incomplete;
 
@@ -54,8 +55,8 @@ final class LintedPolicy {
       return new LintedPolicy(source, kind, json, out, bad);
     } catch (PolicyException whole) {
       if (!located.topLevelObject() || located.statementMember() == 0) {
-        findings.add(invalid(source, -1, null, Math.max(1, located.statementMember()),
-            whole.getMessage()));
+        findings.add(
+            invalid(source, -1, null, Math.max(1, located.statementMember()), whole.getMessage()));
         return new LintedPolicy(source, kind, json, List.of(), true);
       }
       int failures = 0;
@@ -63,12 +64,12 @@ final class LintedPolicy {
       for (int i = 0; i < spans.size(); i++) {
         StatementLocator.Span span = spans.get(i);
         try {
-          Statement s = PolicyDocument.parse(WRAP_HEAD + span.text() + WRAP_TAIL).statements().get(0);
+          Statement s =
+              PolicyDocument.parse(WRAP_HEAD + span.text() + WRAP_TAIL).statements().get(0);
           out.add(new LintedStatement(i, span.line(), s));
         } catch (PolicyException e) {
           failures++;
-          findings.add(invalid(source, i, span.sid(), span.line(),
-              renumber(e.getMessage(), i)));
+          findings.add(invalid(source, i, span.sid(), span.line(), renumber(e.getMessage(), i)));
         }
       }
       if (failures == 0) {
@@ -88,14 +89,24 @@ final class LintedPolicy {
       Statement s = ls.statement();
       if (kind == Kind.KEY_POLICY && !s.hasPrincipal()) {
         bad = true;
-        findings.add(invalid(source, ls.index(), ls.sid(), ls.line(),
-            "Key policy statement has no Principal; KMS rejects the policy. Add the principals"
-                + " it applies to."));
+        findings.add(
+            invalid(
+                source,
+                ls.index(),
+                ls.sid(),
+                ls.line(),
+                "Key policy statement has no Principal; KMS rejects the policy. Add the principals"
+                    + " it applies to."));
       } else if (kind == Kind.IAM_POLICY && s.hasPrincipal()) {
         bad = true;
-        findings.add(invalid(source, ls.index(), ls.sid(), ls.line(),
-            "Identity policy statement has a Principal or NotPrincipal; IAM rejects it. Remove"
-                + " it: an identity policy applies to the identity it is attached to."));
+        findings.add(
+            invalid(
+                source,
+                ls.index(),
+                ls.sid(),
+                ls.line(),
+                "Identity policy statement has a Principal or NotPrincipal; IAM rejects it. Remove"
+                    + " it: an identity policy applies to the identity it is attached to."));
       }
     }
     return bad;
@@ -107,7 +118,13 @@ final class LintedPolicy {
   }
 
   private static Finding invalid(String source, int index, String sid, int line, String message) {
-    return new Finding(LintRule.INVALID_STATEMENT, source, index, sid, line, message,
+    return new Finding(
+        LintRule.INVALID_STATEMENT,
+        source,
+        index,
+        sid,
+        line,
+        message,
         "Correct the element as the message says; the parser accepts only documented KMS and"
             + " global condition keys and IAM condition operators.");
   }

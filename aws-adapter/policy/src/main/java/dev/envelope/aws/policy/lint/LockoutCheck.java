@@ -22,10 +22,16 @@ final class LockoutCheck implements Check {
     boolean administrable =
         kp.statements.stream()
             .map(LintedStatement::statement)
-            .anyMatch(s -> Statements.isAllow(s) && s.hasPrincipal() && !s.notPrincipal()
-                && KmsActions.grants(s, KmsOperation.PUT_KEY_POLICY));
+            .anyMatch(
+                s ->
+                    Statements.isAllow(s)
+                        && s.hasPrincipal()
+                        && !s.notPrincipal()
+                        && KmsActions.grants(s, KmsOperation.PUT_KEY_POLICY));
     if (!administrable) {
-      ctx.reportPolicy(rule(), kp.source,
+      ctx.reportPolicy(
+          rule(),
+          kp.source,
           "No Allow statement grants kms:PutKeyPolicy to any principal: nobody could change this"
               + " policy again (KMS refuses it unless BypassPolicyLockoutSafetyCheck is set).",
           "Add the account-root statement (Principal arn:aws:iam::ACCOUNT:root, Action kms:*) or a"

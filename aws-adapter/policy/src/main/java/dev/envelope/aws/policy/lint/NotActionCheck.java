@@ -15,8 +15,13 @@ final class NotActionCheck implements Check {
       for (LintedStatement ls : p.statements) {
         Statement s = ls.statement();
         if (Statements.isAllow(s) && s.notAction()) {
-          ctx.report(rule(), p, ls,
-              "Allow with NotAction " + s.actions() + " allows every other action, "
+          ctx.report(
+              rule(),
+              p,
+              ls,
+              "Allow with NotAction "
+                  + s.actions()
+                  + " allows every other action, "
                   + KmsActions.granted(s, KmsActions.MANAGEMENT).size()
                   + " KMS management actions among them, and any action KMS adds later.",
               "List the allowed actions with \"Action\". Use NotAction only in Deny statements.");

@@ -14,8 +14,14 @@ final class NotPrincipalCheck implements Check {
     for (LintedStatement ls : ctx.keyPolicy.statements) {
       Statement s = ls.statement();
       if (Statements.isAllow(s) && s.notPrincipal()) {
-        ctx.report(rule(), ctx.keyPolicy, ls,
-            "Allow with NotPrincipal " + s.principals() + " allows " + s.actions()
+        ctx.report(
+            rule(),
+            ctx.keyPolicy,
+            ls,
+            "Allow with NotPrincipal "
+                + s.principals()
+                + " allows "
+                + s.actions()
                 + " to every principal of every account except those listed.",
             "Use \"Principal\" with the principals to allow. NotPrincipal belongs in Deny"
                 + " statements, e.g. to deny everyone but a break-glass role.");

@@ -14,10 +14,17 @@ final class PolicySizeCheck implements Check {
   public void run(LintContext ctx) {
     int size = ctx.keyPolicy.json.getBytes(StandardCharsets.UTF_8).length;
     if (size > PolicyDocument.KEY_POLICY_MAX_BYTES) {
-      ctx.reportPolicy(rule(), ctx.keyPolicy.source,
-          "The key policy is " + size + " bytes; KMS allows at most "
-              + PolicyDocument.KEY_POLICY_MAX_BYTES + ", so PutKeyPolicy will fail.",
-          "Shrink it by " + (size - PolicyDocument.KEY_POLICY_MAX_BYTES) + " bytes: merge"
+      ctx.reportPolicy(
+          rule(),
+          ctx.keyPolicy.source,
+          "The key policy is "
+              + size
+              + " bytes; KMS allows at most "
+              + PolicyDocument.KEY_POLICY_MAX_BYTES
+              + ", so PutKeyPolicy will fail.",
+          "Shrink it by "
+              + (size - PolicyDocument.KEY_POLICY_MAX_BYTES)
+              + " bytes: merge"
               + " statements with the same actions, name roles instead of many users, drop"
               + " whitespace, or move per-principal access to grants.");
     }

@@ -11,8 +11,14 @@ import java.util.Set;
 final class PublicPrincipalCheck implements Check {
   static final Set<String> RESTRICTING_KEYS =
       Set.of(
-          "kms:calleraccount", "kms:viaservice", "aws:principalorgid", "aws:principalorgpaths",
-          "aws:principalaccount", "aws:principalarn", "aws:sourceaccount", "aws:sourcearn");
+          "kms:calleraccount",
+          "kms:viaservice",
+          "aws:principalorgid",
+          "aws:principalorgpaths",
+          "aws:principalaccount",
+          "aws:principalarn",
+          "aws:sourceaccount",
+          "aws:sourcearn");
 
   @Override
   public LintRule rule() {
@@ -23,16 +29,23 @@ final class PublicPrincipalCheck implements Check {
   public void run(LintContext ctx) {
     for (LintedStatement ls : ctx.keyPolicy.statements) {
       Statement s = ls.statement();
-      if (!Statements.isAllow(s) || s.notPrincipal()
+      if (!Statements.isAllow(s)
+          || s.notPrincipal()
           || !Statements.awsPrincipals(s).contains("*")) {
         continue;
       }
       if (!Statements.restrictsOn(s, RESTRICTING_KEYS)) {
-        ctx.report(rule(), ctx.keyPolicy, ls,
-            "Principal \"*\" is allowed " + s.actions() + " with no condition on the caller's"
+        ctx.report(
+            rule(),
+            ctx.keyPolicy,
+            ls,
+            "Principal \"*\" is allowed "
+                + s.actions()
+                + " with no condition on the caller's"
                 + " account, organization or calling service: any AWS principal in any account"
                 + " can make these calls.",
-            "Add e.g. \"StringEquals\": {\"kms:CallerAccount\": \"" + account(ctx)
+            "Add e.g. \"StringEquals\": {\"kms:CallerAccount\": \""
+                + account(ctx)
                 + "\"} (with kms:ViaService for a service), or aws:PrincipalOrgID for an"
                 + " organization, or name the principals instead of \"*\".");
       }

@@ -21,8 +21,13 @@ final class RootDelegationCheck implements Check {
               .map(LintContext::rootAccount)
               .anyMatch(a -> a.isPresent() && a.get().equals(ctx.keyAccount));
       if (ownRoot) {
-        ctx.report(rule(), ctx.keyPolicy, ls,
-            "kms:* is allowed to account " + ctx.keyAccount + ": every IAM user and role in that"
+        ctx.report(
+            rule(),
+            ctx.keyPolicy,
+            ls,
+            "kms:* is allowed to account "
+                + ctx.keyAccount
+                + ": every IAM user and role in that"
                 + " account whose IAM policy allows a KMS action (including PutKeyPolicy and"
                 + " ScheduleKeyDeletion) can perform it on this key; the key's blast radius is"
                 + " the account's IAM.",

@@ -20,14 +20,15 @@ final class SarifRenderer {
     w.field("name", TOOL_NAME);
     w.name("rules").beginArray();
     for (LintRule r : LintRule.values()) {
-      w.beginObject()
-          .field("id", r.id())
-          .field("name", r.shortName());
+      w.beginObject().field("id", r.id()).field("name", r.shortName());
       text(w, "shortDescription", r.title());
       text(w, "help", r.help());
-      w.name("defaultConfiguration").beginObject()
-          .field("level", r.severity().sarifLevel()).endObject();
-      w.name("properties").beginObject()
+      w.name("defaultConfiguration")
+          .beginObject()
+          .field("level", r.severity().sarifLevel())
+          .endObject();
+      w.name("properties")
+          .beginObject()
           .field("severity", r.severity().label())
           .field("security-severity", securitySeverity(r.severity()))
           .endObject();
@@ -49,11 +50,14 @@ final class SarifRenderer {
       }
       w.endObject();
       if (f.statementIndex() >= 0) {
-        w.name("logicalLocations").beginArray().beginObject()
+        w.name("logicalLocations")
+            .beginArray()
+            .beginObject()
             .field("name", f.sid() != null ? f.sid() : "Statement[" + f.statementIndex() + "]")
             .field("fullyQualifiedName", "Statement[" + f.statementIndex() + "]")
             .field("kind", "object")
-            .endObject().endArray();
+            .endObject()
+            .endArray();
       }
       w.endObject().endArray();
       w.name("properties").beginObject().field("severity", f.severity().label()).endObject();

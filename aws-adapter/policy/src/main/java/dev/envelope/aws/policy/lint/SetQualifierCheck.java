@@ -4,9 +4,9 @@ import dev.envelope.aws.policy.Condition;
 import java.util.Locale;
 
 /**
- * ENV-KP-008: ForAllValues/ForAnyValue on kms:EncryptionContext:&lt;key&gt;. The key is single-valued,
- * so ForAllValues holds whenever the entry is absent: an Allow then matches requests without the
- * entry at all. Checked in the key policy and in IAM policies.
+ * ENV-KP-008: ForAllValues/ForAnyValue on kms:EncryptionContext:&lt;key&gt;. The key is
+ * single-valued, so ForAllValues holds whenever the entry is absent: an Allow then matches requests
+ * without the entry at all. Checked in the key policy and in IAM policies.
  */
 final class SetQualifierCheck implements Check {
   private static final String PREFIX = "kms:encryptioncontext:";
@@ -21,20 +21,34 @@ final class SetQualifierCheck implements Check {
     for (LintedPolicy p : ctx.allPolicies()) {
       for (LintedStatement ls : p.statements) {
         for (Condition c : ls.statement().conditions()) {
-          if (c.setQualifier() == Condition.SetQualifier.NONE || c.keyIsMultiValued()
+          if (c.setQualifier() == Condition.SetQualifier.NONE
+              || c.keyIsMultiValued()
               || !c.key().toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
             continue;
           }
           String plain = c.operator().substring(c.operator().indexOf(':') + 1);
           String consequence =
               c.setQualifier() == Condition.SetQualifier.FOR_ALL_VALUES
-                  ? "ForAllValues is true when the request has no '" + entry(c) + "' entry, so"
+                  ? "ForAllValues is true when the request has no '"
+                      + entry(c)
+                      + "' entry, so"
                       + " this condition does not require it"
-                  : "ForAnyValue on a single value is just " + plain + ", and reads as if the key"
+                  : "ForAnyValue on a single value is just "
+                      + plain
+                      + ", and reads as if the key"
                       + " could hold several";
-          ctx.report(rule(), p, ls,
+          ctx.report(
+              rule(),
+              p,
+              ls,
               c.operator() + " on " + c.key() + ": the key is single-valued; " + consequence + ".",
-              "Write \"" + plain + "\": {\"" + c.key() + "\": " + c.values() + "}; set"
+              "Write \""
+                  + plain
+                  + "\": {\""
+                  + c.key()
+                  + "\": "
+                  + c.values()
+                  + "}; set"
                   + " qualifiers belong on kms:EncryptionContextKeys.");
         }
       }

@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds where each element of a policy's top-level {@code Statement} array starts (line), what
- * text it spans and its Sid, with Jackson's streaming parser because a tree keeps no locations. The span lets
- * the linter parse statements one by one when the whole document does not parse, so that one bad
- * condition key is a finding rather than the end of the lint.
+ * Finds where each element of a policy's top-level {@code Statement} array starts (line), what text
+ * it spans and its Sid, with Jackson's streaming parser because a tree keeps no locations. The span
+ * lets the linter parse statements one by one when the whole document does not parse, so that one
+ * bad condition key is a finding rather than the end of the lint.
  *
  * <p>Duplicate keys are tolerated here on purpose: the policy parser rejects them with a precise
  * message, which becomes a finding; only text that is not JSON at all is an error.
@@ -76,11 +76,12 @@ final class StatementLocator {
       if (p.nextToken() != null) {
         throw new PolicyException(
             "The document has content after its JSON value at line "
-                + p.currentTokenLocation().getLineNr() + "; a policy is exactly one JSON object.");
+                + p.currentTokenLocation().getLineNr()
+                + "; a policy is exactly one JSON object.");
       }
     } catch (IOException e) {
-      throw new PolicyException("The document is not valid JSON: "
-          + JsonReader.problem(e).getMessage(), e);
+      throw new PolicyException(
+          "The document is not valid JSON: " + JsonReader.problem(e).getMessage(), e);
     }
     return new Located(List.copyOf(spans), statementLine, object);
   }
@@ -102,7 +103,7 @@ final class StatementLocator {
     }
     long end = p.currentLocation().getCharOffset();
     int from = (int) start.getCharOffset();
-    return new Span(start.getLineNr(), json.substring(from, (int) Math.min(end, json.length())),
-        sid);
+    return new Span(
+        start.getLineNr(), json.substring(from, (int) Math.min(end, json.length())), sid);
   }
 }

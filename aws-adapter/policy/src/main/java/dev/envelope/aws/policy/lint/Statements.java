@@ -32,15 +32,17 @@ final class Statements {
 
   /**
    * True if the statement has a positive, unconditional-in-effect test on one of {@code keys}
-   * (lower case): not negated, not IfExists (an absent key would pass), not ForAllValues (an
-   * absent key passes vacuously), not Null, and no value that is a bare wildcard.
+   * (lower case): not negated, not IfExists (an absent key would pass), not ForAllValues (an absent
+   * key passes vacuously), not Null, and no value that is a bare wildcard.
    */
   static boolean restrictsOn(Statement s, Set<String> keys) {
     for (Condition c : s.conditions()) {
       if (!keys.contains(c.key().toLowerCase(Locale.ROOT))) {
         continue;
       }
-      if (c.negated() || c.ifExists() || c.setQualifier() == Condition.SetQualifier.FOR_ALL_VALUES
+      if (c.negated()
+          || c.ifExists()
+          || c.setQualifier() == Condition.SetQualifier.FOR_ALL_VALUES
           || c.baseOperator().equals("Null")) {
         continue;
       }

@@ -14,8 +14,15 @@ final class TextRenderer {
       if (f.line() > 0) {
         out.append(':').append(f.line());
       }
-      out.append(": ").append(f.severity().name()).append(' ').append(f.ruleId()).append(' ')
-          .append(f.rule().shortName()).append(" (").append(f.where()).append(")\n");
+      out.append(": ")
+          .append(f.severity().name())
+          .append(' ')
+          .append(f.ruleId())
+          .append(' ')
+          .append(f.rule().shortName())
+          .append(" (")
+          .append(f.where())
+          .append(")\n");
       out.append("  ").append(f.message()).append('\n');
       out.append("  fix: ").append(f.fix()).append('\n');
     }
@@ -30,7 +37,8 @@ final class TextRenderer {
     Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
     report.findings().forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
     StringBuilder s = new StringBuilder();
-    s.append(report.findings().size()).append(report.findings().size() == 1 ? " finding" : " findings");
+    s.append(report.findings().size())
+        .append(report.findings().size() == 1 ? " finding" : " findings");
     String sep = ": ";
     Severity[] all = Severity.values();
     for (int i = all.length - 1; i >= 0; i--) {

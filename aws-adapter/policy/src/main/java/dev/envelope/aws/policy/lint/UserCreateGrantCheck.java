@@ -1,7 +1,7 @@
 package dev.envelope.aws.policy.lint;
 
-import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.Condition;
+import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.Statement;
 
 /** ENV-KP-007: a user statement allowing CreateGrant without kms:GrantIsForAWSResource true. */
@@ -15,11 +15,16 @@ final class UserCreateGrantCheck implements Check {
   public void run(LintContext ctx) {
     for (LintedStatement ls : ctx.keyPolicy.statements) {
       Statement s = ls.statement();
-      if (!RoleChecks.inScope(s) || !KmsActions.isUser(s) || !KmsActions.grants(s, KmsOperation.CREATE_GRANT)) {
+      if (!RoleChecks.inScope(s)
+          || !KmsActions.isUser(s)
+          || !KmsActions.grants(s, KmsOperation.CREATE_GRANT)) {
         continue;
       }
       if (!requiresAwsResource(s)) {
-        ctx.report(rule(), ctx.keyPolicy, ls,
+        ctx.report(
+            rule(),
+            ctx.keyPolicy,
+            ls,
             "This key-user statement allows kms:CreateGrant without requiring"
                 + " kms:GrantIsForAWSResource: its principals can give their access to any"
                 + " principal, outside the key policy.",

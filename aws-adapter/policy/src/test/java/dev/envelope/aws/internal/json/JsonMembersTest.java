@@ -13,8 +13,10 @@ class JsonMembersTest {
 
   @Test
   void typedMembersAndNullAsAbsent() {
-    JsonMembers m = plain("{\"s\":\"x\",\"b\":true,\"i\":7,\"d\":2.5,\"l\":[\"a\",\"b\"],"
-        + "\"m\":{\"k\":\"v\"},\"o\":{\"s\":\"y\"},\"z\":null}");
+    JsonMembers m =
+        plain(
+            "{\"s\":\"x\",\"b\":true,\"i\":7,\"d\":2.5,\"l\":[\"a\",\"b\"],"
+                + "\"m\":{\"k\":\"v\"},\"o\":{\"s\":\"y\"},\"z\":null}");
     assertThat(m.string("s")).contains("x");
     assertThat(m.required("s")).isEqualTo("x");
     assertThat(m.bool("b", false)).isTrue();
@@ -32,7 +34,8 @@ class JsonMembersTest {
   @Test
   void plainWordingNamesTheObjectTheMemberAndWhatItShouldBe() {
     JsonMembers m = plain("{\"s\":1,\"i\":1.5,\"l\":[1],\"m\":{\"k\":1},\"b\":\"yes\"}");
-    assertThatThrownBy(() -> m.string("s")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> m.string("s"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("thing: 's' must be a string");
     assertThatThrownBy(() -> m.integer("i")).hasMessage("thing: 'i' must be an integer");
     assertThatThrownBy(() -> m.strings("l")).hasMessage("thing: 'l' must hold strings");
@@ -46,11 +49,16 @@ class JsonMembersTest {
 
   @Test
   void caseInsensitiveMembersRefuseNamesThatDifferOnlyInCase() {
-    JsonMembers m = JsonMembers.caseInsensitive(JsonReader.parse("{\"GrantId\":\"g\"}"), "grant",
-        JsonMembers.PLAIN);
+    JsonMembers m =
+        JsonMembers.caseInsensitive(
+            JsonReader.parse("{\"GrantId\":\"g\"}"), "grant", JsonMembers.PLAIN);
     assertThat(m.required("grantid")).isEqualTo("g");
-    assertThatThrownBy(() -> JsonMembers.caseInsensitive(
-        JsonReader.parse("{\"GrantId\":\"g\",\"grantid\":\"h\"}"), "grant", JsonMembers.PLAIN))
+    assertThatThrownBy(
+            () ->
+                JsonMembers.caseInsensitive(
+                    JsonReader.parse("{\"GrantId\":\"g\",\"grantid\":\"h\"}"),
+                    "grant",
+                    JsonMembers.PLAIN))
         .hasMessageContaining("given twice");
   }
 }

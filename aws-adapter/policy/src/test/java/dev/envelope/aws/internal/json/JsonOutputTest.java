@@ -21,22 +21,44 @@ class JsonOutputTest {
 
   @Test
   void compactWritesNoWhitespaceAndPlacesCommas() {
-    String json = JsonOutput.compact().beginObject()
-        .field("s", "x").field("b", true).field("n", -42L)
-        .name("a").beginArray().value("y").value(false).value(7).beginObject().endObject()
-        .beginArray().endArray().endArray()
-        .name("o").beginObject().field("k", "v").endObject()
-        .endObject().toString();
-    assertThat(json).isEqualTo(
-        "{\"s\":\"x\",\"b\":true,\"n\":-42,\"a\":[\"y\",false,7,{},[]],\"o\":{\"k\":\"v\"}}");
+    String json =
+        JsonOutput.compact()
+            .beginObject()
+            .field("s", "x")
+            .field("b", true)
+            .field("n", -42L)
+            .name("a")
+            .beginArray()
+            .value("y")
+            .value(false)
+            .value(7)
+            .beginObject()
+            .endObject()
+            .beginArray()
+            .endArray()
+            .endArray()
+            .name("o")
+            .beginObject()
+            .field("k", "v")
+            .endObject()
+            .endObject()
+            .toString();
+    assertThat(json)
+        .isEqualTo(
+            "{\"s\":\"x\",\"b\":true,\"n\":-42,\"a\":[\"y\",false,7,{},[]],\"o\":{\"k\":\"v\"}}");
   }
 
   @Test
   void fieldOmitsNullStringsButValueWritesNull() {
-    String json = JsonOutput.compact().beginObject()
-        .field("absent", (String) null).field("present", "p")
-        .name("explicit").value((String) null)
-        .endObject().toString();
+    String json =
+        JsonOutput.compact()
+            .beginObject()
+            .field("absent", (String) null)
+            .field("present", "p")
+            .name("explicit")
+            .value((String) null)
+            .endObject()
+            .toString();
     assertThat(json).isEqualTo("{\"present\":\"p\",\"explicit\":null}");
   }
 
@@ -45,27 +67,46 @@ class JsonOutputTest {
     Map<String, String> map = new LinkedHashMap<>();
     map.put("z", "1");
     map.put("a", null);
-    String json = JsonOutput.compact().beginObject()
-        .name("m").stringMap(map)
-        .name("l").stringList(java.util.Arrays.asList("x", null))
-        .name("e").stringList(List.of())
-        .endObject().toString();
+    String json =
+        JsonOutput.compact()
+            .beginObject()
+            .name("m")
+            .stringMap(map)
+            .name("l")
+            .stringList(java.util.Arrays.asList("x", null))
+            .name("e")
+            .stringList(List.of())
+            .endObject()
+            .toString();
     assertThat(json).isEqualTo("{\"m\":{\"z\":\"1\",\"a\":null},\"l\":[\"x\",null],\"e\":[]}");
   }
 
   @Test
   void prettyIndentsByTwoAndEndsWithNewline() {
-    String json = JsonOutput.pretty().beginObject()
-        .field("tool", "t")
-        .name("none").value((String) null)
-        .name("list").beginArray()
-        .beginObject().field("n", 1L).endObject()
-        .value("s")
-        .endArray()
-        .name("empty").beginObject().endObject()
-        .name("emptyList").beginArray().endArray()
-        .endObject().toString();
-    assertThat(json).isEqualTo("""
+    String json =
+        JsonOutput.pretty()
+            .beginObject()
+            .field("tool", "t")
+            .name("none")
+            .value((String) null)
+            .name("list")
+            .beginArray()
+            .beginObject()
+            .field("n", 1L)
+            .endObject()
+            .value("s")
+            .endArray()
+            .name("empty")
+            .beginObject()
+            .endObject()
+            .name("emptyList")
+            .beginArray()
+            .endArray()
+            .endObject()
+            .toString();
+    assertThat(json)
+        .isEqualTo(
+            """
         {
           "tool": "t",
           "none": null,
@@ -125,8 +166,11 @@ class JsonOutputTest {
     assertThat(quoted("\ud83d\udd11\udd11")).isEqualTo("\"\ud83d\udd11\\udd11\"");
     String lone = "x\udbff\udfff\udfff\ud800";
     String json = quoted(lone);
-    assertThat(new String(json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(json);
+    assertThat(
+            new String(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(json);
     assertThat(parsedBack(lone)).isEqualTo(lone);
   }
 
@@ -150,21 +194,30 @@ class JsonOutputTest {
 
   @Test
   void timestampsAndBlobsAsTheAwsJsonProtocolsWriteThem() {
-    String json = JsonOutput.compact().beginObject()
-        .name("t").timestamp(Instant.ofEpochSecond(1_700_000_000L, 5_000_000))
-        .name("u").timestamp(Instant.ofEpochSecond(1_700_000_000L))
-        .name("b").blob(new byte[] {0, 1, (byte) 0xff})
-        .endObject().toString();
+    String json =
+        JsonOutput.compact()
+            .beginObject()
+            .name("t")
+            .timestamp(Instant.ofEpochSecond(1_700_000_000L, 5_000_000))
+            .name("u")
+            .timestamp(Instant.ofEpochSecond(1_700_000_000L))
+            .name("b")
+            .blob(new byte[] {0, 1, (byte) 0xff})
+            .endObject()
+            .toString();
     assertThat(json).isEqualTo("{\"t\":1700000000.005,\"u\":1700000000.000,\"b\":\"AAH/\"}");
   }
 
   @Test
   void serializeWritesParsedValuesBackCompactly() {
-    String given = "{ \"Version\": \"2012-10-17\", \"Statement\": [ { \"Sid\": \"a\\u0001\\\"\","
-        + " \"N\": 1.50, \"E\": -2e3, \"T\": true, \"F\": false, \"Z\": null, \"O\": {}, \"A\": [] } ] }";
+    String given =
+        "{ \"Version\": \"2012-10-17\", \"Statement\": [ { \"Sid\": \"a\\u0001\\\"\","
+            + " \"N\": 1.50, \"E\": -2e3, \"T\": true, \"F\": false, \"Z\": null, \"O\": {}, \"A\": [] } ] }";
     String compact = JsonOutput.serialize(JsonReader.parse(given));
-    assertThat(compact).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"a\\u0001\\\"\","
-        + "\"N\":1.50,\"E\":-2e3,\"T\":true,\"F\":false,\"Z\":null,\"O\":{},\"A\":[]}]}");
+    assertThat(compact)
+        .isEqualTo(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"a\\u0001\\\"\","
+                + "\"N\":1.50,\"E\":-2e3,\"T\":true,\"F\":false,\"Z\":null,\"O\":{},\"A\":[]}]}");
     assertThat(JsonOutput.serialize(JsonReader.parse("\"s\""))).isEqualTo("\"s\"");
   }
 
@@ -176,9 +229,13 @@ class JsonOutputTest {
 
   @Test
   void parsedValuesCanBeEmbeddedInPrettyOutput() {
-    String json = JsonOutput.pretty().beginObject()
-        .name("p").value(JsonReader.parse("{\"a\":[1]}"))
-        .endObject().toString();
+    String json =
+        JsonOutput.pretty()
+            .beginObject()
+            .name("p")
+            .value(JsonReader.parse("{\"a\":[1]}"))
+            .endObject()
+            .toString();
     assertThat(json).isEqualTo("{\n  \"p\": {\n    \"a\": [\n      1\n    ]\n  }\n}\n");
   }
 }

@@ -13,10 +13,12 @@ class JsonReaderTest {
 
   @Test
   void readsEveryKindOfValueKeepingMemberOrderAndNumberText() {
-    JsonValue v = JsonReader.parse(
-        " {\"z\": [1, -2.50, 3e-7], \"a\": {\"t\": true, \"f\": false, \"n\": null}, \"s\": \"x\\u00e9\"} ");
+    JsonValue v =
+        JsonReader.parse(
+            " {\"z\": [1, -2.50, 3e-7], \"a\": {\"t\": true, \"f\": false, \"n\": null}, \"s\": \"x\\u00e9\"} ");
     assertThat(v.asObject().keySet()).containsExactly("z", "a", "s");
-    assertThat(v.field("z").orElseThrow().asArray()).extracting(JsonValue::asNumber)
+    assertThat(v.field("z").orElseThrow().asArray())
+        .extracting(JsonValue::asNumber)
         .containsExactly("1", "-2.50", "3e-7");
     JsonValue a = v.field("a").orElseThrow();
     assertThat(a.field("t").orElseThrow().asBoolean()).isTrue();
@@ -39,8 +41,23 @@ class JsonReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "  ", "{} {}", "[1] x", "{\"a\":1,}", "[1,]", "{'a':1}", "// c\n{}",
-      "NaN", "01", "{\"a\" 1}", "\"open", "{\"a\":\"tab\there\"}", "[1"})
+  @ValueSource(
+      strings = {
+        "",
+        "  ",
+        "{} {}",
+        "[1] x",
+        "{\"a\":1,}",
+        "[1,]",
+        "{'a':1}",
+        "// c\n{}",
+        "NaN",
+        "01",
+        "{\"a\" 1}",
+        "\"open",
+        "{\"a\":\"tab\there\"}",
+        "[1"
+      })
   void anythingButExactlyOneRfc8259ValueIsRefused(String text) {
     assertThatThrownBy(() -> JsonReader.parse(text)).isInstanceOf(JsonException.class);
   }
@@ -48,7 +65,8 @@ class JsonReaderTest {
   @Test
   void errorsSayWhereButQuoteNoSource() {
     String secret = "{\"Plaintext\": \"c2VjcmV0\", \"x\": tru}";
-    assertThatThrownBy(() -> JsonReader.parse(secret)).isInstanceOf(JsonException.class)
+    assertThatThrownBy(() -> JsonReader.parse(secret))
+        .isInstanceOf(JsonException.class)
         .hasMessageContaining("line 1, column")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2VjcmV0").doesNotContain("\n"));
     assertThatThrownBy(() -> JsonReader.parse("[1] [2]"))

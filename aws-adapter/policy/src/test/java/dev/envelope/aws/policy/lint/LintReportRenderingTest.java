@@ -22,8 +22,8 @@ class LintReportRenderingTest {
   @BeforeAll
   static void lint() throws IOException {
     String json;
-    try (InputStream in = LintReportRenderingTest.class.getResourceAsStream(
-        "/policy/lint/risky-key-policy.json")) {
+    try (InputStream in =
+        LintReportRenderingTest.class.getResourceAsStream("/policy/lint/risky-key-policy.json")) {
       json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     report = KeyPolicyLinter.builder().keyPolicy(FILE, json).build().lint();
@@ -31,9 +31,11 @@ class LintReportRenderingTest {
 
   @Test
   void findsWhatTheFileHoldsAtTheRightLines() {
-    Map<String, Integer> lines = report.findings().stream()
-        .collect(Collectors.toMap(Finding::ruleId, Finding::line, (a, b) -> a));
-    assertThat(lines).containsEntry("ENV-KP-002", 5)   // root statement opens on line 5
+    Map<String, Integer> lines =
+        report.findings().stream()
+            .collect(Collectors.toMap(Finding::ruleId, Finding::line, (a, b) -> a));
+    assertThat(lines)
+        .containsEntry("ENV-KP-002", 5) // root statement opens on line 5
         .containsEntry("ENV-KP-004", 12)
         .containsEntry("ENV-KP-012", 19)
         .containsEntry("ENV-KP-009", 27);
@@ -43,8 +45,9 @@ class LintReportRenderingTest {
   @Test
   void textNamesFileLineRuleAndFix() {
     String text = report.render(ReportFormat.TEXT);
-    assertThat(text).contains(FILE + ":12: HIGH ENV-KP-004 kms-star-to-non-root"
-        + " (statement #1 'AppEverything')");
+    assertThat(text)
+        .contains(
+            FILE + ":12: HIGH ENV-KP-004 kms-star-to-non-root" + " (statement #1 'AppEverything')");
     assertThat(text).contains("  fix: ");
     assertThat(text).endsWith("4 findings: 2 high, 1 medium, 1 low.\n");
   }
@@ -55,8 +58,9 @@ class LintReportRenderingTest {
     List<JsonValue> findings = root.field("findings").orElseThrow().asArray();
     assertThat(findings).hasSize(4);
     JsonValue first = findings.get(0);
-    for (String f : List.of("ruleId", "rule", "severity", "source", "statementIndex", "line",
-        "message", "fix")) {
+    for (String f :
+        List.of(
+            "ruleId", "rule", "severity", "source", "statementIndex", "line", "message", "fix")) {
       assertThat(first.field(f)).as(f).isPresent();
     }
     assertThat(root.field("keyAccount").orElseThrow().asString()).isEqualTo("111122223333");
@@ -73,13 +77,14 @@ class LintReportRenderingTest {
     assertThat(driver.field("name").orElseThrow().asString()).isEqualTo("envelope-lint");
     List<JsonValue> rules = driver.field("rules").orElseThrow().asArray();
     assertThat(rules).hasSize(LintRule.values().length);
-    Set<String> ruleIds = rules.stream().map(r -> r.field("id").orElseThrow().asString())
-        .collect(Collectors.toSet());
+    Set<String> ruleIds =
+        rules.stream().map(r -> r.field("id").orElseThrow().asString()).collect(Collectors.toSet());
     for (JsonValue r : rules) {
       assertThat(r.field("help").orElseThrow().field("text").orElseThrow().asString()).isNotBlank();
       assertThat(r.field("shortDescription").orElseThrow().field("text")).isPresent();
-      assertThat(r.field("defaultConfiguration").orElseThrow().field("level").orElseThrow()
-          .asString()).isIn("error", "warning", "note");
+      assertThat(
+              r.field("defaultConfiguration").orElseThrow().field("level").orElseThrow().asString())
+          .isIn("error", "warning", "note");
     }
 
     List<JsonValue> results = runs.get(0).field("results").orElseThrow().asArray();
@@ -94,12 +99,23 @@ class LintReportRenderingTest {
       assertThat(r.field("level").orElseThrow().asString()).isEqualTo(f.severity().sarifLevel());
       assertThat(r.field("message").orElseThrow().field("text").orElseThrow().asString())
           .contains(f.message());
-      JsonValue physical = r.field("locations").orElseThrow().asArray().get(0)
-          .field("physicalLocation").orElseThrow();
-      assertThat(physical.field("artifactLocation").orElseThrow().field("uri").orElseThrow()
-          .asString()).isEqualTo("policies/risky%20key-policy.json");
-      assertThat(physical.field("region").orElseThrow().field("startLine").orElseThrow()
-          .asNumber()).isEqualTo(String.valueOf(f.line()));
+      JsonValue physical =
+          r.field("locations")
+              .orElseThrow()
+              .asArray()
+              .get(0)
+              .field("physicalLocation")
+              .orElseThrow();
+      assertThat(
+              physical
+                  .field("artifactLocation")
+                  .orElseThrow()
+                  .field("uri")
+                  .orElseThrow()
+                  .asString())
+          .isEqualTo("policies/risky%20key-policy.json");
+      assertThat(physical.field("region").orElseThrow().field("startLine").orElseThrow().asNumber())
+          .isEqualTo(String.valueOf(f.line()));
     }
   }
 
@@ -114,15 +130,32 @@ class LintReportRenderingTest {
 
   @Test
   void emptyReportRendersInEveryFormat() {
-    LintReport empty = KeyPolicyLinter.builder().keyPolicy("k.json",
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-            + "\"arn:aws:iam::111122223333:role/Admin\"},\"Action\":\"kms:PutKeyPolicy\","
-            + "\"Resource\":\"*\"}]}").build().lint();
+    LintReport empty =
+        KeyPolicyLinter.builder()
+            .keyPolicy(
+                "k.json",
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+                    + "\"arn:aws:iam::111122223333:role/Admin\"},\"Action\":\"kms:PutKeyPolicy\","
+                    + "\"Resource\":\"*\"}]}")
+            .build()
+            .lint();
     assertThat(empty.findings()).isEmpty();
     assertThat(empty.render(ReportFormat.TEXT)).isEqualTo("No findings.\n");
-    assertThat(JsonReader.parse(empty.render(ReportFormat.SARIF)).field("runs")
-        .orElseThrow().asArray().get(0).field("results").orElseThrow().asArray()).isEmpty();
-    assertThat(JsonReader.parse(empty.render(ReportFormat.JSON)).field("findings")
-        .orElseThrow().asArray()).isEmpty();
+    assertThat(
+            JsonReader.parse(empty.render(ReportFormat.SARIF))
+                .field("runs")
+                .orElseThrow()
+                .asArray()
+                .get(0)
+                .field("results")
+                .orElseThrow()
+                .asArray())
+        .isEmpty();
+    assertThat(
+            JsonReader.parse(empty.render(ReportFormat.JSON))
+                .field("findings")
+                .orElseThrow()
+                .asArray())
+        .isEmpty();
   }
 }
