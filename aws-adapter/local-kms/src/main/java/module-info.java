@@ -10,7 +10,6 @@ module dev.envelope.aws.local {
   requires transitive software.amazon.awssdk.regions;
   requires software.amazon.awssdk.auth;
   requires software.amazon.awssdk.core;
-  requires software.amazon.awssdk.protocols.jsoncore;
 
   exports dev.envelope.aws.local;
 }

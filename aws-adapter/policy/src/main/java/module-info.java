@@ -3,8 +3,7 @@
  * client and no network: everything here is evaluated locally.
  */
 module dev.envelope.aws.policy {
-  requires software.amazon.awssdk.protocols.jsoncore;
-  requires software.amazon.awssdk.thirdparty.jackson.core;
+  requires com.fasterxml.jackson.core;
 
   exports dev.envelope.aws.policy;
   exports dev.envelope.aws.policy.doctor;

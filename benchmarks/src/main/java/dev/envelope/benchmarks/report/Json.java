@@ -1,33 +1,72 @@
 package dev.envelope.benchmarks.report;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and string quoting, enough for JMH's result files and our own KMS-quota
- * results, so that the report needs no JSON library in the shaded jar. Objects become {@link
- * LinkedHashMap}s, arrays {@link List}s, numbers {@link Double}s; JMH writes {@code "NaN"} as a
- * string, which {@link #number} accepts.
+ * JMH's result files and our own KMS-quota results, read with Jackson's parser into plain Java
+ * values: objects become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link Double}s; JMH
+ * writes {@code "NaN"} as a string, which {@link #number} accepts.
  */
 public final class Json {
-  private final String text;
-  private int pos;
+  static final JsonFactory FACTORY = new JsonFactory();
 
-  private Json(String text) {
-    this.text = text;
+  private Json() {}
+
+  /**
+   * Parses exactly one JSON value.
+   *
+   * @throws IllegalArgumentException if {@code text} is not one JSON value
+   */
+  public static Object parse(String text) {
+    try (JsonParser p = FACTORY.createParser(text)) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new IllegalArgumentException("not JSON: the text is empty");
+      }
+      Object value = value(p, t);
+      requireEnd(p);
+      return value;
+    } catch (JsonEOFException e) {
+      throw new IllegalArgumentException(
+          "not JSON: unterminated value: " + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not JSON: "
+              + e.getOriginalMessage()
+              + " (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ")",
+          e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
   }
 
-  public static Object parse(String text) {
-    Json p = new Json(text);
-    p.skipSpace();
-    Object value = p.value();
-    p.skipSpace();
-    if (p.pos != text.length()) {
-      throw p.error("trailing content");
+  /** Nothing but whitespace may follow the value, not even something that is no JSON token. */
+  private static void requireEnd(JsonParser p) throws IOException {
+    int line = p.currentLocation().getLineNr();
+    try {
+      if (p.nextToken() == null) {
+        return;
+      }
+      line = p.currentTokenLocation().getLineNr();
+    } catch (JsonProcessingException e) {
+      // What follows is not even a token: it is trailing content all the same.
     }
-    return value;
+    throw new IllegalArgumentException(
+        "not JSON: trailing content after the value at line " + line);
   }
 
   /** A JSON number, or a string JMH uses for non-finite values ("NaN", "Infinity"), as a double. */
@@ -51,158 +90,35 @@ public final class Json {
     return value instanceof List<?> l ? (List<Object>) l : List.of();
   }
 
+  /** {@code s} as a JSON string literal, quotes included. */
   public static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
   }
 
-  private Object value() {
-    if (pos >= text.length()) {
-      throw error("unexpected end");
-    }
-    char c = text.charAt(pos);
-    return switch (c) {
-      case '{' -> object();
-      case '[' -> array();
-      case '"' -> string();
-      case 't' -> literal("true", Boolean.TRUE);
-      case 'f' -> literal("false", Boolean.FALSE);
-      case 'n' -> literal("null", null);
-      default -> numberLiteral();
+  private static Object value(JsonParser p, JsonToken t) throws IOException {
+    return switch (t) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          map.put(name, value(p, p.nextToken()));
+        }
+        yield map;
+      }
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+          list.add(value(p, e));
+        }
+        yield list;
+      }
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw new IllegalArgumentException("not JSON: unexpected " + t);
     };
-  }
-
-  private Map<String, Object> object() {
-    Map<String, Object> map = new LinkedHashMap<>();
-    pos++;
-    skipSpace();
-    if (peek() == '}') {
-      pos++;
-      return map;
-    }
-    while (true) {
-      skipSpace();
-      String key = string();
-      skipSpace();
-      expect(':');
-      skipSpace();
-      map.put(key, value());
-      skipSpace();
-      if (peek() == ',') {
-        pos++;
-      } else {
-        expect('}');
-        return map;
-      }
-    }
-  }
-
-  private List<Object> array() {
-    List<Object> list = new ArrayList<>();
-    pos++;
-    skipSpace();
-    if (peek() == ']') {
-      pos++;
-      return list;
-    }
-    while (true) {
-      skipSpace();
-      list.add(value());
-      skipSpace();
-      if (peek() == ',') {
-        pos++;
-      } else {
-        expect(']');
-        return list;
-      }
-    }
-  }
-
-  private String string() {
-    expect('"');
-    StringBuilder b = new StringBuilder();
-    while (true) {
-      if (pos >= text.length()) {
-        throw error("unterminated string");
-      }
-      char c = text.charAt(pos++);
-      if (c == '"') {
-        return b.toString();
-      }
-      if (c != '\\') {
-        b.append(c);
-        continue;
-      }
-      char e = text.charAt(pos++);
-      switch (e) {
-        case 'n' -> b.append('\n');
-        case 't' -> b.append('\t');
-        case 'r' -> b.append('\r');
-        case 'b' -> b.append('\b');
-        case 'f' -> b.append('\f');
-        case 'u' -> {
-          b.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-          pos += 4;
-        }
-        default -> b.append(e);
-      }
-    }
-  }
-
-  private Object literal(String word, Object value) {
-    if (!text.startsWith(word, pos)) {
-      throw error("expected " + word);
-    }
-    pos += word.length();
-    return value;
-  }
-
-  private Double numberLiteral() {
-    int start = pos;
-    while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-      pos++;
-    }
-    if (start == pos) {
-      throw error("unexpected character '" + text.charAt(pos) + "'");
-    }
-    return Double.parseDouble(text.substring(start, pos));
-  }
-
-  private char peek() {
-    return pos < text.length() ? text.charAt(pos) : '\0';
-  }
-
-  private void expect(char c) {
-    if (peek() != c) {
-      throw error("expected '" + c + "'");
-    }
-    pos++;
-  }
-
-  private void skipSpace() {
-    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-      pos++;
-    }
-  }
-
-  private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException("invalid JSON at offset " + pos + ": " + what);
   }
 }

@@ -1,10 +1,13 @@
 package dev.envelope.benchmarks.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.envelope.benchmarks.kms.KmsQuotaPoint;
 import dev.envelope.benchmarks.kms.KmsQuotaSettings;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,42 +46,39 @@ public record KmsQuotaRun(
     return (long) Math.ceil(recordsPerSecond / quotaPerSecond);
   }
 
+  /** This run as an indented JSON document, for {@link #parse}. */
   public String toJson() {
-    StringBuilder b = new StringBuilder("{\n");
-    b.append("  \"jdkVersion\": ").append(Json.quote(jdkVersion)).append(",\n");
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "  \"threads\": %d,%n  \"quotaPerSecond\": %s,%n  \"kmsLatencyMillis\": %s,%n"
-                + "  \"targetRecordsPerSecond\": %s,%n",
-            threads,
-            quotaPerSecond,
-            kmsLatencyMillis,
-            targetRecordsPerSecond));
-    b.append("  \"points\": [");
-    for (int i = 0; i < points.size(); i++) {
-      KmsQuotaPoint p = points.get(i);
-      b.append(i == 0 ? "\n" : ",\n")
-          .append(
-              String.format(
-                  Locale.ROOT,
-                  "    {\"maxMessages\": %d, \"refreshAhead\": %s, \"threads\": %d, \"seconds\": %.3f, \"records\": %d, \"kmsCalls\": %d,"
-                      + " \"kmsThrottled\": %d, \"callerThrottlingErrors\": %d, \"otherErrors\": %d,"
-                      + " \"p50Micros\": %.1f, \"p99Micros\": %.1f, \"maxMicros\": %.1f}",
-                  p.maxMessages(),
-                  p.refreshAhead(),
-                  p.threads(),
-                  p.seconds(),
-                  p.records(),
-                  p.kmsCalls(),
-                  p.kmsThrottled(),
-                  p.callerThrottlingErrors(),
-                  p.otherErrors(),
-                  p.p50Micros(),
-                  p.p99Micros(),
-                  p.maxMicros()));
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out).useDefaultPrettyPrinter()) {
+      g.writeStartObject();
+      g.writeStringField("jdkVersion", jdkVersion);
+      g.writeNumberField("threads", threads);
+      g.writeNumberField("quotaPerSecond", quotaPerSecond);
+      g.writeNumberField("kmsLatencyMillis", kmsLatencyMillis);
+      g.writeNumberField("targetRecordsPerSecond", targetRecordsPerSecond);
+      g.writeArrayFieldStart("points");
+      for (KmsQuotaPoint p : points) {
+        g.writeStartObject();
+        g.writeNumberField("maxMessages", p.maxMessages());
+        g.writeBooleanField("refreshAhead", p.refreshAhead());
+        g.writeNumberField("threads", p.threads());
+        g.writeNumberField("seconds", p.seconds());
+        g.writeNumberField("records", p.records());
+        g.writeNumberField("kmsCalls", p.kmsCalls());
+        g.writeNumberField("kmsThrottled", p.kmsThrottled());
+        g.writeNumberField("callerThrottlingErrors", p.callerThrottlingErrors());
+        g.writeNumberField("otherErrors", p.otherErrors());
+        g.writeNumberField("p50Micros", p.p50Micros());
+        g.writeNumberField("p99Micros", p.p99Micros());
+        g.writeNumberField("maxMicros", p.maxMicros());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return b.append("\n  ]\n}\n").toString();
+    return out + "\n";
   }
 
   public static KmsQuotaRun parse(String json) {

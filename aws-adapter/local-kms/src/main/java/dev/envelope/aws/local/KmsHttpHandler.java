@@ -28,7 +28,7 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
       PrincipalConfig config, CallerIdentity identity, List<PolicyDocument> policies) {}
 
   private final Map<String, Principal> principals;
-  private final KmsOperations operations;
+  private final OperationTable operations;
   private final AuditLog audit;
   private final Clock clock;
   private final boolean verifySignatures;
@@ -36,7 +36,7 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
 
   KmsHttpHandler(
       Map<String, Principal> principals,
-      KmsOperations operations,
+      OperationTable operations,
       AuditLog audit,
       Clock clock,
       boolean verifySignatures,
@@ -72,7 +72,7 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
       // Routing comes before authentication, as at the service's front door.
       if (!"POST".equals(http.method())
           || operation == null
-          || !KmsOperations.OPERATIONS.contains(operation)) {
+          || !OperationTable.implemented(operation)) {
         throw new KmsException(
             "UnknownOperationException",
             operation == null ? null : "The local KMS does not implement " + operation);

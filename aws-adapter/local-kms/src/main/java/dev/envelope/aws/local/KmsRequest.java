@@ -1,13 +1,16 @@
 package dev.envelope.aws.local;
 
-import java.util.ArrayList;
+import dev.envelope.aws.internal.json.JsonException;
+import dev.envelope.aws.internal.json.JsonMembers;
+import dev.envelope.aws.internal.json.JsonReader;
+import dev.envelope.aws.internal.json.JsonValue;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import java.util.Set;
 
 /**
  * The JSON body of one request with typed accessors. Type errors answer SerializationException, as
@@ -15,46 +18,63 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * ValidationException with the service's wording.
  */
 final class KmsRequest {
-  private final Map<String, JsonNode> members;
+  /** The service's words: the member's name, nothing of its value. */
+  private static final JsonMembers.Wording KMS_WORDING =
+      new JsonMembers.Wording() {
+        @Override
+        public RuntimeException notAnObject(String where) {
+          return new KmsException("SerializationException", "Request body must be a JSON object");
+        }
 
-  private KmsRequest(Map<String, JsonNode> members) {
+        @Override
+        public RuntimeException wrongType(
+            String where, String member, JsonMembers.Expected expected) {
+          // A map entry is reported as its map: "EncryptionContext", not "EncryptionContext.k".
+          int dot = member.indexOf('.');
+          return serialization(dot < 0 ? member : member.substring(0, dot));
+        }
+
+        @Override
+        public RuntimeException missing(String where, String member) {
+          return KmsException.validationNull(lowerFirst(member));
+        }
+
+        @Override
+        public RuntimeException unknownMember(String where, String member, Set<String> known) {
+          return serialization(member);
+        }
+      };
+
+  private final JsonMembers members;
+
+  private KmsRequest(JsonMembers members) {
     this.members = members;
   }
 
   static KmsRequest parse(byte[] body) {
     if (body.length == 0) {
-      return new KmsRequest(Map.of());
+      return new KmsRequest(
+          JsonMembers.of(new JsonValue.ObjectValue(Map.of()), "request", KMS_WORDING));
     }
-    JsonNode node;
+    JsonValue value;
     try {
-      node = JsonNode.parser().parse(body);
-    } catch (RuntimeException e) {
+      value = JsonReader.parse(body);
+    } catch (JsonException e) {
       throw new KmsException("SerializationException", "Malformed JSON request body");
     }
-    if (!node.isObject()) {
-      throw new KmsException("SerializationException", "Request body must be a JSON object");
-    }
-    return new KmsRequest(node.asObject());
+    return new KmsRequest(JsonMembers.of(value, "request", KMS_WORDING));
   }
 
   boolean has(String member) {
-    JsonNode n = members.get(member);
-    return n != null && !n.isNull();
+    return members.has(member);
   }
 
   Optional<String> string(String member) {
-    JsonNode n = members.get(member);
-    if (n == null || n.isNull()) {
-      return Optional.empty();
-    }
-    if (!n.isString()) {
-      throw serialization(member);
-    }
-    return Optional.of(n.asString());
+    return members.string(member);
   }
 
   String requiredString(String member) {
-    String s = string(member).orElseThrow(() -> KmsException.validationNull(lowerFirst(member)));
+    String s = members.required(member);
     if (s.isEmpty()) {
       throw KmsException.validation(
           "1 validation error detected: Value '' at '"
@@ -65,29 +85,11 @@ final class KmsRequest {
   }
 
   boolean bool(String member) {
-    JsonNode n = members.get(member);
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (!n.isBoolean()) {
-      throw serialization(member);
-    }
-    return n.asBoolean();
+    return members.bool(member, false);
   }
 
   Optional<Integer> integer(String member) {
-    JsonNode n = members.get(member);
-    if (n == null || n.isNull()) {
-      return Optional.empty();
-    }
-    if (!n.isNumber()) {
-      throw serialization(member);
-    }
-    try {
-      return Optional.of(Integer.parseInt(n.asNumber()));
-    } catch (NumberFormatException e) {
-      throw serialization(member);
-    }
+    return members.integer(member);
   }
 
   Optional<byte[]> blob(String member) {
@@ -115,72 +117,30 @@ final class KmsRequest {
 
   /** A string-to-string map such as EncryptionContext; absent means empty. */
   Map<String, String> stringMap(String member) {
-    JsonNode n = members.get(member);
-    if (n == null || n.isNull()) {
-      return Map.of();
-    }
-    if (!n.isObject()) {
-      throw serialization(member);
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : n.asObject().entrySet()) {
-      if (!e.getValue().isString()) {
-        throw serialization(member);
-      }
-      out.put(e.getKey(), e.getValue().asString());
-    }
-    return Collections.unmodifiableMap(out);
+    return members.stringMap(member);
   }
 
   List<String> stringList(String member) {
-    JsonNode n = members.get(member);
-    if (n == null || n.isNull()) {
-      return List.of();
-    }
-    if (!n.isArray()) {
-      throw serialization(member);
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode e : n.asArray()) {
-      if (!e.isString()) {
-        throw serialization(member);
-      }
-      out.add(e.asString());
-    }
-    return List.copyOf(out);
+    return members.strings(member);
   }
 
   /**
    * A tag list such as CreateKey's Tags ([{"TagKey": k, "TagValue": v}, ...]); absent means empty.
    */
   Map<String, String> tags(String member) {
-    JsonNode n = members.get(member);
-    if (n == null || n.isNull()) {
-      return Map.of();
-    }
-    if (!n.isArray()) {
-      throw serialization(member);
-    }
     Map<String, String> out = new LinkedHashMap<>();
-    for (JsonNode e : n.asArray()) {
+    for (JsonValue e : members.array(member)) {
       if (!e.isObject()) {
         throw serialization(member);
       }
-      KmsRequest tag = new KmsRequest(e.asObject());
+      KmsRequest tag = new KmsRequest(JsonMembers.of(e, member, KMS_WORDING));
       out.put(tag.requiredString("TagKey"), tag.string("TagValue").orElse(""));
     }
     return Collections.unmodifiableMap(out);
   }
 
   Optional<KmsRequest> object(String member) {
-    JsonNode n = members.get(member);
-    if (n == null || n.isNull()) {
-      return Optional.empty();
-    }
-    if (!n.isObject()) {
-      throw serialization(member);
-    }
-    return Optional.of(new KmsRequest(n.asObject()));
+    return members.object(member, member).map(KmsRequest::new);
   }
 
   private static KmsException serialization(String member) {

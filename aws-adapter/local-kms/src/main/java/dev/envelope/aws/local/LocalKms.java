@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 public final class LocalKms implements AutoCloseable {
   private final LocalKmsConfig config;
   private final LoopbackHttpServer server;
-  private final KmsOperations operations;
+  private final OperationTable operations;
   private final KmsHttpHandler handler;
   private final RequestQuota quota;
   private final AuditLog auditLog;
@@ -62,7 +62,7 @@ public final class LocalKms implements AutoCloseable {
     this.store = new KeyStore();
     this.quota = new RequestQuota(config.requestsPerSecond());
     this.operations =
-        new KmsOperations(
+        new OperationTable(
             store, new GrantTokens(random), quota, random, clock, config.grantPropagationDelay());
     this.principals = principals(config);
     loadKeys(config, clock, random);

@@ -1,6 +1,10 @@
 package dev.envelope.aws.local;
 
+import dev.envelope.aws.internal.json.JsonException;
+import dev.envelope.aws.internal.json.JsonMembers;
 import dev.envelope.aws.internal.json.JsonOutput;
+import dev.envelope.aws.internal.json.JsonReader;
+import dev.envelope.aws.internal.json.JsonValue;
 import dev.envelope.aws.policy.doctor.AccessEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,10 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * What a local KMS knows at start: principals, keys and behaviour knobs. Immutable; build one with
@@ -56,6 +58,40 @@ public final class LocalKmsConfig {
   public static final String DEFAULT_KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 
   public static final String DEFAULT_ALIAS = "alias/envelope-dev";
+
+  /** Errors name the config and the member: "Local KMS config: keyMaterial must be a string". */
+  private static final JsonMembers.Wording WORDING =
+      new JsonMembers.Wording() {
+        @Override
+        public RuntimeException notAnObject(String where) {
+          return new IllegalArgumentException(
+              "Local KMS config: " + where + " must be a JSON object");
+        }
+
+        @Override
+        public RuntimeException wrongType(
+            String where, String member, JsonMembers.Expected expected) {
+          return new IllegalArgumentException(
+              "Local KMS config: " + member + " " + expected.phrase());
+        }
+
+        @Override
+        public RuntimeException missing(String where, String member) {
+          return new IllegalArgumentException(
+              "Local KMS config: " + where + " needs '" + member + "'");
+        }
+
+        @Override
+        public RuntimeException unknownMember(String where, String member, Set<String> known) {
+          return new IllegalArgumentException(
+              "Local KMS config: unknown member '"
+                  + member
+                  + "' in "
+                  + where
+                  + "; known: "
+                  + known);
+        }
+      };
 
   private final String region;
   private final int port;
@@ -146,101 +182,92 @@ public final class LocalKmsConfig {
 
   /** Parses the JSON form; unknown members are an error so that typos do not go unnoticed. */
   public static LocalKmsConfig fromJson(String json) {
-    JsonNode root;
+    JsonValue root;
     try {
-      root = JsonNode.parser().parse(json);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("Local KMS config is not valid JSON", e);
+      root = JsonReader.parse(json);
+    } catch (JsonException e) {
+      throw new IllegalArgumentException(
+          "Local KMS config is not valid JSON: " + e.getMessage(), e);
     }
-    Map<String, JsonNode> o = object(root, "config");
-    known(
-        o,
-        "config",
-        Set.of(
-            "accounts",
-            "region",
-            "port",
-            "requestsPerSecond",
-            "latencyMillis",
-            "grantPropagationDelayMillis",
-            "verifySignatures",
-            "auditFile",
-            "principals",
-            "keys"));
+    JsonMembers o =
+        JsonMembers.of(root, "config", WORDING)
+            .onlyKnown(
+                Set.of(
+                    "accounts",
+                    "region",
+                    "port",
+                    "requestsPerSecond",
+                    "latencyMillis",
+                    "grantPropagationDelayMillis",
+                    "verifySignatures",
+                    "auditFile",
+                    "principals",
+                    "keys"));
     Builder b = builder();
-    strings(o, "accounts").forEach(b::account);
-    str(o, "region").ifPresent(b::region);
-    num(o, "port").ifPresent(n -> b.port(n.intValue()));
-    num(o, "requestsPerSecond").ifPresent(b::requestsPerSecond);
-    num(o, "latencyMillis").ifPresent(n -> b.latency(Duration.ofMillis(n.longValue())));
-    num(o, "grantPropagationDelayMillis")
+    o.strings("accounts").forEach(b::account);
+    o.string("region").ifPresent(b::region);
+    o.number("port").ifPresent(n -> b.port(n.intValue()));
+    o.number("requestsPerSecond").ifPresent(b::requestsPerSecond);
+    o.number("latencyMillis").ifPresent(n -> b.latency(Duration.ofMillis(n.longValue())));
+    o.number("grantPropagationDelayMillis")
         .ifPresent(n -> b.grantPropagationDelay(Duration.ofMillis(n.longValue())));
-    if (o.containsKey("verifySignatures")) {
-      b.verifySignatures(o.get("verifySignatures").asBoolean());
-    }
-    str(o, "auditFile").ifPresent(f -> b.auditFile(Path.of(f)));
-    for (JsonNode p : array(o, "principals")) {
-      Map<String, JsonNode> po = object(p, "principal");
-      known(
-          po,
-          "principal",
-          Set.of("accessKeyId", "secretAccessKey", "arn", "viaService", "policies"));
+    o.bool("verifySignatures").ifPresent(b::verifySignatures);
+    o.string("auditFile").ifPresent(f -> b.auditFile(Path.of(f)));
+    for (JsonValue p : o.array("principals")) {
+      JsonMembers po =
+          JsonMembers.of(p, "principal", WORDING)
+              .onlyKnown(Set.of("accessKeyId", "secretAccessKey", "arn", "viaService", "policies"));
       List<String> policies = new ArrayList<>();
-      for (JsonNode pol : array(po, "policies")) {
+      for (JsonValue pol : po.array("policies")) {
         policies.add(JsonOutput.textOf(pol));
       }
       b.principal(
           new PrincipalConfig(
-              str(po, "accessKeyId").orElseThrow(() -> missing("principal", "accessKeyId")),
-              str(po, "secretAccessKey").orElse(null),
-              str(po, "arn").orElseThrow(() -> missing("principal", "arn")),
+              po.required("accessKeyId"),
+              po.string("secretAccessKey").orElse(null),
+              po.required("arn"),
               policies,
-              str(po, "viaService").orElse(null)));
+              po.string("viaService").orElse(null)));
     }
-    for (JsonNode k : array(o, "keys")) {
-      Map<String, JsonNode> ko = object(k, "key");
-      known(
-          ko,
-          "key",
-          Set.of(
-              "keyId",
-              "account",
-              "region",
-              "policy",
-              "description",
-              "multiRegion",
-              "aliases",
-              "state",
-              "replicaRegions",
-              "keyMaterial"));
-      String policy = null;
-      if (ko.containsKey("policy") && !ko.get("policy").isNull()) {
-        policy = JsonOutput.textOf(ko.get("policy"));
-      }
-      boolean mrk = ko.containsKey("multiRegion") && ko.get("multiRegion").asBoolean();
+    for (JsonValue k : o.array("keys")) {
+      JsonMembers ko =
+          JsonMembers.of(k, "key", WORDING)
+              .onlyKnown(
+                  Set.of(
+                      "keyId",
+                      "account",
+                      "region",
+                      "policy",
+                      "description",
+                      "multiRegion",
+                      "aliases",
+                      "state",
+                      "replicaRegions",
+                      "keyMaterial"));
+      String policy = ko.value("policy").map(JsonOutput::textOf).orElse(null);
       b.key(
           new KeyConfig(
-              str(ko, "keyId").orElse(null),
-              str(ko, "account").orElse(DEFAULT_ACCOUNT),
-              str(ko, "region").orElse(null),
+              ko.string("keyId").orElse(null),
+              ko.string("account").orElse(DEFAULT_ACCOUNT),
+              ko.string("region").orElse(null),
               policy,
-              str(ko, "description").orElse(null),
-              mrk,
-              strings(ko, "aliases"),
-              str(ko, "state").map(LocalKmsConfig::state).orElse(KeyConfig.State.ENABLED),
-              strings(ko, "replicaRegions"),
+              ko.string("description").orElse(null),
+              ko.bool("multiRegion", false),
+              ko.strings("aliases"),
+              ko.string("state").map(LocalKmsConfig::state).orElse(KeyConfig.State.ENABLED),
+              ko.strings("replicaRegions"),
               keyMaterial(ko)));
     }
     return b.build();
   }
 
   /** The optional {@code keyMaterial} of a key: base64 of exactly 32 bytes. */
-  private static byte[] keyMaterial(Map<String, JsonNode> ko) {
-    String b64 = str(ko, "keyMaterial").orElse(null);
+  private static byte[] keyMaterial(JsonMembers ko) {
+    String b64 = ko.string("keyMaterial").orElse(null);
     if (b64 == null) {
       return null;
     }
-    String id = str(ko, "keyId").map(v -> " of key " + v).orElse("");
+    String id = ko.string("keyId").map(v -> " of key " + v).orElse("");
     byte[] bytes;
     try {
       bytes = java.util.Base64.getDecoder().decode(b64.strip());
@@ -271,70 +298,6 @@ public final class LocalKmsConfig {
           throw new IllegalArgumentException(
               "Key state must be Enabled, Disabled or PendingDeletion: " + s);
     };
-  }
-
-  private static Map<String, JsonNode> object(JsonNode n, String what) {
-    if (!n.isObject()) {
-      throw new IllegalArgumentException("Local KMS config: " + what + " must be a JSON object");
-    }
-    return n.asObject();
-  }
-
-  private static void known(Map<String, JsonNode> o, String what, Set<String> names) {
-    for (String k : o.keySet()) {
-      if (!names.contains(k)) {
-        throw new IllegalArgumentException(
-            "Local KMS config: unknown member '" + k + "' in " + what + "; known: " + names);
-      }
-    }
-  }
-
-  private static java.util.Optional<String> str(Map<String, JsonNode> o, String name) {
-    JsonNode n = o.get(name);
-    if (n == null || n.isNull()) {
-      return java.util.Optional.empty();
-    }
-    if (!n.isString()) {
-      throw new IllegalArgumentException("Local KMS config: " + name + " must be a string");
-    }
-    return java.util.Optional.of(n.asString());
-  }
-
-  private static java.util.Optional<Double> num(Map<String, JsonNode> o, String name) {
-    JsonNode n = o.get(name);
-    if (n == null || n.isNull()) {
-      return java.util.Optional.empty();
-    }
-    if (!n.isNumber()) {
-      throw new IllegalArgumentException("Local KMS config: " + name + " must be a number");
-    }
-    return java.util.Optional.of(Double.parseDouble(n.asNumber()));
-  }
-
-  private static List<JsonNode> array(Map<String, JsonNode> o, String name) {
-    JsonNode n = o.get(name);
-    if (n == null || n.isNull()) {
-      return List.of();
-    }
-    if (!n.isArray()) {
-      throw new IllegalArgumentException("Local KMS config: " + name + " must be an array");
-    }
-    return n.asArray();
-  }
-
-  private static List<String> strings(Map<String, JsonNode> o, String name) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode n : array(o, name)) {
-      if (!n.isString()) {
-        throw new IllegalArgumentException("Local KMS config: " + name + " must hold strings");
-      }
-      out.add(n.asString());
-    }
-    return out;
-  }
-
-  private static IllegalArgumentException missing(String what, String member) {
-    return new IllegalArgumentException("Local KMS config: " + what + " needs '" + member + "'");
   }
 
   public String region() {

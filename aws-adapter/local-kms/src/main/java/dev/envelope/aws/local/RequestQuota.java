@@ -1,7 +1,7 @@
 package dev.envelope.aws.local;
 
+import dev.envelope.aws.policy.KmsOperation;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -10,11 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the service measures its quotas per second). A rate of zero or less turns the quota off.
  */
 final class RequestQuota {
-  /** The operations that share the cryptographic quota (the symmetric ones this KMS implements). */
-  static final Set<String> CRYPTOGRAPHIC =
-      Set.of(
-          "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext");
-
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   private volatile double requestsPerSecond;
 
@@ -31,10 +26,14 @@ final class RequestQuota {
     return requestsPerSecond;
   }
 
-  /** Takes one token for this account and Region, or returns false when the bucket is empty. */
-  boolean tryAcquire(String operation, String accountId, String region, long nowNanos) {
+  /**
+   * Takes one token for this account and Region, or returns false when the bucket is empty.
+   * Operations outside the symmetric cryptographic quota group always pass: the local KMS holds
+   * symmetric encryption keys only and models no other quota.
+   */
+  boolean tryAcquire(KmsOperation operation, String accountId, String region, long nowNanos) {
     double rate = requestsPerSecond;
-    if (rate <= 0 || !CRYPTOGRAPHIC.contains(operation)) {
+    if (rate <= 0 || operation.quotaGroup() != KmsOperation.QuotaGroup.SYMMETRIC_CRYPTOGRAPHIC) {
       return true;
     }
     Bucket b = buckets.computeIfAbsent(accountId + "/" + region, k -> new Bucket(rate, nowNanos));

@@ -2,6 +2,8 @@ package dev.envelope.aws.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.envelope.aws.internal.json.JsonReader;
+import dev.envelope.aws.internal.json.JsonValue;
 import dev.envelope.aws.policy.doctor.AccessDoctor;
 import dev.envelope.aws.policy.doctor.AccessEnvironment;
 import dev.envelope.aws.policy.doctor.AccessQuestion;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.CreateGrantResponse;
 import software.amazon.awssdk.services.kms.model.KmsException;
@@ -64,13 +65,13 @@ class DoctorAgreesWithLocalKmsTest {
             "/policy/doctor/conformance-environment.json")) {
       environmentJson = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    JsonNode root = JsonNode.parser().parse(environmentJson);
-    for (JsonNode k : root.field("keys").orElseThrow().asArray()) {
+    JsonValue root = JsonReader.parse(environmentJson);
+    for (JsonValue k : root.field("keys").orElseThrow().asArray()) {
       KEY_IDS.put(
           k.field("description").orElseThrow().asString(),
           k.field("keyId").orElseThrow().asString());
     }
-    for (JsonNode p : root.field("principals").orElseThrow().asArray()) {
+    for (JsonValue p : root.field("principals").orElseThrow().asArray()) {
       String id = p.field("accessKeyId").orElseThrow().asString();
       PRINCIPAL_ARNS.put(id, p.field("arn").orElseThrow().asString());
       p.field("viaService").ifPresent(v -> VIA.put(id, v.asString()));

@@ -2,7 +2,6 @@ package dev.envelope.aws.policy;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Decides whether KMS would allow a request, the way KMS documents its authorization:
@@ -24,44 +23,6 @@ import java.util.Set;
  * Pure function of its arguments; thread-safe.
  */
 public final class AccessEvaluator {
-
-  /** Operations KMS lets principals of another account call on a key (KMS developer guide). */
-  static final Set<String> CROSS_ACCOUNT_OPERATIONS =
-      Set.of(
-          "CreateGrant",
-          "Decrypt",
-          "DeriveSharedSecret",
-          "DescribeKey",
-          "Encrypt",
-          "GenerateDataKey",
-          "GenerateDataKeyPair",
-          "GenerateDataKeyPairWithoutPlaintext",
-          "GenerateDataKeyWithoutPlaintext",
-          "GenerateMac",
-          "GetPublicKey",
-          "ListGrants",
-          "ReEncryptFrom",
-          "ReEncryptTo",
-          "RetireGrant",
-          "RevokeGrant",
-          "Sign",
-          "Verify",
-          "VerifyMac");
-
-  /**
-   * Operations that take an encryption context, the only ones to which grant constraints apply (KMS
-   * ignores constraints for DescribeKey, RetireGrant and other operations without one).
-   */
-  static final Set<String> ENCRYPTION_CONTEXT_OPERATIONS =
-      Set.of(
-          "Encrypt",
-          "Decrypt",
-          "ReEncryptFrom",
-          "ReEncryptTo",
-          "GenerateDataKey",
-          "GenerateDataKeyWithoutPlaintext",
-          "GenerateDataKeyPair",
-          "GenerateDataKeyPairWithoutPlaintext");
 
   private AccessEvaluator() {}
 

@@ -42,7 +42,7 @@ public final class AccessRequest {
     if (op.isEmpty()) {
       throw new IllegalArgumentException("operation must not be empty");
     }
-    this.operation = KmsOperations.canonical(op);
+    this.operation = KmsOperation.canonicalName(op);
     this.keyArn = Objects.requireNonNull(b.keyArn, "keyArn");
     Optional<Arn> parsed = Arn.parse(keyArn);
     this.keyAccountId =
@@ -77,6 +77,14 @@ public final class AccessRequest {
   /** The KMS operation name without prefix, e.g. {@code Decrypt}. */
   public String operation() {
     return operation;
+  }
+
+  /**
+   * The KMS permission this request asks for, if KMS knows it: empty for a name KMS does not know
+   * and for ReEncrypt, which is no permission (its requests ask for ReEncryptFrom and ReEncryptTo).
+   */
+  Optional<KmsOperation> permission() {
+    return KmsOperation.byName(operation).filter(KmsOperation::isPermission);
   }
 
   /** The IAM action, {@code kms:} + operation. */

@@ -235,7 +235,7 @@ final class Evaluation {
   }
 
   private Optional<AccessDecision> crossAccount(KeyPolicyAllow kp, Optional<String> iam) {
-    if (!AccessEvaluator.CROSS_ACCOUNT_OPERATIONS.contains(request.operation())) {
+    if (request.permission().filter(KmsOperation::crossAccount).isEmpty()) {
       chain.add(
           request.action()
               + " cannot be called on a key in another account;"
@@ -358,7 +358,7 @@ final class Evaluation {
   }
 
   private boolean constraintsApply() {
-    return AccessEvaluator.ENCRYPTION_CONTEXT_OPERATIONS.contains(request.operation());
+    return request.permission().filter(KmsOperation::takesEncryptionContext).isPresent();
   }
 
   /**

@@ -1,29 +1,17 @@
 package dev.envelope.aws.policy;
 
-import java.io.UncheckedIOException;
+import dev.envelope.aws.internal.json.JsonException;
+import dev.envelope.aws.internal.json.JsonReader;
+import dev.envelope.aws.internal.json.JsonValue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
-import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
-import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
 
 /** Turns policy JSON into {@link PolicyDocument}; every rejection is a {@link PolicyException}. */
 final class PolicyParser {
-  /**
-   * Duplicate keys are rejected rather than last-one-wins: {"Effect":"Deny","Effect":"Allow"} must
-   * not quietly become an Allow.
-   */
-  private static final JsonNodeParser JSON =
-      JsonNode.parserBuilder()
-          .removeErrorLocations(true)
-          .jsonFactory(new JsonFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
-          .build();
-
   private static final Set<String> TOP_LEVEL = Set.of("Version", "Id", "Statement");
   private static final Set<String> VERSIONS = Set.of("2012-10-17", "2008-10-17");
   private static final Set<String> STATEMENT_ELEMENTS =
@@ -45,28 +33,18 @@ final class PolicyParser {
   private PolicyParser() {}
 
   static PolicyDocument parse(String json, String name) {
-    JsonNode root;
+    JsonValue root;
     try {
-      // The parser stops after the first value; wrapping the text in an array makes trailing
-      // content ("{...} junk" or a second object) a syntax error or a second element.
-      JsonNode wrapped = JSON.parse("[" + json + "\n]");
-      if (wrapped.asArray().size() != 1) {
-        throw new PolicyException("Policy must be exactly one JSON object.");
-      }
-      root = wrapped.asArray().get(0);
-    } catch (UncheckedIOException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new PolicyException("Policy is not valid JSON: " + cause.getMessage(), e);
-    } catch (RuntimeException e) {
-      if (e instanceof PolicyException pe) {
-        throw pe;
-      }
+      // Strict: exactly one value, and duplicate keys are rejected rather than last-one-wins, so
+      // that {"Effect":"Deny","Effect":"Allow"} cannot quietly become an Allow.
+      root = JsonReader.parse(json);
+    } catch (JsonException e) {
       throw new PolicyException("Policy is not valid JSON: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new PolicyException("Policy must be a JSON object with a Statement element.");
     }
-    Map<String, JsonNode> top = root.asObject();
+    Map<String, JsonValue> top = root.asObject();
     for (String k : top.keySet()) {
       if (!TOP_LEVEL.contains(k)) {
         throw new PolicyException(
@@ -79,11 +57,11 @@ final class PolicyParser {
           "Unsupported policy Version '" + version + "'; use \"2012-10-17\".");
     }
     String id = optionalString(top.get("Id"), "Id");
-    JsonNode stmtNode = top.get("Statement");
+    JsonValue stmtNode = top.get("Statement");
     if (stmtNode == null || stmtNode.isNull()) {
       throw new PolicyException("Policy has no Statement element.");
     }
-    List<JsonNode> raw;
+    List<JsonValue> raw;
     if (stmtNode.isArray()) {
       raw = stmtNode.asArray();
     } else if (stmtNode.isObject()) {
@@ -100,12 +78,12 @@ final class PolicyParser {
     return new PolicyDocument(json, version, id, name, statements);
   }
 
-  private static Statement statement(int index, JsonNode node, boolean variables) {
+  private static Statement statement(int index, JsonValue node, boolean variables) {
     String where = "Statement #" + index;
     if (!node.isObject()) {
       throw new PolicyException(where + " must be a JSON object.");
     }
-    Map<String, JsonNode> s = node.asObject();
+    Map<String, JsonValue> s = node.asObject();
     for (String k : s.keySet()) {
       if (!STATEMENT_ELEMENTS.contains(k)) {
         throw new PolicyException(
@@ -129,8 +107,8 @@ final class PolicyParser {
                   where + " has Effect \"" + effectText + "\"; it must be \"Allow\" or \"Deny\".");
         };
 
-    JsonNode principal = s.get("Principal");
-    JsonNode notPrincipal = s.get("NotPrincipal");
+    JsonValue principal = s.get("Principal");
+    JsonValue notPrincipal = s.get("NotPrincipal");
     if (principal != null && notPrincipal != null) {
       throw new PolicyException(where + " has both Principal and NotPrincipal; keep one.");
     }
@@ -173,9 +151,9 @@ final class PolicyParser {
   }
 
   private static List<String> exactlyOne(
-      Map<String, JsonNode> s, String positive, String negative, String where) {
-    JsonNode p = s.get(positive);
-    JsonNode n = s.get(negative);
+      Map<String, JsonValue> s, String positive, String negative, String where) {
+    JsonValue p = s.get(positive);
+    JsonValue n = s.get(negative);
     if (p != null && n != null) {
       throw new PolicyException(where + " has both " + positive + " and " + negative + ".");
     }
@@ -185,7 +163,7 @@ final class PolicyParser {
     return stringList(p != null ? p : n, where + " " + (p != null ? positive : negative));
   }
 
-  private static Map<String, List<String>> principals(JsonNode node, String where) {
+  private static Map<String, List<String>> principals(JsonValue node, String where) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (node.isString()) {
       if (!"*".equals(node.asString())) {
@@ -199,7 +177,7 @@ final class PolicyParser {
     if (!node.isObject() || node.asObject().isEmpty()) {
       throw new PolicyException(where + " must be \"*\" or a non-empty object.");
     }
-    for (Map.Entry<String, JsonNode> e : node.asObject().entrySet()) {
+    for (Map.Entry<String, JsonValue> e : node.asObject().entrySet()) {
       if (!PRINCIPAL_TYPES.contains(e.getKey())) {
         throw new PolicyException(
             where
@@ -254,7 +232,7 @@ final class PolicyParser {
     }
   }
 
-  private static List<Condition> conditions(JsonNode node, String where, boolean variables) {
+  private static List<Condition> conditions(JsonValue node, String where, boolean variables) {
     if (node == null) {
       return List.of();
     }
@@ -262,7 +240,7 @@ final class PolicyParser {
       throw new PolicyException(where + " Condition must be an object of operators.");
     }
     List<Condition> out = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> op : node.asObject().entrySet()) {
+    for (Map.Entry<String, JsonValue> op : node.asObject().entrySet()) {
       if (!op.getValue().isObject() || op.getValue().asObject().isEmpty()) {
         throw new PolicyException(
             where
@@ -270,7 +248,7 @@ final class PolicyParser {
                 + op.getKey()
                 + " must map to a non-empty object of condition keys.");
       }
-      for (Map.Entry<String, JsonNode> kv : op.getValue().asObject().entrySet()) {
+      for (Map.Entry<String, JsonValue> kv : op.getValue().asObject().entrySet()) {
         List<String> values =
             scalarList(kv.getValue(), where + " Condition " + op.getKey() + " " + kv.getKey());
         try {
@@ -283,7 +261,7 @@ final class PolicyParser {
     return out;
   }
 
-  private static String optionalString(JsonNode node, String what) {
+  private static String optionalString(JsonValue node, String what) {
     if (node == null) {
       return null;
     }
@@ -293,13 +271,13 @@ final class PolicyParser {
     return node.asString();
   }
 
-  private static List<String> stringList(JsonNode node, String what) {
+  private static List<String> stringList(JsonValue node, String what) {
     if (node.isString()) {
       return List.of(node.asString());
     }
     if (node.isArray() && !node.asArray().isEmpty()) {
       List<String> out = new ArrayList<>();
-      for (JsonNode n : node.asArray()) {
+      for (JsonValue n : node.asArray()) {
         if (!n.isString()) {
           throw new PolicyException(what + " must contain only strings.");
         }
@@ -311,13 +289,13 @@ final class PolicyParser {
   }
 
   /** Condition values may be strings, numbers or booleans, alone or in an array. */
-  private static List<String> scalarList(JsonNode node, String what) {
+  private static List<String> scalarList(JsonValue node, String what) {
     if (node.isArray()) {
       if (node.asArray().isEmpty()) {
         throw new PolicyException(what + " has no values.");
       }
       List<String> out = new ArrayList<>();
-      for (JsonNode n : node.asArray()) {
+      for (JsonValue n : node.asArray()) {
         out.add(scalar(n, what));
       }
       return out;
@@ -325,7 +303,7 @@ final class PolicyParser {
     return List.of(scalar(node, what));
   }
 
-  private static String scalar(JsonNode n, String what) {
+  private static String scalar(JsonValue n, String what) {
     if (n.isString()) {
       return n.asString();
     }

@@ -5,24 +5,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /** The request context: condition-key values of one request, keyed by lower-case key name. */
 final class RequestContext {
-  /** Operations for which KMS puts kms:GrantIsForAWSResource into the request context. */
-  private static final Set<String> GRANT_MANAGEMENT =
-      Set.of("CreateGrant", "ListGrants", "RevokeGrant");
-
-  /** Operations for which KMS does not set kms:CallerAccount (KMS developer guide). */
-  private static final Set<String> NO_CALLER_ACCOUNT =
-      Set.of(
-          "CreateKey",
-          "GenerateRandom",
-          "ListAliases",
-          "ListKeys",
-          "ListRetirableGrants",
-          "RetireGrant");
-
   private final Map<String, List<String>> values;
   private final Map<String, String> encryptionContext;
 
@@ -34,7 +20,8 @@ final class RequestContext {
   static RequestContext of(AccessRequest r) {
     Map<String, List<String>> v = new HashMap<>(r.extraContext());
     CallerIdentity caller = r.caller();
-    if (!NO_CALLER_ACCOUNT.contains(r.operation())) {
+    Optional<KmsOperation> permission = r.permission();
+    if (permission.map(KmsOperation::setsCallerAccount).orElse(true)) {
       v.put("kms:calleraccount", List.of(caller.accountId()));
     }
     v.put("aws:principalaccount", List.of(caller.accountId()));
@@ -60,7 +47,7 @@ final class RequestContext {
     if (!r.encryptionContext().isEmpty()) {
       v.put("kms:encryptioncontextkeys", List.copyOf(r.encryptionContext().keySet()));
     }
-    if (GRANT_MANAGEMENT.contains(r.operation())) {
+    if (permission.filter(KmsOperation::setsGrantIsForAwsResource).isPresent()) {
       v.put("kms:grantisforawsresource", List.of(Boolean.toString(r.grantIsForAwsResource())));
     }
     if ("CreateGrant".equals(r.operation()) && !r.grantOperations().isEmpty()) {

@@ -2,7 +2,6 @@ package dev.envelope.aws.policy;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Condition-key values that KMS derives from the key and the operation of a request, for the
@@ -12,16 +11,6 @@ import java.util.Set;
 public final class RequestFacts {
   private static final String SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT";
   private static final String ENCRYPT_DECRYPT = "ENCRYPT_DECRYPT";
-
-  /** Operations whose request context carries kms:EncryptionAlgorithm. */
-  private static final Set<String> CRYPTO_OPERATIONS =
-      Set.of(
-          "Encrypt",
-          "Decrypt",
-          "ReEncryptFrom",
-          "ReEncryptTo",
-          "GenerateDataKey",
-          "GenerateDataKeyWithoutPlaintext");
 
   private RequestFacts() {}
 
@@ -55,7 +44,10 @@ public final class RequestFacts {
     if (!aliases.isEmpty()) {
       b.contextValue("kms:ResourceAliases", aliases);
     }
-    if (CRYPTO_OPERATIONS.contains(KmsOperations.canonical(operation))) {
+    if (KmsOperation.byNameIgnoreCase(operation)
+        .filter(KmsOperation::isPermission)
+        .filter(KmsOperation::hasEncryptionAlgorithm)
+        .isPresent()) {
       b.contextValue("kms:EncryptionAlgorithm", SYMMETRIC_DEFAULT);
     }
   }

@@ -1,39 +1,50 @@
 package dev.envelope.aws.internal.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
- * The module's one JSON writer: local KMS responses, configuration and audit records ({@link
- * #compact()}), lint reports and SARIF ({@link #pretty()}), and JSON given inline in configuration
- * written back out as text ({@link #textOf}).
- *
- * <p>Written by hand because the module takes no JSON library beyond the SDK's json-utils, whose
- * {@code JsonWriter} cannot indent (lint and SARIF output is indented) and embeds no JSON text but
- * a number's. Callers emit well-nested output; commas (and, when pretty, newlines and two-space
- * indentation) are automatic.
+ * The one JSON writer of the AWS modules, on Jackson's generator: local KMS responses and audit
+ * records ({@link #compact()}), lint reports and SARIF ({@link #pretty()}), and JSON given inline
+ * in configuration written back out as text ({@link #textOf}). Callers emit well-nested output;
+ * commas (and, when pretty, newlines and two-space indentation) are automatic, and misnesting is an
+ * {@link IllegalStateException}.
  *
  * <p>Strings are escaped as RFC 8259 requires: quote, backslash and the C0 controls (the short
  * forms {@code \b \f \n \r \t} where JSON has them, {@code \}{@code u00xx} otherwise). A lone
  * surrogate, which UTF-8 cannot carry (encoding it gives {@code ?}), is written as its {@code
- * \}{@code udxxx} escape, so that it survives the round trip as JSON.stringify and the SDK's writer
- * keep it. Everything else, surrogate pairs (non-BMP characters) included, is written as it is;
- * U+2028 and U+2029 are legal in JSON and none of this output is embedded in JavaScript source.
+ * \}{@code udxxx} escape, so that it survives the round trip as JSON.stringify and the AWS SDK keep
+ * it; Jackson writes it raw, so {@link #toString()} escapes what it left. Everything else,
+ * surrogate pairs (non-BMP characters) included, is written as it is; U+2028 and U+2029 are legal
+ * in JSON and none of this output is embedded in JavaScript source.
  */
 public final class JsonOutput {
-  private final StringBuilder out = new StringBuilder(256);
-  private final boolean pretty;
-  private boolean needComma;
-  private int depth;
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).build();
 
-  /** A member name was just written: the next value follows it without comma or newline. */
-  private boolean pendingName;
+  private final StringWriter out = new StringWriter(256);
+  private final JsonGenerator gen;
+  private final boolean pretty;
 
   private JsonOutput(boolean pretty) {
     this.pretty = pretty;
+    try {
+      this.gen = FACTORY.createGenerator(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (pretty) {
+      gen.setPrettyPrinter(new TwoSpaceIndent());
+    }
   }
 
   /** No whitespace: {@code {"a":1,"b":[true]}}. */
@@ -49,58 +60,63 @@ public final class JsonOutput {
     return new JsonOutput(true);
   }
 
+  /** One step of writing; Jackson reports misnesting as an IOException. */
+  private interface Step {
+    void run() throws IOException;
+  }
+
+  private JsonOutput write(Step step) {
+    try {
+      step.run();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot write JSON: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
   public JsonOutput beginObject() {
-    return begin('{');
+    return write(gen::writeStartObject);
   }
 
   public JsonOutput endObject() {
-    return end('}');
+    return write(gen::writeEndObject);
   }
 
   public JsonOutput beginArray() {
-    return begin('[');
+    return write(gen::writeStartArray);
   }
 
   public JsonOutput endArray() {
-    return end(']');
+    return write(gen::writeEndArray);
   }
 
   public JsonOutput name(String name) {
-    if (needComma) {
-      out.append(',');
-    }
-    if (pretty) {
-      newline();
-    }
-    quote(name);
-    out.append(pretty ? ": " : ":");
-    needComma = false;
-    pendingName = true;
-    return this;
+    return write(() -> gen.writeFieldName(name));
   }
 
   /** A string, or {@code null} for null. */
   public JsonOutput value(String value) {
-    return value == null ? literal("null") : string(value);
+    return write(() -> gen.writeString(value));
   }
 
   public JsonOutput value(boolean value) {
-    return literal(value ? "true" : "false");
+    return write(() -> gen.writeBoolean(value));
   }
 
   public JsonOutput value(long value) {
-    return literal(Long.toString(value));
+    return write(() -> gen.writeNumber(value));
   }
 
   /** A timestamp as the AWS JSON protocols send it: epoch seconds with three fraction digits. */
   public JsonOutput timestamp(Instant instant) {
-    return literal(
-        instant.getEpochSecond() + "." + String.format("%03d", instant.getNano() / 1_000_000));
+    String seconds =
+        instant.getEpochSecond() + "." + String.format("%03d", instant.getNano() / 1_000_000);
+    return write(() -> gen.writeNumber(seconds));
   }
 
   /** A blob: base64, as the AWS JSON protocols encode them. */
   public JsonOutput blob(byte[] bytes) {
-    return string(Base64.getEncoder().encodeToString(bytes));
+    return value(Base64.getEncoder().encodeToString(bytes));
   }
 
   /**
@@ -108,7 +124,7 @@ public final class JsonOutput {
    * unset members); write {@code name(n).value(null)} for an explicit null.
    */
   public JsonOutput field(String name, String value) {
-    return value == null ? this : name(name).string(value);
+    return value == null ? this : name(name).value(value);
   }
 
   public JsonOutput field(String name, boolean value) {
@@ -133,120 +149,64 @@ public final class JsonOutput {
   }
 
   /** A parsed value, written back out (numbers exactly as they were given). */
-  public JsonOutput value(JsonNode node) {
-    if (node.isObject()) {
+  public JsonOutput value(JsonValue value) {
+    if (value instanceof JsonValue.ObjectValue o) {
       beginObject();
-      for (Map.Entry<String, JsonNode> e : node.asObject().entrySet()) {
-        name(e.getKey()).value(e.getValue());
-      }
+      o.members().forEach((k, v) -> name(k).value(v));
       return endObject();
-    } else if (node.isArray()) {
+    } else if (value instanceof JsonValue.ArrayValue a) {
       beginArray();
-      for (JsonNode n : node.asArray()) {
-        value(n);
-      }
+      a.elements().forEach(this::value);
       return endArray();
-    } else if (node.isString()) {
-      return string(node.asString());
-    } else if (node.isNumber()) {
-      return literal(node.asNumber());
-    } else if (node.isBoolean()) {
-      return value(node.asBoolean());
+    } else if (value instanceof JsonValue.StringValue s) {
+      return value(s.value());
+    } else if (value instanceof JsonValue.NumberValue n) {
+      return write(() -> gen.writeNumber(n.text()));
+    } else if (value instanceof JsonValue.BooleanValue b) {
+      return value(b.value());
     }
-    return literal("null");
+    return write(gen::writeNull);
   }
 
   /** The text written so far (pretty output ends with a newline). */
   @Override
   public String toString() {
-    return pretty ? out + "\n" : out.toString();
+    write(gen::flush);
+    String json = escapeLoneSurrogates(out.toString());
+    return pretty ? json + "\n" : json;
   }
 
   /** A parsed value as compact JSON text. */
-  public static String serialize(JsonNode node) {
-    return compact().value(node).toString();
+  public static String serialize(JsonValue value) {
+    return compact().value(value).toString();
   }
 
   /**
    * The JSON text of a document that configuration may give either inline, as JSON, or as a string
    * holding JSON (a policy, say): the string's content, or the inline value serialized.
    */
-  public static String textOf(JsonNode node) {
-    return node.isString() ? node.asString() : serialize(node);
+  public static String textOf(JsonValue value) {
+    return value.isString() ? value.asString() : serialize(value);
   }
 
-  private JsonOutput string(String s) {
-    beforeValue();
-    quote(s);
-    needComma = true;
-    return this;
-  }
-
-  private JsonOutput literal(String json) {
-    beforeValue();
-    out.append(json);
-    needComma = true;
-    return this;
-  }
-
-  private JsonOutput begin(char open) {
-    beforeValue();
-    out.append(open);
-    depth++;
-    needComma = false;
-    return this;
-  }
-
-  private JsonOutput end(char close) {
-    depth--;
-    if (pretty) {
-      newline();
-    }
-    out.append(close);
-    needComma = true;
-    return this;
-  }
-
-  private void beforeValue() {
-    if (pendingName) {
-      pendingName = false;
-      return;
-    }
-    if (needComma) {
-      out.append(',');
-    }
-    if (pretty && depth > 0) {
-      newline();
-    }
-  }
-
-  private void newline() {
-    out.append('\n');
-    out.append("  ".repeat(Math.max(0, depth)));
-  }
-
-  private void quote(String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20 || loneSurrogate(s, i)) {
-            unicodeEscape(c);
-          } else {
-            out.append(c);
-          }
+  /**
+   * Jackson writes a lone surrogate as it is. Outside strings JSON text is ASCII, so any lone
+   * surrogate in the output is inside a string, where its escape is the same character.
+   */
+  private static String escapeLoneSurrogates(String json) {
+    StringBuilder b = null;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (Character.isSurrogate(c) && loneSurrogate(json, i)) {
+        if (b == null) {
+          b = new StringBuilder(json.length() + 16).append(json, 0, i);
         }
+        b.append(String.format("\\u%04x", (int) c));
+      } else if (b != null) {
+        b.append(c);
       }
     }
-    out.append('"');
+    return b == null ? json : b.toString();
   }
 
   private static boolean loneSurrogate(String s, int i) {
@@ -254,13 +214,76 @@ public final class JsonOutput {
     if (Character.isHighSurrogate(c)) {
       return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
     }
-    return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+    return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
   }
 
-  private void unicodeEscape(char c) {
-    out.append("\\u");
-    for (int shift = 12; shift >= 0; shift -= 4) {
-      out.append(Character.forDigit((c >> shift) & 0xF, 16));
+  /** {@link #pretty()}'s layout: each member and element on its own line, two spaces a level. */
+  private static final class TwoSpaceIndent implements PrettyPrinter {
+    private int depth;
+
+    private void newline(JsonGenerator g) throws IOException {
+      g.writeRaw('\n');
+      for (int i = 0; i < depth; i++) {
+        g.writeRaw("  ");
+      }
+    }
+
+    @Override
+    public void writeRootValueSeparator(JsonGenerator g) throws IOException {
+      newline(g);
+    }
+
+    @Override
+    public void writeStartObject(JsonGenerator g) throws IOException {
+      g.writeRaw('{');
+      depth++;
+    }
+
+    @Override
+    public void beforeObjectEntries(JsonGenerator g) throws IOException {
+      newline(g);
+    }
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(',');
+      newline(g);
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+      depth--;
+      newline(g);
+      g.writeRaw('}');
+    }
+
+    @Override
+    public void writeStartArray(JsonGenerator g) throws IOException {
+      g.writeRaw('[');
+      depth++;
+    }
+
+    @Override
+    public void beforeArrayValues(JsonGenerator g) throws IOException {
+      newline(g);
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(',');
+      newline(g);
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int values) throws IOException {
+      depth--;
+      newline(g);
+      g.writeRaw(']');
     }
   }
 }

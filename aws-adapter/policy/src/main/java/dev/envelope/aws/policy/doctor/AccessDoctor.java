@@ -5,6 +5,7 @@ import dev.envelope.aws.policy.AccessEvaluator;
 import dev.envelope.aws.policy.AccessRequest;
 import dev.envelope.aws.policy.CallerIdentity;
 import dev.envelope.aws.policy.Grant;
+import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.RequestFacts;
 import java.util.ArrayList;
@@ -27,24 +28,6 @@ import java.util.Set;
  * }</pre>
  */
 public final class AccessDoctor {
-  /** Operations that need an enabled key: KMS refuses them for Disabled/PendingDeletion keys. */
-  private static final Set<String> NEED_ENABLED =
-      Set.of(
-          "Encrypt",
-          "Decrypt",
-          "ReEncryptFrom",
-          "ReEncryptTo",
-          "GenerateDataKey",
-          "GenerateDataKeyWithoutPlaintext",
-          "GenerateDataKeyPair",
-          "GenerateDataKeyPairWithoutPlaintext",
-          "Sign",
-          "Verify",
-          "GenerateMac",
-          "VerifyMac",
-          "DeriveSharedSecret",
-          "GetPublicKey");
-
   private AccessDoctor() {}
 
   /**
@@ -122,7 +105,7 @@ public final class AccessDoctor {
     }
     if (decision.allowed()
         && !key.state().equals("Enabled")
-        && (NEED_ENABLED.contains(operation)
+        && (needsEnabledKey(operation)
             || key.state().equals("PendingDeletion") && operation.equals("CreateGrant"))) {
       notes.add(
           "the key is "
@@ -270,6 +253,14 @@ public final class AccessDoctor {
       }
     }
     return visible;
+  }
+
+  /** Whether KMS refuses this permission on a Disabled or PendingDeletion key. */
+  private static boolean needsEnabledKey(String operation) {
+    return KmsOperation.byName(operation)
+        .filter(KmsOperation::isPermission)
+        .filter(KmsOperation::needsEnabledKey)
+        .isPresent();
   }
 
   private static String canonicalOperation(String op) {

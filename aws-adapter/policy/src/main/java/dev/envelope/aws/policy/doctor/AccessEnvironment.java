@@ -1,6 +1,12 @@
 package dev.envelope.aws.policy.doctor;
 
+import static dev.envelope.aws.internal.json.JsonMembers.PLAIN;
+
+import dev.envelope.aws.internal.json.JsonException;
+import dev.envelope.aws.internal.json.JsonMembers;
 import dev.envelope.aws.internal.json.JsonOutput;
+import dev.envelope.aws.internal.json.JsonReader;
+import dev.envelope.aws.internal.json.JsonValue;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
@@ -16,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * A local description of who may do what with which keys: key policies, the callers' IAM policies
@@ -134,18 +139,18 @@ public final class AccessEnvironment {
 
   /** Parses an environment; see the class comment for the format. */
   public static AccessEnvironment fromJson(String json) {
-    JsonMembers top = JsonMembers.of(parse(json, "environment"), "environment");
+    JsonMembers top = JsonMembers.of(parse(json, "environment"), "environment", PLAIN);
     top.onlyKnown(TOP);
     String region = top.string("region").orElse(DEFAULT_REGION);
     List<EnvPrincipal> principals = new ArrayList<>();
-    List<JsonNode> ps = top.array("principals");
+    List<JsonValue> ps = top.array("principals");
     for (int i = 0; i < ps.size(); i++) {
-      principals.add(principal(JsonMembers.of(ps.get(i), "principals[" + i + "]")));
+      principals.add(principal(JsonMembers.of(ps.get(i), "principals[" + i + "]", PLAIN)));
     }
     List<EnvKey> keys = new ArrayList<>();
-    List<JsonNode> ks = top.array("keys");
+    List<JsonValue> ks = top.array("keys");
     for (int i = 0; i < ks.size(); i++) {
-      keys.add(key(JsonMembers.of(ks.get(i), "keys[" + i + "]"), region));
+      keys.add(key(JsonMembers.of(ks.get(i), "keys[" + i + "]", PLAIN), region));
     }
     List<EnvGrant> grants = grants(top.array("grants"), "grants", keys);
     checkDeclaredAccounts(top.strings("accounts"), keys, principals);
@@ -157,12 +162,12 @@ public final class AccessEnvironment {
    * with a {@code Grants} array).
    */
   public static List<Grant> parseGrants(String json) {
-    JsonNode root = parse(json, "grants file");
-    List<JsonNode> list;
+    JsonValue root = parse(json, "grants file");
+    List<JsonValue> list;
     if (root.isArray()) {
       list = root.asArray();
     } else {
-      JsonMembers m = JsonMembers.caseInsensitive(root, "grants file");
+      JsonMembers m = JsonMembers.caseInsensitive(root, "grants file", PLAIN);
       m.onlyKnown(Set.of("grants", "truncated", "nextmarker"));
       list = m.array("grants");
     }
@@ -202,12 +207,11 @@ public final class AccessEnvironment {
 
   // ---- parsing ----------------------------------------------------------------------------
 
-  private static JsonNode parse(String json, String what) {
+  private static JsonValue parse(String json, String what) {
     try {
-      return JsonNode.parser().parse(json);
-    } catch (RuntimeException e) {
-      String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
-      throw new IllegalArgumentException(what + " is not valid JSON: " + msg, e);
+      return JsonReader.parse(json);
+    } catch (JsonException e) {
+      throw new IllegalArgumentException(what + " is not valid JSON: " + e.getMessage(), e);
     }
   }
 
@@ -256,7 +260,7 @@ public final class AccessEnvironment {
               + arn);
     }
     List<PolicyDocument> policies = new ArrayList<>();
-    List<JsonNode> nodes = m.array("policies");
+    List<JsonValue> nodes = m.array("policies");
     for (int i = 0; i < nodes.size(); i++) {
       String where = m.where() + " (" + arn + ") policies[" + i + "]";
       try {
@@ -325,7 +329,7 @@ public final class AccessEnvironment {
     }
     String policyText =
         m.has("policy")
-            ? JsonOutput.textOf(m.node("policy"))
+            ? JsonOutput.textOf(m.value("policy").orElseThrow())
             : PolicyDocument.defaultKeyPolicyJson(account);
     PolicyDocument policy;
     try {
@@ -343,11 +347,11 @@ public final class AccessEnvironment {
     return new EnvKey(keyId, account, region, arns, aliasArns, state, policy);
   }
 
-  private static List<EnvGrant> grants(List<JsonNode> nodes, String what, List<EnvKey> keys) {
+  private static List<EnvGrant> grants(List<JsonValue> nodes, String what, List<EnvKey> keys) {
     List<EnvGrant> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < nodes.size(); i++) {
-      JsonMembers m = JsonMembers.caseInsensitive(nodes.get(i), what + "[" + i + "]");
+      JsonMembers m = JsonMembers.caseInsensitive(nodes.get(i), what + "[" + i + "]", PLAIN);
       m.onlyKnown(GRANT);
       String id = m.required("grantid");
       if (!ids.add(id)) {
@@ -363,7 +367,8 @@ public final class AccessEnvironment {
       Map<String, String> subset = Map.of();
       if (m.has("constraints")) {
         JsonMembers c =
-            JsonMembers.caseInsensitive(m.node("constraints"), m.where() + ".Constraints");
+            JsonMembers.caseInsensitive(
+                m.value("constraints").orElseThrow(), m.where() + ".Constraints", PLAIN);
         c.onlyKnown(Set.of("encryptioncontextequals", "encryptioncontextsubset"));
         eq = c.stringMap("encryptioncontextequals");
         subset = c.stringMap("encryptioncontextsubset");

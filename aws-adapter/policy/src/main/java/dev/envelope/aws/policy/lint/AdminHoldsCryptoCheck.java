@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy.lint;
 
+import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.Statement;
 import java.util.List;
 
@@ -17,7 +18,7 @@ final class AdminHoldsCryptoCheck implements Check {
       if (!RoleChecks.inScope(s) || !KmsActions.isAdministrator(s)) {
         continue;
       }
-      List<String> crypto = KmsActions.granted(s, KmsActions.CRYPTO);
+      List<KmsOperation> crypto = KmsActions.granted(s, KmsActions.CRYPTO);
       if (!crypto.isEmpty()) {
         ctx.report(
             rule(),

@@ -1,6 +1,7 @@
 package dev.envelope.aws.policy.lint;
 
 import dev.envelope.aws.policy.Grant;
+import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.PolicyException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,7 +129,7 @@ public final class KeyPolicyLinter {
       }
       for (String p : Statements.awsPrincipals(s)) {
         Optional<String> root = LintContext.rootAccount(p);
-        if (root.isPresent() && KmsActions.grants(s, "PutKeyPolicy")) {
+        if (root.isPresent() && KmsActions.grants(s, KmsOperation.PUT_KEY_POLICY)) {
           return root;
         }
         LintContext.accountOf(p).ifPresent(a -> counts.merge(a, 1, Integer::sum));

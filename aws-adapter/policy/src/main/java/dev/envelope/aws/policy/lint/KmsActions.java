@@ -1,10 +1,12 @@
 package dev.envelope.aws.policy.lint;
 
+import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -20,68 +22,35 @@ import java.util.regex.Pattern;
  * administrator.
  */
 final class KmsActions {
-  /** Operations that use key material: Decrypt, Encrypt, GenerateDataKey*, ReEncrypt*, ... */
-  static final List<String> CRYPTO =
-      List.of(
-          "Encrypt",
-          "Decrypt",
-          "GenerateDataKey",
-          "GenerateDataKeyWithoutPlaintext",
-          "GenerateDataKeyPair",
-          "GenerateDataKeyPairWithoutPlaintext",
-          "ReEncryptFrom",
-          "ReEncryptTo",
-          "Sign",
-          "Verify",
-          "GenerateMac",
-          "VerifyMac",
-          "DeriveSharedSecret");
-
   /**
-   * Operations that change the key's policy, state, lifecycle, material, aliases or tags.
-   * RevokeGrant is left out: it only removes access, and the console puts it in the grants
-   * statement of key users.
+   * Permissions that use key material on a key: Encrypt, Decrypt, GenerateDataKey*, ReEncrypt*,
+   * Sign, ... (GenerateRandom is cryptographic too, but uses no key).
    */
-  static final List<String> MANAGEMENT =
-      List.of(
-          "PutKeyPolicy",
-          "ScheduleKeyDeletion",
-          "CancelKeyDeletion",
-          "DisableKey",
-          "EnableKey",
-          "CreateAlias",
-          "DeleteAlias",
-          "UpdateAlias",
-          "TagResource",
-          "UntagResource",
-          "UpdateKeyDescription",
-          "EnableKeyRotation",
-          "DisableKeyRotation",
-          "RotateKeyOnDemand",
-          "ImportKeyMaterial",
-          "DeleteImportedKeyMaterial",
-          "GetParametersForImport",
-          "ReplicateKey",
-          "UpdatePrimaryRegion");
+  static final List<KmsOperation> CRYPTO =
+      permissions(o -> o.kind() == KmsOperation.Kind.CRYPTOGRAPHIC && o.onKey());
+
+  /** Permissions that change the key's policy, state, lifecycle, material, aliases or tags. */
+  static final List<KmsOperation> MANAGEMENT = permissions(KmsOperation::administersKey);
 
   /** Management actions a key user must never hold. */
-  static final Set<String> USER_FORBIDDEN = Set.of("PutKeyPolicy", "ScheduleKeyDeletion");
+  static final List<KmsOperation> USER_FORBIDDEN =
+      List.of(KmsOperation.PUT_KEY_POLICY, KmsOperation.SCHEDULE_KEY_DELETION);
 
   private static final int ADMIN_THRESHOLD = 3;
 
   private KmsActions() {}
 
-  /** True if the statement's Action/NotAction covers {@code kms:operation}. */
-  static boolean grants(Statement s, String operation) {
-    String action = "kms:" + operation;
+  /** True if the statement's Action/NotAction covers the operation's permission. */
+  static boolean grants(Statement s, KmsOperation operation) {
+    String action = operation.action();
     boolean listed = s.actions().stream().anyMatch(p -> matches(p, action));
     return listed != s.notAction();
   }
 
   /** The operations of {@code from} the statement grants, in list order. */
-  static List<String> granted(Statement s, List<String> from) {
-    List<String> out = new ArrayList<>();
-    for (String op : from) {
+  static List<KmsOperation> granted(Statement s, List<KmsOperation> from) {
+    List<KmsOperation> out = new ArrayList<>();
+    for (KmsOperation op : from) {
       if (grants(s, op)) {
         out.add(op);
       }
@@ -108,7 +77,15 @@ final class KmsActions {
   }
 
   static boolean isUser(Statement s) {
-    return !isAdministrator(s) && (!granted(s, CRYPTO).isEmpty() || grants(s, "CreateGrant"));
+    return !isAdministrator(s)
+        && (!granted(s, CRYPTO).isEmpty() || grants(s, KmsOperation.CREATE_GRANT));
+  }
+
+  private static List<KmsOperation> permissions(Predicate<KmsOperation> which) {
+    return Arrays.stream(KmsOperation.values())
+        .filter(KmsOperation::isPermission)
+        .filter(which)
+        .toList();
   }
 
   /** IAM action matching: case-insensitive, {@code *} any run, {@code ?} one character. */

@@ -5,7 +5,6 @@ import dev.envelope.aws.policy.PolicyException;
 import dev.envelope.aws.policy.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * A policy read for linting: the statements that parse, each with its line, and findings for those
@@ -70,8 +69,7 @@ final class LintedPolicy {
           out.add(new LintedStatement(i, span.line(), s));
         } catch (PolicyException e) {
           failures++;
-          findings.add(
-              invalid(source, i, sidOf(span.text()), span.line(), renumber(e.getMessage(), i)));
+          findings.add(invalid(source, i, span.sid(), span.line(), renumber(e.getMessage(), i)));
         }
       }
       if (failures == 0) {
@@ -112,16 +110,6 @@ final class LintedPolicy {
       }
     }
     return bad;
-  }
-
-  /** The Sid of a statement that does not parse, if it has a string one, for the finding. */
-  private static String sidOf(String statementJson) {
-    try {
-      JsonNode sid = JsonNode.parser().parse(statementJson).asObject().get("Sid");
-      return sid != null && sid.isString() ? sid.asString() : null;
-    } catch (RuntimeException e) {
-      return null; // not an object, or duplicate keys: no Sid to show
-    }
   }
 
   /** Messages from the single-statement parse say "Statement #0"; give the real index. */

@@ -1,5 +1,7 @@
 package dev.envelope.aws.policy.lint;
 
+import dev.envelope.aws.policy.KmsOperation;
+
 /**
  * ENV-KP-001. KMS's own lockout safety check asks whether the principal calling PutKeyPolicy can
  * still call it afterwards; statically we ask whether anyone can: some Allow statement with a
@@ -25,7 +27,7 @@ final class LockoutCheck implements Check {
                     Statements.isAllow(s)
                         && s.hasPrincipal()
                         && !s.notPrincipal()
-                        && KmsActions.grants(s, "PutKeyPolicy"));
+                        && KmsActions.grants(s, KmsOperation.PUT_KEY_POLICY));
     if (!administrable) {
       ctx.reportPolicy(
           rule(),

@@ -1,28 +1,34 @@
 package dev.envelope.aws.policy.lint;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.envelope.aws.internal.json.JsonReader;
 import dev.envelope.aws.policy.PolicyException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
-import software.amazon.awssdk.thirdparty.jackson.core.JsonLocation;
-import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
-import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
 
 /**
- * Finds where each element of a policy's top-level {@code Statement} array starts (line) and what
- * text it spans, with a streaming parser because the tree parser keeps no locations. The span lets
- * the linter parse statements one by one when the whole document does not parse, so that one bad
- * condition key is a finding rather than the end of the lint.
+ * Finds where each element of a policy's top-level {@code Statement} array starts (line), what text
+ * it spans and its Sid, with Jackson's streaming parser because a tree keeps no locations. The span
+ * lets the linter parse statements one by one when the whole document does not parse, so that one
+ * bad condition key is a finding rather than the end of the lint.
  *
  * <p>Duplicate keys are tolerated here on purpose: the policy parser rejects them with a precise
  * message, which becomes a finding; only text that is not JSON at all is an error.
  */
 final class StatementLocator {
-  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
 
-  /** Where one statement is: its one-based line and its exact source text. */
-  record Span(int line, String text) {}
+  /**
+   * Where one statement is: its one-based line, its exact source text, and its Sid (the first
+   * string Sid, or null), to name a statement that does not parse.
+   */
+  record Span(int line, String text, String sid) {}
 
   /**
    * The statements' spans and whether a Statement element was found at top level.
@@ -49,7 +55,7 @@ final class StatementLocator {
       if (object) {
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
           String name = p.currentName();
-          int memberLine = p.getTokenLocation().getLineNr();
+          int memberLine = p.currentTokenLocation().getLineNr();
           t = p.nextToken();
           if ("Statement".equals(name) && statementLine == 0) {
             statementLine = memberLine;
@@ -70,37 +76,34 @@ final class StatementLocator {
       if (p.nextToken() != null) {
         throw new PolicyException(
             "The document has content after its JSON value at line "
-                + p.getTokenLocation().getLineNr()
+                + p.currentTokenLocation().getLineNr()
                 + "; a policy is exactly one JSON object.");
       }
     } catch (IOException e) {
-      throw new PolicyException("The document is not valid JSON: " + describe(e), e);
+      throw new PolicyException(
+          "The document is not valid JSON: " + JsonReader.problem(e).getMessage(), e);
     }
     return new Located(List.copyOf(spans), statementLine, object);
   }
 
   private static Span span(String json, JsonParser p) throws IOException {
-    JsonLocation start = p.getTokenLocation();
-    p.skipChildren();
-    long end = p.getCurrentLocation().getCharOffset();
-    int from = (int) start.getCharOffset();
-    return new Span(start.getLineNr(), json.substring(from, (int) Math.min(end, json.length())));
-  }
-
-  private static String describe(IOException e) {
-    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-    // Jackson appends a source excerpt after a newline; the line/column are what a user needs.
-    int nl = msg.indexOf('\n');
-    String first = nl < 0 ? msg : msg.substring(0, nl);
-    if (e instanceof software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException jpe
-        && jpe.getLocation() != null) {
-      return first
-          + " (line "
-          + jpe.getLocation().getLineNr()
-          + ", column "
-          + jpe.getLocation().getColumnNr()
-          + ")";
+    JsonLocation start = p.currentTokenLocation();
+    String sid = null;
+    if (p.currentToken() == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean isSid = "Sid".equals(p.currentName());
+        if (p.nextToken() == JsonToken.VALUE_STRING && isSid && sid == null) {
+          sid = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+    } else {
+      p.skipChildren();
     }
-    return first;
+    long end = p.currentLocation().getCharOffset();
+    int from = (int) start.getCharOffset();
+    return new Span(
+        start.getLineNr(), json.substring(from, (int) Math.min(end, json.length())), sid);
   }
 }

@@ -1,6 +1,7 @@
 package dev.envelope.aws.policy.lint;
 
 import dev.envelope.aws.policy.Condition;
+import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.Statement;
 
 /** ENV-KP-007: a user statement allowing CreateGrant without kms:GrantIsForAWSResource true. */
@@ -14,7 +15,9 @@ final class UserCreateGrantCheck implements Check {
   public void run(LintContext ctx) {
     for (LintedStatement ls : ctx.keyPolicy.statements) {
       Statement s = ls.statement();
-      if (!RoleChecks.inScope(s) || !KmsActions.isUser(s) || !KmsActions.grants(s, "CreateGrant")) {
+      if (!RoleChecks.inScope(s)
+          || !KmsActions.isUser(s)
+          || !KmsActions.grants(s, KmsOperation.CREATE_GRANT)) {
         continue;
       }
       if (!requiresAwsResource(s)) {

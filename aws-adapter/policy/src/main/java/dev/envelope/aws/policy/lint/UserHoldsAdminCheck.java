@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy.lint;
 
+import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.Statement;
 import java.util.List;
 
@@ -19,8 +20,7 @@ final class UserHoldsAdminCheck implements Check {
       if (!RoleChecks.inScope(s) || !KmsActions.isUser(s)) {
         continue;
       }
-      List<String> forbidden =
-          KmsActions.granted(s, List.of("PutKeyPolicy", "ScheduleKeyDeletion"));
+      List<KmsOperation> forbidden = KmsActions.granted(s, KmsActions.USER_FORBIDDEN);
       if (!forbidden.isEmpty()) {
         ctx.report(
             rule(),

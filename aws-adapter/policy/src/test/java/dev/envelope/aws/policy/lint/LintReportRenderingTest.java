@@ -2,6 +2,8 @@ package dev.envelope.aws.policy.lint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.envelope.aws.internal.json.JsonReader;
+import dev.envelope.aws.internal.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /** Text, JSON and SARIF output of one report over a policy file with known line numbers. */
 class LintReportRenderingTest {
@@ -53,10 +54,10 @@ class LintReportRenderingTest {
 
   @Test
   void jsonParsesAndCarriesEveryField() {
-    JsonNode root = JsonNode.parser().parse(report.render(ReportFormat.JSON));
-    List<JsonNode> findings = root.field("findings").orElseThrow().asArray();
+    JsonValue root = JsonReader.parse(report.render(ReportFormat.JSON));
+    List<JsonValue> findings = root.field("findings").orElseThrow().asArray();
     assertThat(findings).hasSize(4);
-    JsonNode first = findings.get(0);
+    JsonValue first = findings.get(0);
     for (String f :
         List.of(
             "ruleId", "rule", "severity", "source", "statementIndex", "line", "message", "fix")) {
@@ -67,18 +68,18 @@ class LintReportRenderingTest {
 
   @Test
   void sarifIsStructurallyValid() {
-    JsonNode root = JsonNode.parser().parse(report.render(ReportFormat.SARIF));
+    JsonValue root = JsonReader.parse(report.render(ReportFormat.SARIF));
     assertThat(root.field("version").orElseThrow().asString()).isEqualTo("2.1.0");
     assertThat(root.field("$schema").orElseThrow().asString()).contains("sarif-2.1.0");
-    List<JsonNode> runs = root.field("runs").orElseThrow().asArray();
+    List<JsonValue> runs = root.field("runs").orElseThrow().asArray();
     assertThat(runs).hasSize(1);
-    JsonNode driver = runs.get(0).field("tool").orElseThrow().field("driver").orElseThrow();
+    JsonValue driver = runs.get(0).field("tool").orElseThrow().field("driver").orElseThrow();
     assertThat(driver.field("name").orElseThrow().asString()).isEqualTo("envelope-lint");
-    List<JsonNode> rules = driver.field("rules").orElseThrow().asArray();
+    List<JsonValue> rules = driver.field("rules").orElseThrow().asArray();
     assertThat(rules).hasSize(LintRule.values().length);
     Set<String> ruleIds =
         rules.stream().map(r -> r.field("id").orElseThrow().asString()).collect(Collectors.toSet());
-    for (JsonNode r : rules) {
+    for (JsonValue r : rules) {
       assertThat(r.field("help").orElseThrow().field("text").orElseThrow().asString()).isNotBlank();
       assertThat(r.field("shortDescription").orElseThrow().field("text")).isPresent();
       assertThat(
@@ -86,10 +87,10 @@ class LintReportRenderingTest {
           .isIn("error", "warning", "note");
     }
 
-    List<JsonNode> results = runs.get(0).field("results").orElseThrow().asArray();
+    List<JsonValue> results = runs.get(0).field("results").orElseThrow().asArray();
     assertThat(results).hasSize(report.findings().size());
     for (int i = 0; i < results.size(); i++) {
-      JsonNode r = results.get(i);
+      JsonValue r = results.get(i);
       Finding f = report.findings().get(i);
       String ruleId = r.field("ruleId").orElseThrow().asString();
       assertThat(ruleId).isEqualTo(f.ruleId()).isIn(ruleIds);
@@ -98,7 +99,7 @@ class LintReportRenderingTest {
       assertThat(r.field("level").orElseThrow().asString()).isEqualTo(f.severity().sarifLevel());
       assertThat(r.field("message").orElseThrow().field("text").orElseThrow().asString())
           .contains(f.message());
-      JsonNode physical =
+      JsonValue physical =
           r.field("locations")
               .orElseThrow()
               .asArray()
@@ -141,8 +142,7 @@ class LintReportRenderingTest {
     assertThat(empty.findings()).isEmpty();
     assertThat(empty.render(ReportFormat.TEXT)).isEqualTo("No findings.\n");
     assertThat(
-            JsonNode.parser()
-                .parse(empty.render(ReportFormat.SARIF))
+            JsonReader.parse(empty.render(ReportFormat.SARIF))
                 .field("runs")
                 .orElseThrow()
                 .asArray()
@@ -152,8 +152,7 @@ class LintReportRenderingTest {
                 .asArray())
         .isEmpty();
     assertThat(
-            JsonNode.parser()
-                .parse(empty.render(ReportFormat.JSON))
+            JsonReader.parse(empty.render(ReportFormat.JSON))
                 .field("findings")
                 .orElseThrow()
                 .asArray())
