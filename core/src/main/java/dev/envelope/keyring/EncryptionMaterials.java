@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a message is encrypted with: the suite, the full encryption context (including, for signed
@@ -22,14 +24,16 @@ public final class EncryptionMaterials implements AutoCloseable {
   private final DataKey dataKey;
   private final List<EncryptedDataKey> encryptedDataKeys;
   private final PrivateKey signingKey;
+  private final Set<String> requiredEncryptionContextKeys;
 
   private EncryptionMaterials(AlgorithmSuite suite, Map<String, String> encryptionContext, DataKey dataKey,
-      List<EncryptedDataKey> encryptedDataKeys, PrivateKey signingKey) {
+      List<EncryptedDataKey> encryptedDataKeys, PrivateKey signingKey, Set<String> requiredEncryptionContextKeys) {
     this.suite = suite;
     this.encryptionContext = encryptionContext;
     this.dataKey = dataKey;
     this.encryptedDataKeys = encryptedDataKeys;
     this.signingKey = signingKey;
+    this.requiredEncryptionContextKeys = requiredEncryptionContextKeys;
   }
 
   /** Materials with no data key yet. {@code signingKey} is required exactly when the suite is signed. */
@@ -41,16 +45,49 @@ public final class EncryptionMaterials implements AutoCloseable {
           ? "suite " + suite + " is signed and needs a signing key"
           : "suite " + suite + " is not signed; no signing key expected");
     }
-    return new EncryptionMaterials(suite, Map.copyOf(encryptionContext), null, List.of(), signingKey);
+    return new EncryptionMaterials(suite, Map.copyOf(encryptionContext), null, List.of(), signingKey, Set.of());
   }
 
   public AlgorithmSuite suite() {
     return suite;
   }
 
-  /** The full encryption context, stored in the header and bound to every frame. */
+  /**
+   * The full encryption context the data key is bound to. Pairs whose keys are in
+   * {@link #requiredEncryptionContextKeys()} are authenticated but not stored in the header; the rest
+   * are stored.
+   */
   public Map<String, String> encryptionContext() {
     return encryptionContext;
+  }
+
+  /**
+   * Keys of the context that the message authenticates without storing them, so that the reader must
+   * supply them again; empty unless a {@code RequiredEncryptionContextMaterialsManager} asked for some.
+   */
+  public Set<String> requiredEncryptionContextKeys() {
+    return requiredEncryptionContextKeys;
+  }
+
+  /**
+   * The same materials with {@code keys} added to the required encryption context keys.
+   *
+   * @throws IllegalArgumentException if a key is not in the encryption context
+   */
+  public EncryptionMaterials withRequiredEncryptionContextKeys(Set<String> keys) {
+    if (keys.isEmpty() || requiredEncryptionContextKeys.containsAll(keys)) {
+      return this;
+    }
+    TreeSet<String> union = new TreeSet<>(requiredEncryptionContextKeys);
+    for (String key : keys) {
+      if (!encryptionContext.containsKey(key)) {
+        throw new IllegalArgumentException("required encryption context key '" + key
+            + "' is not in the encryption context");
+      }
+      union.add(key);
+    }
+    return new EncryptionMaterials(suite, encryptionContext, dataKey, encryptedDataKeys, signingKey,
+        Set.copyOf(union));
   }
 
   public boolean hasDataKey() {
@@ -88,7 +125,7 @@ public final class EncryptionMaterials implements AutoCloseable {
           + "-byte data key, got " + key.length());
     }
     return new EncryptionMaterials(suite, encryptionContext, key, append(encryptedDataKeys, encrypted),
-        signingKey);
+        signingKey, requiredEncryptionContextKeys);
   }
 
   /** Adds the data key encrypted under one more key provider. */
@@ -97,7 +134,7 @@ public final class EncryptionMaterials implements AutoCloseable {
       throw new IllegalStateException("no data key to add an encrypted copy of");
     }
     return new EncryptionMaterials(suite, encryptionContext, dataKey, append(encryptedDataKeys, encrypted),
-        signingKey);
+        signingKey, requiredEncryptionContextKeys);
   }
 
   /**
@@ -106,7 +143,7 @@ public final class EncryptionMaterials implements AutoCloseable {
    */
   public EncryptionMaterials withCopiedDataKey() {
     return new EncryptionMaterials(suite, encryptionContext, dataKey == null ? null : dataKey.copy(),
-        encryptedDataKeys, signingKey);
+        encryptedDataKeys, signingKey, requiredEncryptionContextKeys);
   }
 
   private static List<EncryptedDataKey> append(List<EncryptedDataKey> list, EncryptedDataKey item) {
@@ -126,7 +163,8 @@ public final class EncryptionMaterials implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "EncryptionMaterials[suite=" + suite + ", contextKeys=" + encryptionContext.keySet() + ", dataKey="
-        + dataKey + ", encryptedDataKeys=" + encryptedDataKeys.size() + "]";
+    return "EncryptionMaterials[suite=" + suite + ", contextKeys=" + encryptionContext.keySet()
+        + (requiredEncryptionContextKeys.isEmpty() ? "" : ", requiredKeys=" + requiredEncryptionContextKeys)
+        + ", dataKey=" + dataKey + ", encryptedDataKeys=" + encryptedDataKeys.size() + "]";
   }
 }

@@ -526,24 +526,41 @@ public final class CachingMaterialsManager implements MaterialsManager {
     final AlgorithmSuite suite;
     final Map<String, String> encryptionContext;
     final Set<EncryptedDataKey> encryptedDataKeys;
+    /**
+     * What decides which pairs are only authenticated: the required keys of an encryption request, the
+     * reproduced context of a decryption request. Materials for one never serve the other.
+     */
+    final Object requiredContext;
     private final int hash;
 
     private CacheKey(String partition, AlgorithmSuite suite, Map<String, String> encryptionContext,
-        Set<EncryptedDataKey> encryptedDataKeys) {
+        Set<EncryptedDataKey> encryptedDataKeys, Object requiredContext) {
       this.partition = partition;
       this.suite = suite;
       this.encryptionContext = encryptionContext;
       this.encryptedDataKeys = encryptedDataKeys;
-      this.hash = Objects.hash(partition, suite, encryptionContext, encryptedDataKeys);
+      this.requiredContext = requiredContext;
+      this.hash = Objects.hash(partition, suite, encryptionContext, encryptedDataKeys, requiredContext);
     }
 
     static CacheKey forEncryption(String partition, EncryptionRequest request) {
-      return new CacheKey(partition, request.suite(), request.encryptionContext(), null);
+      return new CacheKey(partition, request.suite(), request.encryptionContext(), null,
+          request.requiredEncryptionContextKeys());
     }
 
     static CacheKey forDecryption(String partition, DecryptionRequest request) {
       return new CacheKey(partition, request.suite(), request.encryptionContext(),
-          Set.copyOf(request.encryptedDataKeys()));
+          Set.copyOf(request.encryptedDataKeys()), notStored(request));
+    }
+
+    /** The reproduced pairs that add to the stored context; repeating stored pairs changes nothing. */
+    private static Map<String, String> notStored(DecryptionRequest request) {
+      if (request.reproducedEncryptionContext().isEmpty()) {
+        return Map.of();
+      }
+      Map<String, String> extra = new java.util.HashMap<>(request.reproducedEncryptionContext());
+      extra.entrySet().removeIf(e -> e.getValue().equals(request.encryptionContext().get(e.getKey())));
+      return extra;
     }
 
     @Override
@@ -553,7 +570,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
           && suite == k.suite
           && partition.equals(k.partition)
           && encryptionContext.equals(k.encryptionContext)
-          && Objects.equals(encryptedDataKeys, k.encryptedDataKeys);
+          && Objects.equals(encryptedDataKeys, k.encryptedDataKeys)
+          && requiredContext.equals(k.requiredContext);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.envelope.internal.format;
 
 import dev.envelope.AlgorithmSuite;
+import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.InvalidMessageException;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
@@ -10,6 +11,8 @@ import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -65,15 +68,7 @@ public final class MessageDecryptor implements AutoCloseable {
             "key commitment does not match: the data key is not the one this message was encrypted with,"
                 + " or the header was altered");
       }
-      byte[] iv = header.version() == 1 ? header.headerIvUnsafe() : new byte[AlgorithmSuite.IV_LENGTH];
-      try {
-        gcm.decrypt(keys.key(), iv, header.bodyUnsafe(), header.authTagUnsafe(), 0, AlgorithmSuite.TAG_LENGTH,
-            new byte[0], 0);
-      } catch (AEADBadTagException e) {
-        throw new InvalidMessageException("header authentication failed: the header was altered or truncated");
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("AES-GCM failed", e);
-      }
+      authenticateHeader(materials);
       if (suite.isSigned()) {
         this.verifier = Ecdsa.verifier(suite, materials.verificationKey());
         byte[] whole = header.toByteArray();
@@ -87,6 +82,43 @@ public final class MessageDecryptor implements AutoCloseable {
         throw r;
       }
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Verifies the header tag over the header body and the reproduced pairs the header does not store (the
+   * materials' required encryption context keys). If it verifies only without those pairs, the message
+   * never bound them: the caller's context is not the message's.
+   */
+  private void authenticateHeader(DecryptionMaterials materials) {
+    byte[] iv = header.version() == 1 ? header.headerIvUnsafe() : new byte[AlgorithmSuite.IV_LENGTH];
+    Map<String, String> onlyAuthenticated = HeaderAuthentication.onlyAuthenticated(materials.encryptionContext(),
+        materials.requiredEncryptionContextKeys());
+    byte[] aad = HeaderAuthentication.aad(header.bodyUnsafe(), materials.encryptionContext(),
+        materials.requiredEncryptionContextKeys());
+    if (headerTagVerifies(iv, aad)) {
+      return;
+    }
+    if (onlyAuthenticated.isEmpty()) {
+      throw new InvalidMessageException("header authentication failed: the header was altered or truncated, or"
+          + " the message was encrypted with required encryption context that must be supplied to decrypt");
+    }
+    if (headerTagVerifies(iv, header.bodyUnsafe())) {
+      throw new EncryptionContextMismatchException(onlyAuthenticated.keySet());
+    }
+    throw new InvalidMessageException("header authentication failed: the header was altered, or the expected"
+        + " context pairs the message does not store " + new TreeSet<>(onlyAuthenticated.keySet())
+        + " differ from the required pairs it was encrypted with");
+  }
+
+  private boolean headerTagVerifies(byte[] iv, byte[] aad) {
+    try {
+      gcm.decrypt(keys.key(), iv, aad, header.authTagUnsafe(), 0, AlgorithmSuite.TAG_LENGTH, new byte[0], 0);
+      return true;
+    } catch (AEADBadTagException e) {
+      return false;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM failed", e);
     }
   }
 
