@@ -163,7 +163,6 @@ public final class MessageDecryptor implements AutoCloseable {
           + ", found " + seq + (isFinal ? " (final frame)" : ""));
     }
     p += 4;
-    checkIv(buf, p);
     p += AlgorithmSuite.IV_LENGTH;
     int contentLength;
     if (isFinal) {
@@ -187,7 +186,6 @@ public final class MessageDecryptor implements AutoCloseable {
     if (avail < headerLength) {
       return null;
     }
-    checkIv(buf, off);
     long declared = BodyAad.readLong(buf, off + AlgorithmSuite.IV_LENGTH);
     // The format caps non-framed content at 2^36 - 32 bytes; Envelope holds it in one array, so less.
     if (declared < 0 || declared > (1L << 36) - 32) {
@@ -200,11 +198,13 @@ public final class MessageDecryptor implements AutoCloseable {
     return new Frame(BodyAad.FrameKind.SINGLE_BLOCK, headerLength, (int) declared);
   }
 
-  private void checkIv(byte[] buf, int p) {
-    byte[] expected = aad.iv(sequenceNumber);
-    if (!Arrays.equals(buf, p, p + expected.length, expected, 0, expected.length)) {
-      throw new InvalidMessageException("frame " + sequenceNumber + " has an unexpected IV");
-    }
+  /** Where the IV of {@code frame} lies in a buffer whose frame starts at {@code off}. */
+  private static int ivOffset(Frame frame, int off) {
+    return switch (frame.kind()) {
+      case SINGLE_BLOCK -> off;
+      case REGULAR -> off + 4;
+      case FINAL -> off + 8;
+    };
   }
 
   /**
@@ -221,7 +221,11 @@ public final class MessageDecryptor implements AutoCloseable {
     byte[] frameAad = aad.aad(frame.kind(), sequenceNumber, frame.contentLength());
     int written;
     try {
-      written = gcm.decrypt(keys.key(), aad.iv(sequenceNumber), frameAad, buf, ctOff, ctLen, out, outOff);
+      // The frame's own IV: writers derive it from the sequence number, but the format only asks that it be
+      // unique, and the official ESDK reads any (its commitment vectors use other IVs). The AAD binds the
+      // frame to its message and position whatever the IV.
+      byte[] iv = Arrays.copyOfRange(buf, ivOffset(frame, off), ivOffset(frame, off) + AlgorithmSuite.IV_LENGTH);
+      written = gcm.decrypt(keys.key(), iv, frameAad, buf, ctOff, ctLen, out, outOff);
     } catch (AEADBadTagException e) {
       Arrays.fill(out, outOff, outOff + frame.contentLength(), (byte) 0);
       throw new InvalidMessageException("frame " + sequenceNumber + " failed authentication: the message was"
