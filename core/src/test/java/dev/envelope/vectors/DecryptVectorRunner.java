@@ -1,5 +1,6 @@
 package dev.envelope.vectors;
 
+import dev.envelope.AlgorithmSuite;
 import dev.envelope.CommitmentPolicy;
 import dev.envelope.DecryptResult;
 import dev.envelope.Envelope;
@@ -18,9 +19,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs every test of an {@code awses-decrypt} manifest (see {@link DecryptManifest}) through Envelope, both
@@ -42,7 +45,8 @@ import java.util.Map;
  */
 final class DecryptVectorRunner {
   /** Outcome of a manifest run. */
-  record Summary(String name, int total, int passed, int kmsSkipped, List<String> failures) {
+  record Summary(String name, int total, int passed, int kmsSkipped, List<String> failures,
+      Set<AlgorithmSuite> suitesPassed) {
     @Override
     public String toString() {
       return name + ": " + total + " vectors, " + passed + " passed (one-shot and streamed), " + kmsSkipped
@@ -73,6 +77,7 @@ final class DecryptVectorRunner {
     int passed = 0;
     int kms = 0;
     List<String> failures = new ArrayList<>();
+    Set<AlgorithmSuite> suites = EnumSet.noneOf(AlgorithmSuite.class);
     for (DecryptManifest.Test test : manifest.tests()) {
       if (test.needsKms()) {
         kms++;
@@ -90,6 +95,10 @@ final class DecryptVectorRunner {
         }
         if (problem == null) {
           passed++;
+          MessageHeader header = MessageHeader.parse(ciphertext, 0, ciphertext.length, PARSE_LIMITS);
+          if (header != null) {
+            suites.add(header.suite());
+          }
         } else {
           failures.add(test.id() + ": " + problem);
         }
@@ -98,7 +107,7 @@ final class DecryptVectorRunner {
       }
     }
     return new Summary(files.name() + " (" + manifest.client() + ", manifest v" + manifest.version() + ")",
-        manifest.tests().size(), passed, kms, List.copyOf(failures));
+        manifest.tests().size(), passed, kms, List.copyOf(failures), suites);
   }
 
   private String expectPlaintext(DecryptManifest.Test test, VectorKeys keys, byte[] ciphertext, byte[] expected) {

@@ -34,6 +34,10 @@ class OfficialDecryptVectorsTest {
     assertThat(summary.total()).isEqualTo(total);
     assertThat(summary.kmsSkipped()).isEqualTo(kms);
     assertThat(summary.passed()).isEqualTo(total - kms);
+    if (resource.startsWith("v4-Net")) {
+      // All 11 suites, the legacy ones (signed P-256 and P-384 included) as well as both committing ones.
+      assertThat(summary.suitesPassed()).containsExactlyInAnyOrder(dev.envelope.AlgorithmSuite.values());
+    }
   }
 
   /**
