@@ -304,8 +304,12 @@ public final class Envelope {
           + " build the Envelope with CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT");
     }
     Map<String, String> reproduced = expectedContext == null ? Map.of() : expectedContext;
-    Set<String> unstored = new TreeSet<>(reproduced.keySet());
-    unstored.removeAll(header.encryptionContext().keySet());
+    Set<String> unstored = new TreeSet<>();
+    for (String key : reproduced.keySet()) {
+      if (!header.encryptionContext().containsKey(key)) {
+        unstored.add(key);
+      }
+    }
     DecryptionMaterials materials;
     try {
       materials = materialsManager.decryptMaterials(new DecryptionRequest(header.suite(),
@@ -336,7 +340,8 @@ public final class Envelope {
    * Explains why no data key unwrapped when the caller expected pairs the header does not store. Keyrings
    * that bind the context to the wrapped key (raw AES, KMS) fail on such pairs unless the message was
    * encrypted with them as required context. If the key unwraps without them, the message never had them:
-   * a context mismatch. Otherwise the pairs (or the keys held) differ from the message's.
+   * a context mismatch. Otherwise the pairs (or the keys held) differ from the message's. Costs one more
+   * key-provider call, on this failure path only.
    */
   private RuntimeException unstoredPairsNotBound(MessageHeader header, Map<String, String> reproduced,
       Set<String> unstored, NoUsableDataKeyException failure) {

@@ -555,8 +555,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
     /** The reproduced pairs that add to the stored context; repeating stored pairs changes nothing. */
     private static Map<String, String> notStored(DecryptionRequest request) {
-      if (request.reproducedEncryptionContext().isEmpty()) {
-        return Map.of();
+      Map<String, String> stored = request.encryptionContext();
+      if (request.reproducedEncryptionContext().entrySet().stream()
+          .allMatch(e -> e.getValue().equals(stored.get(e.getKey())))) {
+        return Map.of(); // the common case, and the record path: no allocation beyond the check
       }
       Map<String, String> extra = new java.util.HashMap<>(request.reproducedEncryptionContext());
       extra.entrySet().removeIf(e -> e.getValue().equals(request.encryptionContext().get(e.getKey())));

@@ -80,12 +80,15 @@ public final class DefaultMaterialsManager implements MaterialsManager {
       throw new InvalidMessageException("unsigned message carries a public key in its encryption context");
     }
     Map<String, String> stored = request.encryptionContext();
-    Map<String, String> full = new HashMap<>(stored);
+    Map<String, String> full = stored;
     Set<String> differing = new HashSet<>();
     Set<String> onlyReproduced = new HashSet<>();
     for (Map.Entry<String, String> e : request.reproducedEncryptionContext().entrySet()) {
       String value = stored.get(e.getKey());
       if (value == null) {
+        if (full == stored) {
+          full = new HashMap<>(stored);
+        }
         onlyReproduced.add(e.getKey());
         full.put(e.getKey(), e.getValue());
       } else if (!value.equals(e.getValue())) {
