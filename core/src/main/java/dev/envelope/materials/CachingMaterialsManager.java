@@ -556,13 +556,17 @@ public final class CachingMaterialsManager implements MaterialsManager {
     /** The reproduced pairs that add to the stored context; repeating stored pairs changes nothing. */
     private static Map<String, String> notStored(DecryptionRequest request) {
       Map<String, String> stored = request.encryptionContext();
-      if (request.reproducedEncryptionContext().entrySet().stream()
-          .allMatch(e -> e.getValue().equals(stored.get(e.getKey())))) {
-        return Map.of(); // the common case, and the record path: no allocation beyond the check
+      Map<String, String> extra = null;
+      for (Map.Entry<String, String> e : request.reproducedEncryptionContext().entrySet()) {
+        if (!e.getValue().equals(stored.get(e.getKey()))) {
+          if (extra == null) {
+            extra = new java.util.HashMap<>();
+          }
+          extra.put(e.getKey(), e.getValue());
+        }
       }
-      Map<String, String> extra = new java.util.HashMap<>(request.reproducedEncryptionContext());
-      extra.entrySet().removeIf(e -> e.getValue().equals(request.encryptionContext().get(e.getKey())));
-      return extra;
+      // The common case, and the record path: the expected context repeats the stored one, nothing allocated.
+      return extra == null ? Map.of() : extra;
     }
 
     @Override
