@@ -22,11 +22,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Encrypts and decrypts messages in the AWS Encryption SDK message format v2: a data key from the
@@ -180,6 +182,15 @@ public final class Envelope {
               "materials manager changed encryption context key '" + e.getKey() + "'");
         }
       }
+      for (String key : materials.requiredEncryptionContextKeys()) {
+        if (key.startsWith(RESERVED_CONTEXT_PREFIX)) {
+          throw new IllegalStateException(
+              "materials manager made reserved key '"
+                  + key
+                  + "' required: it must"
+                  + " stay in the header");
+        }
+      }
       return materials;
     } catch (RuntimeException e) {
       materials.close();
@@ -237,11 +248,18 @@ public final class Envelope {
   }
 
   /**
-   * Decrypts a message and checks its encryption context: the entries other than reserved {@code
-   * aws-crypto-} ones must equal {@code expectedContext} exactly; reserved entries may be left out
-   * of {@code expectedContext}, but those given must match.
+   * Decrypts a message and checks its encryption context: the message's whole context, other than
+   * reserved {@code aws-crypto-} entries, must equal {@code expectedContext} exactly; reserved
+   * entries may be left out of {@code expectedContext}, but those given must match.
+   *
+   * <p>{@code expectedContext} is also the <em>reproduced</em> context of the AWS Encryption SDK:
+   * pairs the header does not store, written with a {@link
+   * dev.envelope.materials.RequiredEncryptionContextMaterialsManager}, are taken from it and
+   * authenticated through the header tag. The result's context is the whole context.
    *
    * @throws EncryptionContextMismatchException naming the differing keys
+   * @throws InvalidMessageException also when a required pair the message authenticates is missing
+   *     or differs
    */
   public DecryptResult decrypt(byte[] message, Map<String, String> expectedContext) {
     Objects.requireNonNull(expectedContext, "expectedContext");
@@ -272,7 +290,7 @@ public final class Envelope {
     if (expectedContext != null) {
       checkExpectedContext(header.encryptionContext(), expectedContext);
     }
-    try (DecryptionMaterials materials = decryptionMaterials(header);
+    try (DecryptionMaterials materials = decryptionMaterials(header, expectedContext);
         MessageDecryptor decryptor = new MessageDecryptor(header, materials, AesGcm.forThread())) {
       int bodyStart = header.length();
       long plaintextLength = decryptor.scanPlaintextLength(message, bodyStart);
@@ -305,12 +323,18 @@ public final class Envelope {
         Arrays.fill(plaintext, (byte) 0);
         throw e;
       }
-      return new DecryptResult(plaintext, header.encryptionContext(), header.suite());
+      // The whole context: the stored pairs and the reproduced ones the header tag authenticated.
+      return new DecryptResult(
+          plaintext, Map.copyOf(materials.encryptionContext()), header.suite());
     }
   }
 
-  /** Checks the policy and gets materials for a parsed header. Package-private for the streams. */
-  DecryptionMaterials decryptionMaterials(MessageHeader header) {
+  /**
+   * Checks the policy and gets materials for a parsed header, passing the caller's expected context
+   * (if any) as the reproduced context. Package-private for the streams.
+   */
+  DecryptionMaterials decryptionMaterials(
+      MessageHeader header, Map<String, String> expectedContext) {
     if (!commitmentPolicy.allowsDecrypt(header.suite())) {
       throw new InvalidMessageException(
           "message uses legacy non-committing suite "
@@ -320,27 +344,94 @@ public final class Envelope {
               + " refuses; to read old data during a migration,"
               + " build the Envelope with CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT");
     }
-    DecryptionMaterials materials =
-        materialsManager.decryptMaterials(
-            new DecryptionRequest(
-                header.suite(), header.encryptedDataKeys(), header.encryptionContext()));
+    Map<String, String> reproduced = expectedContext == null ? Map.of() : expectedContext;
+    Set<String> unstored = new TreeSet<>();
+    for (String key : reproduced.keySet()) {
+      if (!header.encryptionContext().containsKey(key)) {
+        unstored.add(key);
+      }
+    }
+    DecryptionMaterials materials;
+    try {
+      materials =
+          materialsManager.decryptMaterials(
+              new DecryptionRequest(
+                  header.suite(),
+                  header.encryptedDataKeys(),
+                  header.encryptionContext(),
+                  reproduced));
+    } catch (NoUsableDataKeyException e) {
+      if (unstored.isEmpty()) {
+        throw e;
+      }
+      throw unstoredPairsNotBound(header, reproduced, unstored, e);
+    }
     if (materials.suite() != header.suite() || !materials.hasDataKey()) {
       materials.close();
       throw new IllegalStateException(
           "materials manager returned materials that do not fit the message");
     }
+    // Every expected pair the header does not store must reach the header authentication; a manager
+    // that dropped one would let an unauthenticated pair pass as the message's context.
+    for (String key : unstored) {
+      if (!materials.requiredEncryptionContextKeys().contains(key)
+          || !reproduced.get(key).equals(materials.encryptionContext().get(key))) {
+        materials.close();
+        throw new EncryptionContextMismatchException(unstored);
+      }
+    }
     return materials;
   }
 
   /**
-   * Throws unless the non-reserved entries of {@code actual} equal {@code expected}. Reserved
-   * entries need not be expected, but one that is (say the signer's public key) must be present
-   * with that value.
+   * Explains why no data key unwrapped when the caller expected pairs the header does not store.
+   * Keyrings that bind the context to the wrapped key (raw AES, KMS) fail on such pairs unless the
+   * message was encrypted with them as required context. If the key unwraps without them, the
+   * message never had them: a context mismatch. Otherwise the pairs (or the keys held) differ from
+   * the message's. Costs one more key-provider call, on this failure path only.
+   */
+  private RuntimeException unstoredPairsNotBound(
+      MessageHeader header,
+      Map<String, String> reproduced,
+      Set<String> unstored,
+      NoUsableDataKeyException failure) {
+    Map<String, String> stored = new HashMap<>(reproduced);
+    stored.keySet().removeAll(unstored);
+    try (DecryptionMaterials without =
+        materialsManager.decryptMaterials(
+            new DecryptionRequest(
+                header.suite(), header.encryptedDataKeys(), header.encryptionContext(), stored))) {
+      return new EncryptionContextMismatchException(unstored);
+    } catch (NoUsableDataKeyException again) {
+      return new InvalidMessageException(
+          "no encrypted data key decrypts under the expected encryption context:"
+              + " the expected pairs the message does not store "
+              + unstored
+              + " differ from the required pairs it"
+              + " was encrypted with, or "
+              + failure.getMessage(),
+          failure);
+    }
+  }
+
+  /**
+   * Throws unless every non-reserved entry of the stored context {@code actual} is in {@code
+   * expected} with the same value. Reserved entries need not be expected, but one that is (say the
+   * signer's public key) must be stored with that value. Other expected entries are reproduced
+   * pairs, checked by the header tag.
    */
   static void checkExpectedContext(Map<String, String> actual, Map<String, String> expected) {
     Set<String> differing = new HashSet<>();
     for (Map.Entry<String, String> e : expected.entrySet()) {
-      if (!e.getValue().equals(actual.get(e.getKey()))) {
+      String stored = actual.get(e.getKey());
+      if (stored == null) {
+        // Not stored: a reproduced pair, which the header tag must authenticate as required
+        // context. The
+        // format never leaves reserved pairs out of the header.
+        if (e.getKey().startsWith(RESERVED_CONTEXT_PREFIX)) {
+          differing.add(e.getKey());
+        }
+      } else if (!stored.equals(e.getValue())) {
         differing.add(e.getKey());
       }
     }
@@ -394,7 +485,8 @@ public final class Envelope {
   /**
    * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext,
    * unless the message's context equals {@code expectedContext} (reserved entries may be left out,
-   * as for {@link #decrypt(byte[], Map)}).
+   * and pairs the header does not store are authenticated as required context, as for {@link
+   * #decrypt(byte[], Map)}).
    */
   public DecryptingInputStream decryptingStream(
       InputStream source, Map<String, String> expectedContext) {
@@ -418,7 +510,7 @@ public final class Envelope {
             if (expectedContext != null) {
               checkExpectedContext(header.encryptionContext(), expectedContext);
             }
-            try (DecryptionMaterials materials = decryptionMaterials(header)) {
+            try (DecryptionMaterials materials = decryptionMaterials(header, expectedContext)) {
               return new MessageDecryptor(header, materials, new AesGcm());
             }
           } catch (RuntimeException e) {

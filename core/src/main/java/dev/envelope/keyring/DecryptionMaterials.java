@@ -4,6 +4,8 @@ import dev.envelope.AlgorithmSuite;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a message is decrypted with: its suite and encryption context as read from the header, the
@@ -15,16 +17,19 @@ public final class DecryptionMaterials implements AutoCloseable {
   private final Map<String, String> encryptionContext;
   private final DataKey dataKey;
   private final PublicKey verificationKey;
+  private final Set<String> requiredEncryptionContextKeys;
 
   private DecryptionMaterials(
       AlgorithmSuite suite,
       Map<String, String> encryptionContext,
       DataKey dataKey,
-      PublicKey verificationKey) {
+      PublicKey verificationKey,
+      Set<String> requiredEncryptionContextKeys) {
     this.suite = suite;
     this.encryptionContext = encryptionContext;
     this.dataKey = dataKey;
     this.verificationKey = verificationKey;
+    this.requiredEncryptionContextKeys = requiredEncryptionContextKeys;
   }
 
   /**
@@ -40,15 +45,49 @@ public final class DecryptionMaterials implements AutoCloseable {
               ? "suite " + suite + " is signed and needs a verification key"
               : "suite " + suite + " is not signed; no verification key expected");
     }
-    return new DecryptionMaterials(suite, Map.copyOf(encryptionContext), null, verificationKey);
+    return new DecryptionMaterials(
+        suite, Map.copyOf(encryptionContext), null, verificationKey, Set.of());
   }
 
   public AlgorithmSuite suite() {
     return suite;
   }
 
+  /**
+   * The full context: the pairs stored in the header plus the reproduced ones it only
+   * authenticates.
+   */
   public Map<String, String> encryptionContext() {
     return encryptionContext;
+  }
+
+  /**
+   * Keys of the context that the header does not store: their pairs, taken from the caller's
+   * reproduced context, are authenticated through the header's authentication tag.
+   */
+  public Set<String> requiredEncryptionContextKeys() {
+    return requiredEncryptionContextKeys;
+  }
+
+  /**
+   * The same materials with {@code keys} added to the required encryption context keys.
+   *
+   * @throws IllegalArgumentException if a key is not in the encryption context
+   */
+  public DecryptionMaterials withRequiredEncryptionContextKeys(Set<String> keys) {
+    if (keys.isEmpty() || requiredEncryptionContextKeys.containsAll(keys)) {
+      return this;
+    }
+    TreeSet<String> union = new TreeSet<>(requiredEncryptionContextKeys);
+    for (String key : keys) {
+      if (!encryptionContext.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "required encryption context key '" + key + "' is not in the encryption context");
+      }
+      union.add(key);
+    }
+    return new DecryptionMaterials(
+        suite, encryptionContext, dataKey, verificationKey, Set.copyOf(union));
   }
 
   public boolean hasDataKey() {
@@ -88,13 +127,18 @@ public final class DecryptionMaterials implements AutoCloseable {
               + "-byte data key, got "
               + key.length());
     }
-    return new DecryptionMaterials(suite, encryptionContext, key, verificationKey);
+    return new DecryptionMaterials(
+        suite, encryptionContext, key, verificationKey, requiredEncryptionContextKeys);
   }
 
   /** The same materials with an independent copy of the data key (for caches). */
   public DecryptionMaterials withCopiedDataKey() {
     return new DecryptionMaterials(
-        suite, encryptionContext, dataKey == null ? null : dataKey.copy(), verificationKey);
+        suite,
+        encryptionContext,
+        dataKey == null ? null : dataKey.copy(),
+        verificationKey,
+        requiredEncryptionContextKeys);
   }
 
   @Override

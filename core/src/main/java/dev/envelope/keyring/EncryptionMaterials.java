@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a message is encrypted with: the suite, the full encryption context (including, for signed
@@ -22,18 +24,21 @@ public final class EncryptionMaterials implements AutoCloseable {
   private final DataKey dataKey;
   private final List<EncryptedDataKey> encryptedDataKeys;
   private final PrivateKey signingKey;
+  private final Set<String> requiredEncryptionContextKeys;
 
   private EncryptionMaterials(
       AlgorithmSuite suite,
       Map<String, String> encryptionContext,
       DataKey dataKey,
       List<EncryptedDataKey> encryptedDataKeys,
-      PrivateKey signingKey) {
+      PrivateKey signingKey,
+      Set<String> requiredEncryptionContextKeys) {
     this.suite = suite;
     this.encryptionContext = encryptionContext;
     this.dataKey = dataKey;
     this.encryptedDataKeys = encryptedDataKeys;
     this.signingKey = signingKey;
+    this.requiredEncryptionContextKeys = requiredEncryptionContextKeys;
   }
 
   /**
@@ -50,16 +55,50 @@ public final class EncryptionMaterials implements AutoCloseable {
               : "suite " + suite + " is not signed; no signing key expected");
     }
     return new EncryptionMaterials(
-        suite, Map.copyOf(encryptionContext), null, List.of(), signingKey);
+        suite, Map.copyOf(encryptionContext), null, List.of(), signingKey, Set.of());
   }
 
   public AlgorithmSuite suite() {
     return suite;
   }
 
-  /** The full encryption context, stored in the header and bound to every frame. */
+  /**
+   * The full encryption context the data key is bound to. Pairs whose keys are in {@link
+   * #requiredEncryptionContextKeys()} are authenticated but not stored in the header; the rest are
+   * stored.
+   */
   public Map<String, String> encryptionContext() {
     return encryptionContext;
+  }
+
+  /**
+   * Keys of the context that the message authenticates without storing them, so that the reader
+   * must supply them again; empty unless a {@code RequiredEncryptionContextMaterialsManager} asked
+   * for some.
+   */
+  public Set<String> requiredEncryptionContextKeys() {
+    return requiredEncryptionContextKeys;
+  }
+
+  /**
+   * The same materials with {@code keys} added to the required encryption context keys.
+   *
+   * @throws IllegalArgumentException if a key is not in the encryption context
+   */
+  public EncryptionMaterials withRequiredEncryptionContextKeys(Set<String> keys) {
+    if (keys.isEmpty() || requiredEncryptionContextKeys.containsAll(keys)) {
+      return this;
+    }
+    TreeSet<String> union = new TreeSet<>(requiredEncryptionContextKeys);
+    for (String key : keys) {
+      if (!encryptionContext.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "required encryption context key '" + key + "' is not in the encryption context");
+      }
+      union.add(key);
+    }
+    return new EncryptionMaterials(
+        suite, encryptionContext, dataKey, encryptedDataKeys, signingKey, Set.copyOf(union));
   }
 
   public boolean hasDataKey() {
@@ -104,7 +143,12 @@ public final class EncryptionMaterials implements AutoCloseable {
               + key.length());
     }
     return new EncryptionMaterials(
-        suite, encryptionContext, key, append(encryptedDataKeys, encrypted), signingKey);
+        suite,
+        encryptionContext,
+        key,
+        append(encryptedDataKeys, encrypted),
+        signingKey,
+        requiredEncryptionContextKeys);
   }
 
   /** Adds the data key encrypted under one more key provider. */
@@ -113,7 +157,12 @@ public final class EncryptionMaterials implements AutoCloseable {
       throw new IllegalStateException("no data key to add an encrypted copy of");
     }
     return new EncryptionMaterials(
-        suite, encryptionContext, dataKey, append(encryptedDataKeys, encrypted), signingKey);
+        suite,
+        encryptionContext,
+        dataKey,
+        append(encryptedDataKeys, encrypted),
+        signingKey,
+        requiredEncryptionContextKeys);
   }
 
   /**
@@ -126,7 +175,8 @@ public final class EncryptionMaterials implements AutoCloseable {
         encryptionContext,
         dataKey == null ? null : dataKey.copy(),
         encryptedDataKeys,
-        signingKey);
+        signingKey,
+        requiredEncryptionContextKeys);
   }
 
   private static List<EncryptedDataKey> append(List<EncryptedDataKey> list, EncryptedDataKey item) {
@@ -150,6 +200,9 @@ public final class EncryptionMaterials implements AutoCloseable {
         + suite
         + ", contextKeys="
         + encryptionContext.keySet()
+        + (requiredEncryptionContextKeys.isEmpty()
+            ? ""
+            : ", requiredKeys=" + requiredEncryptionContextKeys)
         + ", dataKey="
         + dataKey
         + ", encryptedDataKeys="

@@ -592,22 +592,37 @@ public final class CachingMaterialsManager implements MaterialsManager {
     final AlgorithmSuite suite;
     final Map<String, String> encryptionContext;
     final Set<EncryptedDataKey> encryptedDataKeys;
+
+    /**
+     * What decides which pairs are only authenticated: the required keys of an encryption request,
+     * the reproduced context of a decryption request. Materials for one never serve the other.
+     */
+    final Object requiredContext;
+
     private final int hash;
 
     private CacheKey(
         String partition,
         AlgorithmSuite suite,
         Map<String, String> encryptionContext,
-        Set<EncryptedDataKey> encryptedDataKeys) {
+        Set<EncryptedDataKey> encryptedDataKeys,
+        Object requiredContext) {
       this.partition = partition;
       this.suite = suite;
       this.encryptionContext = encryptionContext;
       this.encryptedDataKeys = encryptedDataKeys;
-      this.hash = Objects.hash(partition, suite, encryptionContext, encryptedDataKeys);
+      this.requiredContext = requiredContext;
+      this.hash =
+          Objects.hash(partition, suite, encryptionContext, encryptedDataKeys, requiredContext);
     }
 
     static CacheKey forEncryption(String partition, EncryptionRequest request) {
-      return new CacheKey(partition, request.suite(), request.encryptionContext(), null);
+      return new CacheKey(
+          partition,
+          request.suite(),
+          request.encryptionContext(),
+          null,
+          request.requiredEncryptionContextKeys());
     }
 
     static CacheKey forDecryption(String partition, DecryptionRequest request) {
@@ -615,7 +630,27 @@ public final class CachingMaterialsManager implements MaterialsManager {
           partition,
           request.suite(),
           request.encryptionContext(),
-          Set.copyOf(request.encryptedDataKeys()));
+          Set.copyOf(request.encryptedDataKeys()),
+          notStored(request));
+    }
+
+    /**
+     * The reproduced pairs that add to the stored context; repeating stored pairs changes nothing.
+     */
+    private static Map<String, String> notStored(DecryptionRequest request) {
+      Map<String, String> stored = request.encryptionContext();
+      Map<String, String> extra = null;
+      for (Map.Entry<String, String> e : request.reproducedEncryptionContext().entrySet()) {
+        if (!e.getValue().equals(stored.get(e.getKey()))) {
+          if (extra == null) {
+            extra = new java.util.HashMap<>();
+          }
+          extra.put(e.getKey(), e.getValue());
+        }
+      }
+      // The common case, and the record path: the expected context repeats the stored one, nothing
+      // allocated.
+      return extra == null ? Map.of() : extra;
     }
 
     @Override
@@ -625,7 +660,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
           && suite == k.suite
           && partition.equals(k.partition)
           && encryptionContext.equals(k.encryptionContext)
-          && Objects.equals(encryptedDataKeys, k.encryptedDataKeys);
+          && Objects.equals(encryptedDataKeys, k.encryptedDataKeys)
+          && requiredContext.equals(k.requiredContext);
     }
 
     @Override

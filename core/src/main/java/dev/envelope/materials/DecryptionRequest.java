@@ -11,15 +11,28 @@ import java.util.Objects;
  *
  * @param suite the message's suite
  * @param encryptedDataKeys the encrypted data keys in the header, in order
- * @param encryptionContext the full context stored in the header
+ * @param encryptionContext the context stored in the header
+ * @param reproducedEncryptionContext the context the caller supplied to decrypt with; pairs the
+ *     header does not store belong in the materials' context and required keys, so that the header
+ *     authentication checks them
  */
 public record DecryptionRequest(
     AlgorithmSuite suite,
     List<EncryptedDataKey> encryptedDataKeys,
-    Map<String, String> encryptionContext) {
+    Map<String, String> encryptionContext,
+    Map<String, String> reproducedEncryptionContext) {
   public DecryptionRequest {
     Objects.requireNonNull(suite, "suite");
     encryptedDataKeys = List.copyOf(encryptedDataKeys);
     encryptionContext = Map.copyOf(encryptionContext);
+    reproducedEncryptionContext = Map.copyOf(reproducedEncryptionContext);
+  }
+
+  /** A request without a reproduced context. */
+  public DecryptionRequest(
+      AlgorithmSuite suite,
+      List<EncryptedDataKey> encryptedDataKeys,
+      Map<String, String> encryptionContext) {
+    this(suite, encryptedDataKeys, encryptionContext, Map.of());
   }
 }

@@ -1,5 +1,6 @@
 package dev.envelope.materials;
 
+import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.InvalidMessageException;
 import dev.envelope.NoUsableDataKeyException;
 import dev.envelope.internal.crypto.Ecdsa;
@@ -11,14 +12,20 @@ import dev.envelope.keyring.Keyring;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Asks a keyring for a data key on every message. For signed suites it generates the message's
  * ECDSA key pair and adds the public key to the encryption context under {@code
  * aws-crypto-public-key}.
+ *
+ * <p>On decryption, pairs of the caller's reproduced context that the header does not store join
+ * the materials' context and required keys (as the ESDK's default CMM does), so that the header
+ * authentication checks them; a reproduced pair whose value differs from the stored one is refused.
  */
 public final class DefaultMaterialsManager implements MaterialsManager {
   private final Keyring keyring;
@@ -47,6 +54,7 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     } else {
       initial = EncryptionMaterials.of(request.suite(), context, null);
     }
+    initial = initial.withRequiredEncryptionContextKeys(request.requiredEncryptionContextKeys());
     EncryptionMaterials result = keyring.onEncrypt(initial);
     if (!result.hasDataKey() || result.encryptedDataKeys().isEmpty()) {
       result.close();
@@ -77,8 +85,28 @@ public final class DefaultMaterialsManager implements MaterialsManager {
       throw new InvalidMessageException(
           "unsigned message carries a public key in its encryption context");
     }
+    Map<String, String> stored = request.encryptionContext();
+    Map<String, String> full = stored;
+    Set<String> differing = new HashSet<>();
+    Set<String> onlyReproduced = new HashSet<>();
+    for (Map.Entry<String, String> e : request.reproducedEncryptionContext().entrySet()) {
+      String value = stored.get(e.getKey());
+      if (value == null) {
+        if (full == stored) {
+          full = new HashMap<>(stored);
+        }
+        onlyReproduced.add(e.getKey());
+        full.put(e.getKey(), e.getValue());
+      } else if (!value.equals(e.getValue())) {
+        differing.add(e.getKey());
+      }
+    }
+    if (!differing.isEmpty()) {
+      throw new EncryptionContextMismatchException(differing);
+    }
     DecryptionMaterials initial =
-        DecryptionMaterials.of(request.suite(), request.encryptionContext(), verificationKey);
+        DecryptionMaterials.of(request.suite(), full, verificationKey)
+            .withRequiredEncryptionContextKeys(onlyReproduced);
     DecryptionMaterials result = keyring.onDecrypt(initial, request.encryptedDataKeys());
     if (!result.hasDataKey()) {
       TreeSet<String> providers = new TreeSet<>();

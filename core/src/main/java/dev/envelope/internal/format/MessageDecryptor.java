@@ -1,6 +1,7 @@
 package dev.envelope.internal.format;
 
 import dev.envelope.AlgorithmSuite;
+import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.InvalidMessageException;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
@@ -10,6 +11,8 @@ import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -67,24 +70,7 @@ public final class MessageDecryptor implements AutoCloseable {
             "key commitment does not match: the data key is not the one this message was encrypted with,"
                 + " or the header was altered");
       }
-      byte[] iv =
-          header.version() == 1 ? header.headerIvUnsafe() : new byte[AlgorithmSuite.IV_LENGTH];
-      try {
-        gcm.decrypt(
-            keys.key(),
-            iv,
-            header.bodyUnsafe(),
-            header.authTagUnsafe(),
-            0,
-            AlgorithmSuite.TAG_LENGTH,
-            new byte[0],
-            0);
-      } catch (AEADBadTagException e) {
-        throw new InvalidMessageException(
-            "header authentication failed: the header was altered or truncated");
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("AES-GCM failed", e);
-      }
+      authenticateHeader(materials);
       if (suite.isSigned()) {
         this.verifier = Ecdsa.verifier(suite, materials.verificationKey());
         byte[] whole = header.toByteArray();
@@ -98,6 +84,59 @@ public final class MessageDecryptor implements AutoCloseable {
         throw r;
       }
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Verifies the header tag over the header body and the reproduced pairs the header does not store
+   * (the materials' required encryption context keys). If it verifies only without those pairs, the
+   * message never bound them: the caller's context is not the message's.
+   */
+  private void authenticateHeader(DecryptionMaterials materials) {
+    byte[] iv =
+        header.version() == 1 ? header.headerIvUnsafe() : new byte[AlgorithmSuite.IV_LENGTH];
+    Map<String, String> onlyAuthenticated =
+        HeaderAuthentication.onlyAuthenticated(
+            materials.encryptionContext(), materials.requiredEncryptionContextKeys());
+    byte[] aad =
+        HeaderAuthentication.aad(
+            header.bodyUnsafe(),
+            materials.encryptionContext(),
+            materials.requiredEncryptionContextKeys());
+    if (headerTagVerifies(iv, aad)) {
+      return;
+    }
+    if (onlyAuthenticated.isEmpty()) {
+      throw new InvalidMessageException(
+          "header authentication failed: the header was altered or truncated, or"
+              + " the message was encrypted with required encryption context that must be supplied to decrypt");
+    }
+    if (headerTagVerifies(iv, header.bodyUnsafe())) {
+      throw new EncryptionContextMismatchException(onlyAuthenticated.keySet());
+    }
+    throw new InvalidMessageException(
+        "header authentication failed: the header was altered, or the expected"
+            + " context pairs the message does not store "
+            + new TreeSet<>(onlyAuthenticated.keySet())
+            + " differ from the required pairs it was encrypted with");
+  }
+
+  private boolean headerTagVerifies(byte[] iv, byte[] aad) {
+    try {
+      gcm.decrypt(
+          keys.key(),
+          iv,
+          aad,
+          header.authTagUnsafe(),
+          0,
+          AlgorithmSuite.TAG_LENGTH,
+          new byte[0],
+          0);
+      return true;
+    } catch (AEADBadTagException e) {
+      return false;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM failed", e);
     }
   }
 
@@ -147,7 +186,6 @@ public final class MessageDecryptor implements AutoCloseable {
               + (isFinal ? " (final frame)" : ""));
     }
     p += 4;
-    checkIv(buf, p);
     p += AlgorithmSuite.IV_LENGTH;
     int contentLength;
     if (isFinal) {
@@ -175,7 +213,6 @@ public final class MessageDecryptor implements AutoCloseable {
     if (avail < headerLength) {
       return null;
     }
-    checkIv(buf, off);
     long declared = BodyAad.readLong(buf, off + AlgorithmSuite.IV_LENGTH);
     // The format caps non-framed content at 2^36 - 32 bytes; Envelope holds it in one array, so
     // less.
@@ -190,11 +227,13 @@ public final class MessageDecryptor implements AutoCloseable {
     return new Frame(BodyAad.FrameKind.SINGLE_BLOCK, headerLength, (int) declared);
   }
 
-  private void checkIv(byte[] buf, int p) {
-    byte[] expected = aad.iv(sequenceNumber);
-    if (!Arrays.equals(buf, p, p + expected.length, expected, 0, expected.length)) {
-      throw new InvalidMessageException("frame " + sequenceNumber + " has an unexpected IV");
-    }
+  /** Where the IV of {@code frame} lies in a buffer whose frame starts at {@code off}. */
+  private static int ivOffset(Frame frame, int off) {
+    return switch (frame.kind()) {
+      case SINGLE_BLOCK -> off;
+      case REGULAR -> off + 4;
+      case FINAL -> off + 8;
+    };
   }
 
   /**
@@ -212,8 +251,15 @@ public final class MessageDecryptor implements AutoCloseable {
     byte[] frameAad = aad.aad(frame.kind(), sequenceNumber, frame.contentLength());
     int written;
     try {
-      written =
-          gcm.decrypt(keys.key(), aad.iv(sequenceNumber), frameAad, buf, ctOff, ctLen, out, outOff);
+      // The frame's own IV: writers derive it from the sequence number, but the format only asks
+      // that it be
+      // unique, and the official ESDK reads any (its commitment vectors use other IVs). The AAD
+      // binds the
+      // frame to its message and position whatever the IV.
+      byte[] iv =
+          Arrays.copyOfRange(
+              buf, ivOffset(frame, off), ivOffset(frame, off) + AlgorithmSuite.IV_LENGTH);
+      written = gcm.decrypt(keys.key(), iv, frameAad, buf, ctOff, ctLen, out, outOff);
     } catch (AEADBadTagException e) {
       Arrays.fill(out, outOff, outOff + frame.contentLength(), (byte) 0);
       throw new InvalidMessageException(

@@ -8,6 +8,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Writes one message of format v2, frame by frame, for both one-shot encryption and encrypting
@@ -53,26 +55,27 @@ public final class MessageEncryptor implements AutoCloseable {
     this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), messageId);
     this.aad = new BodyAad(messageId);
     try {
+      // Required context pairs are authenticated but not stored: the header keeps the rest.
+      Map<String, String> stored = new HashMap<>(materials.encryptionContext());
+      stored.keySet().removeAll(materials.requiredEncryptionContextKeys());
       MessageHeader unauthenticated =
           MessageHeader.forEncryption(
               suite,
               messageId,
-              materials.encryptionContext(),
+              stored,
               materials.encryptedDataKeys(),
               frameLength,
               keys.commitment());
       byte[] tag = new byte[AlgorithmSuite.TAG_LENGTH];
-      // Header authentication: GCM over an empty plaintext with the header body as AAD and a zero
-      // IV.
-      gcm.encrypt(
-          keys.key(),
-          new byte[AlgorithmSuite.IV_LENGTH],
-          unauthenticated.bodyUnsafe(),
-          tag,
-          0,
-          0,
-          tag,
-          0);
+      // Header authentication: GCM over an empty plaintext with a zero IV; the AAD is the header
+      // body
+      // followed by the serialized required pairs (nothing when there are none).
+      byte[] headerAad =
+          HeaderAuthentication.aad(
+              unauthenticated.bodyUnsafe(),
+              materials.encryptionContext(),
+              materials.requiredEncryptionContextKeys());
+      gcm.encrypt(keys.key(), new byte[AlgorithmSuite.IV_LENGTH], headerAad, tag, 0, 0, tag, 0);
       this.header = unauthenticated.withAuthTag(tag).toByteArray();
       this.signer = suite.isSigned() ? Ecdsa.signer(suite, materials.signingKey()) : null;
       sign(header, 0, header.length);
