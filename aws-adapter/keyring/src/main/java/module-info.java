@@ -12,6 +12,13 @@ module dev.envelope.aws {
   requires transitive software.amazon.awssdk.awscore;
   requires transitive software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.retries;
+  // CachingKmsAsyncClientSupplier builds clients on the SDK's Netty client and takes any
+  // SdkAsyncHttpClient.
+  requires transitive software.amazon.awssdk.http;
+  requires software.amazon.awssdk.http.nio.netty;
+  // KMS metrics: Micrometer meters (the builder takes a MeterRegistry, through core), fed by the
+  // SDK's per-request metric publishers.
+  requires software.amazon.awssdk.metrics;
   // KmsCalls resolves credentials up front to tell a credentials failure from an unreachable KMS.
   requires software.amazon.awssdk.identity.spi;
 
