@@ -82,7 +82,8 @@ public final class MessageDecryptor implements AutoCloseable {
         this.verifier = null;
       }
     } catch (RuntimeException | SignatureException e) {
-      keys.close();
+      // A failed header authentication has keyed the cipher with the message key: drop that copy too.
+      close();
       if (e instanceof RuntimeException r) {
         throw r;
       }

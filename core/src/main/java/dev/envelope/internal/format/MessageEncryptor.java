@@ -36,15 +36,23 @@ public final class MessageEncryptor implements AutoCloseable {
   private boolean finished;
 
   public MessageEncryptor(EncryptionMaterials materials, int frameLength, AesGcm gcm, SecureRandom random) {
+    this(materials, frameLength, gcm, newMessageId(random));
+  }
+
+  private MessageEncryptor(EncryptionMaterials materials, int frameLength, AesGcm gcm, byte[] messageId) {
+    this(materials, frameLength, gcm, messageId, deriveKeys(materials, messageId));
+  }
+
+  /**
+   * Takes ownership of {@code keys} at once: whatever fails from here on (a context too long for the
+   * header, a signing key the JCE refuses, AES-GCM itself), the derived key is zeroed and the cipher scrubbed
+   * before the exception leaves. Package-private so that tests can watch the keys.
+   */
+  MessageEncryptor(EncryptionMaterials materials, int frameLength, AesGcm gcm, byte[] messageId, MessageKeys keys) {
     this.suite = materials.suite();
-    if (!suite.canEncrypt()) {
-      throw new IllegalArgumentException("Envelope encrypts only with committing suites, not " + suite);
-    }
     this.frameLength = frameLength;
     this.gcm = gcm;
-    byte[] messageId = new byte[MessageHeader.V2_MESSAGE_ID_LENGTH];
-    random.nextBytes(messageId);
-    this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), messageId);
+    this.keys = keys;
     this.aad = new BodyAad(messageId);
     try {
       MessageHeader unauthenticated = MessageHeader.forEncryption(suite, messageId, materials.encryptionContext(),
@@ -56,9 +64,25 @@ public final class MessageEncryptor implements AutoCloseable {
       this.signer = suite.isSigned() ? Ecdsa.signer(suite, materials.signingKey()) : null;
       sign(header, 0, header.length);
     } catch (GeneralSecurityException e) {
-      keys.close();
+      close();
       throw new IllegalStateException("AES-GCM failed while writing the header", e);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
     }
+  }
+
+  private static byte[] newMessageId(SecureRandom random) {
+    byte[] messageId = new byte[MessageHeader.V2_MESSAGE_ID_LENGTH];
+    random.nextBytes(messageId);
+    return messageId;
+  }
+
+  private static MessageKeys deriveKeys(EncryptionMaterials materials, byte[] messageId) {
+    if (!materials.suite().canEncrypt()) {
+      throw new IllegalArgumentException("Envelope encrypts only with committing suites, not " + materials.suite());
+    }
+    return MessageKeys.derive(materials.suite(), materials.dataKey().bytes(), messageId);
   }
 
   /** The serialized header, header body and authentication tag. */
