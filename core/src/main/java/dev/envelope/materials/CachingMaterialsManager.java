@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.keyring.DecryptionMaterials;
@@ -52,7 +53,9 @@ import java.util.function.UnaryOperator;
  * decrypting does not spend a key's budget, the messages were already written.
  *
  * <p>Encryption requests whose plaintext length is unknown (streams) or larger than {@code maxBytes}
- * bypass the cache and go to the underlying manager, as in the AWS Encryption SDK.
+ * bypass the cache and go to the underlying manager, as in the AWS Encryption SDK. So do decryption
+ * requests of the legacy suites without key derivation (0x0014, 0x0046, 0x0078), whose data key is the
+ * content key itself: the caching CMM specification forbids caching them.
  *
  * <h2>What is cached, and under which key</h2>
  * Encryption materials are cached per (partition, suite, caller's encryption context); decryption
@@ -79,7 +82,9 @@ import java.util.function.UnaryOperator;
  * ({@link EncryptionMaterials#withCopiedDataKey()}); callers close their copy. When an entry expires, is
  * evicted for size, is exhausted, is replaced or is invalidated, its plaintext data key is zeroed at once:
  * no caller needs it, each has its own copy. Copying and zeroing are serialized per entry, so a copy is
- * never taken from a half-zeroed key.
+ * never taken from a half-zeroed key. Expiry runs on the JVM's shared scheduling thread
+ * ({@code Scheduler.systemScheduler()}), so a key is zeroed about when its {@code maxAge} passes (Caffeine
+ * paces its timer to about a second) even if the cache is never used again.
  *
  * <h2>Refresh ahead</h2>
  * Off by default. When on, an entry that reaches 90% of any bound after a use triggers one background
@@ -169,6 +174,12 @@ public final class CachingMaterialsManager implements MaterialsManager {
   @Override
   public DecryptionMaterials decryptMaterials(DecryptionRequest request) {
     Objects.requireNonNull(request, "request");
+    if (request.suite().kdf() == AlgorithmSuite.Kdf.NONE) {
+      // The caching CMM specification forbids caching the materials of suites without a KDF: their data
+      // key is the content key of every message written with it.
+      metrics.underlyingCall();
+      return underlying.decryptMaterials(request);
+    }
     CacheKey key = CacheKey.forDecryption(partition, request);
     return serve(key, 0, false, () -> underlying.decryptMaterials(request),
         DecryptionMaterials::withCopiedDataKey, DecryptionMaterials::hasDataKey);
@@ -355,6 +366,10 @@ public final class CachingMaterialsManager implements MaterialsManager {
           // Listener and maintenance run on the thread that triggered them: keys are zeroed promptly and
           // deterministically, and no pool thread is needed.
           .executor(Runnable::run)
+          // Without a scheduler Caffeine expires entries only when the cache is used, so an idle service
+          // would keep expired data keys in memory indefinitely. The JVM-wide scheduling thread runs the
+          // expiry (and so the zeroing) about when an entry's age bound passes, within Caffeine's ~1 s pacing.
+          .scheduler(Scheduler.systemScheduler())
           .removalListener((CacheKey key, Entry<?> entry, RemovalCause cause) -> {
             if (entry != null) {
               entry.retire(cause);

@@ -322,6 +322,11 @@ public final class DecryptingInputStream extends InputStream {
     closed = true;
     Arrays.fill(plaintext, (byte) 0);
     plainPos = plainEnd = 0;
+    if (held != null) {
+      // Plaintext held back until the signature verifies: a read that ended in an I/O error leaves it here.
+      held.zero();
+      held = null;
+    }
     if (decryptor != null) {
       decryptor.close();
     }
