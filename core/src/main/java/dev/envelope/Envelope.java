@@ -1,11 +1,14 @@
 package dev.envelope;
 
 import dev.envelope.internal.crypto.AesGcm;
+import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.RandomSource;
 import dev.envelope.internal.format.DecryptionLimits;
+import dev.envelope.internal.format.EncryptionContextCodec;
 import dev.envelope.internal.format.MessageDecryptor;
 import dev.envelope.internal.format.MessageEncryptor;
 import dev.envelope.internal.format.MessageHeader;
+import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptionMaterials;
 import dev.envelope.keyring.Keyring;
@@ -47,6 +50,11 @@ public final class Envelope {
   public static final int DEFAULT_FRAME_SIZE = 64 * 1024;
   /** Largest frame size Envelope writes; also the default bound on frames it reads. */
   public static final int MAX_FRAME_SIZE = 16 * 1024 * 1024;
+  /**
+   * Largest {@code maxFrameSize}: a decrypting stream holds one frame of ciphertext and one of plaintext,
+   * and a frame's length with its framing must still fit an array.
+   */
+  public static final int MAX_STREAM_FRAME_SIZE = 1 << 30;
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
   public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
   private static final int MAX_ONE_SHOT_MESSAGE = Integer.MAX_VALUE - 16;
@@ -71,7 +79,8 @@ public final class Envelope {
     this.frameSize = b.frameSize;
     this.commitmentPolicy = b.commitmentPolicy;
     this.limits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, b.maxFrameSize);
-    this.oneShotLimits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, Integer.MAX_VALUE);
+    this.oneShotLimits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength,
+        DecryptionLimits.MAX_FRAME_LENGTH);
     this.metrics = EnvelopeMetrics.of(b.meterRegistry);
   }
 
@@ -143,7 +152,7 @@ public final class Envelope {
    * the streams.
    */
   EncryptionMaterials encryptionMaterials(Map<String, String> context, OptionalLong plaintextLength) {
-    checkCallerContext(context);
+    checkCallerContext(context, suite);
     EncryptionMaterials materials =
         materialsManager.getEncryptionMaterials(new EncryptionRequest(context, suite, plaintextLength));
     try {
@@ -168,26 +177,41 @@ public final class Envelope {
   }
 
   /**
-   * Refuses contexts that other AWS Encryption SDK implementations cannot read back: the official Java
-   * SDK reads context lengths as signed 16-bit values and rejects empty keys and values.
+   * Refuses, before any key provider is called, contexts that other AWS Encryption SDK implementations
+   * cannot read back or that do not fit a header: the official Java SDK reads context lengths as signed
+   * 16-bit values and rejects empty keys and values. For signed suites the materials manager adds the
+   * signer's public key, so its entry counts too.
    */
-  private static void checkCallerContext(Map<String, String> context) {
+  private static void checkCallerContext(Map<String, String> context, AlgorithmSuite suite) {
     Objects.requireNonNull(context, "encryptionContext (use Map.of() for none)");
     for (Map.Entry<String, String> e : context.entrySet()) {
       String key = Objects.requireNonNull(e.getKey(), "encryption context key");
       String value = Objects.requireNonNull(e.getValue(), "encryption context value");
       if (key.startsWith(RESERVED_CONTEXT_PREFIX)) {
-        throw new IllegalArgumentException("encryption context key '" + key + "' uses the reserved prefix "
-            + RESERVED_CONTEXT_PREFIX);
+        throw new IllegalArgumentException("encryption context key " + UntrustedText.quote(key)
+            + " uses the reserved prefix " + RESERVED_CONTEXT_PREFIX);
       }
       if (key.isEmpty() || value.isEmpty()) {
         throw new IllegalArgumentException("encryption context keys and values must not be empty"
-            + (key.isEmpty() ? "" : " (key '" + key + "')") + ": other AWS Encryption SDKs cannot read them");
+            + (key.isEmpty() ? "" : " (key " + UntrustedText.quote(key) + ")")
+            + ": other AWS Encryption SDKs cannot read them");
       }
       if (utf8Length(key) > MAX_CONTEXT_FIELD || utf8Length(value) > MAX_CONTEXT_FIELD) {
         throw new IllegalArgumentException("encryption context key or value longer than " + MAX_CONTEXT_FIELD
             + " UTF-8 bytes: other AWS Encryption SDKs cannot read it");
       }
+    }
+    long length = EncryptionContextCodec.serializedLength(context);
+    if (suite.isSigned()) {
+      length += (context.isEmpty() ? 2 : 0) + 4 + Ecdsa.PUBLIC_KEY_CONTEXT_KEY.length()
+          + Ecdsa.encodedPublicKeyLength(suite);
+    }
+    if (length > MessageHeader.MAX_INTEROPERABLE_CONTEXT_LENGTH) {
+      throw new IllegalArgumentException("encryption context serializes to " + length + " bytes"
+          + (suite.isSigned() ? " with the signer's public key" : "") + "; a message header carries at most "
+          + MessageHeader.MAX_INTEROPERABLE_CONTEXT_LENGTH + " (what other AWS Encryption SDKs read). The context"
+          + " is stored in the clear in every message: keep it to short identifiers and store large values"
+          + " elsewhere");
     }
   }
 
@@ -214,7 +238,12 @@ public final class Envelope {
    * {@code aws-crypto-} ones must equal {@code expectedContext} exactly; reserved entries may be left out of
    * {@code expectedContext}, but those given must match.
    *
-   * @throws EncryptionContextMismatchException naming the differing keys
+   * <p>The context is compared as the header declares it, before the key provider is called (a message for
+   * another context costs no KMS request) and so before the header is authenticated; a header that matches
+   * is authenticated before any plaintext is returned.
+   *
+   * @throws EncryptionContextMismatchException naming the differing keys, when the header declares another
+   *     context; an {@link InvalidMessageException}, since the header is not authenticated at that point
    */
   public DecryptResult decrypt(byte[] message, Map<String, String> expectedContext) {
     Objects.requireNonNull(expectedContext, "expectedContext");
@@ -239,8 +268,9 @@ public final class Envelope {
     if (header == null) {
       throw new InvalidMessageException("message is truncated inside its header");
     }
-    // Checked before the key provider is called: a message for another context costs no KMS request.
-    // The header is authenticated right after, so a match here is confirmed before any plaintext.
+    // Checked before the key provider is called: a message for another context costs no KMS request. A
+    // mismatch found here is about an unauthenticated header (EncryptionContextMismatchException says so);
+    // a match is confirmed by the header authentication right after, before any plaintext.
     if (expectedContext != null) {
       checkExpectedContext(header.encryptionContext(), expectedContext);
     }
@@ -350,9 +380,11 @@ public final class Envelope {
   }
 
   /**
-   * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext, unless
-   * the message's context equals {@code expectedContext} (reserved entries may be left out, as for
-   * {@link #decrypt(byte[], Map)}).
+   * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext and before
+   * the key provider is called, unless the context the message's header declares equals
+   * {@code expectedContext} (reserved entries may be left out, as for {@link #decrypt(byte[], Map)}). As
+   * there, a mismatch ({@link EncryptionContextMismatchException}) is found before the header is
+   * authenticated.
    */
   public DecryptingInputStream decryptingStream(InputStream source, Map<String, String> expectedContext) {
     return openDecryptingStream(source, Objects.requireNonNull(expectedContext, "expectedContext"));
@@ -453,9 +485,15 @@ public final class Envelope {
 
     /**
      * Decrypting streams refuse messages declaring larger frames, since they buffer one frame; default
-     * 16 MiB. One-shot decryption, whose input is already in memory, does not need this bound.
+     * 16 MiB, at most {@link #MAX_STREAM_FRAME_SIZE} (1 GiB). One-shot decryption, whose input is already
+     * in memory, does not need this bound.
      */
     public Builder maxFrameSize(int maxFrameSize) {
+      if (maxFrameSize < 1 || maxFrameSize > MAX_STREAM_FRAME_SIZE) {
+        throw new IllegalArgumentException("maxFrameSize must be between 1 and " + MAX_STREAM_FRAME_SIZE
+            + " bytes (1 GiB), got " + maxFrameSize + ": a decrypting stream holds one frame of ciphertext and"
+            + " one of plaintext in memory. Decrypt messages with larger frames one-shot");
+      }
       this.maxFrameSize = maxFrameSize;
       return this;
     }
@@ -483,9 +521,6 @@ public final class Envelope {
       }
       if (maxHeaderLength < 256) {
         throw new IllegalArgumentException("maxHeaderLength must be at least 256 bytes");
-      }
-      if (maxFrameSize < 1) {
-        throw new IllegalArgumentException("maxFrameSize must be positive");
       }
       return new Envelope(this);
     }
