@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +42,8 @@ public final class DiscoveryFilter {
     Objects.requireNonNull(partition, "partition");
     Objects.requireNonNull(accountIds, "accountIds");
     if (!PARTITION.matcher(partition).matches()) {
-      throw new IllegalArgumentException("invalid partition '" + partition + "' (for example aws, aws-cn, aws-us-gov)");
+      throw new IllegalArgumentException("invalid partition " + UntrustedText.quote(partition)
+          + " (for example aws, aws-cn, aws-us-gov)");
     }
     if (accountIds.isEmpty()) {
       throw new IllegalArgumentException("a discovery filter needs at least one account id");
@@ -49,7 +51,7 @@ public final class DiscoveryFilter {
     Set<String> ids = new TreeSet<>();
     for (String id : accountIds) {
       if (id == null || !ACCOUNT.matcher(id).matches()) {
-        throw new IllegalArgumentException("invalid AWS account id " + KmsArn.printable(id) + " (12 digits expected)");
+        throw new IllegalArgumentException("invalid AWS account id " + UntrustedText.quote(id) + " (12 digits expected)");
       }
       ids.add(id);
     }

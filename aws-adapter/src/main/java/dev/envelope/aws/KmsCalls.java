@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,8 @@ final class KmsCalls {
       client = clients.client(key.region());
     } catch (RuntimeException e) {
       throw new KmsKeyProviderException("no KMS client for Region " + key.region() + " (" + operation + " with "
-          + key + "): " + e.getMessage(), null, null, operation, key.toString(), key.region(), 0, "", e);
+          + key + "): " + EndpointText.withoutUserInfo(e.getMessage(), null), null, null, operation, key.toString(),
+          key.region(), 0, "", e);
     }
     Objects.requireNonNull(client, "client supplier returned null for Region " + key.region());
     try {
@@ -131,9 +133,11 @@ final class KmsCalls {
     String callerAccount = KmsDiagnosis.callerArn(message) == null ? callerAccount(client) : callerAccountId;
     KmsDiagnosis.Request request = request(operation, key, context, tokens, callerAccount);
     String explanation = KmsDiagnosis.explain(request, code, message, facts);
-    String summary = "KMS " + operation + " with " + key + " in " + key.region() + " failed: " + code
-        + " (request id " + e.requestId() + ", HTTP " + e.statusCode() + ")"
-        + (message != null && !message.isEmpty() ? ": " + message : "");
+    // Code, request id and message are the answer of whatever is at the endpoint: shown escaped and capped.
+    String summary = "KMS " + operation + " with " + key + " in " + key.region() + " failed: "
+        + UntrustedText.printable(code, 100) + " (request id " + UntrustedText.printable(e.requestId(), 100)
+        + ", HTTP " + e.statusCode() + ")"
+        + (message != null && !message.isEmpty() ? ": " + EndpointText.withoutUserInfo(message, null) : "");
     return new KmsKeyProviderException(summary, code, e.requestId(), operation, key.toString(), key.region(),
         e.statusCode(), explanation, e);
   }
@@ -150,12 +154,13 @@ final class KmsCalls {
     try {
       DescribeKeyResponse r = client.describeKey(b -> b.keyId(key.toString()).grantTokens(tokens));
       KeyMetadata m = r.keyMetadata();
-      return new KmsDiagnosis.KeyFacts(m.arn(), m.keyStateAsString(), m.enabled(), m.keyManagerAsString(),
-          m.keyUsageAsString(), m.keySpecAsString(), m.multiRegion(), m.deletionDate(), null);
+      return new KmsDiagnosis.KeyFacts(answer(m.arn()), answer(m.keyStateAsString()), m.enabled(),
+          answer(m.keyManagerAsString()), answer(m.keyUsageAsString()), answer(m.keySpecAsString()),
+          m.multiRegion(), m.deletionDate(), null);
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "error";
-      return KmsDiagnosis.KeyFacts.unavailable("DescribeKey, asked for this diagnosis, failed too (" + code
-          + ", request id " + e.requestId() + ")" + ("AccessDeniedException".equals(code)
+      return KmsDiagnosis.KeyFacts.unavailable("DescribeKey, asked for this diagnosis, failed too (" + answer(code)
+          + ", request id " + answer(e.requestId()) + ")" + ("AccessDeniedException".equals(code)
               ? ": usual when the caller lacks kms:DescribeKey, for example across accounts; key state unknown."
               : "; key state unknown."));
     } catch (SdkException e) {
@@ -209,6 +214,11 @@ final class KmsCalls {
       }
     }
     return List.copyOf(tokens);
+  }
+
+  /** A field of a service's answer as diagnoses quote it: escaped and capped; null stays null. */
+  private static String answer(String s) {
+    return s == null ? null : UntrustedText.printable(s, 128);
   }
 
   private static byte[] bytes(SdkBytes b) {

@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
  */
 final class KmsDiagnosis {
   /** KMS (and IAM) denial messages start with "User: <principal arn> is not authorized to perform". */
-  private static final Pattern CALLER = Pattern.compile("User: (arn:[^\\s]+) is not authorized");
+  private static final Pattern CALLER = Pattern.compile("User: (arn:[\\x21-\\x7e]{1,512}) is not authorized");
   private static final Pattern PRINCIPAL_ACCOUNT = Pattern.compile("arn:[a-z0-9-]+:(?:iam|sts)::([0-9]{12}):.*");
 
   private KmsDiagnosis() {}
@@ -89,7 +90,7 @@ final class KmsDiagnosis {
       case "NotFoundException" -> notFound(lines, request, key, crossAccount);
       case "InvalidCiphertextException" -> lines.add("- KMS could not decrypt this ciphertext with this key and"
           + " encryption context. Most often the encryption context differs from the one used to encrypt (keys"
-          + " and values must match exactly; this request had keys " + request.contextKeys() + "), or the"
+          + " and values must match exactly; this request had keys " + UntrustedText.list(request.contextKeys()) + "), or the"
           + " encrypted data key was altered or written by a different KMS (another account's or a local KMS).");
       case "IncorrectKeyException" -> lines.add("- The ciphertext was encrypted under a different KMS key than "
           + request.keyId() + ". The encrypted data key's ARN and the configured key disagree: the message may"
@@ -255,7 +256,7 @@ final class KmsDiagnosis {
     if (isCryptoOperation(request.operation())) {
       lines.add("- A policy condition (kms:EncryptionContext:<key>, kms:EncryptionContextKeys) or a grant"
           + " constraint (EncryptionContextEquals / EncryptionContextSubset) may require an encryption context"
-          + " this request did not have; its context keys were " + request.contextKeys() + ".");
+          + " this request did not have; its context keys were " + UntrustedText.list(request.contextKeys()) + ".");
     }
     keyStateLine(lines, facts);
   }

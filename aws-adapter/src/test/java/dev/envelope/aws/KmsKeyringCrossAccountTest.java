@@ -145,14 +145,16 @@ class KmsKeyringCrossAccountTest {
 
     // Account B's data key comes first but is outside the filter: skipped without a call, A's decrypts.
     int mark = mark();
-    KmsKeyring onlyA = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
+    KmsKeyring onlyA = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).discoveryRegions(EAST, WEST)
+        .clientSupplier(aApp).build();
     assertThat(envelope(onlyA).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
     assertThat(eventsSince(mark)).extracting(AuditEvent::operation, AuditEvent::keyArn, AuditEvent::region)
         .containsExactly(tuple("Decrypt", SHARED, WEST));
 
     // Neither account allowed: a typed failure and no request at all.
     mark = mark();
-    KmsKeyring onlyC = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", C)).clientSupplier(aApp).build();
+    KmsKeyring onlyC = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", C)).discoveryRegions(EAST, WEST)
+        .clientSupplier(aApp).build();
     assertThatThrownBy(() -> envelope(onlyC).decrypt(message)).isInstanceOf(NoUsableDataKeyException.class)
         .hasMessageContaining("2 encrypted data key(s)");
     // Account A allowed, but its key is single-Region in us-west-2 and the keyring is limited to us-east-1.
@@ -169,7 +171,8 @@ class KmsKeyringCrossAccountTest {
     adminWest.disableKey(b -> b.keyId(SHARED));
     try {
       int mark = mark();
-      KmsKeyring onlyA = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
+      KmsKeyring onlyA = KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).discoveryRegions(EAST, WEST)
+          .clientSupplier(aApp).build();
       assertThatThrownBy(() -> envelope(onlyA).decrypt(message))
           .isInstanceOfSatisfying(KmsKeyProviderException.class, e -> {
             assertThat(e.errorCode()).hasValue("DisabledException");

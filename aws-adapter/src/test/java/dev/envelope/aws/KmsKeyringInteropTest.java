@@ -137,7 +137,7 @@ class KmsKeyringInteropTest {
     assertThat(envelope(KmsKeyring.builder().keyIds(MRK_WEST).clientSupplier(ours).build(),
         AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY).decrypt(fromEsdk).plaintext()).isEqualTo(PLAINTEXT);
     assertThat(envelope(KmsKeyring.builder().discovery(dev.envelope.aws.DiscoveryFilter.of("aws", A))
-        .clientSupplier(ours).build(), AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY).decrypt(fromEsdk)
+        .discoveryRegion(EAST).clientSupplier(ours).build(), AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY).decrypt(fromEsdk)
         .plaintext()).isEqualTo(PLAINTEXT);
   }
 }
