@@ -8,6 +8,8 @@ import dev.envelope.internal.format.EncryptionContextCodec;
 import dev.envelope.internal.format.MessageDecryptor;
 import dev.envelope.internal.format.MessageEncryptor;
 import dev.envelope.internal.format.MessageHeader;
+import dev.envelope.internal.format.MessageReader;
+import dev.envelope.internal.format.StreamConstruction;
 import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptionMaterials;
@@ -19,6 +21,7 @@ import dev.envelope.materials.MaterialsManager;
 import dev.envelope.stream.DecryptingInputStream;
 import dev.envelope.stream.EncryptingOutputStream;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -57,7 +60,6 @@ public final class Envelope {
   public static final int MAX_STREAM_FRAME_SIZE = 1 << 30;
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
   public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
-  private static final int MAX_ONE_SHOT_MESSAGE = Integer.MAX_VALUE - 16;
   /** Longest context key, value or whole serialization the official Java SDK reads (signed 16-bit). */
   static final int MAX_CONTEXT_FIELD = 0x7FFF;
 
@@ -79,8 +81,7 @@ public final class Envelope {
     this.frameSize = b.frameSize;
     this.commitmentPolicy = b.commitmentPolicy;
     this.limits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, b.maxFrameSize);
-    this.oneShotLimits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength,
-        DecryptionLimits.MAX_FRAME_LENGTH);
+    this.oneShotLimits = new DecryptionLimits(b.maxEncryptedDataKeys, b.maxHeaderLength, Integer.MAX_VALUE);
     this.metrics = EnvelopeMetrics.of(b.meterRegistry);
   }
 
@@ -126,32 +127,12 @@ public final class Envelope {
     try (EncryptionMaterials materials = encryptionMaterials(context, OptionalLong.of(plaintext.length));
         MessageEncryptor encryptor =
             new MessageEncryptor(materials, frameSize, AesGcm.forThread(), RandomSource.get())) {
-      byte[] header = encryptor.header();
-      long total = header.length + encryptor.bodyLength(plaintext.length) + encryptor.maxFooterLength();
-      if (total > MAX_ONE_SHOT_MESSAGE) {
-        throw new IllegalArgumentException("plaintext too large for a one-shot message; use encryptingStream");
-      }
-      byte[] out = new byte[(int) total];
-      System.arraycopy(header, 0, out, 0, header.length);
-      int p = header.length;
-      int in = 0;
-      while (plaintext.length - in > frameSize) {
-        p += encryptor.encryptRegularFrame(plaintext, in, out, p);
-        in += frameSize;
-      }
-      p += encryptor.encryptFinalFrame(plaintext, in, plaintext.length - in, out, p);
-      byte[] footer = encryptor.footer();
-      System.arraycopy(footer, 0, out, p, footer.length);
-      p += footer.length;
-      return p == out.length ? out : Arrays.copyOf(out, p);
+      return encryptor.encryptMessage(plaintext);
     }
   }
 
-  /**
-   * Gets materials for one message and checks that the manager honoured the request. Package-private for
-   * the streams.
-   */
-  EncryptionMaterials encryptionMaterials(Map<String, String> context, OptionalLong plaintextLength) {
+  /** Gets materials for one message, one-shot or streamed, and checks that the manager honoured the request. */
+  private EncryptionMaterials encryptionMaterials(Map<String, String> context, OptionalLong plaintextLength) {
     checkCallerContext(context, suite);
     EncryptionMaterials materials =
         materialsManager.getEncryptionMaterials(new EncryptionRequest(context, suite, plaintextLength));
@@ -264,53 +245,43 @@ public final class Envelope {
 
   private DecryptResult decryptOneShot(byte[] message, Map<String, String> expectedContext) {
     // The whole message is in memory already, so the declared frame length allocates nothing here.
-    MessageHeader header = MessageHeader.parse(message, 0, message.length, oneShotLimits);
-    if (header == null) {
-      throw new InvalidMessageException("message is truncated inside its header");
-    }
-    // Checked before the key provider is called: a message for another context costs no KMS request. A
-    // mismatch found here is about an unauthenticated header (EncryptionContextMismatchException says so);
-    // a match is confirmed by the header authentication right after, before any plaintext.
-    if (expectedContext != null) {
-      checkExpectedContext(header.encryptionContext(), expectedContext);
-    }
-    try (DecryptionMaterials materials = decryptionMaterials(header);
-        MessageDecryptor decryptor = new MessageDecryptor(header, materials, AesGcm.forThread())) {
-      int bodyStart = header.length();
-      long plaintextLength = decryptor.scanPlaintextLength(message, bodyStart);
-      byte[] plaintext = new byte[(int) plaintextLength];
-      int p = bodyStart;
+    try (MessageReader reader = MessageReader.inMemory(message, oneShotLimits)) {
+      MessageHeader header = reader.open(h -> openDecryptor(h, expectedContext, AesGcm.forThread()));
+      byte[] plaintext = new byte[(int) reader.plaintextLength()];
       int out = 0;
       try {
-        while (!decryptor.bodyDone()) {
-          MessageDecryptor.Frame frame = decryptor.peekFrame(message, p, message.length - p);
-          if (frame == null || frame.totalLength() > message.length - p) {
-            throw new InvalidMessageException("message is truncated inside its body");
-          }
-          out += decryptor.decryptFrame(frame, message, p, plaintext, out);
-          p += frame.totalLength();
-        }
-        if (decryptor.hasFooter()) {
-          int footerLength = decryptor.footerLength(message, p, message.length - p);
-          if (footerLength < 0 || footerLength > message.length - p) {
-            throw new InvalidMessageException("message is truncated: the signature footer is missing or cut");
-          }
-          decryptor.verifyFooter(message, p, footerLength);
-          p += footerLength;
-        }
-        if (p != message.length) {
-          throw new InvalidMessageException("message has " + (message.length - p) + " unexpected trailing bytes");
+        MessageDecryptor.Frame frame;
+        while ((frame = reader.nextFrame()) != null) {
+          out += reader.decrypt(frame, plaintext, out);
         }
       } catch (RuntimeException e) {
         Arrays.fill(plaintext, (byte) 0);
         throw e;
       }
       return new DecryptResult(plaintext, header.encryptionContext(), header.suite());
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a message in memory cannot fail with I/O", e);
     }
   }
 
-  /** Checks the policy and gets materials for a parsed header. Package-private for the streams. */
-  DecryptionMaterials decryptionMaterials(MessageHeader header) {
+  /**
+   * Opens a parsed header, for both one-shot decryption and streams: checks the expected context (before
+   * the key provider is called: a message for another context costs no KMS request; a mismatch here is
+   * about an unauthenticated header, as {@link EncryptionContextMismatchException} says) and the commitment
+   * policy, gets the data key, and returns the decryptor, which authenticates the header before any
+   * plaintext. The materials are closed once the decryptor derived its key.
+   */
+  private MessageDecryptor openDecryptor(MessageHeader header, Map<String, String> expectedContext, AesGcm gcm) {
+    if (expectedContext != null) {
+      checkExpectedContext(header.encryptionContext(), expectedContext);
+    }
+    try (DecryptionMaterials materials = decryptionMaterials(header)) {
+      return new MessageDecryptor(header, materials, gcm);
+    }
+  }
+
+  /** Checks the policy and gets materials for a parsed header. */
+  private DecryptionMaterials decryptionMaterials(MessageHeader header) {
     if (!commitmentPolicy.allowsDecrypt(header.suite())) {
       throw new InvalidMessageException("message uses legacy non-committing suite " + header.suite()
           + ", which commitment policy " + commitmentPolicy + " refuses; to read old data during a migration,"
@@ -357,7 +328,7 @@ public final class Envelope {
     EncryptionMaterials materials = encryptionMaterials(encryptionContext, OptionalLong.empty());
     try {
       MessageEncryptor encryptor = new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
-      return new EncryptingOutputStream(sink, encryptor, materials, metrics::encrypted);
+      return StreamConstruction.factory().encrypting(sink, encryptor, materials, metrics::encrypted);
     } catch (RuntimeException e) {
       materials.close();
       throw e;
@@ -397,14 +368,9 @@ public final class Envelope {
 
   private DecryptingInputStream openDecryptingStream(InputStream source, Map<String, String> expectedContext) {
     Objects.requireNonNull(source, "source");
-    return new DecryptingInputStream(source, limits, header -> {
+    return StreamConstruction.factory().decrypting(MessageReader.streaming(source, limits), source, header -> {
       try {
-        if (expectedContext != null) {
-          checkExpectedContext(header.encryptionContext(), expectedContext);
-        }
-        try (DecryptionMaterials materials = decryptionMaterials(header)) {
-          return new MessageDecryptor(header, materials, new AesGcm());
-        }
+        return openDecryptor(header, expectedContext, new AesGcm());
       } catch (RuntimeException e) {
         metrics.failed("decrypt", e);
         throw e;

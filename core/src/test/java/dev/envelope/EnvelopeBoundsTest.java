@@ -3,6 +3,7 @@ package dev.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.envelope.internal.format.MessageForge;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptedDataKey;
 import dev.envelope.keyring.EncryptionMaterials;
@@ -69,6 +70,24 @@ class EnvelopeBoundsTest {
     Map<String, String> longestSigned = contextOfLength(0x7FFF - 93);
     byte[] signedMessage = signed.encrypt(new byte[1], longestSigned);
     assertThat(signed.decrypt(signedMessage, longestSigned).plaintext()).hasSize(1);
+  }
+
+  @Test
+  void aMessageDeclaringFramesNear2To31DecryptsOneShotButNotAsAStream() throws Exception {
+    MessageForge forge = new MessageForge();
+    forge.frameLength = Integer.MAX_VALUE; // legal in the format: only a short final frame follows
+    forge.plaintext = new byte[10];
+    byte[] message = forge.build();
+    Envelope envelope = Envelope.builder().keyring(MessageForge.KEYRING).build();
+    assertThat(envelope.decrypt(message).plaintext()).hasSize(10);
+    try (java.io.InputStream in = envelope.decryptingStream(new java.io.ByteArrayInputStream(message))) {
+      assertThatThrownBy(in::read).isInstanceOf(InvalidMessageException.class).hasMessageContaining("frame length");
+    }
+    // A regular frame that long cannot be in memory: refused, not overflowed.
+    MessageForge regular = new MessageForge();
+    regular.frameLength = Integer.MAX_VALUE - 20;
+    regular.frames = List.of(MessageForge.regular(1, new byte[5]), MessageForge.fin(2, new byte[0]));
+    assertThatThrownBy(() -> envelope.decrypt(regular.build())).isInstanceOf(InvalidMessageException.class);
   }
 
   @Test

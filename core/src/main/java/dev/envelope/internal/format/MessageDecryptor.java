@@ -13,9 +13,9 @@ import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 
 /**
- * Reads the body and footer of one message after its header was parsed: checks the key commitment and
- * the header authentication on construction, then authenticates and decrypts frame by frame, in order,
- * for both one-shot decryption and decrypting streams.
+ * The cryptographic state of one message being decrypted: checks the key commitment and the header
+ * authentication on construction, then authenticates and decrypts frame by frame, in order.
+ * {@link MessageReader} drives it, for one-shot decryption and decrypting streams alike.
  *
  * <p>Frames are located with {@link #peekFrame}, which validates the sequence number, IV and declared
  * length before the caller buffers or allocates anything, then decrypted with {@link #decryptFrame},
@@ -91,22 +91,13 @@ public final class MessageDecryptor implements AutoCloseable {
     }
   }
 
-  public MessageHeader header() {
-    return header;
-  }
-
-  /** True once the final frame (or the single block of a non-framed message) was decrypted. */
-  public boolean bodyDone() {
-    return bodyDone;
-  }
-
   /**
    * Validates the framing fields of the next frame at {@code buf[off, off+avail)}.
    *
    * @return the frame's layout, or null if fewer bytes than its framing fields are available
    * @throws InvalidMessageException if the sequence number, IV or declared length is wrong
    */
-  public Frame peekFrame(byte[] buf, int off, int avail) {
+  Frame peekFrame(byte[] buf, int off, int avail) {
     if (bodyDone) {
       throw new IllegalStateException("body already complete");
     }
@@ -148,6 +139,11 @@ public final class MessageDecryptor implements AutoCloseable {
       }
       contentLength = header.frameLength();
     }
+    if (contentLength > Integer.MAX_VALUE - headerLength - AlgorithmSuite.TAG_LENGTH) {
+      // Only a one-shot read allows frame lengths this close to 2^31; such a frame cannot be in one array.
+      throw new InvalidMessageException("frame " + sequenceNumber + " of " + contentLength + " bytes is too large"
+          + " to decrypt");
+    }
     return new Frame(isFinal ? BodyAad.FrameKind.FINAL : BodyAad.FrameKind.REGULAR, headerLength, contentLength);
   }
 
@@ -184,7 +180,7 @@ public final class MessageDecryptor implements AutoCloseable {
    * @return plaintext bytes written
    * @throws InvalidMessageException if the frame does not authenticate; nothing usable is in {@code out}
    */
-  public int decryptFrame(Frame frame, byte[] buf, int off, byte[] out, int outOff) {
+  int decryptFrame(Frame frame, byte[] buf, int off, byte[] out, int outOff) {
     int ctOff = off + frame.headerLength();
     int ctLen = frame.contentLength() + AlgorithmSuite.TAG_LENGTH;
     byte[] frameAad = aad.aad(frame.kind(), sequenceNumber, frame.contentLength());
@@ -219,7 +215,7 @@ public final class MessageDecryptor implements AutoCloseable {
    *
    * @throws InvalidMessageException if the body is truncated or declares impossible lengths
    */
-  public long scanPlaintextLength(byte[] message, int bodyStart) {
+  long scanPlaintextLength(byte[] message, int bodyStart) {
     if (header.contentType() == MessageHeader.CONTENT_TYPE_NON_FRAMED) {
       Frame block = peekSingleBlock(message, bodyStart, message.length - bodyStart);
       if (block == null || block.totalLength() > message.length - bodyStart) {
@@ -259,12 +255,12 @@ public final class MessageDecryptor implements AutoCloseable {
   }
 
   /** Whether a footer follows the body. */
-  public boolean hasFooter() {
+  boolean hasFooter() {
     return verifier != null;
   }
 
   /** Length of the footer at {@code buf[off]}, or -1 if its length field is not yet available. */
-  public int footerLength(byte[] buf, int off, int avail) {
+  int footerLength(byte[] buf, int off, int avail) {
     if (avail < 2) {
       return -1;
     }
@@ -276,7 +272,7 @@ public final class MessageDecryptor implements AutoCloseable {
    *
    * @throws InvalidMessageException if the signature does not verify
    */
-  public void verifyFooter(byte[] buf, int off, int len) {
+  void verifyFooter(byte[] buf, int off, int len) {
     if (!bodyDone) {
       throw new IllegalStateException("body not complete");
     }
