@@ -343,7 +343,10 @@ public final class KmsKeyring implements Keyring {
       return this;
     }
 
-    /** Decrypt-only discovery mode, limited to keys the filter allows. Excludes generator and key ids. */
+    /**
+     * Decrypt-only discovery mode, limited to keys the filter allows and to the Regions given with
+     * {@link #discoveryRegion} or {@link #discoveryRegions} (required). Excludes generator and key ids.
+     */
     public Builder discovery(DiscoveryFilter filter) {
       this.discoveryFilter = Objects.requireNonNull(filter, "filter");
       return this;
