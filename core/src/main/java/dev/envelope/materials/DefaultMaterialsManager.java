@@ -6,6 +6,7 @@ import dev.envelope.NoUsableDataKeyException;
 import dev.envelope.internal.async.Futures;
 import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.RandomSource;
+import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.AsyncKeyring;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptedDataKey;
@@ -118,7 +119,8 @@ public final class DefaultMaterialsManager implements MaterialsManager, AsyncMat
         verificationKey = Ecdsa.decodePublicKey(request.suite(), encoded);
       } catch (IllegalArgumentException e) {
         throw new InvalidMessageException(
-            "signed message carries an invalid public key: " + e.getMessage());
+            "signed message carries an invalid public key: "
+                + UntrustedText.printable(e.getMessage(), UntrustedText.MAX_CHARS));
       }
     } else if (request.encryptionContext().containsKey(Ecdsa.PUBLIC_KEY_CONTEXT_KEY)) {
       throw new InvalidMessageException(
@@ -158,7 +160,7 @@ public final class DefaultMaterialsManager implements MaterialsManager, AsyncMat
           "none of the message's "
               + request.encryptedDataKeys().size()
               + " encrypted data key(s) (providers "
-              + providers
+              + UntrustedText.list(providers)
               + ") could be decrypted by "
               + keyring
               + ": the message was encrypted under keys this keyring does not have or may not use");

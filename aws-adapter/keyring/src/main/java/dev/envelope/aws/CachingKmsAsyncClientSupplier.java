@@ -1,10 +1,14 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
@@ -33,6 +37,10 @@ import software.amazon.awssdk.services.kms.KmsAsyncClientBuilder;
  *     .build();
  * KmsKeyring keyring = KmsKeyring.builder().generatorKeyId(keyArn).asyncClientSupplier(clients).build();
  * }</pre>
+ *
+ * <p>As {@link CachingKmsClientSupplier}, it makes clients only for Regions it knows (those the AWS
+ * SDK lists, or {@link Builder#allowedRegions}) and holds at most {@link Builder#maxClients}: a
+ * Region can come from a key ARN in a message, which anyone can write.
  *
  * <p>Timeouts ({@link Builder#apiCallTimeout}, {@link Builder#apiCallAttemptTimeout}) surface as a
  * {@link KmsKeyProviderException} that says which timeout expired. Thread-safe; {@link #close()}
@@ -66,10 +74,45 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
     if (closed) {
       throw new IllegalStateException("client supplier closed");
     }
-    if (!REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("invalid Region " + KmsArn.printable(region));
+    KmsAsyncClient existing = clients.get(region);
+    if (existing != null) {
+      return existing;
     }
-    return clients.computeIfAbsent(region, this::create);
+    if (!REGION.matcher(region).matches()) {
+      throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(region));
+    }
+    if (settings.allowedRegions != null
+        ? !settings.allowedRegions.contains(region)
+        : !CachingKmsClientSupplier.KnownRegions.IDS.contains(region)) {
+      throw new IllegalArgumentException(
+          "Region "
+              + UntrustedText.quote(region)
+              + (settings.allowedRegions != null
+                  ? " is not one of this client supplier's allowed Regions "
+                      + new TreeSet<>(settings.allowedRegions)
+                  : " is not a Region this AWS SDK knows; to use a Region newer than the SDK, list it in"
+                      + " CachingKmsAsyncClientSupplier.builder().allowedRegions(...)"));
+    }
+    synchronized (clients) {
+      if (closed) {
+        throw new IllegalStateException("client supplier closed");
+      }
+      KmsAsyncClient raced = clients.get(region);
+      if (raced != null) {
+        return raced;
+      }
+      if (clients.size() >= settings.maxClients) {
+        throw new IllegalStateException(
+            "this client supplier already holds "
+                + clients.size()
+                + " KMS clients (Regions "
+                + new TreeSet<>(clients.keySet())
+                + "), its maximum; raise maxClients if this many Regions are expected");
+      }
+      KmsAsyncClient made = create(region);
+      clients.put(region, made);
+      return made;
+    }
   }
 
   private KmsAsyncClient create(String region) {
@@ -149,8 +192,43 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
     private int maxConcurrency = 200;
     private SdkAsyncHttpClient httpClient;
     private Consumer<KmsAsyncClientBuilder> customizer;
+    private Set<String> allowedRegions;
+    private int maxClients = CachingKmsClientSupplier.DEFAULT_MAX_CLIENTS;
 
     private Builder() {}
+
+    /** The only Regions clients are made for; by default those the AWS SDK lists. */
+    public Builder allowedRegions(Collection<String> regions) {
+      Set<String> copy = new TreeSet<>();
+      for (String r : regions) {
+        if (r == null || !REGION.matcher(r).matches()) {
+          throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(r));
+        }
+        copy.add(r);
+      }
+      if (copy.isEmpty()) {
+        throw new IllegalArgumentException("allowedRegions needs at least one Region");
+      }
+      this.allowedRegions = Set.copyOf(copy);
+      return this;
+    }
+
+    /** See {@link #allowedRegions(Collection)}. */
+    public Builder allowedRegions(String... regions) {
+      return allowedRegions(List.of(regions));
+    }
+
+    /**
+     * Most clients (Regions) the supplier holds; default {@value
+     * CachingKmsClientSupplier#DEFAULT_MAX_CLIENTS}.
+     */
+    public Builder maxClients(int maxClients) {
+      if (maxClients < 1) {
+        throw new IllegalArgumentException("maxClients must be at least 1, got " + maxClients);
+      }
+      this.maxClients = maxClients;
+      return this;
+    }
 
     private Builder copy() {
       Builder b = new Builder();
@@ -164,6 +242,8 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
       b.maxConcurrency = maxConcurrency;
       b.httpClient = httpClient;
       b.customizer = customizer;
+      b.allowedRegions = allowedRegions;
+      b.maxClients = maxClients;
       return b;
     }
 

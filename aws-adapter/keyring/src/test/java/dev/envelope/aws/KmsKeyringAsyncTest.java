@@ -128,7 +128,8 @@ class KmsKeyringAsyncTest {
         .containsExactly(tuple("Decrypt", EAST, MRK_EAST), tuple("Decrypt", EAST, MRK_EAST));
 
     mark = mark();
-    KmsKeyring otherAccount = async().discovery(DiscoveryFilter.of("aws", KmsFixture.B)).build();
+    KmsKeyring otherAccount =
+        async().discovery(DiscoveryFilter.of("aws", KmsFixture.B)).discoveryRegion(EAST).build();
     assertThatThrownBy(() -> envelope(otherAccount).decryptAsync(message).join())
         .hasCauseInstanceOf(NoUsableDataKeyException.class);
     assertThat(eventsSince(mark)).isEmpty();
