@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -38,21 +39,19 @@ final class KmsAsyncCalls {
         key,
         context,
         (client, tokens) ->
-            client
-                .generateDataKey(
-                    b ->
-                        b.keyId(key.toString())
-                            .numberOfBytes(numberOfBytes)
-                            .encryptionContext(context)
-                            .grantTokens(tokens)
-                            .overrideConfiguration(
-                                shared.metrics().requestOverride("GenerateDataKey", key)))
-                .thenApply(
-                    r ->
-                        new KmsCalls.Result(
-                            r.keyId(),
-                            KmsCalls.unsafeBytes(r.plaintext()),
-                            KmsCalls.bytes(r.ciphertextBlob()))));
+            client.generateDataKey(
+                b ->
+                    b.keyId(key.toString())
+                        .numberOfBytes(numberOfBytes)
+                        .encryptionContext(context)
+                        .grantTokens(tokens)
+                        .overrideConfiguration(
+                            shared.metrics().requestOverride("GenerateDataKey", key))),
+        r ->
+            new KmsCalls.Result(
+                r.keyId(),
+                KmsCalls.unsafeBytes(r.plaintext()),
+                KmsCalls.bytes(r.ciphertextBlob())));
   }
 
   /**
@@ -68,17 +67,14 @@ final class KmsAsyncCalls {
         key,
         context,
         (client, tokens) ->
-            client
-                .encrypt(
-                    b ->
-                        b.keyId(key.toString())
-                            .plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
-                            .encryptionContext(context)
-                            .grantTokens(tokens)
-                            .overrideConfiguration(
-                                shared.metrics().requestOverride("Encrypt", key)))
-                .thenApply(
-                    r -> new KmsCalls.Result(r.keyId(), null, KmsCalls.bytes(r.ciphertextBlob()))));
+            client.encrypt(
+                b ->
+                    b.keyId(key.toString())
+                        .plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
+                        .encryptionContext(context)
+                        .grantTokens(tokens)
+                        .overrideConfiguration(shared.metrics().requestOverride("Encrypt", key))),
+        r -> new KmsCalls.Result(r.keyId(), null, KmsCalls.bytes(r.ciphertextBlob())));
   }
 
   CompletableFuture<KmsCalls.Result> decrypt(
@@ -88,26 +84,32 @@ final class KmsAsyncCalls {
         key,
         context,
         (client, tokens) ->
-            client
-                .decrypt(
-                    b ->
-                        b.keyId(key.toString())
-                            .ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
-                            .encryptionContext(context)
-                            .grantTokens(tokens)
-                            .overrideConfiguration(
-                                shared.metrics().requestOverride("Decrypt", key)))
-                .thenApply(
-                    r ->
-                        new KmsCalls.Result(r.keyId(), KmsCalls.unsafeBytes(r.plaintext()), null)));
+            client.decrypt(
+                b ->
+                    b.keyId(key.toString())
+                        .ciphertextBlob(SdkBytes.fromByteArray(ciphertext))
+                        .encryptionContext(context)
+                        .grantTokens(tokens)
+                        .overrideConfiguration(shared.metrics().requestOverride("Decrypt", key))),
+        r -> new KmsCalls.Result(r.keyId(), KmsCalls.unsafeBytes(r.plaintext()), null));
   }
 
-  private interface AsyncKmsCall {
-    CompletableFuture<KmsCalls.Result> start(KmsAsyncClient client, List<String> tokens);
+  private interface AsyncKmsCall<R> {
+    CompletableFuture<R> start(KmsAsyncClient client, List<String> tokens);
   }
 
-  private CompletableFuture<KmsCalls.Result> call(
-      String operation, KmsArn key, Map<String, String> context, AsyncKmsCall call) {
+  /**
+   * Starts {@code call} and completes the returned future with its answer, {@code convert}ed. The
+   * SDK's own future is kept, not a dependent of it: giving up on the result cancels it (aborting
+   * the HTTP exchange), and an answer that arrives anyway is still seen here, so its plaintext is
+   * zeroed.
+   */
+  private <R> CompletableFuture<KmsCalls.Result> call(
+      String operation,
+      KmsArn key,
+      Map<String, String> context,
+      AsyncKmsCall<R> call,
+      Function<R, KmsCalls.Result> convert) {
     List<String> tokens;
     KmsAsyncClient client;
     try {
@@ -124,15 +126,14 @@ final class KmsAsyncCalls {
       return CompletableFuture.failedFuture(KmsCalls.noClient(operation, key, e));
     }
     KmsMetrics.Timing timing = shared.metrics().start(operation, key.region());
-    CompletableFuture<KmsCalls.Result> sdk;
+    CompletableFuture<R> sdk;
     try {
       sdk = call.start(client, tokens);
     } catch (RuntimeException e) {
       sdk = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<KmsCalls.Result> result = new CompletableFuture<>();
-    CompletableFuture<KmsCalls.Result> request = sdk;
-    // Giving up on the result cancels the SDK's request (which aborts the HTTP exchange).
+    CompletableFuture<R> request = sdk;
     result.whenComplete(
         (r, e) -> {
           if (e != null) {
@@ -140,9 +141,16 @@ final class KmsAsyncCalls {
           }
         });
     sdk.whenComplete(
-        (r, failure) -> {
+        (answer, failure) -> {
           if (failure == null) {
             timing.succeeded();
+            KmsCalls.Result r;
+            try {
+              r = convert.apply(answer);
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+              return;
+            }
             if (!result.complete(r) && r.plaintext() != null) {
               Arrays.fill(r.plaintext(), (byte) 0); // nobody will read this key
             }

@@ -192,7 +192,17 @@ public final class KmsKeyring implements Keyring, AsyncKeyring {
       // The data key is the caller's: it is never closed here.
       CompletableFuture<List<EncryptedDataKey>> wrapped =
           encryptAll(keys, materials.dataKey().bytes(), context, kms);
-      return wrapped.thenApply(edks -> withEncryptedDataKeys(materials, edks));
+      CompletableFuture<EncryptionMaterials> result = new CompletableFuture<>();
+      wrapped.whenComplete(
+          (edks, failure) -> {
+            if (failure != null) {
+              result.completeExceptionally(KmsAsyncCalls.unwrap(failure));
+            } else {
+              result.complete(withEncryptedDataKeys(materials, edks));
+            }
+          });
+      cancelWhenAbandoned(result, wrapped);
+      return result;
     }
     if (generator == null) {
       throw new IllegalStateException(
@@ -292,20 +302,12 @@ public final class KmsKeyring implements Keyring, AsyncKeyring {
     if (keys.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    List<CompletableFuture<EncryptedDataKey>> each = new ArrayList<>(keys.size());
+    // The requests' own futures, not dependents: giving up cancels the requests themselves.
+    List<CompletableFuture<KmsCalls.Result>> each = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      KmsArn key = keys.get(i);
       // The last request may run on the calling thread: the others are under way already.
       boolean others = i < keys.size() - 1;
-      each.add(
-          kms.encrypt(key, dataKey, context, others)
-              .thenApply(
-                  r ->
-                      edk(
-                          checkReturnedKey("Encrypt", key, r.keyId()),
-                          r.ciphertext(),
-                          "Encrypt",
-                          key)));
+      each.add(kms.encrypt(keys.get(i), dataKey, context, others));
     }
     CompletableFuture<List<EncryptedDataKey>> result = new CompletableFuture<>();
     CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
@@ -313,11 +315,20 @@ public final class KmsKeyring implements Keyring, AsyncKeyring {
             (ignored, alsoIgnored) -> {
               List<EncryptedDataKey> edks = new ArrayList<>(keys.size());
               List<Throwable> failures = new ArrayList<>();
-              for (CompletableFuture<EncryptedDataKey> f : each) {
+              for (int i = 0; i < keys.size(); i++) {
+                KmsArn key = keys.get(i);
                 try {
-                  edks.add(f.join());
+                  KmsCalls.Result r = each.get(i).join();
+                  edks.add(
+                      edk(
+                          checkReturnedKey("Encrypt", key, r.keyId()),
+                          r.ciphertext(),
+                          "Encrypt",
+                          key));
                 } catch (CompletionException | CancellationException e) {
                   failures.add(KmsAsyncCalls.unwrap(e));
+                } catch (RuntimeException e) {
+                  failures.add(e);
                 }
               }
               if (failures.isEmpty()) {
@@ -332,7 +343,7 @@ public final class KmsKeyring implements Keyring, AsyncKeyring {
               }
               result.completeExceptionally(first);
             });
-    for (CompletableFuture<EncryptedDataKey> f : each) {
+    for (CompletableFuture<KmsCalls.Result> f : each) {
       cancelWhenAbandoned(result, f);
     }
     return result;

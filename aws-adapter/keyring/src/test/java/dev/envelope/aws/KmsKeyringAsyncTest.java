@@ -28,10 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.KmsAsyncClient;
+import software.amazon.awssdk.services.kms.KmsServiceClientConfiguration;
 import software.amazon.awssdk.services.kms.model.CreateGrantResponse;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyRequest;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import software.amazon.awssdk.services.kms.model.GrantOperation;
 
 /**
@@ -260,6 +265,87 @@ class KmsKeyringAsyncTest {
                 });
       }
     }
+  }
+
+  @Test
+  void cancellingAbortsTheKmsRequest() throws Exception {
+    fixture.kms.setLatency(Duration.ofMillis(400));
+    try {
+      KmsKeyring keyring = async().generatorKeyId(K1).build();
+      int mark = mark();
+      CompletableFuture<byte[]> encrypted = envelope(keyring).encryptAsync(PLAINTEXT, CONTEXT);
+      Thread.sleep(100); // the request is at the local KMS, which answers after 400 ms
+      encrypted.cancel(true);
+      assertThat(encrypted).isCancelled();
+      Thread.sleep(600);
+      // KMS saw the request (it answered into a closed connection); no other request followed.
+      assertThat(eventsSince(mark))
+          .extracting(AuditEvent::operation)
+          .containsExactly("GenerateDataKey");
+    } finally {
+      fixture.kms.setLatency(Duration.ZERO);
+    }
+  }
+
+  @Test
+  void aDataKeyThatArrivesAfterTheCallerGaveUpIsZeroed() throws Exception {
+    // The real client, behind a future that ignores cancel: the answer arrives although the caller
+    // gave up, as when KMS answers just before the cancellation reaches the SDK.
+    KmsAsyncClient real = asyncApp.client(EAST);
+    List<GenerateDataKeyResponse> answers = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    KmsAsyncClient late =
+        new KmsAsyncClient() {
+          @Override
+          public String serviceName() {
+            return real.serviceName();
+          }
+
+          @Override
+          public void close() {}
+
+          @Override
+          public KmsServiceClientConfiguration serviceClientConfiguration() {
+            return real.serviceClientConfiguration();
+          }
+
+          @Override
+          public CompletableFuture<GenerateDataKeyResponse> generateDataKey(
+              GenerateDataKeyRequest request) {
+            CompletableFuture<GenerateDataKeyResponse> f =
+                new CompletableFuture<>() {
+                  @Override
+                  public boolean cancel(boolean mayInterruptIfRunning) {
+                    return false;
+                  }
+                };
+            real.generateDataKey(request)
+                .whenComplete(
+                    (r, e) -> {
+                      if (r != null) {
+                        answers.add(r);
+                        f.complete(r);
+                      } else {
+                        f.completeExceptionally(e);
+                      }
+                      answered.complete(null);
+                    });
+            return f;
+          }
+        };
+    fixture.kms.setLatency(Duration.ofMillis(300));
+    try {
+      KmsKeyring keyring =
+          KmsKeyring.builder().generatorKeyId(K1).asyncClientSupplier(region -> late).build();
+      CompletableFuture<byte[]> encrypted = envelope(keyring).encryptAsync(PLAINTEXT, CONTEXT);
+      encrypted.cancel(true);
+      answered.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      fixture.kms.setLatency(Duration.ZERO);
+    }
+    assertThat(answers).hasSize(1);
+    // The response's own plaintext array, which the keyring zeroed instead of using.
+    assertThat(answers.get(0).plaintext().asByteArrayUnsafe()).hasSize(32).containsOnly(0);
   }
 
   @Test
