@@ -44,15 +44,25 @@ final class PostgresServer implements AutoCloseable {
       }
       int port = MotoServer.freePort();
       PostgresServer server = new PostgresServer(bin, dir, runAs, port);
-      server.run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
-          "--auth=trust", "-E", "UTF8", "--no-sync"), 120);
-      server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
-          "-l", dir.resolve("server.log").toString(), "-o",
-          "-h 127.0.0.1 -p " + port + " -k " + dir + " -F -c fsync=off"), 90);
+      try {
+        server.init();
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        throw e;
+      }
       return server;
     } catch (IOException e) {
       throw new IllegalStateException("could not start PostgreSQL: " + e.getMessage(), e);
     }
+  }
+
+  /** initdb with trust authentication for {@link #USER}, then start listening on 127.0.0.1 only. */
+  private void init() throws IOException {
+    run(List.of(binDir.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
+        "--auth=trust", "-E", "UTF8", "--no-sync"), 120);
+    run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
+        "-l", dir.resolve("server.log").toString(), "-o", "-h 127.0.0.1 -p " + port + " -k " + dir + " -F",
+        "start"), 90);
   }
 
   /** Debian's layout (/usr/lib/postgresql/N/bin), newest first, else pg_config --bindir. */
