@@ -42,7 +42,7 @@ public final class RecordsSample implements Callable<Integer> {
   /** What one run measured; the tests check it. */
   public record Report(long rows, long cellsEncrypted, long generateDataKeyCalls, long cellsDecrypted,
       long decryptCallsFirstPass, long decryptCallsLaterPasses, double cacheHits, double cacheMisses,
-      boolean movedToOtherRowRefused, boolean movedToOtherColumnRefused) {}
+      boolean movedToOtherRowRefused, boolean movedToOtherColumnRefused, HierarchicalRecords.Report hierarchy) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new RecordsSample()).execute(args));
@@ -128,8 +128,14 @@ public final class RecordsSample implements Callable<Integer> {
       boolean columnRefused = refused(store, 1, out, "order 1's card_number copied into its email column");
 
       out.println("KMS calls by operation: " + kms.callsByOperation());
+      HierarchicalRecords.Report hierarchy = HierarchicalRecords.run(kms, keyArn, url, db, rows, readPasses, maxAge,
+          out);
+      out.printf(Locale.ROOT, "Side by side, %d cells written and read back cold: KMS keyring %d + %d KMS calls,"
+          + " hierarchical keyring %d + %d (plus %d once to create the branch key)%n", 2L * rows, gdk, decryptFirst,
+          hierarchy.insertCalls(), hierarchy.firstReadCalls(), hierarchy.setupCalls());
+      out.println("KMS calls by operation, both runs: " + kms.callsByOperation());
       return new Report(rows, 2L * rows, gdk, 2L * rows * readPasses, decryptFirst, decryptLater, hits, misses,
-          rowRefused, columnRefused);
+          rowRefused, columnRefused, hierarchy);
     }
   }
 
