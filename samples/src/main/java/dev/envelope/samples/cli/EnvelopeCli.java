@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     description = {"Envelope encryption with AWS KMS; messages are AWS Encryption SDK v2 compatible.",
         "Without --aws everything runs against a local KMS started in-process: no AWS account needed."},
     subcommands = {EncryptCommand.class, DecryptCommand.class, LocalKmsCommand.class, DemoCommand.class,
-        BenchCommand.class, LintPolicyCommand.class, WhyCommand.class, RecordsSample.class, LargeFileSample.class, TuningSample.class,
+        BenchCommand.class, LintPolicyCommand.class, WhyCommand.class, BranchKeyCommand.class, RecordsSample.class, LargeFileSample.class, TuningSample.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 ok, 1 crypto or authorization failure, 2 bad usage.",
         "Environment: ENVELOPE_KMS=aws|local, ENVELOPE_HOME (local KMS state, default ~/.envelope)."})
