@@ -47,9 +47,19 @@ final class MotoServer implements AutoCloseable {
     }
   }
 
-  /** The executable on PATH, or a failure that says how to install it. */
+  /**
+   * The executable on PATH, else where pip and pyenv put it (a CI shell may not have set PATH up), or a
+   * failure that says how to install it.
+   */
   static String find(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    List<String> dirs = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "")
+        .split(File.pathSeparator)));
+    String home = System.getProperty("user.home");
+    dirs.addAll(List.of(home + "/.pyenv/shims", home + "/.local/bin", "/usr/local/bin"));
+    for (String dir : dirs) {
+      if (dir.isEmpty()) {
+        continue;
+      }
       Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
         return candidate.toString();
