@@ -336,6 +336,60 @@ class HierarchicalKeyringTest {
   }
 
   @Test
+  void aStoreThatIsDownFailsEveryWaiterOnceAndFast() throws Exception {
+    CountingStore down = new CountingStore(JdbcBranchKeyStore.builder()
+        .jdbcUrl("jdbc:h2:tcp://127.0.0.1:1/nothing", new Properties()).tableName("branch_keys").kmsKeyArn(K1)
+        .kmsClientSupplier(kms.clients("A_APP")).build());
+    down.delayMillis = 200;
+    Envelope envelope = envelope(HierarchicalKeyring.builder().keyStore(down).branchKeyId("k").ttl(TTL).build());
+    int threads = 4;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long start = System.nanoTime();
+    try {
+      List<Future<Throwable>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(pool.submit(() -> {
+          go.await();
+          try {
+            envelope.encrypt(PLAINTEXT, Map.of());
+            return null;
+          } catch (RuntimeException e) {
+            return e;
+          }
+        }));
+      }
+      go.countDown();
+      for (Future<Throwable> f : results) {
+        assertThat(f.get()).isInstanceOfSatisfying(BranchKeyStoreException.class,
+            e -> assertThat(e.reason()).isEqualTo(BranchKeyStoreException.Reason.STORE_UNAVAILABLE))
+            .hasMessageContaining("127.0.0.1:1");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat((System.nanoTime() - start) / 1e9).isLessThan(20.0);
+    // Waiters share the loader's failure; a later call tries the store again.
+    assertThat(down.reads.get()).isBetween(1, threads);
+    int before = down.reads.get();
+    assertThatThrownBy(() -> envelope.encrypt(PLAINTEXT, Map.of())).isInstanceOf(BranchKeyStoreException.class);
+    assertThat(down.reads).hasValue(before + 1);
+  }
+
+  @Test
+  void kmsDenialOnTheBranchKeyReachesTheCallerWithTheDiagnosis() {
+    String id = store.createBranchKey();
+    JdbcBranchKeyStore denied = JdbcBranchKeyStore.builder().jdbcUrl(URL, new Properties()).tableName("branch_keys")
+        .kmsKeyArn(K1).kmsClientSupplier(kms.clients("B_NO_IAM")).build();
+    Envelope envelope = envelope(HierarchicalKeyring.builder().keyStore(denied).branchKeyId(id).ttl(TTL).build());
+    assertThatThrownBy(() -> envelope.encrypt(PLAINTEXT, Map.of()))
+        .isInstanceOfSatisfying(BranchKeyStoreException.class, e -> {
+          assertThat(e.reason()).isEqualTo(BranchKeyStoreException.Reason.KMS_FAILURE);
+          assertThat(e.getCause()).isInstanceOf(KmsKeyProviderException.class);
+        }).hasMessageContaining("AccessDeniedException").hasMessageContaining(id).hasMessageContaining(K1);
+  }
+
+  @Test
   void aDeletedVersionFailsDecryptionTypedAndNamed() throws SQLException {
     String id = store.createBranchKey();
     String version = store.describeBranchKey(id).activeVersion();
