@@ -150,6 +150,12 @@ class HierarchicalKeyringInteropTest {
     assertThat(crypto.decryptData(mplKeyring(id), fromUs).getResult()).isEqualTo(PLAINTEXT);
     byte[] fromEsdk = crypto.encryptData(mplKeyring(id), PLAINTEXT, CONTEXT).getResult();
     assertThat(envelope(id).decrypt(fromEsdk).plaintext()).isEqualTo(PLAINTEXT);
+
+    // An empty context serializes to no bytes in the wrapping AAD, on both sides.
+    byte[] emptyFromUs = envelope(id).encrypt(PLAINTEXT, Map.of());
+    assertThat(crypto.decryptData(mplKeyring(id), emptyFromUs).getResult()).isEqualTo(PLAINTEXT);
+    byte[] emptyFromEsdk = crypto.encryptData(mplKeyring(id), PLAINTEXT).getResult();
+    assertThat(envelope(id).decrypt(emptyFromEsdk).plaintext()).isEqualTo(PLAINTEXT);
   }
 
   @Test
