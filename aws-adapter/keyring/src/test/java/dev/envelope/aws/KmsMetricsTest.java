@@ -93,6 +93,43 @@ class KmsMetricsTest {
   }
 
   @Test
+  void theHierarchicalKeyringsBranchKeyStorePublishesTheSameKmsMeters() throws Exception {
+    String url = "jdbc:h2:mem:kms-metrics-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    try (java.sql.Connection keepAlive = java.sql.DriverManager.getConnection(url)) {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      JdbcBranchKeyStore store =
+          JdbcBranchKeyStore.builder()
+              .jdbcUrl(url, new java.util.Properties())
+              .tableName("branch_keys")
+              .kmsKeyArn(K1)
+              .kmsClientSupplier(fixture.clients("A_APP"))
+              .meterRegistry(registry)
+              .build();
+      store.createTable();
+      String id = store.createBranchKey();
+      Envelope envelope =
+          Envelope.builder()
+              .keyring(
+                  HierarchicalKeyring.builder()
+                      .keyStore(store)
+                      .branchKeyId(id)
+                      .ttl(Duration.ofMinutes(5))
+                      .build())
+              .build();
+      envelope.encrypt(PLAINTEXT, CONTEXT);
+      long kmsCalls =
+          registry.find("envelope.kms.calls").tag("outcome", "success").timers().stream()
+              .mapToLong(Timer::count)
+              .sum();
+      long audited =
+          fixture.kms.auditLog().events(e -> e.keyArn() != null && e.keyArn().equals(K1)).size();
+      assertThat(kmsCalls).isPositive().isLessThanOrEqualTo(audited);
+      assertThat(calls(registry, "Decrypt", "success")).isEqualTo(1); // the branch key, once
+      assertThat(keepAlive.isClosed()).isFalse();
+    }
+  }
+
+  @Test
   void retriesAndThrottlesAreCountedFromTheSdksAttempts() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     KmsKeyring keyring =
