@@ -14,10 +14,10 @@ module dev.envelope.aws {
   requires transitive software.amazon.awssdk.awscore;
   requires transitive software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.retries;
-  // CachingKmsAsyncClientSupplier builds clients on the SDK's Netty client and takes any
-  // SdkAsyncHttpClient.
+  // CachingKmsAsyncClientSupplier takes any SdkAsyncHttpClient and by default builds the SDK's
+  // Netty client, which is optional: needed only when no HTTP client is given.
   requires transitive software.amazon.awssdk.http;
-  requires software.amazon.awssdk.http.nio.netty;
+  requires static software.amazon.awssdk.http.nio.netty;
   // KMS metrics: Micrometer meters (the builder takes a MeterRegistry, through core), fed by the
   // SDK's per-request metric publishers.
   requires software.amazon.awssdk.metrics;

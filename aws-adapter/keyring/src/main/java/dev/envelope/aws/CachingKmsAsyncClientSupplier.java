@@ -58,10 +58,19 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
   private CachingKmsAsyncClientSupplier(Builder b) {
     this.settings = b.copy();
     this.ownsHttpClient = b.httpClient == null;
-    this.httpClient =
-        b.httpClient != null
-            ? b.httpClient
-            : NettyNioAsyncHttpClient.builder().maxConcurrency(b.maxConcurrency).build();
+    this.httpClient = b.httpClient != null ? b.httpClient : nettyClient(b.maxConcurrency);
+  }
+
+  private static SdkAsyncHttpClient nettyClient(int maxConcurrency) {
+    try {
+      return NettyNioAsyncHttpClient.builder().maxConcurrency(maxConcurrency).build();
+    } catch (NoClassDefFoundError missing) {
+      throw new IllegalStateException(
+          "CachingKmsAsyncClientSupplier builds its KMS clients on the AWS SDK's Netty client by"
+              + " default, and software.amazon.awssdk:netty-nio-client is not on the class path: add"
+              + " it, or pass an SdkAsyncHttpClient with httpClient(...)",
+          missing);
+    }
   }
 
   public static Builder builder() {
