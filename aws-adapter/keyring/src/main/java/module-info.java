@@ -14,6 +14,13 @@ module dev.envelope.aws {
   requires transitive software.amazon.awssdk.awscore;
   requires transitive software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.retries;
+  // CachingKmsAsyncClientSupplier takes any SdkAsyncHttpClient and by default builds the SDK's
+  // Netty client, which is optional: needed only when no HTTP client is given.
+  requires transitive software.amazon.awssdk.http;
+  requires static software.amazon.awssdk.http.nio.netty;
+  // KMS metrics: Micrometer meters (the builder takes a MeterRegistry, through core), fed by the
+  // SDK's per-request metric publishers.
+  requires software.amazon.awssdk.metrics;
   // KmsCalls resolves credentials up front to tell a credentials failure from an unreachable KMS.
   requires software.amazon.awssdk.identity.spi;
   // The hierarchical keyring's branch-key cache; Micrometer comes with core.

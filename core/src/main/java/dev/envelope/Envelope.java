@@ -1,5 +1,6 @@
 package dev.envelope;
 
+import dev.envelope.internal.async.Futures;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.RandomSource;
@@ -14,6 +15,7 @@ import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptionMaterials;
 import dev.envelope.keyring.Keyring;
+import dev.envelope.materials.AsyncMaterialsManager;
 import dev.envelope.materials.DecryptionRequest;
 import dev.envelope.materials.DefaultMaterialsManager;
 import dev.envelope.materials.EncryptionRequest;
@@ -35,6 +37,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Encrypts and decrypts messages in the AWS Encryption SDK message format v2: a data key from the
@@ -74,6 +78,7 @@ public final class Envelope {
   static final int MAX_CONTEXT_FIELD = 0x7FFF;
 
   private final MaterialsManager materialsManager;
+  private final AsyncMaterialsManager asyncMaterialsManager;
   private final AlgorithmSuite suite;
   private final int frameSize;
   private final CommitmentPolicy commitmentPolicy;
@@ -88,6 +93,7 @@ public final class Envelope {
     this.maxSignedStreamBuffer = b.maxSignedStreamBuffer;
     this.materialsManager =
         b.materialsManager != null ? b.materialsManager : new DefaultMaterialsManager(b.keyring);
+    this.asyncMaterialsManager = AsyncMaterialsManager.of(materialsManager);
     this.suite = b.suite;
     this.frameSize = b.frameSize;
     this.commitmentPolicy = b.commitmentPolicy;
@@ -138,9 +144,15 @@ public final class Envelope {
 
   private byte[] encryptOneShot(byte[] plaintext, Map<String, String> context) {
     try (EncryptionMaterials materials =
-            encryptionMaterials(context, OptionalLong.of(plaintext.length));
-        MessageEncryptor encryptor =
-            new MessageEncryptor(materials, frameSize, AesGcm.forThread(), RandomSource.get())) {
+        encryptionMaterials(context, OptionalLong.of(plaintext.length))) {
+      return writeOneShot(materials, plaintext);
+    }
+  }
+
+  /** The whole message for {@code plaintext} under {@code materials}, which the caller closes. */
+  private byte[] writeOneShot(EncryptionMaterials materials, byte[] plaintext) {
+    try (MessageEncryptor encryptor =
+        new MessageEncryptor(materials, frameSize, AesGcm.forThread(), RandomSource.get())) {
       return encryptor.encryptMessage(plaintext);
     }
   }
@@ -152,9 +164,17 @@ public final class Envelope {
   private EncryptionMaterials encryptionMaterials(
       Map<String, String> context, OptionalLong plaintextLength) {
     checkCallerContext(context, suite);
-    EncryptionMaterials materials =
+    return checkEncryptionMaterials(
+        context,
         materialsManager.getEncryptionMaterials(
-            new EncryptionRequest(context, suite, plaintextLength));
+            new EncryptionRequest(context, suite, plaintextLength)));
+  }
+
+  /**
+   * Checks that the manager honoured the request; closes the materials and throws if it did not.
+   */
+  private EncryptionMaterials checkEncryptionMaterials(
+      Map<String, String> context, EncryptionMaterials materials) {
     try {
       if (materials.suite() != suite) {
         throw new IllegalStateException(
@@ -298,10 +318,15 @@ public final class Envelope {
   }
 
   private DecryptResult decryptOneShot(byte[] message, Map<String, String> expectedContext) {
+    return readOneShot(message, h -> openDecryptor(h, expectedContext, AesGcm.forThread()));
+  }
+
+  /** Reads a whole message, its key from {@code opener}: the blocking or the asynchronous way. */
+  private DecryptResult readOneShot(
+      byte[] message, Function<MessageHeader, MessageDecryptor> opener) {
     // The whole message is in memory already, so the declared frame length allocates nothing here.
     try (MessageReader reader = MessageReader.inMemory(message, oneShotLimits)) {
-      MessageHeader header =
-          reader.open(h -> openDecryptor(h, expectedContext, AesGcm.forThread()));
+      MessageHeader header = reader.open(opener);
       byte[] plaintext = new byte[(int) reader.plaintextLength()];
       int out = 0;
       try {
@@ -344,22 +369,9 @@ public final class Envelope {
    */
   private DecryptionMaterials decryptionMaterials(
       MessageHeader header, Map<String, String> expectedContext) {
-    if (!commitmentPolicy.allowsDecrypt(header.suite())) {
-      throw new InvalidMessageException(
-          "message uses legacy non-committing suite "
-              + header.suite()
-              + ", which commitment policy "
-              + commitmentPolicy
-              + " refuses; to read old data during a migration,"
-              + " build the Envelope with CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT");
-    }
+    checkDecryptPolicy(header);
     Map<String, String> reproduced = expectedContext == null ? Map.of() : expectedContext;
-    Set<String> unstored = new TreeSet<>();
-    for (String key : reproduced.keySet()) {
-      if (!header.encryptionContext().containsKey(key)) {
-        unstored.add(key);
-      }
-    }
+    Set<String> unstored = unstoredKeys(header, reproduced);
     DecryptionMaterials materials;
     try {
       materials =
@@ -375,6 +387,41 @@ public final class Envelope {
       }
       throw unstoredPairsNotBound(header, reproduced, unstored, e);
     }
+    return checkDecryptionMaterials(header, reproduced, unstored, materials);
+  }
+
+  private void checkDecryptPolicy(MessageHeader header) {
+    if (!commitmentPolicy.allowsDecrypt(header.suite())) {
+      throw new InvalidMessageException(
+          "message uses legacy non-committing suite "
+              + header.suite()
+              + ", which commitment policy "
+              + commitmentPolicy
+              + " refuses; to read old data during a migration,"
+              + " build the Envelope with CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT");
+    }
+  }
+
+  /** The expected context's keys that the header does not store: reproduced pairs. */
+  private static Set<String> unstoredKeys(MessageHeader header, Map<String, String> reproduced) {
+    Set<String> unstored = new TreeSet<>();
+    for (String key : reproduced.keySet()) {
+      if (!header.encryptionContext().containsKey(key)) {
+        unstored.add(key);
+      }
+    }
+    return unstored;
+  }
+
+  /**
+   * Checks that the materials fit the message and bind every reproduced pair; closes them and
+   * throws if not.
+   */
+  private static DecryptionMaterials checkDecryptionMaterials(
+      MessageHeader header,
+      Map<String, String> reproduced,
+      Set<String> unstored,
+      DecryptionMaterials materials) {
     if (materials.suite() != header.suite() || !materials.hasDataKey()) {
       materials.close();
       throw new IllegalStateException(
@@ -404,22 +451,31 @@ public final class Envelope {
       Map<String, String> reproduced,
       Set<String> unstored,
       NoUsableDataKeyException failure) {
-    Map<String, String> stored = new HashMap<>(reproduced);
-    stored.keySet().removeAll(unstored);
     try (DecryptionMaterials without =
-        materialsManager.decryptMaterials(
-            new DecryptionRequest(
-                header.suite(), header.encryptedDataKeys(), header.encryptionContext(), stored))) {
+        materialsManager.decryptMaterials(storedPairsOnly(header, reproduced, unstored))) {
       return new EncryptionContextMismatchException(unstored);
     } catch (NoUsableDataKeyException again) {
-      return new InvalidMessageException(
-          "no encrypted data key decrypts under the expected encryption context: the expected pairs"
-              + " the message does not store "
-              + UntrustedText.list(unstored)
-              + " differ from the required pairs it was encrypted with, or "
-              + failure.getMessage(),
-          failure);
+      return unstoredPairsDiffer(unstored, failure);
     }
+  }
+
+  private static DecryptionRequest storedPairsOnly(
+      MessageHeader header, Map<String, String> reproduced, Set<String> unstored) {
+    Map<String, String> stored = new HashMap<>(reproduced);
+    stored.keySet().removeAll(unstored);
+    return new DecryptionRequest(
+        header.suite(), header.encryptedDataKeys(), header.encryptionContext(), stored);
+  }
+
+  private static InvalidMessageException unstoredPairsDiffer(
+      Set<String> unstored, NoUsableDataKeyException failure) {
+    return new InvalidMessageException(
+        "no encrypted data key decrypts under the expected encryption context: the expected pairs"
+            + " the message does not store "
+            + UntrustedText.list(unstored)
+            + " differ from the required pairs it was encrypted with, or "
+            + failure.getMessage(),
+        failure);
   }
 
   /**
@@ -451,6 +507,183 @@ public final class Envelope {
       // required context of this message either: name them too.
       differing.addAll(unstored);
       throw new EncryptionContextMismatchException(differing);
+    }
+  }
+
+  /**
+   * {@link #encrypt} without blocking on the key provider: the data key comes from the materials
+   * manager's asynchronous side ({@link AsyncMaterialsManager}, and through it {@link
+   * dev.envelope.keyring.AsyncKeyring}), so with an asynchronous keyring such as the KMS keyring on
+   * {@code KmsAsyncClient} no thread waits for KMS. The local encryption runs on the thread that
+   * completes the key provider's future (or the caller's, if the key was at hand, as on a cache
+   * hit). Keyrings that are not asynchronous run on the calling thread.
+   *
+   * <p>Cancelling the future, or completing it otherwise first ({@code orTimeout}), cancels the
+   * key-provider call; a data key that arrives after that is zeroed, never used.
+   *
+   * <p>Failures complete the future exceptionally with the same exceptions {@link #encrypt} throws
+   * (wrapped in {@code CompletionException} by {@code join}); nothing is thrown by this method.
+   */
+  public CompletableFuture<byte[]> encryptAsync(
+      byte[] plaintext, Map<String, String> encryptionContext) {
+    CompletableFuture<EncryptionMaterials> materials =
+        Futures.start(
+            () -> {
+              Objects.requireNonNull(plaintext, "plaintext");
+              checkCallerContext(encryptionContext, suite);
+              return asyncMaterialsManager.getEncryptionMaterialsAsync(
+                  new EncryptionRequest(
+                      encryptionContext, suite, OptionalLong.of(plaintext.length)));
+            });
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    materials.whenComplete(
+        (m, failure) -> {
+          if (failure != null) {
+            failAsync(result, "encrypt", failure);
+            return;
+          }
+          try (m) {
+            if (result.isDone()) {
+              return; // abandoned: the key is zeroed unused
+            }
+            byte[] message =
+                writeOneShot(checkEncryptionMaterials(encryptionContext, m), plaintext);
+            if (result.complete(message)) {
+              metrics.encrypted(plaintext.length);
+            }
+          } catch (RuntimeException | Error e) {
+            failAsync(result, "encrypt", e);
+          }
+        });
+    Futures.cancelWhenAbandoned(result, materials);
+    return result;
+  }
+
+  /**
+   * {@link #decrypt(byte[])} without blocking on the key provider; see {@link #encryptAsync} for
+   * threads and cancellation. Prefer {@link #decryptAsync(byte[], Map)}.
+   */
+  public CompletableFuture<DecryptResult> decryptAsync(byte[] message) {
+    return decryptAsyncChecked(message, null);
+  }
+
+  /**
+   * {@link #decrypt(byte[], Map)} without blocking on the key provider: the header is parsed and
+   * the expected context checked on the calling thread (a mismatch costs no key-provider call), the
+   * data key is recovered asynchronously, and the body is decrypted on the thread that completes
+   * that. See {@link #encryptAsync} for threads and cancellation; plaintext that is ready only
+   * after the future was abandoned is zeroed.
+   */
+  public CompletableFuture<DecryptResult> decryptAsync(
+      byte[] message, Map<String, String> expectedContext) {
+    if (expectedContext == null) {
+      return CompletableFuture.failedFuture(new NullPointerException("expectedContext"));
+    }
+    return decryptAsyncChecked(message, expectedContext);
+  }
+
+  private CompletableFuture<DecryptResult> decryptAsyncChecked(
+      byte[] message, Map<String, String> expectedContext) {
+    MessageHeader header;
+    try {
+      Objects.requireNonNull(message, "message");
+      // Parsed here to ask for the key; read again with the key below (the same bytes, a cheap
+      // parse), by the reader that decrypts the body.
+      header = MessageHeader.parse(message, 0, message.length, oneShotLimits);
+      if (header == null) {
+        throw new InvalidMessageException("message is truncated inside its header");
+      }
+      if (expectedContext != null) {
+        checkExpectedContext(header.encryptionContext(), expectedContext);
+      }
+    } catch (RuntimeException e) {
+      metrics.failed("decrypt", e);
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<DecryptionMaterials> materials =
+        Futures.start(() -> decryptionMaterialsAsync(header, expectedContext));
+    CompletableFuture<DecryptResult> result = new CompletableFuture<>();
+    materials.whenComplete(
+        (m, failure) -> {
+          if (failure != null) {
+            failAsync(result, "decrypt", failure);
+            return;
+          }
+          try (m) {
+            if (result.isDone()) {
+              return;
+            }
+            DecryptResult r =
+                readOneShot(message, h -> new MessageDecryptor(h, m, AesGcm.forThread()));
+            if (result.complete(r)) {
+              metrics.decrypted(r.plaintext().length);
+            } else {
+              Arrays.fill(r.plaintext(), (byte) 0); // nobody will read it
+            }
+          } catch (RuntimeException | Error e) {
+            failAsync(result, "decrypt", e);
+          }
+        });
+    Futures.cancelWhenAbandoned(result, materials);
+    return result;
+  }
+
+  /** {@link #decryptionMaterials} through the materials manager's asynchronous side. */
+  private CompletableFuture<DecryptionMaterials> decryptionMaterialsAsync(
+      MessageHeader header, Map<String, String> expectedContext) {
+    checkDecryptPolicy(header);
+    Map<String, String> reproduced = expectedContext == null ? Map.of() : expectedContext;
+    Set<String> unstored = unstoredKeys(header, reproduced);
+    CompletableFuture<DecryptionMaterials> first =
+        asyncMaterialsManager.decryptMaterialsAsync(
+            new DecryptionRequest(
+                header.suite(),
+                header.encryptedDataKeys(),
+                header.encryptionContext(),
+                reproduced));
+    CompletableFuture<DecryptionMaterials> result = new CompletableFuture<>();
+    first.whenComplete(
+        (m, failure) -> {
+          if (failure == null) {
+            try {
+              Futures.deliver(result, checkDecryptionMaterials(header, reproduced, unstored, m));
+            } catch (RuntimeException | Error e) {
+              result.completeExceptionally(e);
+            }
+            return;
+          }
+          Throwable cause = Futures.unwrap(failure);
+          if (!(cause instanceof NoUsableDataKeyException noKey) || unstored.isEmpty()) {
+            result.completeExceptionally(cause);
+            return;
+          }
+          // As unstoredPairsNotBound: one more key-provider call, on this failure path only.
+          CompletableFuture<DecryptionMaterials> again =
+              Futures.start(
+                  () ->
+                      asyncMaterialsManager.decryptMaterialsAsync(
+                          storedPairsOnly(header, reproduced, unstored)));
+          Futures.cancelWhenAbandoned(result, again);
+          again.whenComplete(
+              (without, second) -> {
+                if (second == null) {
+                  Futures.closeQuietly(without);
+                  result.completeExceptionally(new EncryptionContextMismatchException(unstored));
+                } else if (Futures.unwrap(second) instanceof NoUsableDataKeyException) {
+                  result.completeExceptionally(unstoredPairsDiffer(unstored, noKey));
+                } else {
+                  result.completeExceptionally(Futures.unwrap(second));
+                }
+              });
+        });
+    Futures.cancelWhenAbandoned(result, first);
+    return result;
+  }
+
+  private void failAsync(CompletableFuture<?> result, String operation, Throwable failure) {
+    Throwable cause = Futures.unwrap(failure);
+    if (result.completeExceptionally(cause) && cause instanceof RuntimeException e) {
+      metrics.failed(operation, e);
     }
   }
 

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.envelope.AlgorithmSuite;
+import dev.envelope.internal.async.Futures;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptedDataKey;
 import dev.envelope.keyring.EncryptionMaterials;
@@ -92,6 +93,15 @@ import java.util.function.UnaryOperator;
  * thread ({@code Scheduler.systemScheduler()}), so a key is zeroed about when its {@code maxAge}
  * passes (Caffeine paces its timer to about a second) even if the cache is never used again.
  *
+ * <h2>Asynchronous use</h2>
+ *
+ * The {@link AsyncMaterialsManager} side keeps the same bounds and the same single flight, in the
+ * same cache: a miss starts one asynchronous load through the underlying manager's asynchronous
+ * side, and every request that misses the same entry meanwhile, blocking or not, shares it. No
+ * thread waits: a waiter's future completes when the load does. Cancelling one caller's future does
+ * not cancel a load others share; the loaded key still enters the cache (or is zeroed if spent),
+ * and the cancelled caller's copy is zeroed or never made.
+ *
  * <h2>Refresh ahead</h2>
  *
  * Off by default. When on, an entry that reaches 90% of any bound after a use triggers one
@@ -110,7 +120,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Immutable configuration, thread-safe.
  */
-public final class CachingMaterialsManager implements MaterialsManager {
+public final class CachingMaterialsManager implements MaterialsManager, AsyncMaterialsManager {
   /**
    * Default and largest {@code maxMessages}: 2^32, the AWS Encryption SDK's limit on messages per
    * cached data key.
@@ -124,6 +134,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
   static final double REFRESH_AHEAD_FRACTION = 0.9;
 
   private final MaterialsManager underlying;
+  private final AsyncMaterialsManager underlyingAsync;
   private final SharedCache store;
   private final String partition;
   private final Limits limits;
@@ -133,6 +144,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
   private CachingMaterialsManager(Builder b) {
     this.underlying = b.underlying != null ? b.underlying : new DefaultMaterialsManager(b.keyring);
+    this.underlyingAsync = AsyncMaterialsManager.of(underlying);
     this.store = b.sharedCache != null ? b.sharedCache : new SharedCache(b.capacity, b.ticker);
     this.partition = b.partition != null ? b.partition : UUID.randomUUID().toString();
     this.limits = new Limits(saturatedNanos(b.maxAge), b.maxMessages, b.maxBytes);
@@ -206,6 +218,149 @@ public final class CachingMaterialsManager implements MaterialsManager {
         () -> underlying.decryptMaterials(request),
         DecryptionMaterials::withCopiedDataKey,
         DecryptionMaterials::hasDataKey);
+  }
+
+  @Override
+  public CompletableFuture<EncryptionMaterials> getEncryptionMaterialsAsync(
+      EncryptionRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (bypassesCache(request)) {
+      metrics.underlyingCall();
+      return Futures.start(() -> underlyingAsync.getEncryptionMaterialsAsync(request));
+    }
+    CacheKey key = CacheKey.forEncryption(partition, request);
+    CompletableFuture<EncryptionMaterials> result = new CompletableFuture<>();
+    serveAsync(
+        key,
+        new Use(request.plaintextLength().getAsLong(), true, limits),
+        () -> underlyingAsync.getEncryptionMaterialsAsync(request),
+        EncryptionMaterials::withCopiedDataKey,
+        EncryptionMaterials::hasDataKey,
+        result);
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<DecryptionMaterials> decryptMaterialsAsync(DecryptionRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (request.suite().kdf() == AlgorithmSuite.Kdf.NONE) {
+      // Without a KDF the data key is the content key of every message written with it: never
+      // cached.
+      metrics.underlyingCall();
+      return Futures.start(() -> underlyingAsync.decryptMaterialsAsync(request));
+    }
+    CacheKey key = CacheKey.forDecryption(partition, request);
+    CompletableFuture<DecryptionMaterials> result = new CompletableFuture<>();
+    serveAsync(
+        key,
+        new Use(0, false, limits),
+        () -> underlyingAsync.decryptMaterialsAsync(request),
+        DecryptionMaterials::withCopiedDataKey,
+        DecryptionMaterials::hasDataKey,
+        result);
+    return result;
+  }
+
+  /**
+   * {@link #serve} without waiting: completes {@code result} with a use of the cached entry, of a
+   * load in flight for the same key, or of a load this call starts. Copies handed to a {@code
+   * result} that is already done (cancelled) are closed at once.
+   */
+  private <M extends AutoCloseable> void serveAsync(
+      CacheKey key,
+      Use use,
+      Supplier<CompletableFuture<M>> load,
+      UnaryOperator<M> copier,
+      java.util.function.Predicate<M> cacheable,
+      CompletableFuture<M> result) {
+    if (result.isDone()) {
+      return; // abandoned
+    }
+    Supplier<M> blockingLoad = () -> Futures.join(load.get()); // refresh ahead, on its executor
+    Entry<?> present = store.cache.getIfPresent(key);
+    if (present != null) {
+      M copy = use(key, present, use, blockingLoad);
+      if (copy != null) {
+        metrics.hit();
+        Futures.deliver(result, copy);
+        return;
+      }
+    }
+    CompletableFuture<Entry<?>> mine = new CompletableFuture<>();
+    CompletableFuture<Entry<?>> inFlight = store.loading.putIfAbsent(key, mine);
+    if (inFlight != null) {
+      inFlight.whenComplete(
+          (loaded, failure) -> {
+            if (failure != null) {
+              result.completeExceptionally(Futures.unwrap(failure));
+              return;
+            }
+            if (loaded != null && !result.isDone()) {
+              M copy = use(key, loaded, use, blockingLoad);
+              if (copy != null) {
+                metrics.hit();
+                Futures.deliver(result, copy);
+                return;
+              }
+            }
+            // That key is gone or spent already: look again.
+            serveAsync(key, use, load, copier, cacheable, result);
+          });
+      return;
+    }
+    // Another load may have finished between the lookup above and claiming the load.
+    Entry<?> current = store.cache.getIfPresent(key);
+    if (current != null && current != present) {
+      M copy = use(key, current, use, blockingLoad);
+      if (copy != null) {
+        store.loading.remove(key, mine);
+        mine.complete(current);
+        metrics.hit();
+        Futures.deliver(result, copy);
+        return;
+      }
+    }
+    metrics.miss();
+    metrics.underlyingCall();
+    Futures.start(load)
+        .whenComplete(
+            (fresh, failure) -> {
+              // The load leaves the in-flight map before its waiters run, so that a waiter that
+              // finds the key spent starts a fresh load instead of finding this one again.
+              Entry<?> installed = null;
+              Throwable error = null;
+              M copy = null;
+              try {
+                if (failure != null) {
+                  error = Futures.unwrap(failure);
+                } else if (!cacheable.test(fresh)) {
+                  copy = fresh;
+                } else {
+                  Entry<M> entry =
+                      new Entry<>(
+                          fresh, copier, store.ticker.read(), limits.maxAgeNanos(), metrics);
+                  copy = entry.firstUse(use);
+                  if (entry.isRetired()) {
+                    entry.close(); // spent by this one use: never cached
+                    metrics.eviction(Cause.EXHAUSTED);
+                  } else {
+                    store.cache.put(key, entry);
+                    installed = entry;
+                  }
+                }
+              } catch (RuntimeException | Error e) {
+                error = e;
+              } finally {
+                store.loading.remove(key, mine);
+              }
+              if (error != null) {
+                mine.completeExceptionally(error);
+                result.completeExceptionally(error);
+              } else {
+                mine.complete(installed);
+                Futures.deliver(result, copy);
+              }
+            });
   }
 
   /**

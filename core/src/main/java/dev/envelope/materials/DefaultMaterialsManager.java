@@ -3,9 +3,11 @@ package dev.envelope.materials;
 import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.InvalidMessageException;
 import dev.envelope.NoUsableDataKeyException;
+import dev.envelope.internal.async.Futures;
 import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.RandomSource;
 import dev.envelope.internal.text.UntrustedText;
+import dev.envelope.keyring.AsyncKeyring;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptedDataKey;
 import dev.envelope.keyring.EncryptionMaterials;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Asks a keyring for a data key on every message. For signed suites it generates the message's
@@ -28,11 +31,17 @@ import java.util.TreeSet;
  * the materials' context and required keys (as the ESDK's default CMM does), so that the header
  * authentication checks them; a reproduced pair whose value differs from the stored one is refused.
  */
-public final class DefaultMaterialsManager implements MaterialsManager {
+public final class DefaultMaterialsManager implements MaterialsManager, AsyncMaterialsManager {
   private final Keyring keyring;
+  private final AsyncKeyring asyncKeyring;
 
+  /**
+   * For the asynchronous API the keyring is used through {@link AsyncKeyring#of(Keyring)}: natively
+   * if it is an {@link AsyncKeyring}, else on the calling thread.
+   */
   public DefaultMaterialsManager(Keyring keyring) {
     this.keyring = Objects.requireNonNull(keyring, "keyring");
+    this.asyncKeyring = AsyncKeyring.of(keyring);
   }
 
   public Keyring keyring() {
@@ -41,6 +50,18 @@ public final class DefaultMaterialsManager implements MaterialsManager {
 
   @Override
   public EncryptionMaterials getEncryptionMaterials(EncryptionRequest request) {
+    return checkEncrypted(keyring.onEncrypt(initialEncryptionMaterials(request)));
+  }
+
+  @Override
+  public CompletableFuture<EncryptionMaterials> getEncryptionMaterialsAsync(
+      EncryptionRequest request) {
+    return Futures.then(
+        Futures.start(() -> asyncKeyring.onEncryptAsync(initialEncryptionMaterials(request))),
+        this::checkEncrypted);
+  }
+
+  private EncryptionMaterials initialEncryptionMaterials(EncryptionRequest request) {
     Map<String, String> context = request.encryptionContext();
     EncryptionMaterials initial;
     if (request.suite().isSigned()) {
@@ -55,8 +76,10 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     } else {
       initial = EncryptionMaterials.of(request.suite(), context, null);
     }
-    initial = initial.withRequiredEncryptionContextKeys(request.requiredEncryptionContextKeys());
-    EncryptionMaterials result = keyring.onEncrypt(initial);
+    return initial.withRequiredEncryptionContextKeys(request.requiredEncryptionContextKeys());
+  }
+
+  private EncryptionMaterials checkEncrypted(EncryptionMaterials result) {
     if (!result.hasDataKey() || result.encryptedDataKeys().isEmpty()) {
       result.close();
       throw new IllegalStateException(
@@ -69,6 +92,22 @@ public final class DefaultMaterialsManager implements MaterialsManager {
 
   @Override
   public DecryptionMaterials decryptMaterials(DecryptionRequest request) {
+    return checkDecrypted(
+        request,
+        keyring.onDecrypt(initialDecryptionMaterials(request), request.encryptedDataKeys()));
+  }
+
+  @Override
+  public CompletableFuture<DecryptionMaterials> decryptMaterialsAsync(DecryptionRequest request) {
+    return Futures.then(
+        Futures.start(
+            () ->
+                asyncKeyring.onDecryptAsync(
+                    initialDecryptionMaterials(request), request.encryptedDataKeys())),
+        materials -> checkDecrypted(request, materials));
+  }
+
+  private DecryptionMaterials initialDecryptionMaterials(DecryptionRequest request) {
     PublicKey verificationKey = null;
     if (request.suite().isSigned()) {
       String encoded = request.encryptionContext().get(Ecdsa.PUBLIC_KEY_CONTEXT_KEY);
@@ -106,10 +145,12 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     if (!differing.isEmpty()) {
       throw new EncryptionContextMismatchException(differing);
     }
-    DecryptionMaterials initial =
-        DecryptionMaterials.of(request.suite(), full, verificationKey)
-            .withRequiredEncryptionContextKeys(onlyReproduced);
-    DecryptionMaterials result = keyring.onDecrypt(initial, request.encryptedDataKeys());
+    return DecryptionMaterials.of(request.suite(), full, verificationKey)
+        .withRequiredEncryptionContextKeys(onlyReproduced);
+  }
+
+  private DecryptionMaterials checkDecrypted(
+      DecryptionRequest request, DecryptionMaterials result) {
     if (!result.hasDataKey()) {
       TreeSet<String> providers = new TreeSet<>();
       for (EncryptedDataKey edk : request.encryptedDataKeys()) {

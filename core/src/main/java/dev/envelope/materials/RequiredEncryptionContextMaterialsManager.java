@@ -2,12 +2,14 @@ package dev.envelope.materials;
 
 import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.Envelope;
+import dev.envelope.internal.async.Futures;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptionMaterials;
 import dev.envelope.keyring.Keyring;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Makes chosen encryption context keys <em>required</em>, as the AWS Encryption SDK's Required
@@ -30,7 +32,8 @@ import java.util.TreeSet;
  * keys can decrypt such messages when given the pairs, with or without this manager: the default
  * manager authenticates every reproduced pair the header does not store.
  */
-public final class RequiredEncryptionContextMaterialsManager implements MaterialsManager {
+public final class RequiredEncryptionContextMaterialsManager
+    implements MaterialsManager, AsyncMaterialsManager {
   private final MaterialsManager underlying;
   private final Set<String> requiredKeys;
 
@@ -54,6 +57,26 @@ public final class RequiredEncryptionContextMaterialsManager implements Material
 
   @Override
   public EncryptionMaterials getEncryptionMaterials(EncryptionRequest request) {
+    checkRequest(request);
+    return checkEncrypted(
+        underlying.getEncryptionMaterials(request.withRequiredEncryptionContextKeys(requiredKeys)));
+  }
+
+  @Override
+  public CompletableFuture<EncryptionMaterials> getEncryptionMaterialsAsync(
+      EncryptionRequest request) {
+    return Futures.then(
+        Futures.start(
+            () -> {
+              checkRequest(request);
+              return AsyncMaterialsManager.of(underlying)
+                  .getEncryptionMaterialsAsync(
+                      request.withRequiredEncryptionContextKeys(requiredKeys));
+            }),
+        this::checkEncrypted);
+  }
+
+  private void checkRequest(EncryptionRequest request) {
     Set<String> missing = missingFrom(request.encryptionContext().keySet());
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
@@ -62,8 +85,9 @@ public final class RequiredEncryptionContextMaterialsManager implements Material
               + "; this materials manager requires "
               + new TreeSet<>(requiredKeys));
     }
-    EncryptionMaterials materials =
-        underlying.getEncryptionMaterials(request.withRequiredEncryptionContextKeys(requiredKeys));
+  }
+
+  private EncryptionMaterials checkEncrypted(EncryptionMaterials materials) {
     if (!materials.requiredEncryptionContextKeys().containsAll(requiredKeys)) {
       materials.close();
       throw new IllegalStateException(
@@ -75,13 +99,31 @@ public final class RequiredEncryptionContextMaterialsManager implements Material
 
   @Override
   public DecryptionMaterials decryptMaterials(DecryptionRequest request) {
+    checkRequest(request);
+    return checkDecrypted(underlying.decryptMaterials(request));
+  }
+
+  @Override
+  public CompletableFuture<DecryptionMaterials> decryptMaterialsAsync(DecryptionRequest request) {
+    return Futures.then(
+        Futures.start(
+            () -> {
+              checkRequest(request);
+              return AsyncMaterialsManager.of(underlying).decryptMaterialsAsync(request);
+            }),
+        this::checkDecrypted);
+  }
+
+  private void checkRequest(DecryptionRequest request) {
     Set<String> missing = missingFrom(request.reproducedEncryptionContext().keySet());
     if (!missing.isEmpty()) {
       // Checked before any key provider call: without the pairs the message cannot authenticate
       // anyway.
       throw new EncryptionContextMismatchException(missing);
     }
-    DecryptionMaterials materials = underlying.decryptMaterials(request);
+  }
+
+  private DecryptionMaterials checkDecrypted(DecryptionMaterials materials) {
     if (!materials.encryptionContext().keySet().containsAll(requiredKeys)) {
       materials.close();
       throw new IllegalStateException(

@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /**
@@ -30,10 +31,11 @@ final class BranchKeyStores {
     return key;
   }
 
-  static KmsCalls kmsCalls(KmsClientSupplier clients, List<String> grantTokens) {
+  static KmsCalls kmsCalls(
+      KmsClientSupplier clients, List<String> grantTokens, MeterRegistry registry) {
     KmsClientSupplier supplier = clients != null ? clients : DefaultClients.INSTANCE;
     List<String> tokens = List.copyOf(grantTokens);
-    return new KmsCalls(supplier, () -> tokens, true, null);
+    return new KmsCalls(supplier, () -> tokens, true, null, KmsMetrics.of(registry));
   }
 
   /** A JDBC URL without its parameters, which may hold a password. */

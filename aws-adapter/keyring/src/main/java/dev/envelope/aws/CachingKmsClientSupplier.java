@@ -140,7 +140,7 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
   }
 
   /** The Region ids the AWS SDK on the class path lists, for every partition; read once. */
-  private static final class KnownRegions {
+  static final class KnownRegions {
     static final Set<String> IDS =
         Region.regions().stream().map(Region::id).collect(Collectors.toUnmodifiableSet());
   }

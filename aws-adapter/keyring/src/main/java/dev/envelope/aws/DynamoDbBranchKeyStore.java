@@ -1,6 +1,7 @@
 package dev.envelope.aws;
 
 import dev.envelope.internal.text.UntrustedText;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,7 @@ public final class DynamoDbBranchKeyStore implements BranchKeyStore {
     private String kmsKeyArn;
     private KmsClientSupplier kmsClients;
     private List<String> grantTokens = List.of();
+    private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -151,6 +153,15 @@ public final class DynamoDbBranchKeyStore implements BranchKeyStore {
       return this;
     }
 
+    /**
+     * Publishes the KMS meters of the store's calls (the KMS keyring's {@code envelope.kms.*}: a
+     * timer per call by operation, Region and outcome, retries, throttles, calls in flight).
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
     /** For tests: the clock of create-time. */
     Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -173,7 +184,11 @@ public final class DynamoDbBranchKeyStore implements BranchKeyStore {
       return new DynamoDbBranchKeyStore(
           table,
           new StoredBranchKeys(
-              table, logical, key, BranchKeyStores.kmsCalls(kmsClients, grantTokens), clock));
+              table,
+              logical,
+              key,
+              BranchKeyStores.kmsCalls(kmsClients, grantTokens, meterRegistry),
+              clock));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.envelope.aws;
 
 import dev.envelope.internal.text.UntrustedText;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,6 +117,7 @@ public final class JdbcBranchKeyStore implements BranchKeyStore {
     private String kmsKeyArn;
     private KmsClientSupplier kmsClients;
     private List<String> grantTokens = List.of();
+    private MeterRegistry meterRegistry;
     private Duration queryTimeout = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
 
@@ -168,6 +170,15 @@ public final class JdbcBranchKeyStore implements BranchKeyStore {
       return this;
     }
 
+    /**
+     * Publishes the KMS meters of the store's calls (the KMS keyring's {@code envelope.kms.*}: a
+     * timer per call by operation, Region and outcome, retries, throttles, calls in flight).
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
     /** The timeout of every statement (whole seconds, at least 1); default 10 s. */
     public Builder queryTimeout(Duration timeout) {
       if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -213,7 +224,7 @@ public final class JdbcBranchKeyStore implements BranchKeyStore {
           new JdbcBranchKeyTable(
               connections, tableName, where, (int) Math.max(1, queryTimeout.toSeconds()));
       String logical = logicalKeyStoreName != null ? logicalKeyStoreName : tableName;
-      KmsCalls kms = BranchKeyStores.kmsCalls(kmsClients, grantTokens);
+      KmsCalls kms = BranchKeyStores.kmsCalls(kmsClients, grantTokens, meterRegistry);
       return new JdbcBranchKeyStore(table, new StoredBranchKeys(table, logical, key, kms, clock));
     }
   }

@@ -31,16 +31,31 @@ final class KmsCalls {
   private final Supplier<List<String>> grantTokens;
   private final boolean describeKeyOnFailure;
   private final String callerAccountId;
+  private final KmsMetrics metrics;
 
   KmsCalls(
       KmsClientSupplier clients,
       Supplier<List<String>> grantTokens,
       boolean describeKeyOnFailure,
       String callerAccountId) {
+    this(clients, grantTokens, describeKeyOnFailure, callerAccountId, KmsMetrics.NONE);
+  }
+
+  KmsCalls(
+      KmsClientSupplier clients,
+      Supplier<List<String>> grantTokens,
+      boolean describeKeyOnFailure,
+      String callerAccountId,
+      KmsMetrics metrics) {
     this.clients = clients;
     this.grantTokens = grantTokens;
     this.describeKeyOnFailure = describeKeyOnFailure;
     this.callerAccountId = callerAccountId;
+    this.metrics = metrics;
+  }
+
+  KmsMetrics metrics() {
+    return metrics;
   }
 
   /**
@@ -63,7 +78,8 @@ final class KmsCalls {
                       b.keyId(key.toString())
                           .numberOfBytes(numberOfBytes)
                           .encryptionContext(context)
-                          .grantTokens(tokens));
+                          .grantTokens(tokens)
+                          .overrideConfiguration(metrics.requestOverride("GenerateDataKey", key)));
           return new Result(r.keyId(), unsafeBytes(r.plaintext()), bytes(r.ciphertextBlob()));
         });
   }
@@ -85,7 +101,8 @@ final class KmsCalls {
                       b.keyId(key.toString())
                           .plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
                           .encryptionContext(context)
-                          .grantTokens(tokens));
+                          .grantTokens(tokens)
+                          .overrideConfiguration(metrics.requestOverride("Encrypt", key)));
           return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
         });
   }
@@ -104,7 +121,8 @@ final class KmsCalls {
                       b.keyId(key.toString())
                           .ciphertextBlob(SdkBytes.fromByteArrayUnsafe(ciphertext))
                           .encryptionContext(context)
-                          .grantTokens(tokens));
+                          .grantTokens(tokens)
+                          .overrideConfiguration(metrics.requestOverride("Decrypt", key)));
           return new Result(r.keyId(), unsafeBytes(r.plaintext()), null);
         });
   }
@@ -125,7 +143,9 @@ final class KmsCalls {
                       b.keyId(key.toString())
                           .numberOfBytes(numberOfBytes)
                           .encryptionContext(context)
-                          .grantTokens(tokens));
+                          .grantTokens(tokens)
+                          .overrideConfiguration(
+                              metrics.requestOverride("GenerateDataKeyWithoutPlaintext", key)));
           return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
         });
   }
@@ -156,7 +176,9 @@ final class KmsCalls {
                           .ciphertextBlob(SdkBytes.fromByteArrayUnsafe(ciphertext))
                           .destinationKeyId(destination.toString())
                           .destinationEncryptionContext(destinationContext)
-                          .grantTokens(tokens));
+                          .grantTokens(tokens)
+                          .overrideConfiguration(
+                              metrics.requestOverride("ReEncrypt", destination)));
           return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
         });
   }
@@ -175,32 +197,44 @@ final class KmsCalls {
     try {
       client = clients.client(key.region());
     } catch (RuntimeException e) {
-      throw new KmsKeyProviderException(
-          "no KMS client for Region "
-              + key.region()
-              + " ("
-              + operation
-              + " with "
-              + key
-              + "): "
-              + EndpointText.withoutUserInfo(e.getMessage(), null),
-          null,
-          null,
-          operation,
-          key.toString(),
-          key.region(),
-          0,
-          "",
-          e);
+      throw noClient(operation, key, e);
     }
     Objects.requireNonNull(client, "client supplier returned null for Region " + key.region());
+    KmsMetrics.Timing timing = metrics.start(operation, key.region());
     try {
-      return call.apply(client);
+      Result result = call.apply(client);
+      timing.succeeded();
+      return result;
     } catch (AwsServiceException e) {
+      timing.failed(e);
       throw failure(client, operation, key, context, tokens, e);
     } catch (SdkException e) {
-      throw noAnswer(client, operation, key, context, tokens, e);
+      timing.failed(e);
+      throw noAnswer(endpointOverride(client), operation, key, context, tokens, e);
+    } catch (RuntimeException | Error e) {
+      timing.failed(e);
+      throw e;
     }
+  }
+
+  static KmsKeyProviderException noClient(String operation, KmsArn key, RuntimeException e) {
+    return new KmsKeyProviderException(
+        "no KMS client for Region "
+            + key.region()
+            + " ("
+            + operation
+            + " with "
+            + key
+            + "): "
+            + EndpointText.withoutUserInfo(e.getMessage(), null),
+        null,
+        null,
+        operation,
+        key.toString(),
+        key.region(),
+        0,
+        "",
+        e);
   }
 
   /**
@@ -208,14 +242,13 @@ final class KmsCalls {
    * time, or the SDK failed before sending (credentials). Nothing is known about permissions or the
    * key, so the diagnosis must not guess at them.
    */
-  private KmsKeyProviderException noAnswer(
-      KmsClient client,
+  KmsKeyProviderException noAnswer(
+      Optional<URI> override,
       String operation,
       KmsArn key,
       Map<String, String> context,
       List<String> tokens,
       SdkException e) {
-    Optional<URI> override = endpointOverride(client);
     String endpoint =
         override.map(EndpointText::of).orElse("the default KMS endpoint of " + key.region());
     // The SDK may quote the endpoint in its own message too.
@@ -257,7 +290,7 @@ final class KmsCalls {
   }
 
   /** The client's endpoint override, if it has one (and says so). */
-  private static Optional<URI> endpointOverride(KmsClient client) {
+  static Optional<URI> endpointOverride(KmsClient client) {
     try {
       return client.serviceClientConfiguration().endpointOverride();
     } catch (RuntimeException e) {
@@ -272,13 +305,37 @@ final class KmsCalls {
       Map<String, String> context,
       List<String> tokens,
       AwsServiceException e) {
-    String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-    String message =
-        e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    String code = errorCode(e);
     KmsDiagnosis.KeyFacts facts =
         needsKeyFacts(code) ? describeKey(client, key, tokens) : KmsDiagnosis.KeyFacts.notAsked();
     String callerAccount =
-        KmsDiagnosis.callerArn(message) == null ? callerAccount(client) : callerAccountId;
+        KmsDiagnosis.callerArn(errorMessage(e)) == null ? callerAccount(client) : callerAccountId;
+    return diagnosed(operation, key, context, tokens, e, facts, callerAccount);
+  }
+
+  static String errorCode(AwsServiceException e) {
+    return e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+  }
+
+  static String errorMessage(AwsServiceException e) {
+    return e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+  }
+
+  /**
+   * The exception for KMS's answer {@code e}, with the diagnosis from the request, the answer, what
+   * DescribeKey said ({@code facts}) and the caller's account; shared by the blocking and
+   * asynchronous calls, which differ only in how they ask for the facts.
+   */
+  KmsKeyProviderException diagnosed(
+      String operation,
+      KmsArn key,
+      Map<String, String> context,
+      List<String> tokens,
+      AwsServiceException e,
+      KmsDiagnosis.KeyFacts facts,
+      String callerAccount) {
+    String code = errorCode(e);
+    String message = errorMessage(e);
     KmsDiagnosis.Request request = request(operation, key, context, tokens, callerAccount);
     String explanation = KmsDiagnosis.explain(request, code, message, facts);
     // Code, request id and message are the answer of whatever is at the endpoint: shown escaped and
@@ -312,7 +369,7 @@ final class KmsCalls {
         e);
   }
 
-  private boolean needsKeyFacts(String code) {
+  boolean needsKeyFacts(String code) {
     return describeKeyOnFailure
         && code != null
         && switch (code) {
@@ -328,19 +385,29 @@ final class KmsCalls {
   /** DescribeKey for the diagnosis only; its own failure becomes a note, never an exception. */
   private KmsDiagnosis.KeyFacts describeKey(KmsClient client, KmsArn key, List<String> tokens) {
     try {
-      DescribeKeyResponse r = client.describeKey(b -> b.keyId(key.toString()).grantTokens(tokens));
-      KeyMetadata m = r.keyMetadata();
-      return new KmsDiagnosis.KeyFacts(
-          answer(m.arn()),
-          answer(m.keyStateAsString()),
-          m.enabled(),
-          answer(m.keyManagerAsString()),
-          answer(m.keyUsageAsString()),
-          answer(m.keySpecAsString()),
-          m.multiRegion(),
-          m.deletionDate(),
-          null);
-    } catch (AwsServiceException e) {
+      return keyFacts(client.describeKey(b -> b.keyId(key.toString()).grantTokens(tokens)));
+    } catch (SdkException e) {
+      return describeKeyFailed(e);
+    }
+  }
+
+  static KmsDiagnosis.KeyFacts keyFacts(DescribeKeyResponse r) {
+    KeyMetadata m = r.keyMetadata();
+    return new KmsDiagnosis.KeyFacts(
+        answer(m.arn()),
+        answer(m.keyStateAsString()),
+        m.enabled(),
+        answer(m.keyManagerAsString()),
+        answer(m.keyUsageAsString()),
+        answer(m.keySpecAsString()),
+        m.multiRegion(),
+        m.deletionDate(),
+        null);
+  }
+
+  /** The note for a DescribeKey (asked for a diagnosis) that failed too. */
+  static KmsDiagnosis.KeyFacts describeKeyFailed(Throwable failure) {
+    if (failure instanceof AwsServiceException e) {
       String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "error";
       return KmsDiagnosis.KeyFacts.unavailable(
           "DescribeKey, asked for this diagnosis, failed too ("
@@ -351,15 +418,14 @@ final class KmsCalls {
               + ("AccessDeniedException".equals(code)
                   ? ": usual when the caller lacks kms:DescribeKey, for example across accounts; key state unknown."
                   : "; key state unknown."));
-    } catch (SdkException e) {
-      return KmsDiagnosis.KeyFacts.unavailable(
-          "DescribeKey, asked for this diagnosis, failed too ("
-              + e.getClass().getSimpleName()
-              + "); key state unknown.");
     }
+    return KmsDiagnosis.KeyFacts.unavailable(
+        "DescribeKey, asked for this diagnosis, failed too ("
+            + failure.getClass().getSimpleName()
+            + "); key state unknown.");
   }
 
-  private KmsDiagnosis.Request request(
+  KmsDiagnosis.Request request(
       String operation, KmsArn key, Map<String, String> context, List<String> tokens) {
     return request(operation, key, context, tokens, callerAccountId);
   }
@@ -380,17 +446,23 @@ final class KmsCalls {
    * not name the caller.
    */
   private String callerAccount(KmsClient client) {
-    if (callerAccountId != null) {
-      return callerAccountId;
-    }
+    return callerAccountId != null
+        ? callerAccountId
+        : callerAccountFrom(client.serviceClientConfiguration().credentialsProvider());
+  }
+
+  /** The configured caller account, if any. */
+  String callerAccountId() {
+    return callerAccountId;
+  }
+
+  /** The account of the credentials {@code provider} resolves to, or null. */
+  static String callerAccountFrom(
+      software.amazon.awssdk.identity.spi.IdentityProvider<
+              ? extends software.amazon.awssdk.identity.spi.AwsCredentialsIdentity>
+          provider) {
     try {
-      String accessKeyId =
-          client
-              .serviceClientConfiguration()
-              .credentialsProvider()
-              .resolveIdentity()
-              .join()
-              .accessKeyId();
+      String accessKeyId = provider.resolveIdentity().join().accessKeyId();
       return KmsDiagnosis.accountFromAccessKeyId(accessKeyId);
     } catch (RuntimeException e) {
       return null; // credentials unavailable: the diagnosis does without
@@ -398,7 +470,7 @@ final class KmsCalls {
   }
 
   /** The tokens for one request, validated each time because a supplier may change them. */
-  private List<String> tokens() {
+  List<String> tokens() {
     List<String> tokens = grantTokens.get();
     return validateGrantTokens(tokens == null ? List.of() : tokens);
   }
@@ -425,7 +497,7 @@ final class KmsCalls {
     return s == null ? null : UntrustedText.printable(s, 128);
   }
 
-  private static byte[] bytes(SdkBytes b) {
+  static byte[] bytes(SdkBytes b) {
     return b == null ? null : b.asByteArray();
   }
 
@@ -433,7 +505,7 @@ final class KmsCalls {
    * The response's own array where possible, so that zeroing it leaves no copy of the key in the
    * response.
    */
-  private static byte[] unsafeBytes(SdkBytes b) {
+  static byte[] unsafeBytes(SdkBytes b) {
     return b == null ? null : b.asByteArrayUnsafe();
   }
 }

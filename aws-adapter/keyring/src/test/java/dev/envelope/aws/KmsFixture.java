@@ -54,7 +54,7 @@ final class KmsFixture implements AutoCloseable {
           + "\"kms:DescribeKey\"]";
 
   final LocalKms kms;
-  private final java.util.List<CachingKmsClientSupplier> suppliers = new java.util.ArrayList<>();
+  private final java.util.List<AutoCloseable> suppliers = new java.util.ArrayList<>();
 
   KmsFixture() {
     String iamAll = policy("{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}");
@@ -159,13 +159,40 @@ final class KmsFixture implements AutoCloseable {
     return s;
   }
 
+  /** Asynchronous (Netty) clients for {@code accessKeyId} in every Region, with fast retries. */
+  CachingKmsAsyncClientSupplier asyncClients(String accessKeyId) {
+    return asyncClients(
+        accessKeyId,
+        CachingKmsAsyncClientSupplier.builder()
+            .backoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(20))));
+  }
+
+  CachingKmsAsyncClientSupplier asyncClients(
+      String accessKeyId, CachingKmsAsyncClientSupplier.Builder builder) {
+    CachingKmsAsyncClientSupplier s =
+        builder
+            .endpointOverride(kms.endpoint())
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(accessKeyId, "unused-secret")))
+            .build();
+    suppliers.add(s);
+    return s;
+  }
+
   KmsClient admin() {
     return kms.kmsClientFor("A_ADMIN");
   }
 
   @Override
   public void close() {
-    suppliers.forEach(CachingKmsClientSupplier::close);
+    for (AutoCloseable s : suppliers) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     kms.close();
   }
 }
