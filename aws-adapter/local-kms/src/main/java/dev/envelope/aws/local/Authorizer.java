@@ -5,11 +5,11 @@ import dev.envelope.aws.policy.AccessEvaluator;
 import dev.envelope.aws.policy.AccessRequest;
 import dev.envelope.aws.policy.Effect;
 import dev.envelope.aws.policy.Grant;
+import dev.envelope.aws.policy.KeyPolicyProblem;
+import dev.envelope.aws.policy.KeyPolicyValidator;
 import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.PolicyDocument;
-import dev.envelope.aws.policy.PolicyException;
 import dev.envelope.aws.policy.RequestFacts;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -276,42 +276,28 @@ final class Authorizer {
   // ---- key policies ------------------------------------------------------------------------
 
   /**
-   * The policy lockout safety check: the new key policy must allow the caller a later PutKeyPolicy,
-   * either by naming the caller or by delegating to the caller's account. It is a check of the key
-   * policy, so the caller's IAM side is assumed to allow (KMS cannot know what IAM policies will
-   * say later); an explicit deny in the new policy still fails it.
+   * The policy lockout safety check (see {@link KeyPolicyValidator#lockout}): the new key policy
+   * must allow the caller a later PutKeyPolicy.
    */
   void lockoutCheck(Call call, PolicyDocument policy, String keyArn) {
-    AccessRequest r =
-        AccessRequest.builder()
-            .caller(call.caller)
-            .operation(KmsOperation.PUT_KEY_POLICY.operationName())
-            .keyArn(keyArn)
-            .build();
-    AccessDecision d = AccessEvaluator.evaluate(r, policy, List.of(IAM_ALLOWS_KMS), List.of());
-    if (!d.allowed()) {
-      throw new KmsException(
-          "MalformedPolicyDocumentException",
-          "The new key policy will not " + "allow you to update the key policy in the future.");
-    }
+    KeyPolicyValidator.lockout(policy, call.caller, keyArn)
+        .ifPresent(
+            p -> {
+              throw new KmsException(p.errorCode(), p.message());
+            });
   }
 
+  /**
+   * KMS's checks of a new key policy ({@link KeyPolicyValidator}): the first problem is the answer,
+   * with KMS's error code.
+   */
   static PolicyDocument parseKeyPolicy(String json) {
-    int size = json.getBytes(StandardCharsets.UTF_8).length;
-    if (size > PolicyDocument.KEY_POLICY_MAX_BYTES) {
-      throw new KmsException(
-          "LimitExceededException",
-          "The key policy is "
-              + size
-              + " bytes; the key policy size quota is "
-              + PolicyDocument.KEY_POLICY_MAX_BYTES
-              + " bytes.");
+    KeyPolicyValidator.Result r = KeyPolicyValidator.check(json);
+    if (!r.accepted()) {
+      KeyPolicyProblem p = r.problems().get(0);
+      throw new KmsException(p.errorCode(), p.message());
     }
-    try {
-      return PolicyDocument.parseKeyPolicy(json);
-    } catch (PolicyException e) {
-      throw new KmsException("MalformedPolicyDocumentException", e.getMessage());
-    }
+    return r.policy().orElseThrow();
   }
 
   /** DryRun: everything checked, nothing done. */

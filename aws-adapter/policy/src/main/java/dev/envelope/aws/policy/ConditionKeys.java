@@ -142,6 +142,7 @@ final class ConditionKeys {
   static void requireKnown(String key) {
     if (!isKnown(key)) {
       throw new PolicyException(
+          PolicyException.Reason.UNKNOWN_CONDITION_KEY,
           "Unknown condition key '"
               + key
               + "'. Supported: kms:EncryptionContext:<key>, kms:EncryptionContextKeys,"

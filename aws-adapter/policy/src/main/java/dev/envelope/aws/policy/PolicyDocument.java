@@ -55,7 +55,7 @@ public final class PolicyDocument {
    * NotPrincipal and documents over {@value #KEY_POLICY_MAX_BYTES} bytes, as KMS does.
    */
   public static PolicyDocument parseKeyPolicy(String json) {
-    PolicyDocument doc = parse(json);
+    PolicyDocument doc = parseKeyPolicyElements(json);
     if (doc.sizeInBytes() > KEY_POLICY_MAX_BYTES) {
       throw new PolicyException(
           "Key policy is "
@@ -74,6 +74,16 @@ public final class PolicyDocument {
       }
     }
     return doc;
+  }
+
+  /**
+   * Parses the elements of a key policy as KMS reads them, without the size limit and the check
+   * that every statement names a principal: as {@link #parse}, except that a statement without
+   * Action or without Resource is accepted and has no effect ({@link Statement#ineffective()}), as
+   * the PutKeyPolicy API reference documents. {@link KeyPolicyValidator} adds KMS's other checks.
+   */
+  public static PolicyDocument parseKeyPolicyElements(String json) {
+    return PolicyParser.parse(Objects.requireNonNull(json, "json"), null, true);
   }
 
   /**

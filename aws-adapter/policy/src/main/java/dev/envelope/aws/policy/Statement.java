@@ -103,6 +103,14 @@ public final class Statement {
     return notResource;
   }
 
+  /**
+   * True for a key policy statement without Action or without Resource, which KMS accepts and which
+   * applies to no request (the PutKeyPolicy API reference, parameter Policy).
+   */
+  public boolean ineffective() {
+    return actions.isEmpty() || resources.isEmpty();
+  }
+
   public List<Condition> conditions() {
     return conditions;
   }

@@ -44,7 +44,7 @@ public final class KeyPolicyLinter {
           new SetQualifierCheck(),
           new CrossAccountRootCheck(),
           new IamResourceStarCheck(),
-          new PolicySizeCheck(),
+          new KmsValidationCheck(),
           new NotPrincipalCheck(),
           new NotActionCheck(),
           new GrantRegrantCheck());
@@ -58,6 +58,7 @@ public final class KeyPolicyLinter {
   private final List<Grant> grants;
   private final String grantsSource;
   private final String keyAccount;
+  private final String deployer;
 
   private KeyPolicyLinter(Builder b) {
     this.keyPolicySource = b.keyPolicySource;
@@ -70,6 +71,7 @@ public final class KeyPolicyLinter {
     this.grants = List.copyOf(b.grants);
     this.grantsSource = b.grantsSource;
     this.keyAccount = b.keyAccount;
+    this.deployer = b.deployer;
   }
 
   public static Builder builder() {
@@ -91,7 +93,7 @@ public final class KeyPolicyLinter {
       iam.add(read(e.getKey(), LintedPolicy.Kind.IAM_POLICY, e.getValue(), loadFindings));
     }
     String account = keyAccount != null ? keyAccount : inferKeyAccount(kp).orElse(null);
-    LintContext ctx = new LintContext(kp, iam, grants, grantsSource, account);
+    LintContext ctx = new LintContext(kp, iam, grants, grantsSource, account, deployer);
     for (Check c : CHECKS) {
       c.run(ctx);
     }
@@ -146,8 +148,24 @@ public final class KeyPolicyLinter {
     private final List<Grant> grants = new ArrayList<>();
     private String grantsSource = "grants.json";
     private String keyAccount;
+    private String deployer;
 
     private Builder() {}
+
+    /**
+     * The principal that will call CreateKey or PutKeyPolicy with this policy: the linter then runs
+     * KMS's policy lockout safety check for it exactly as KMS does (ENV-KP-016). Optional; without
+     * it ENV-KP-001 asks only whether anyone could change the policy again.
+     *
+     * @throws IllegalArgumentException if {@code arn} is not an IAM or STS ARN
+     */
+    public Builder deployer(String arn) {
+      if (arn != null) {
+        dev.envelope.aws.policy.CallerIdentity.of(arn);
+      }
+      this.deployer = arn;
+      return this;
+    }
 
     /**
      * The key policy and the name of the file it came from (used in findings and SARIF locations).

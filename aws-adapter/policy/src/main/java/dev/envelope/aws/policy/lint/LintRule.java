@@ -125,7 +125,24 @@ public enum LintRule {
       "A grant includes CreateGrant.",
       "The grantee can create further grants (no broader than its own) for any principal, so"
           + " access spreads without a key-policy change. Drop CreateGrant from the grant unless"
-          + " the grantee is an AWS service that needs it.");
+          + " the grantee is an AWS service that needs it."),
+  KMS_REJECTS_POLICY(
+      "ENV-KP-016",
+      "kms-rejects-policy",
+      Severity.CRITICAL,
+      "KMS refuses this key policy in CreateKey and PutKeyPolicy.",
+      "KMS checks a key policy before it accepts it: characters outside printable ASCII and"
+          + " Latin-1, ForAllValues with kms:EncryptionContext:<key> or aws:RequestTag/<key>"
+          + " (OverlyPermissiveCondition), and the policy lockout safety check for the principal"
+          + " that deploys it. The message is KMS's; the deployment fails until it is fixed."),
+  STATEMENT_WITHOUT_EFFECT(
+      "ENV-KP-017",
+      "statement-without-effect",
+      Severity.HIGH,
+      "A key policy statement has no Action or no Resource, so it applies to nothing.",
+      "KMS accepts such a statement, but it has no effect (PutKeyPolicy API reference): a Deny"
+          + " meant as a guard protects nothing and an Allow gives nothing. Add the missing element,"
+          + " usually \"Resource\": \"*\" in a key policy.");
 
   private final String id;
   private final String shortName;

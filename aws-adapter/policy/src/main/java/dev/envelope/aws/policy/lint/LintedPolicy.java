@@ -46,7 +46,7 @@ final class LintedPolicy {
     StatementLocator.Located located = StatementLocator.locate(json);
     List<LintedStatement> out = new ArrayList<>();
     try {
-      PolicyDocument doc = PolicyDocument.parse(json);
+      PolicyDocument doc = parse(kind, json);
       for (Statement s : doc.statements()) {
         int line = s.index() < located.spans().size() ? located.spans().get(s.index()).line() : 1;
         out.add(new LintedStatement(s.index(), line, s));
@@ -64,8 +64,7 @@ final class LintedPolicy {
       for (int i = 0; i < spans.size(); i++) {
         StatementLocator.Span span = spans.get(i);
         try {
-          Statement s =
-              PolicyDocument.parse(WRAP_HEAD + span.text() + WRAP_TAIL).statements().get(0);
+          Statement s = parse(kind, WRAP_HEAD + span.text() + WRAP_TAIL).statements().get(0);
           out.add(new LintedStatement(i, span.line(), s));
         } catch (PolicyException e) {
           failures++;
@@ -79,6 +78,15 @@ final class LintedPolicy {
       checkPrincipals(source, kind, out, findings);
       return new LintedPolicy(source, kind, json, out, true);
     }
+  }
+
+  /**
+   * Key policies are read as KMS reads them (see {@link PolicyDocument#parseKeyPolicyElements}).
+   */
+  private static PolicyDocument parse(Kind kind, String json) {
+    return kind == Kind.KEY_POLICY
+        ? PolicyDocument.parseKeyPolicyElements(json)
+        : PolicyDocument.parse(json);
   }
 
   /** Key policy statements need a principal; identity policy statements must not have one. */

@@ -285,19 +285,44 @@ class KeyPolicyLinterTest {
   class SetQualifier {
     @Test
     void forAllValuesOnSingleValuedContextKey() {
+      // KMS developer guide, "AWS KMS condition keys", kms:EncryptionContext:context-key: KMS
+      // refuses ForAllValues with this key (OverlyPermissiveCondition), so in a key policy the
+      // finding is KMS's refusal; in an IAM policy, which KMS does not check, it is ENV-KP-008.
       String s =
           stmt(
               "Users",
               aws(APP),
               USE_ACTIONS,
               "{\"ForAllValues:StringEquals\":{\"kms:EncryptionContext:tenant\":\"acme\"}}");
+      assertThat(findings(policy(ADMINS, s), LintRule.KMS_REJECTS_POLICY))
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.message())
+                    .startsWith("MalformedPolicyDocumentException: OverlyPermissiveCondition");
+                assertThat(x.sid()).isEqualTo("Users");
+              });
       assertThat(findings(policy(ADMINS, s), LintRule.SET_QUALIFIER_ON_SINGLE_VALUED_CONTEXT_KEY))
+          .isEmpty();
+      String iam =
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+              + "\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":{\"ForAllValues:StringEquals\":"
+              + "{\"kms:EncryptionContext:tenant\":\"acme\"}}}]}";
+      LintReport r =
+          KeyPolicyLinter.builder()
+              .keyPolicy("key.json", policy(ADMINS, USERS))
+              .iamPolicy("app.json", iam)
+              .keyAccount(A)
+              .build()
+              .lint();
+      assertThat(r.byRule(LintRule.SET_QUALIFIER_ON_SINGLE_VALUED_CONTEXT_KEY))
           .singleElement()
           .satisfies(
               x -> {
                 assertThat(x.message()).contains("no 'tenant' entry");
                 assertThat(x.fix()).contains("\"StringEquals\"");
               });
+      assertThat(r.byRule(LintRule.KMS_REJECTS_POLICY)).isEmpty();
     }
 
     @Test
