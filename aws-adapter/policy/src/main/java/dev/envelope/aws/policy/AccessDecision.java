@@ -11,11 +11,33 @@ public final class AccessDecision {
   private final Effect effect;
   private final String decidedBy;
   private final List<String> chain;
+  private final PolicyLayer layer;
+  private final String remedy;
 
-  AccessDecision(Effect effect, String decidedBy, List<String> chain) {
+  AccessDecision(
+      Effect effect, String decidedBy, List<String> chain, PolicyLayer layer, String remedy) {
     this.effect = Objects.requireNonNull(effect, "effect");
     this.decidedBy = Objects.requireNonNull(decidedBy, "decidedBy");
     this.chain = List.copyOf(chain);
+    this.layer = Objects.requireNonNull(layer, "layer");
+    this.remedy = remedy;
+  }
+
+  /**
+   * The layer that decided: for an allow, the one whose statement or grant allowed (for a
+   * cross-account allow, the key policy); for a denial, the one with the Deny statement or the one
+   * whose missing Allow stopped the request.
+   */
+  public PolicyLayer layer() {
+    return layer;
+  }
+
+  /**
+   * For a denial, the smallest change that would allow the call (one statement to add, remove or
+   * satisfy, in the layer that stopped it); empty for an allow.
+   */
+  public java.util.Optional<String> remedy() {
+    return java.util.Optional.ofNullable(remedy);
   }
 
   public Effect effect() {
@@ -41,6 +63,6 @@ public final class AccessDecision {
 
   @Override
   public String toString() {
-    return effect + " (" + decidedBy + ")";
+    return effect + " by " + layer + " (" + decidedBy + ")";
   }
 }
