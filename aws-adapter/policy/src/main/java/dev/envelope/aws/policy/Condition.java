@@ -203,6 +203,11 @@ public final class Condition {
     return ConditionKeys.isMultiValued(key);
   }
 
+  /** The type of the values the key holds, which decides the operators that can compare them. */
+  public ConditionKeyType keyType() {
+    return ConditionKeys.type(key);
+  }
+
   /**
    * Evaluates this condition against a request context.
    *

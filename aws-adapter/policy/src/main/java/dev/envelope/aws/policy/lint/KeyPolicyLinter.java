@@ -47,7 +47,9 @@ public final class KeyPolicyLinter {
           new KmsValidationCheck(),
           new NotPrincipalCheck(),
           new NotActionCheck(),
-          new GrantRegrantCheck());
+          new GrantRegrantCheck(),
+          new ConditionTypeCheck(),
+          new ConditionValueCheck());
 
   private final String keyPolicySource;
   private final String keyPolicyJson;
@@ -59,6 +61,7 @@ public final class KeyPolicyLinter {
   private final String grantsSource;
   private final String keyAccount;
   private final String deployer;
+  private final boolean includeNotes;
 
   private KeyPolicyLinter(Builder b) {
     this.keyPolicySource = b.keyPolicySource;
@@ -72,6 +75,7 @@ public final class KeyPolicyLinter {
     this.grantsSource = b.grantsSource;
     this.keyAccount = b.keyAccount;
     this.deployer = b.deployer;
+    this.includeNotes = b.includeNotes;
   }
 
   public static Builder builder() {
@@ -99,6 +103,9 @@ public final class KeyPolicyLinter {
     }
     List<Finding> all = new ArrayList<>(loadFindings);
     all.addAll(ctx.findings());
+    if (!includeNotes) {
+      all.removeIf(f -> f.severity() == Severity.INFO);
+    }
     all.sort(
         Comparator.comparing((Finding f) -> f.severity())
             .reversed()
@@ -149,8 +156,20 @@ public final class KeyPolicyLinter {
     private String grantsSource = "grants.json";
     private String keyAccount;
     private String deployer;
+    private boolean includeNotes;
 
     private Builder() {}
+
+    /**
+     * Also report the INFO rules (ENV-KP-002, ENV-KP-009), which describe practices the KMS
+     * developer guide recommends (the account-root statement of the default key policy, naming an
+     * external account to delegate to its IAM): notes on the blast radius, not problems. Off by
+     * default, so that the guide's recommended policies lint clean.
+     */
+    public Builder includeNotes(boolean include) {
+      this.includeNotes = include;
+      return this;
+    }
 
     /**
      * The principal that will call CreateKey or PutKeyPolicy with this policy: the linter then runs

@@ -60,7 +60,12 @@ class KeyPolicyLinterTest {
   static final String ROOT = stmt("Root", aws("arn:aws:iam::" + A + ":root"), "\"kms:*\"", null);
 
   static LintReport lint(String policy) {
-    return KeyPolicyLinter.builder().keyPolicy("key.json", policy).keyAccount(A).build().lint();
+    return KeyPolicyLinter.builder()
+        .keyPolicy("key.json", policy)
+        .keyAccount(A)
+        .includeNotes(true)
+        .build()
+        .lint();
   }
 
   static List<Finding> findings(String policy, LintRule rule) {
@@ -115,7 +120,7 @@ class KeyPolicyLinterTest {
           .satisfies(
               x -> {
                 assertThat(x.sid()).isEqualTo("Root");
-                assertThat(x.severity()).isEqualTo(Severity.LOW);
+                assertThat(x.severity()).isEqualTo(Severity.INFO);
                 assertThat(x.message()).contains("every IAM user and role").contains(A);
               });
     }
@@ -400,7 +405,12 @@ class KeyPolicyLinterTest {
     @Test
     void keyAccountIsInferredFromTheAdministeringRoot() {
       String s = stmt("Partner", aws("arn:aws:iam::" + B + ":root"), USE_ACTIONS, null);
-      LintReport r = KeyPolicyLinter.builder().keyPolicy("k.json", policy(ROOT, s)).build().lint();
+      LintReport r =
+          KeyPolicyLinter.builder()
+              .keyPolicy("k.json", policy(ROOT, s))
+              .includeNotes(true)
+              .build()
+              .lint();
       assertThat(r.keyAccount()).contains(A);
       assertThat(r.byRule(LintRule.CROSS_ACCOUNT_ROOT)).hasSize(1);
     }
@@ -653,7 +663,8 @@ class KeyPolicyLinterTest {
         .isSortedAccordingTo((x, y) -> y.compareTo(x));
     assertThat(r.failsAt(Severity.HIGH)).isTrue();
     assertThat(r.failsAt(Severity.CRITICAL)).isFalse();
-    assertThat(r.atOrAbove(Severity.LOW)).hasSize(2);
+    assertThat(r.atOrAbove(Severity.LOW)).hasSize(1);
+    assertThat(r.atOrAbove(Severity.INFO)).hasSize(2);
   }
 
   @Test
