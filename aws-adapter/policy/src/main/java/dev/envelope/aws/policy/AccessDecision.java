@@ -13,6 +13,7 @@ public final class AccessDecision {
   private final List<String> chain;
   private final PolicyLayer layer;
   private final String remedy;
+  private final List<String> unmetConditions;
 
   AccessDecision(
       Effect effect, String decidedBy, List<String> chain, PolicyLayer layer, String remedy) {
@@ -21,6 +22,32 @@ public final class AccessDecision {
     this.chain = List.copyOf(chain);
     this.layer = Objects.requireNonNull(layer, "layer");
     this.remedy = remedy;
+    this.unmetConditions = List.of();
+  }
+
+  AccessDecision(
+      Effect effect,
+      String decidedBy,
+      List<String> chain,
+      PolicyLayer layer,
+      String remedy,
+      List<String> unmetConditions) {
+    this.effect = Objects.requireNonNull(effect, "effect");
+    this.decidedBy = Objects.requireNonNull(decidedBy, "decidedBy");
+    this.chain = List.copyOf(chain);
+    this.layer = Objects.requireNonNull(layer, "layer");
+    this.remedy = remedy;
+    this.unmetConditions = List.copyOf(unmetConditions);
+  }
+
+  /**
+   * The allows that name the caller and the action but whose conditions this request did not meet,
+   * each as its source and all its conditions ({@code key policy statement 'X': StringEquals
+   * kms:ViaService [...]}), and grants whose constraints it did not meet: under these conditions
+   * the caller would be allowed (as far as that statement or grant goes).
+   */
+  public List<String> unmetConditions() {
+    return unmetConditions;
   }
 
   /**

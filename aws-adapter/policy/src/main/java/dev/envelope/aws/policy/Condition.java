@@ -203,6 +203,14 @@ public final class Condition {
     return ConditionKeys.isMultiValued(key);
   }
 
+  /**
+   * True if the key's value is who the caller is (kms:CallerAccount, aws:PrincipalOrgID,
+   * aws:PrincipalArn...), not something the caller's request chooses.
+   */
+  public boolean identifiesPrincipal() {
+    return ConditionKeys.identifiesPrincipal(key);
+  }
+
   /** The type of the values the key holds, which decides the operators that can compare them. */
   public ConditionKeyType keyType() {
     return ConditionKeys.type(key);

@@ -162,7 +162,31 @@ final class ConditionKeys {
     return java.util.Map.copyOf(t);
   }
 
+  /**
+   * Keys whose value is who the caller is, not what it asks: a caller cannot change them by shaping
+   * its request. IAM Access Analyzer reads conditions on them as limiting the principals a policy
+   * grants to.
+   */
+  private static final Set<String> PRINCIPAL_IDENTITY =
+      Set.of(
+          "kms:calleraccount",
+          "aws:principalaccount",
+          "aws:principalorgid",
+          "aws:principalorgpaths",
+          "aws:principalarn",
+          "aws:principaltype",
+          "aws:userid",
+          "aws:username",
+          "aws:principalisawsservice",
+          "aws:principalservicename",
+          "aws:principalservicenameslist");
+
   private ConditionKeys() {}
+
+  static boolean identifiesPrincipal(String key) {
+    String k = normalize(key);
+    return PRINCIPAL_IDENTITY.contains(k) || k.startsWith("aws:principaltag/");
+  }
 
   /** The type of a key's values; {@link ConditionKeyType#STRING} unless documented otherwise. */
   static ConditionKeyType type(String key) {

@@ -36,6 +36,7 @@ final class Evaluation {
   private String grantMiss;
   private String grantMissRemedy;
   private String conditionMiss;
+  private final List<String> unmet = new ArrayList<>();
 
   Evaluation(
       AccessRequest request,
@@ -433,6 +434,9 @@ final class Evaluation {
                 + " but its condition "
                 + failed.get()
                 + " is not met");
+        if (identityConditionsHold(s)) {
+          unmet.add("key policy " + s.label() + ": " + conditionsText(s));
+        }
         if (conditionMiss == null) {
           conditionMiss =
               "make the request satisfy the condition "
@@ -489,6 +493,9 @@ final class Evaluation {
         }
         chain.add(
             iamLabel(i, p, s) + " would allow but its condition " + failed.get() + " is not met");
+        if (identityConditionsHold(s)) {
+          unmet.add(iamLabel(i, p, s) + ": " + conditionsText(s));
+        }
       }
     }
     return Optional.empty();
@@ -748,6 +755,12 @@ final class Evaluation {
                 + request.operation()
                 + " but its constraint "
                 + failed.get();
+        unmet.add(
+            label
+                + ": encryption context "
+                + (g.encryptionContextEquals().isEmpty()
+                    ? "includes " + new TreeMap<>(g.encryptionContextSubset())
+                    : "equals " + new TreeMap<>(g.encryptionContextEquals())));
         grantMissRemedy =
             "send the encryption context the grant's constraint requires: "
                 + (g.encryptionContextEquals().isEmpty()
@@ -865,6 +878,22 @@ final class Evaluation {
   private AccessDecision decide(Effect effect, String decidedBy, PolicyLayer layer, String remedy) {
     chain.add("decision: " + effect + " (" + decidedBy + ")");
     return new AccessDecision(
-        effect, decidedBy, chain, layer, effect == Effect.ALLOW ? null : remedy);
+        effect,
+        decidedBy,
+        chain,
+        layer,
+        effect == Effect.ALLOW ? null : remedy,
+        effect == Effect.ALLOW ? List.of() : unmet);
+  }
+
+  /** Whether the conditions on who the caller is hold: only then can the request meet the rest. */
+  private boolean identityConditionsHold(Statement s) {
+    return s.conditions().stream()
+        .filter(Condition::identifiesPrincipal)
+        .allMatch(c -> c.test(ctx, s.effect()));
+  }
+
+  private static String conditionsText(Statement s) {
+    return String.join(" AND ", s.conditions().stream().map(Condition::toString).toList());
   }
 }

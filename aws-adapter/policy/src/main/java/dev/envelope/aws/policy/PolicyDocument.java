@@ -109,6 +109,26 @@ public final class PolicyDocument {
     return new PolicyDocument(json, version, id, name, statements);
   }
 
+  /**
+   * What this policy could allow at best when a request is shaped to fit it, keeping only the
+   * conditions on who the caller is ({@link Condition#identifiesPrincipal()}): Allow statements
+   * lose their other conditions, and Deny statements with other conditions are dropped, since a
+   * request may avoid them. The access report uses it, as IAM Access Analyzer does, to tell access
+   * under conditions from no access.
+   */
+  public PolicyDocument relaxed() {
+    List<Statement> out = new java.util.ArrayList<>();
+    for (Statement s : statements) {
+      List<Condition> kept =
+          s.conditions().stream().filter(Condition::identifiesPrincipal).toList();
+      if (s.effect() == StatementEffect.DENY && kept.size() != s.conditions().size()) {
+        continue;
+      }
+      out.add(s.withConditions(kept));
+    }
+    return new PolicyDocument(json, version, id, name, out);
+  }
+
   /** The original text. */
   public String json() {
     return json;

@@ -48,6 +48,27 @@ public final class Statement {
     this.variables = variables;
   }
 
+  /** A copy with other conditions. */
+  Statement withConditions(List<Condition> replacement) {
+    return new Statement(
+        index,
+        sid,
+        effect,
+        principals,
+        notPrincipal,
+        actions,
+        notAction,
+        resources,
+        notResource,
+        replacement,
+        variables);
+  }
+
+  /** Whether the statement's Action/NotAction covers {@code action} (e.g. kms:Decrypt). */
+  public boolean coversAction(String action) {
+    return matchesAction(action);
+  }
+
   /** Zero-based position of the statement in its policy. */
   public int index() {
     return index;

@@ -138,7 +138,7 @@ public final class AccessDoctor {
    * The request as the local KMS builds it for the same call, RetireGrant included, so that the
    * doctor and the local KMS give IAM conditions the same request context.
    */
-  private static AccessRequest.Builder request(
+  static AccessRequest.Builder request(
       AccessQuestion q,
       CallerIdentity caller,
       String operation,
