@@ -121,6 +121,14 @@ public final class KeyPolicyValidator {
         new KeyPolicyProblem(KeyPolicyProblem.Kind.LOCKOUT, MALFORMED, LOCKOUT_MESSAGE, -1));
   }
 
+  /**
+   * How KMS answers a key policy the parser rejects: the error code and KMS's message for the kind
+   * of problem (the linter words its findings for key policies this way).
+   */
+  public static KeyPolicyProblem problemOf(PolicyException e) {
+    return fromParser(e);
+  }
+
   private static KeyPolicyProblem fromParser(PolicyException e) {
     return switch (e.reason()) {
       case INVALID_PRINCIPAL ->

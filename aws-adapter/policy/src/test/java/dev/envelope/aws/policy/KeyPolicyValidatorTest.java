@@ -164,6 +164,24 @@ class KeyPolicyValidatorTest {
   }
 
   @Test
+  void linterFindingsForKeyPoliciesUseKmsWords() {
+    LintReport r =
+        KeyPolicyLinter.builder()
+            .keyPolicy("key.json", CASES.get(6).json())
+            .keyAccount(A)
+            .build()
+            .lint();
+    assertThat(r.byRule(LintRule.INVALID_STATEMENT))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .startsWith(
+                        "MalformedPolicyDocumentException: "
+                            + KeyPolicyValidator.INVALID_PRINCIPALS_MESSAGE));
+  }
+
+  @Test
   void linterRunsTheExactLockoutCheckForTheDeployer() {
     String p =
         policy(

@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  *   "region": "us-east-1",
  *   "principals": [
  *     {"arn": "arn:aws:iam::111122223333:role/App", "principalOrgId": "o-abc",
- *      "policies": [ {"Version": "2012-10-17", "Statement": [...]} ]} ],
+ *      "policies": [ {"Version": "2012-10-17", "Statement": [...]} ],
+ *      "permissionsBoundary": {...}, "sessionPolicies": [ {...} ]} ],
+ *   "organization": {"id": "o-a1b2c3d4e5", "accounts": [...], "scps": [...], "rcps": [...]},
  *   "keys": [
  *     {"keyId": "1234abcd-...", "account": "111122223333", "region": "us-east-1",
  *      "policy": {...}, "state": "Enabled", "aliases": ["alias/app"],
