@@ -310,6 +310,34 @@ final class KmsDiagnosis {
     boolean explicitDeny = lower.contains("explicit deny");
     boolean keyPolicySide = lower.contains("no resource-based policy allows");
     boolean iamSide = lower.contains("no identity-based policy allows");
+    // The other layers of IAM policy evaluation, as AWS names them in access-denied messages.
+    String guardrail = null;
+    for (String type :
+        List.of(
+            "service control policy",
+            "resource control policy",
+            "permissions boundary",
+            "session policy")) {
+      if (lower.contains("no " + type + " allows")
+          || lower.contains("explicit deny in a " + type)) {
+        guardrail = type;
+      }
+    }
+    if (guardrail != null) {
+      lines.add(
+          "- KMS names a "
+              + guardrail
+              + ": "
+              + (lower.contains("explicit deny") ? "a Deny statement in it" : "no Allow in it")
+              + " stops "
+              + action
+              + ". A "
+              + guardrail
+              + " only limits what other policies allow; change it (or the request it"
+              + " conditions on), not the key policy or IAM policy.");
+      keyStateLine(lines, facts);
+      return;
+    }
 
     if (explicitDeny) {
       lines.add(

@@ -61,6 +61,37 @@ class KmsDiagnosisTest {
         .isNull();
   }
 
+  /**
+   * IAM User Guide, "Troubleshoot access denied error messages": the message names the policy type
+   * that denied ("with an explicit deny in a service control policy", "because no permissions
+   * boundary allows the ... action").
+   */
+  @Test
+  void denialsByAGuardrailNameIt() {
+    String scp =
+        KmsDiagnosis.explain(
+            decrypt(KEY_A, 0),
+            "AccessDeniedException",
+            "User: arn:aws:iam::111122223333:role/App is not authorized to perform: kms:Decrypt on"
+                + " resource: "
+                + KEY_A
+                + " with an explicit deny in a service control policy",
+            KeyFacts.notAsked());
+    assertThat(scp)
+        .contains("KMS names a service control policy: a Deny statement in it")
+        .doesNotContain("does not delegate to IAM");
+    String boundary =
+        KmsDiagnosis.explain(
+            decrypt(KEY_A, 0),
+            "AccessDeniedException",
+            "User: arn:aws:iam::111122223333:role/App is not authorized to perform: kms:Decrypt on"
+                + " resource: "
+                + KEY_A
+                + " because no permissions boundary allows the kms:Decrypt action",
+            KeyFacts.notAsked());
+    assertThat(boundary).contains("KMS names a permissions boundary: no Allow in it");
+  }
+
   @Test
   void sameAccountDenialBlamesIamWhenKmsSaysSo() {
     String text =

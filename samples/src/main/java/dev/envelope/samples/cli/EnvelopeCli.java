@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       LintPolicyCommand.class,
       WhyCommand.class,
       BranchKeyCommand.class,
+      AccessReportCommand.class,
       RecordsSample.class,
       LargeFileSample.class,
       TuningSample.class,

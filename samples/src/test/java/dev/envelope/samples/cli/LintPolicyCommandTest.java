@@ -53,17 +53,20 @@ class LintPolicyCommandTest {
     return CliRun.of(new LintPolicyCommand(), args);
   }
 
+  /**
+   * The KMS developer guide's default key policy lints clean: its account-root statement
+   * (ENV-KP-002) is an INFO note the linter reports only when asked (issue 18, calibration).
+   */
   @Test
-  void onlyFindingsBelowTheDefaultThresholdExitZero() {
+  void theGuidesDefaultKeyPolicyHasNoFindings() {
     CliRun r = lint(rootOnly.toString());
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("ENV-KP-002").contains("1 finding: 1 low.");
+    assertThat(r.out()).contains("No findings.").doesNotContain("ENV-KP-002");
   }
 
   @Test
   void thresholdDecidesTheExitCode() {
-    assertThat(lint(rootOnly.toString(), "--fail-on", "low").exitCode()).isEqualTo(1);
-    assertThat(lint(rootOnly.toString(), "--fail-on", "info").exitCode()).isEqualTo(1);
+    assertThat(lint(rootOnly.toString(), "--fail-on", "info").exitCode()).isZero();
     assertThat(lint(risky.toString()).exitCode()).isEqualTo(1);
     assertThat(lint(risky.toString(), "--fail-on", "critical").exitCode()).isZero();
     assertThat(lint(risky.toString(), "--fail-on", "HIGH").exitCode()).isEqualTo(1);
@@ -86,7 +89,7 @@ class LintPolicyCommandTest {
     CliRun r = lint(risky.toString(), "--iam", iam.toString(), "--format", "json");
     JsonNode root = new ObjectMapper().readTree(r.out());
     List<String> ids = root.required("findings").findValuesAsText("ruleId");
-    assertThat(ids).contains("ENV-KP-010", "ENV-KP-004", "ENV-KP-002");
+    assertThat(ids).contains("ENV-KP-010", "ENV-KP-004");
   }
 
   @Test

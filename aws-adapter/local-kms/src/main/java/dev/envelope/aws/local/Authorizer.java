@@ -5,11 +5,13 @@ import dev.envelope.aws.policy.AccessEvaluator;
 import dev.envelope.aws.policy.AccessRequest;
 import dev.envelope.aws.policy.Effect;
 import dev.envelope.aws.policy.Grant;
+import dev.envelope.aws.policy.KeyPolicyProblem;
+import dev.envelope.aws.policy.KeyPolicyValidator;
 import dev.envelope.aws.policy.KmsOperation;
+import dev.envelope.aws.policy.Organization;
 import dev.envelope.aws.policy.PolicyDocument;
-import dev.envelope.aws.policy.PolicyException;
+import dev.envelope.aws.policy.PolicyLayer;
 import dev.envelope.aws.policy.RequestFacts;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,13 +50,27 @@ final class Authorizer {
   private final GrantTokens tokens;
   private final Clock clock;
 
+  /** The organization of the accounts, or null: its SCPs and RCPs. */
+  private final Organization organization;
+
   /** Per account: a key policy that trusts the account, to evaluate IAM-only permissions. */
   private final Map<String, PolicyDocument> accountTrust = new ConcurrentHashMap<>();
 
-  Authorizer(KeyStore store, GrantTokens tokens, Clock clock) {
+  Authorizer(KeyStore store, GrantTokens tokens, Clock clock, Organization organization) {
     this.store = store;
     this.tokens = tokens;
     this.clock = clock;
+    this.organization = organization;
+  }
+
+  /** The whole IAM chain for one request: key policy, the caller's policies, grants, SCPs, RCPs. */
+  AccessDecision evaluate(Call call, AccessRequest request, KmsKey key, List<Grant> grants) {
+    return AccessEvaluator.evaluate(request, key.policy, call.policies, grants, organization);
+  }
+
+  /** RetireGrant, decided by the grant within the caller's policies and SCPs. */
+  AccessDecision evaluateRetireGrant(Call call, AccessRequest request, Grant grant) {
+    return AccessEvaluator.evaluateRetireGrant(request, grant, call.policies, organization);
   }
 
   // ---- keys and grant tokens ---------------------------------------------------------------
@@ -105,9 +121,7 @@ final class Authorizer {
       Map<String, List<String>> requestFacts) {
     AccessRequest request =
         accessRequest(call, key, operation, ctx, requestAlias, grantIds, newGrant, requestFacts);
-    AccessDecision d =
-        AccessEvaluator.evaluate(
-            request, key.policy, call.iamPolicies, visibleGrants(key, grantIds));
+    AccessDecision d = evaluate(call, request, key, visibleGrants(key, grantIds));
     call.decided(d);
     if (!d.allowed()) {
       throw denied(call, operation, key.arn, d, () -> keyPolicyAllows(request, key));
@@ -234,7 +248,7 @@ final class Authorizer {
     callerFacts(b, call);
     requestFacts.forEach(b::contextValue);
     AccessRequest r = b.build();
-    AccessDecision d = AccessEvaluator.evaluate(r, trust, call.iamPolicies, List.of());
+    AccessDecision d = AccessEvaluator.evaluate(r, trust, call.policies, List.of(), organization);
     call.decided(d);
     if (!d.allowed()) {
       throw denied(call, operation, resource, d, () -> true); // only IAM policies decide these
@@ -264,54 +278,68 @@ final class Authorizer {
             + resource;
     return KmsException.accessDenied(
         d.effect() == Effect.EXPLICIT_DENY
-            ? base + " with an explicit deny"
+            ? base + " with an explicit deny in " + article(policyType(d.layer(), false))
             : base
                 + " because no "
-                + (keyPolicyAllows.getAsBoolean() ? "identity" : "resource")
-                + "-based policy allows the "
+                + implicitType(d, keyPolicyAllows)
+                + " allows the "
                 + operation.action()
                 + " action");
+  }
+
+  /**
+   * How AWS's access-denied messages name a policy type (IAM User Guide, "Troubleshoot access
+   * denied error messages"): "with an explicit deny in a service control policy", "because no
+   * permissions boundary allows the ... action".
+   */
+  private static String policyType(PolicyLayer layer, boolean keyPolicyAllows) {
+    return switch (layer) {
+      case KEY_POLICY -> "resource-based policy";
+      case IDENTITY_POLICY -> "identity-based policy";
+      case GRANT -> keyPolicyAllows ? "identity-based policy" : "resource-based policy";
+      case SCP -> "service control policy";
+      case RCP -> "resource control policy";
+      case PERMISSIONS_BOUNDARY -> "permissions boundary";
+      case SESSION_POLICY -> "session policy";
+    };
+  }
+
+  private static String implicitType(AccessDecision d, BooleanSupplier keyPolicyAllows) {
+    return switch (d.layer()) {
+      case SCP, PERMISSIONS_BOUNDARY, SESSION_POLICY -> policyType(d.layer(), false);
+      default -> (keyPolicyAllows.getAsBoolean() ? "identity" : "resource") + "-based policy";
+    };
+  }
+
+  private static String article(String type) {
+    return (type.startsWith("i") ? "an " : "a ") + type;
   }
 
   // ---- key policies ------------------------------------------------------------------------
 
   /**
-   * The policy lockout safety check: the new key policy must allow the caller a later PutKeyPolicy,
-   * either by naming the caller or by delegating to the caller's account. It is a check of the key
-   * policy, so the caller's IAM side is assumed to allow (KMS cannot know what IAM policies will
-   * say later); an explicit deny in the new policy still fails it.
+   * The policy lockout safety check (see {@link KeyPolicyValidator#lockout}): the new key policy
+   * must allow the caller a later PutKeyPolicy.
    */
   void lockoutCheck(Call call, PolicyDocument policy, String keyArn) {
-    AccessRequest r =
-        AccessRequest.builder()
-            .caller(call.caller)
-            .operation(KmsOperation.PUT_KEY_POLICY.operationName())
-            .keyArn(keyArn)
-            .build();
-    AccessDecision d = AccessEvaluator.evaluate(r, policy, List.of(IAM_ALLOWS_KMS), List.of());
-    if (!d.allowed()) {
-      throw new KmsException(
-          "MalformedPolicyDocumentException",
-          "The new key policy will not " + "allow you to update the key policy in the future.");
-    }
+    KeyPolicyValidator.lockout(policy, call.caller, keyArn)
+        .ifPresent(
+            p -> {
+              throw new KmsException(p.errorCode(), p.message());
+            });
   }
 
+  /**
+   * KMS's checks of a new key policy ({@link KeyPolicyValidator}): the first problem is the answer,
+   * with KMS's error code.
+   */
   static PolicyDocument parseKeyPolicy(String json) {
-    int size = json.getBytes(StandardCharsets.UTF_8).length;
-    if (size > PolicyDocument.KEY_POLICY_MAX_BYTES) {
-      throw new KmsException(
-          "LimitExceededException",
-          "The key policy is "
-              + size
-              + " bytes; the key policy size quota is "
-              + PolicyDocument.KEY_POLICY_MAX_BYTES
-              + " bytes.");
+    KeyPolicyValidator.Result r = KeyPolicyValidator.check(json);
+    if (!r.accepted()) {
+      KeyPolicyProblem p = r.problems().get(0);
+      throw new KmsException(p.errorCode(), p.message());
     }
-    try {
-      return PolicyDocument.parseKeyPolicy(json);
-    } catch (PolicyException e) {
-      throw new KmsException("MalformedPolicyDocumentException", e.getMessage());
-    }
+    return r.policy().orElseThrow();
   }
 
   /** DryRun: everything checked, nothing done. */

@@ -2,6 +2,7 @@ package dev.envelope.aws.local;
 
 import dev.envelope.aws.policy.AccessDecision;
 import dev.envelope.aws.policy.CallerIdentity;
+import dev.envelope.aws.policy.CallerPolicies;
 import dev.envelope.aws.policy.PolicyDocument;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ final class Call {
   final String region;
   final String viaService;
   final List<PolicyDocument> iamPolicies;
+
+  /** The identity policies, permissions boundary and session policies of the caller. */
+  final CallerPolicies policies;
 
   /** The address the request came from (aws:SourceIp), or null if unknown. */
   final String sourceIp;
@@ -32,13 +36,14 @@ final class Call {
       String accessKeyId,
       String region,
       String viaService,
-      List<PolicyDocument> iamPolicies,
+      CallerPolicies policies,
       String sourceIp) {
     this.caller = caller;
     this.accessKeyId = accessKeyId;
     this.region = region;
     this.viaService = viaService;
-    this.iamPolicies = iamPolicies;
+    this.policies = policies;
+    this.iamPolicies = policies.identityPolicies();
     this.sourceIp = sourceIp;
   }
 

@@ -2,7 +2,6 @@ package dev.envelope.aws.local;
 
 import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.policy.AccessDecision;
-import dev.envelope.aws.policy.AccessEvaluator;
 import dev.envelope.aws.policy.AccessRequest;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.KmsOperation;
@@ -254,8 +253,7 @@ final class GrantHandlers {
     AccessRequest request =
         auth.accessRequest(
             call, key, KmsOperation.RETIRE_GRANT, Map.of(), null, Set.of(), null, Map.of());
-    AccessDecision d =
-        AccessEvaluator.evaluateRetireGrant(request, stored.grant(), call.iamPolicies);
+    AccessDecision d = auth.evaluateRetireGrant(call, request, stored.grant());
     call.decided(d);
     if (!d.allowed()) {
       // Retiring is decided by the grant and the caller's IAM policies, never by the key policy.
@@ -320,11 +318,11 @@ final class GrantHandlers {
     AccessRequest request =
         auth.accessRequest(
             call, key, KmsOperation.CREATE_GRANT, ctx, null, grantIds, newGrant, Map.of());
-    if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of()).allowed()) {
+    if (auth.evaluate(call, request, key, List.of()).allowed()) {
       return;
     }
     for (Grant parent : auth.visibleGrants(key, grantIds)) {
-      if (AccessEvaluator.evaluate(request, key.policy, call.iamPolicies, List.of(parent)).allowed()
+      if (auth.evaluate(call, request, key, List.of(parent)).allowed()
           && parent.operations().containsAll(ops)
           && atLeastAsStrict(parent, equals, subset)) {
         return;

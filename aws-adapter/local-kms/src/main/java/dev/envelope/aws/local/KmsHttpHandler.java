@@ -2,7 +2,7 @@ package dev.envelope.aws.local;
 
 import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.policy.CallerIdentity;
-import dev.envelope.aws.policy.PolicyDocument;
+import dev.envelope.aws.policy.CallerPolicies;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,8 +24,7 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
   private static final String TARGET_PREFIX = "TrentService.";
 
   /** A configured caller with its identity policies parsed once. */
-  record Principal(
-      PrincipalConfig config, CallerIdentity identity, List<PolicyDocument> policies) {}
+  record Principal(PrincipalConfig config, CallerIdentity identity, CallerPolicies policies) {}
 
   private final Map<String, Principal> principals;
   private final OperationTable operations;

@@ -1,6 +1,7 @@
 package dev.envelope.aws.local;
 
 import dev.envelope.aws.policy.CallerIdentity;
+import dev.envelope.aws.policy.CallerPolicies;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
 import java.io.IOException;
@@ -63,7 +64,13 @@ public final class LocalKms implements AutoCloseable {
     this.quota = new RequestQuota(config.requestsPerSecond());
     this.operations =
         new OperationTable(
-            store, new GrantTokens(random), quota, random, clock, config.grantPropagationDelay());
+            store,
+            new GrantTokens(random),
+            quota,
+            random,
+            clock,
+            config.grantPropagationDelay(),
+            config.organization().orElse(null));
     this.principals = principals(config);
     loadKeys(config, clock, random);
     this.auditLog = new AuditLog(config.auditFile().orElse(null));
@@ -192,11 +199,32 @@ public final class LocalKms implements AutoCloseable {
               "Identity policy #" + i + " of " + p.arn() + " is invalid: " + e.getMessage(), e);
         }
       }
+      CallerPolicies.Builder caller = CallerPolicies.builder().identityPolicies(policies);
+      if (p.permissionsBoundary() != null) {
+        caller.permissionsBoundary(
+            parseIdentity(p.permissionsBoundary(), "Permissions boundary of " + p.arn())
+                .withName(p.arn() + " permissions boundary"));
+      }
+      int s = 0;
+      for (String json : p.sessionPolicies()) {
+        s++;
+        caller.sessionPolicy(
+            parseIdentity(json, "Session policy #" + s + " of " + p.arn())
+                .withName(p.arn() + " session policy #" + s));
+      }
       out.put(
           p.accessKeyId(),
-          new KmsHttpHandler.Principal(p, CallerIdentity.of(p.arn()), List.copyOf(policies)));
+          new KmsHttpHandler.Principal(p, CallerIdentity.of(p.arn()), caller.build()));
     }
     return Map.copyOf(out);
+  }
+
+  private static PolicyDocument parseIdentity(String json, String what) {
+    try {
+      return PolicyDocument.parseIdentityPolicy(json);
+    } catch (PolicyException e) {
+      throw new IllegalArgumentException(what + " is invalid: " + e.getMessage(), e);
+    }
   }
 
   private void loadKeys(LocalKmsConfig config, Clock clock, SecureRandom random) {

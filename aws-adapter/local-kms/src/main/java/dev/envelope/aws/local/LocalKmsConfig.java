@@ -5,6 +5,7 @@ import dev.envelope.aws.internal.json.JsonMembers;
 import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.internal.json.JsonReader;
 import dev.envelope.aws.internal.json.JsonValue;
+import dev.envelope.aws.policy.Organization;
 import dev.envelope.aws.policy.doctor.AccessEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,10 @@ import java.util.Set;
  *   "grantPropagationDelayMillis": 0, "verifySignatures": true, "auditFile": "kms-audit.jsonl",
  *   "principals": [ { "accessKeyId": "AKIA...", "secretAccessKey": "...",
  *                     "arn": "arn:aws:iam::111122223333:role/App", "viaService": null,
- *                     "policies": [ { "Version": "2012-10-17", "Statement": [ ... ] } ] } ],
+ *                     "policies": [ { "Version": "2012-10-17", "Statement": [ ... ] } ],
+ *                     "permissionsBoundary": { ... }, "sessionPolicies": [ { ... } ] } ],
+ *   "organization": { "id": "o-a1b2c3d4e5", "managementAccount": "...", "accounts": [...],
+ *                     "scps": [ ... ], "rcps": [ ... ] },
  *   "keys": [ { "keyId": "...", "account": "111122223333", "region": "us-east-1",
  *               "policy": { ... }, "description": "", "multiRegion": false,
  *               "aliases": ["alias/app"], "state": "Enabled", "replicaRegions": [],
@@ -104,6 +108,7 @@ public final class LocalKmsConfig {
   private final Duration grantPropagationDelay;
   private final boolean verifySignatures;
   private final Path auditFile;
+  private final Organization organization;
 
   private LocalKmsConfig(Builder b) {
     this.region = b.region;
@@ -120,6 +125,7 @@ public final class LocalKmsConfig {
     this.grantPropagationDelay = b.grantPropagationDelay;
     this.verifySignatures = b.verifySignatures;
     this.auditFile = b.auditFile;
+    this.organization = b.organization;
   }
 
   public static Builder builder() {
@@ -135,7 +141,8 @@ public final class LocalKmsConfig {
             .latency(latency)
             .grantPropagationDelay(grantPropagationDelay)
             .verifySignatures(verifySignatures)
-            .auditFile(auditFile);
+            .auditFile(auditFile)
+            .organization(organization);
     b.accounts.addAll(declaredAccounts);
     principals.forEach(b::principal);
     keys.forEach(b::key);
@@ -202,7 +209,8 @@ public final class LocalKmsConfig {
                     "verifySignatures",
                     "auditFile",
                     "principals",
-                    "keys"));
+                    "keys",
+                    "organization"));
     Builder b = builder();
     o.strings("accounts").forEach(b::account);
     o.string("region").ifPresent(b::region);
@@ -213,13 +221,27 @@ public final class LocalKmsConfig {
         .ifPresent(n -> b.grantPropagationDelay(Duration.ofMillis(n.longValue())));
     o.bool("verifySignatures").ifPresent(b::verifySignatures);
     o.string("auditFile").ifPresent(f -> b.auditFile(Path.of(f)));
+    o.value("organization")
+        .ifPresent(org -> b.organization(Organization.fromJson(JsonOutput.textOf(org))));
     for (JsonValue p : o.array("principals")) {
       JsonMembers po =
           JsonMembers.of(p, "principal", WORDING)
-              .onlyKnown(Set.of("accessKeyId", "secretAccessKey", "arn", "viaService", "policies"));
+              .onlyKnown(
+                  Set.of(
+                      "accessKeyId",
+                      "secretAccessKey",
+                      "arn",
+                      "viaService",
+                      "policies",
+                      "permissionsBoundary",
+                      "sessionPolicies"));
       List<String> policies = new ArrayList<>();
       for (JsonValue pol : po.array("policies")) {
         policies.add(JsonOutput.textOf(pol));
+      }
+      List<String> sessionPolicies = new ArrayList<>();
+      for (JsonValue pol : po.array("sessionPolicies")) {
+        sessionPolicies.add(JsonOutput.textOf(pol));
       }
       b.principal(
           new PrincipalConfig(
@@ -227,7 +249,9 @@ public final class LocalKmsConfig {
               po.string("secretAccessKey").orElse(null),
               po.required("arn"),
               policies,
-              po.string("viaService").orElse(null)));
+              po.string("viaService").orElse(null),
+              po.value("permissionsBoundary").map(JsonOutput::textOf).orElse(null),
+              sessionPolicies));
     }
     for (JsonValue k : o.array("keys")) {
       JsonMembers ko =
@@ -341,6 +365,11 @@ public final class LocalKmsConfig {
     return java.util.Optional.ofNullable(auditFile);
   }
 
+  /** The AWS Organizations organization of the accounts, with its SCPs and RCPs, if any. */
+  public java.util.Optional<Organization> organization() {
+    return java.util.Optional.ofNullable(organization);
+  }
+
   /** Builds a {@link LocalKmsConfig}. */
   public static final class Builder {
     private String region = DEFAULT_REGION;
@@ -353,8 +382,18 @@ public final class LocalKmsConfig {
     private Duration grantPropagationDelay = Duration.ZERO;
     private boolean verifySignatures = true;
     private Path auditFile;
+    private Organization organization;
 
     private Builder() {}
+
+    /**
+     * The organization the accounts belong to: its SCPs limit the principals of its member accounts
+     * and its RCPs the keys of its member accounts (see {@link Organization}).
+     */
+    public Builder organization(Organization organization) {
+      this.organization = organization;
+      return this;
+    }
 
     /** The default Region: of keys without one, and of {@link LocalKms#kmsClientFor(String)}. */
     public Builder region(String region) {

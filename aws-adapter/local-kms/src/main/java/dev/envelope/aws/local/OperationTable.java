@@ -1,6 +1,7 @@
 package dev.envelope.aws.local;
 
 import dev.envelope.aws.policy.KmsOperation;
+import dev.envelope.aws.policy.Organization;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,9 +38,10 @@ final class OperationTable {
       RequestQuota quota,
       SecureRandom random,
       Clock clock,
-      Duration grantPropagationDelay) {
+      Duration grantPropagationDelay,
+      Organization organization) {
     this.quota = quota;
-    Authorizer auth = new Authorizer(store, tokens, clock);
+    Authorizer auth = new Authorizer(store, tokens, clock, organization);
     Object lock = new Object();
     this.grants =
         new GrantHandlers(store, auth, tokens, random, clock, lock, grantPropagationDelay);

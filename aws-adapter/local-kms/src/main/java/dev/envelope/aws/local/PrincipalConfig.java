@@ -20,13 +20,19 @@ import java.util.regex.Pattern;
  * @param arn the principal, e.g. {@code arn:aws:iam::111122223333:role/App}
  * @param iamPolicies identity policies as JSON documents
  * @param viaService the service the calls appear to come through, or null
+ * @param permissionsBoundary the permissions boundary of the principal's IAM user or role (for a
+ *     session, of its role) as a JSON policy, or null
+ * @param sessionPolicies for a role session ({@code arn:aws:sts::...:assumed-role/...}), the
+ *     session policies passed to AssumeRole, as JSON policies; empty if none
  */
 public record PrincipalConfig(
     String accessKeyId,
     String secretAccessKey,
     String arn,
     List<String> iamPolicies,
-    String viaService) {
+    String viaService,
+    String permissionsBoundary,
+    List<String> sessionPolicies) {
   private static final Pattern IAM_ARN =
       Pattern.compile("arn:aws[a-z-]*:(?:iam|sts)::(\\d{12}):.+");
 
@@ -37,6 +43,17 @@ public record PrincipalConfig(
       throw new IllegalArgumentException("Not an IAM principal ARN: " + arn);
     }
     iamPolicies = List.copyOf(iamPolicies == null ? List.of() : iamPolicies);
+    sessionPolicies = List.copyOf(sessionPolicies == null ? List.of() : sessionPolicies);
+  }
+
+  /** A principal without permissions boundary and session policies. */
+  public PrincipalConfig(
+      String accessKeyId,
+      String secretAccessKey,
+      String arn,
+      List<String> iamPolicies,
+      String viaService) {
+    this(accessKeyId, secretAccessKey, arn, iamPolicies, viaService, null, List.of());
   }
 
   /** A direct caller with the given identity policies and no signature secret. */
@@ -45,11 +62,37 @@ public record PrincipalConfig(
   }
 
   public PrincipalConfig withSecret(String secret) {
-    return new PrincipalConfig(accessKeyId, secret, arn, iamPolicies, viaService);
+    return new PrincipalConfig(
+        accessKeyId, secret, arn, iamPolicies, viaService, permissionsBoundary, sessionPolicies);
+  }
+
+  /** The same principal with a permissions boundary (a JSON policy). */
+  public PrincipalConfig withPermissionsBoundary(String boundary) {
+    return new PrincipalConfig(
+        accessKeyId, secretAccessKey, arn, iamPolicies, viaService, boundary, sessionPolicies);
+  }
+
+  /** The same principal, a role session, with these session policies (JSON policies). */
+  public PrincipalConfig withSessionPolicies(String... policies) {
+    return new PrincipalConfig(
+        accessKeyId,
+        secretAccessKey,
+        arn,
+        iamPolicies,
+        viaService,
+        permissionsBoundary,
+        List.of(policies));
   }
 
   public PrincipalConfig withViaService(String service) {
-    return new PrincipalConfig(accessKeyId, secretAccessKey, arn, iamPolicies, service);
+    return new PrincipalConfig(
+        accessKeyId,
+        secretAccessKey,
+        arn,
+        iamPolicies,
+        service,
+        permissionsBoundary,
+        sessionPolicies);
   }
 
   /** The account id taken from the ARN. */
@@ -70,6 +113,10 @@ public record PrincipalConfig(
         + iamPolicies.size()
         + ", viaService="
         + viaService
+        + ", permissionsBoundary="
+        + (permissionsBoundary != null)
+        + ", sessionPolicies="
+        + sessionPolicies.size()
         + "]";
   }
 }

@@ -11,11 +11,60 @@ public final class AccessDecision {
   private final Effect effect;
   private final String decidedBy;
   private final List<String> chain;
+  private final PolicyLayer layer;
+  private final String remedy;
+  private final List<String> unmetConditions;
 
-  AccessDecision(Effect effect, String decidedBy, List<String> chain) {
+  AccessDecision(
+      Effect effect, String decidedBy, List<String> chain, PolicyLayer layer, String remedy) {
     this.effect = Objects.requireNonNull(effect, "effect");
     this.decidedBy = Objects.requireNonNull(decidedBy, "decidedBy");
     this.chain = List.copyOf(chain);
+    this.layer = Objects.requireNonNull(layer, "layer");
+    this.remedy = remedy;
+    this.unmetConditions = List.of();
+  }
+
+  AccessDecision(
+      Effect effect,
+      String decidedBy,
+      List<String> chain,
+      PolicyLayer layer,
+      String remedy,
+      List<String> unmetConditions) {
+    this.effect = Objects.requireNonNull(effect, "effect");
+    this.decidedBy = Objects.requireNonNull(decidedBy, "decidedBy");
+    this.chain = List.copyOf(chain);
+    this.layer = Objects.requireNonNull(layer, "layer");
+    this.remedy = remedy;
+    this.unmetConditions = List.copyOf(unmetConditions);
+  }
+
+  /**
+   * The allows that name the caller and the action but whose conditions this request did not meet,
+   * each as its source and all its conditions ({@code key policy statement 'X': StringEquals
+   * kms:ViaService [...]}), and grants whose constraints it did not meet: under these conditions
+   * the caller would be allowed (as far as that statement or grant goes).
+   */
+  public List<String> unmetConditions() {
+    return unmetConditions;
+  }
+
+  /**
+   * The layer that decided: for an allow, the one whose statement or grant allowed (for a
+   * cross-account allow, the key policy); for a denial, the one with the Deny statement or the one
+   * whose missing Allow stopped the request.
+   */
+  public PolicyLayer layer() {
+    return layer;
+  }
+
+  /**
+   * For a denial, the smallest change that would allow the call (one statement to add, remove or
+   * satisfy, in the layer that stopped it); empty for an allow.
+   */
+  public java.util.Optional<String> remedy() {
+    return java.util.Optional.ofNullable(remedy);
   }
 
   public Effect effect() {
@@ -41,6 +90,6 @@ public final class AccessDecision {
 
   @Override
   public String toString() {
-    return effect + " (" + decidedBy + ")";
+    return effect + " by " + layer + " (" + decidedBy + ")";
   }
 }

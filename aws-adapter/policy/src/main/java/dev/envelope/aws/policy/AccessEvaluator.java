@@ -18,6 +18,11 @@ import java.util.Objects;
  *       needs no IAM policy). Only operations KMS allows cross-account qualify.
  *   <li>Grants on the key allow their grantee the grant's operations, subject to the grant's
  *       encryption-context constraints, independently of IAM policies.
+ *   <li>The rest of the IAM chain (IAM User Guide, "Policy evaluation logic"): SCPs of the caller's
+ *       organization must allow and may deny, RCPs of the key's organization may deny, a
+ *       permissions boundary and session policies limit what identity policies allow and what a key
+ *       policy or grant allows to the caller's role (not to the session or user it names itself); a
+ *       Deny in any of them wins. See {@link Organization} and {@link CallerPolicies}.
  * </ol>
  *
  * Pure function of its arguments; thread-safe.
@@ -44,6 +49,18 @@ public final class AccessEvaluator {
    */
   public static AccessDecision evaluateRetireGrant(
       AccessRequest request, Grant grant, List<PolicyDocument> callerIamPolicies) {
+    return evaluateRetireGrant(request, grant, CallerPolicies.of(callerIamPolicies), null);
+  }
+
+  /**
+   * As {@link #evaluateRetireGrant(AccessRequest, Grant, List)}, within the rest of the IAM chain:
+   * a Deny in an SCP, the permissions boundary or a session policy wins, and SCPs must allow. RCPs
+   * do not apply to kms:RetireGrant ("Resource control policies in AWS KMS").
+   */
+  public static AccessDecision evaluateRetireGrant(
+      AccessRequest request, Grant grant, CallerPolicies callerPolicies, Organization org) {
+    Objects.requireNonNull(callerPolicies, "callerPolicies");
+    List<PolicyDocument> callerIamPolicies = callerPolicies.identityPolicies();
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(grant, "grant");
     if (!request.operation().equals("RetireGrant")) {
@@ -70,7 +87,28 @@ public final class AccessEvaluator {
     if (deny != null) {
       String by = deny + " denies kms:RetireGrant";
       chain.add("decision: EXPLICIT_DENY (" + by + ")");
-      return new AccessDecision(Effect.EXPLICIT_DENY, by, chain);
+      return new AccessDecision(
+          Effect.EXPLICIT_DENY,
+          by,
+          chain,
+          PolicyLayer.IDENTITY_POLICY,
+          "remove " + deny + ", or narrow it so that it no longer matches this request");
+    }
+    Evaluation guardrails = new Evaluation(request, null, callerPolicies, List.of(), org);
+    var guard = guardrails.guardrailDeny();
+    if (guard.isPresent()) {
+      String by = guard.get().label() + " denies kms:RetireGrant";
+      chain.add("decision: EXPLICIT_DENY (" + by + ")");
+      return new AccessDecision(
+          Effect.EXPLICIT_DENY,
+          by,
+          chain,
+          guard.get().layer(),
+          "remove " + guard.get().label() + ", or narrow it so that it no longer matches");
+    }
+    var scp = guardrails.scpAllowCheck();
+    if (scp.isPresent()) {
+      return scp.get();
     }
     boolean created =
         grant.issuingAccount() != null
@@ -102,7 +140,12 @@ public final class AccessEvaluator {
     if (by != null) {
       chain.add(by);
       chain.add("decision: ALLOW (" + by + ")");
-      return new AccessDecision(Effect.ALLOW, by, chain);
+      return new AccessDecision(
+          Effect.ALLOW,
+          by,
+          chain,
+          by.startsWith("IAM policy") ? PolicyLayer.IDENTITY_POLICY : PolicyLayer.GRANT,
+          null);
     }
     String reason =
         "no statement allows: the caller is neither the retiring principal, nor a"
@@ -110,7 +153,13 @@ public final class AccessEvaluator {
             + " nor allowed kms:RetireGrant by an IAM policy of the key's account or the retiring"
             + " principal's account";
     chain.add("decision: IMPLICIT_DENY (" + reason + ")");
-    return new AccessDecision(Effect.IMPLICIT_DENY, reason, chain);
+    return new AccessDecision(
+        Effect.IMPLICIT_DENY,
+        reason,
+        chain,
+        PolicyLayer.GRANT,
+        "retire the grant as its retiring principal or grantee, or allow kms:RetireGrant in an"
+            + " identity policy of the key's account");
   }
 
   /** The label of the first IAM statement with this effect that applies to RetireGrant. */
@@ -152,13 +201,30 @@ public final class AccessEvaluator {
       PolicyDocument keyPolicy,
       List<PolicyDocument> callerIamPolicies,
       List<Grant> grants) {
+    return evaluate(request, keyPolicy, CallerPolicies.of(callerIamPolicies), grants, null);
+  }
+
+  /**
+   * Evaluates one request through the whole IAM chain.
+   *
+   * @param caller the caller's identity policies, permissions boundary and session policies
+   * @param grants grants on this key visible now; the caller filters for propagation and tokens
+   * @param organization the organization of the caller's and the key's accounts, or null if none
+   */
+  public static AccessDecision evaluate(
+      AccessRequest request,
+      PolicyDocument keyPolicy,
+      CallerPolicies caller,
+      List<Grant> grants,
+      Organization organization) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(keyPolicy, "keyPolicy");
     return new Evaluation(
             request,
             keyPolicy,
-            callerIamPolicies == null ? List.of() : List.copyOf(callerIamPolicies),
-            grants == null ? List.of() : List.copyOf(grants))
+            caller == null ? CallerPolicies.none() : caller,
+            grants == null ? List.of() : List.copyOf(grants),
+            organization)
         .run();
   }
 }

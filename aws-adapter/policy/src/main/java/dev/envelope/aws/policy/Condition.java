@@ -70,6 +70,7 @@ public final class Condition {
         qualifier = SetQualifier.FOR_ANY_VALUE;
       } else {
         throw new PolicyException(
+            PolicyException.Reason.UNKNOWN_OPERATOR,
             "Unknown set qualifier '"
                 + prefix
                 + "' in condition operator '"
@@ -86,6 +87,7 @@ public final class Condition {
     Operator base = Operator.byName(rest, operator);
     if (base == Operator.NULL && (ifExists || qualifier != SetQualifier.NONE)) {
       throw new PolicyException(
+          PolicyException.Reason.UNKNOWN_OPERATOR,
           "Condition operator '"
               + operator
               + "' is invalid: Null takes neither IfExists nor a"
@@ -113,6 +115,7 @@ public final class Condition {
     if (base == Operator.BOOL || base == Operator.NULL) {
       if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
         throw new PolicyException(
+            PolicyException.Reason.INVALID_CONDITION_VALUE,
             "Condition "
                 + operator
                 + " on "
@@ -124,6 +127,7 @@ public final class Condition {
     } else if (base.date()) {
       if (PolicyDates.parse(v).isEmpty()) {
         throw new PolicyException(
+            PolicyException.Reason.INVALID_CONDITION_VALUE,
             "Condition "
                 + operator
                 + " on "
@@ -136,6 +140,7 @@ public final class Condition {
     } else if (base.ip()) {
       if (!IpRanges.validRange(v)) {
         throw new PolicyException(
+            PolicyException.Reason.INVALID_CONDITION_VALUE,
             "Condition "
                 + operator
                 + " on "
@@ -150,7 +155,9 @@ public final class Condition {
         new BigDecimal(v.trim());
       } catch (NumberFormatException e) {
         throw new PolicyException(
-            "Condition " + operator + " on " + key + " needs a number, got \"" + v + "\".", e);
+            PolicyException.Reason.INVALID_CONDITION_VALUE,
+            "Condition " + operator + " on " + key + " needs a number, got \"" + v + "\".",
+            e);
       }
     }
   }
@@ -194,6 +201,19 @@ public final class Condition {
    */
   public boolean keyIsMultiValued() {
     return ConditionKeys.isMultiValued(key);
+  }
+
+  /**
+   * True if the key's value is who the caller is (kms:CallerAccount, aws:PrincipalOrgID,
+   * aws:PrincipalArn...), not something the caller's request chooses.
+   */
+  public boolean identifiesPrincipal() {
+    return ConditionKeys.identifiesPrincipal(key);
+  }
+
+  /** The type of the values the key holds, which decides the operators that can compare them. */
+  public ConditionKeyType keyType() {
+    return ConditionKeys.type(key);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.envelope.aws.policy;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -117,7 +118,80 @@ final class ConditionKeys {
           "aws:sourceorgpaths",
           "aws:principalservicenameslist");
 
+  private static final java.util.Map<String, ConditionKeyType> TYPES = types();
+
+  private static java.util.Map<String, ConditionKeyType> types() {
+    java.util.Map<String, ConditionKeyType> t = new java.util.HashMap<>();
+    for (String k :
+        List.of(
+            "kms:grantisforawsresource",
+            "kms:bypasspolicylockoutsafetycheck",
+            "kms:multiregion",
+            "kms:reencryptonsamekey",
+            "aws:securetransport",
+            "aws:viaawsservice",
+            "aws:principalisawsservice",
+            "aws:multifactorauthpresent")) {
+      t.put(k, ConditionKeyType.BOOLEAN);
+    }
+    for (String k :
+        List.of(
+            "kms:rotationperiodindays",
+            "kms:schedulekeydeletionpendingwindowindays",
+            "aws:multifactorauthage")) {
+      t.put(k, ConditionKeyType.NUMERIC);
+    }
+    // kms:ValidTo is a "Timestamp" the guide compares with NumericLessThanEquals; aws:EpochTime
+    // takes Date and Numeric operators (IAM User Guide).
+    t.put("kms:validto", ConditionKeyType.NUMERIC_OR_DATE);
+    t.put("aws:epochtime", ConditionKeyType.NUMERIC_OR_DATE);
+    t.put("aws:currenttime", ConditionKeyType.DATE);
+    t.put("aws:tokenissuetime", ConditionKeyType.DATE);
+    t.put("aws:sourceip", ConditionKeyType.IP_ADDRESS);
+    t.put("aws:vpcsourceip", ConditionKeyType.IP_ADDRESS);
+    t.put("aws:ec2instancesourceprivateipv4", ConditionKeyType.IP_ADDRESS);
+    for (String k :
+        List.of(
+            "aws:principalarn",
+            "aws:sourcearn",
+            "kms:granteeprincipal",
+            "kms:retiringprincipal",
+            "kms:grantconstraintsourcearn")) {
+      t.put(k, ConditionKeyType.ARN);
+    }
+    return java.util.Map.copyOf(t);
+  }
+
+  /**
+   * Keys whose value is who the caller is, not what it asks: a caller cannot change them by shaping
+   * its request. IAM Access Analyzer reads conditions on them as limiting the principals a policy
+   * grants to.
+   */
+  private static final Set<String> PRINCIPAL_IDENTITY =
+      Set.of(
+          "kms:calleraccount",
+          "aws:principalaccount",
+          "aws:principalorgid",
+          "aws:principalorgpaths",
+          "aws:principalarn",
+          "aws:principaltype",
+          "aws:userid",
+          "aws:username",
+          "aws:principalisawsservice",
+          "aws:principalservicename",
+          "aws:principalservicenameslist");
+
   private ConditionKeys() {}
+
+  static boolean identifiesPrincipal(String key) {
+    String k = normalize(key);
+    return PRINCIPAL_IDENTITY.contains(k) || k.startsWith("aws:principaltag/");
+  }
+
+  /** The type of a key's values; {@link ConditionKeyType#STRING} unless documented otherwise. */
+  static ConditionKeyType type(String key) {
+    return TYPES.getOrDefault(normalize(key), ConditionKeyType.STRING);
+  }
 
   static String normalize(String key) {
     return key.toLowerCase(Locale.ROOT);
@@ -142,6 +216,7 @@ final class ConditionKeys {
   static void requireKnown(String key) {
     if (!isKnown(key)) {
       throw new PolicyException(
+          PolicyException.Reason.UNKNOWN_CONDITION_KEY,
           "Unknown condition key '"
               + key
               + "'. Supported: kms:EncryptionContext:<key>, kms:EncryptionContextKeys,"

@@ -135,6 +135,7 @@ enum Operator {
     }
     if (UNSUPPORTED_IAM.contains(lower)) {
       throw new PolicyException(
+          PolicyException.Reason.UNKNOWN_OPERATOR,
           "Condition operator '"
               + whole
               + "' is valid IAM but not supported by this engine;"
@@ -142,6 +143,7 @@ enum Operator {
               + " operators.");
     }
     throw new PolicyException(
+        PolicyException.Reason.UNKNOWN_OPERATOR,
         "Unknown condition operator '"
             + whole
             + "'. Use an IAM operator such as StringEquals,"

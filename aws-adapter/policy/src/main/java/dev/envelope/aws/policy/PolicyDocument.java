@@ -55,7 +55,7 @@ public final class PolicyDocument {
    * NotPrincipal and documents over {@value #KEY_POLICY_MAX_BYTES} bytes, as KMS does.
    */
   public static PolicyDocument parseKeyPolicy(String json) {
-    PolicyDocument doc = parse(json);
+    PolicyDocument doc = parseKeyPolicyElements(json);
     if (doc.sizeInBytes() > KEY_POLICY_MAX_BYTES) {
       throw new PolicyException(
           "Key policy is "
@@ -74,6 +74,16 @@ public final class PolicyDocument {
       }
     }
     return doc;
+  }
+
+  /**
+   * Parses the elements of a key policy as KMS reads them, without the size limit and the check
+   * that every statement names a principal: as {@link #parse}, except that a statement without
+   * Action or without Resource is accepted and has no effect ({@link Statement#ineffective()}), as
+   * the PutKeyPolicy API reference documents. {@link KeyPolicyValidator} adds KMS's other checks.
+   */
+  public static PolicyDocument parseKeyPolicyElements(String json) {
+    return PolicyParser.parse(Objects.requireNonNull(json, "json"), null, true);
   }
 
   /**
@@ -97,6 +107,26 @@ public final class PolicyDocument {
   /** A copy of this document carrying a display name (e.g. the IAM policy's name) for chains. */
   public PolicyDocument withName(String name) {
     return new PolicyDocument(json, version, id, name, statements);
+  }
+
+  /**
+   * What this policy could allow at best when a request is shaped to fit it, keeping only the
+   * conditions on who the caller is ({@link Condition#identifiesPrincipal()}): Allow statements
+   * lose their other conditions, and Deny statements with other conditions are dropped, since a
+   * request may avoid them. The access report uses it, as IAM Access Analyzer does, to tell access
+   * under conditions from no access.
+   */
+  public PolicyDocument relaxed() {
+    List<Statement> out = new java.util.ArrayList<>();
+    for (Statement s : statements) {
+      List<Condition> kept =
+          s.conditions().stream().filter(Condition::identifiesPrincipal).toList();
+      if (s.effect() == StatementEffect.DENY && kept.size() != s.conditions().size()) {
+        continue;
+      }
+      out.add(s.withConditions(kept));
+    }
+    return new PolicyDocument(json, version, id, name, out);
   }
 
   /** The original text. */

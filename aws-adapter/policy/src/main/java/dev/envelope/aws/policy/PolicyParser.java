@@ -27,12 +27,25 @@ final class PolicyParser {
           "Condition");
   private static final Set<String> PRINCIPAL_TYPES =
       Set.of("AWS", "Service", "Federated", "CanonicalUser");
+
+  /** A service principal: {@code logs.us-east-1.amazonaws.com}, {@code s3.amazonaws.com.cn}. */
+  private static final Pattern SERVICE_PRINCIPAL =
+      Pattern.compile("[a-z0-9][a-z0-9.-]*\\.amazonaws\\.com(\\.cn)?");
+
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
   private static final Pattern ACTION = Pattern.compile("\\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+");
 
   private PolicyParser() {}
 
   static PolicyDocument parse(String json, String name) {
+    return parse(json, name, false);
+  }
+
+  /**
+   * @param keyPolicy read as KMS reads a key policy: a statement without Action or without Resource
+   *     is accepted and has no effect (the PutKeyPolicy API reference, parameter Policy)
+   */
+  static PolicyDocument parse(String json, String name, boolean keyPolicy) {
     JsonValue root;
     try {
       // Strict: exactly one value, and duplicate keys are rejected rather than last-one-wins, so
@@ -73,12 +86,13 @@ final class PolicyParser {
     // Policy variables exist only in the 2012-10-17 language; before it, ${...} is plain text.
     boolean variables = "2012-10-17".equals(version);
     for (int i = 0; i < raw.size(); i++) {
-      statements.add(statement(i, raw.get(i), variables));
+      statements.add(statement(i, raw.get(i), variables, keyPolicy));
     }
     return new PolicyDocument(json, version, id, name, statements);
   }
 
-  private static Statement statement(int index, JsonValue node, boolean variables) {
+  private static Statement statement(
+      int index, JsonValue node, boolean variables, boolean keyPolicy) {
     String where = "Statement #" + index;
     if (!node.isObject()) {
       throw new PolicyException(where + " must be a JSON object.");
@@ -119,16 +133,16 @@ final class PolicyParser {
       principals = principals(notPrincipal, where + " NotPrincipal");
     }
 
-    List<String> actions = exactlyOne(s, "Action", "NotAction", where);
-    boolean notAction = !s.containsKey("Action");
+    List<String> actions = exactlyOne(s, "Action", "NotAction", where, keyPolicy);
+    boolean notAction = s.containsKey("NotAction");
     for (String a : actions) {
       if (!ACTION.matcher(a).matches()) {
         throw new PolicyException(
             where + " has invalid action '" + a + "'; write service:Action, e.g. kms:Decrypt.");
       }
     }
-    List<String> resources = exactlyOne(s, "Resource", "NotResource", where);
-    boolean notResource = !s.containsKey("Resource");
+    List<String> resources = exactlyOne(s, "Resource", "NotResource", where, keyPolicy);
+    boolean notResource = s.containsKey("NotResource");
     if (variables) {
       for (String r : resources) {
         PolicyVariables.validate(r, where + " Resource");
@@ -150,14 +164,22 @@ final class PolicyParser {
         variables);
   }
 
+  /** The values of one of the two elements; empty if neither is there and that is allowed. */
   private static List<String> exactlyOne(
-      Map<String, JsonValue> s, String positive, String negative, String where) {
+      Map<String, JsonValue> s,
+      String positive,
+      String negative,
+      String where,
+      boolean neitherAllowed) {
     JsonValue p = s.get(positive);
     JsonValue n = s.get(negative);
     if (p != null && n != null) {
       throw new PolicyException(where + " has both " + positive + " and " + negative + ".");
     }
     if (p == null && n == null) {
+      if (neitherAllowed) {
+        return List.of(); // matches nothing: the statement has no effect
+      }
       throw new PolicyException(where + " has neither " + positive + " nor " + negative + ".");
     }
     return stringList(p != null ? p : n, where + " " + (p != null ? positive : negative));
@@ -168,6 +190,7 @@ final class PolicyParser {
     if (node.isString()) {
       if (!"*".equals(node.asString())) {
         throw new PolicyException(
+            PolicyException.Reason.INVALID_PRINCIPAL,
             where
                 + " must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}.");
       }
@@ -175,11 +198,14 @@ final class PolicyParser {
       return out;
     }
     if (!node.isObject() || node.asObject().isEmpty()) {
-      throw new PolicyException(where + " must be \"*\" or a non-empty object.");
+      throw new PolicyException(
+          PolicyException.Reason.INVALID_PRINCIPAL,
+          where + " must be \"*\" or a non-empty object.");
     }
     for (Map.Entry<String, JsonValue> e : node.asObject().entrySet()) {
       if (!PRINCIPAL_TYPES.contains(e.getKey())) {
         throw new PolicyException(
+            PolicyException.Reason.INVALID_PRINCIPAL,
             where
                 + " has unknown principal type '"
                 + e.getKey()
@@ -189,6 +215,17 @@ final class PolicyParser {
       if ("AWS".equals(e.getKey())) {
         for (String v : values) {
           validateAwsPrincipal(v, where);
+        }
+      } else if ("Service".equals(e.getKey())) {
+        for (String v : values) {
+          if (!SERVICE_PRINCIPAL.matcher(v).matches()) {
+            throw new PolicyException(
+                PolicyException.Reason.INVALID_PRINCIPAL,
+                where
+                    + " has invalid service principal '"
+                    + v
+                    + "'; write the service's name, e.g. s3.amazonaws.com.");
+          }
         }
       }
       out.put(e.getKey(), values);
@@ -204,6 +241,7 @@ final class PolicyParser {
       // IAM matches principals literally; a wildcard here would silently never match, which for
       // a Deny means no protection at all.
       throw new PolicyException(
+          PolicyException.Reason.INVALID_PRINCIPAL,
           where
               + " has wildcard principal '"
               + v
@@ -215,6 +253,7 @@ final class PolicyParser {
             .orElseThrow(
                 () ->
                     new PolicyException(
+                        PolicyException.Reason.INVALID_PRINCIPAL,
                         where
                             + " has invalid AWS principal '"
                             + v
@@ -225,6 +264,7 @@ final class PolicyParser {
         || !ACCOUNT_ID.matcher(arn.account()).matches()
         || arn.resource().isEmpty()) {
       throw new PolicyException(
+          PolicyException.Reason.INVALID_PRINCIPAL,
           where
               + " has invalid AWS principal '"
               + v

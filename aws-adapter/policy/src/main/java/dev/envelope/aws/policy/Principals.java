@@ -21,7 +21,74 @@ final class Principals {
     ACCOUNT
   }
 
+  /**
+   * Whom an Allow statement's principal names, for what may limit it (IAM User Guide, "Policy
+   * evaluation logic", resource-based policies and implicit denies in other policy types), most
+   * direct first.
+   */
+  enum Named {
+    /**
+     * The caller's own ARN (an IAM user, a role session, a federated user) or, for the root user,
+     * its account: an implicit deny in identity policies, a boundary or a session policy does not
+     * limit it.
+     */
+    IDENTITY,
+    /** The role of the caller's session: a permissions boundary and session policies limit it. */
+    ROLE,
+    /** Everyone ({@code *}, or Allow with NotPrincipal): read as limited, like a role. */
+    ANYONE,
+    /** The caller's account (the caller is not its root user): IAM policies decide. */
+    ACCOUNT,
+    /** Not the caller. */
+    NONE
+  }
+
   private Principals() {}
+
+  /** The most direct way an Allow statement names the caller. */
+  static Named named(Statement s, CallerIdentity caller) {
+    if (!s.hasPrincipal()) {
+      return Named.NONE;
+    }
+    List<String> aws = s.principals().getOrDefault("AWS", List.of());
+    if (s.notPrincipal()) {
+      return aws.stream().anyMatch(p -> coversForDeny(p, caller)) ? Named.NONE : Named.ANYONE;
+    }
+    Named best = Named.NONE;
+    for (String p : aws) {
+      Named n;
+      if ("*".equals(p)) {
+        n = Named.ANYONE;
+      } else if (accountOf(p).isPresent()) {
+        n =
+            !accountOf(p).get().equals(caller.accountId())
+                ? Named.NONE
+                : caller.isRoot() ? Named.IDENTITY : Named.ACCOUNT;
+      } else if (p.equals(caller.arn())) {
+        // A caller that is a role (a session whose ARN is not modelled) is named as a role.
+        n = caller.principalType().equals("Role") ? Named.ROLE : Named.IDENTITY;
+      } else if (namesIdentity(p, caller)) {
+        n = Named.ROLE;
+      } else {
+        n = Named.NONE;
+      }
+      if (n.ordinal() < best.ordinal()) {
+        best = n;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * True for a service-linked role or one of its sessions (role path {@code aws-service-role/}, or
+   * for a session, whose ARN has no path, a role name starting {@code AWSServiceRoleFor}), which
+   * SCPs and RCPs do not affect.
+   */
+  static boolean isServiceLinkedRole(CallerIdentity caller) {
+    String arn = caller.arn();
+    return arn.contains(":role/aws-service-role/")
+        || caller.roleNameOfSession().filter(r -> r.startsWith("AWSServiceRoleFor")).isPresent();
+  }
 
   /** Match of a Principal/NotPrincipal element for an Allow statement. */
   static Match forAllow(Statement s, CallerIdentity caller) {

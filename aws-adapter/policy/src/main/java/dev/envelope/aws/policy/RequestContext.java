@@ -18,7 +18,26 @@ final class RequestContext {
   }
 
   static RequestContext of(AccessRequest r) {
+    return of(r, null);
+  }
+
+  /**
+   * The request context, with the organization's facts when one is known: aws:PrincipalOrgID and
+   * aws:PrincipalOrgPaths for a caller in it, aws:ResourceOrgID and aws:ResourceOrgPaths for a key
+   * in it (IAM User Guide, "AWS global condition context keys"). Values the request supplies win.
+   */
+  static RequestContext of(AccessRequest r, Organization org) {
     Map<String, List<String>> v = new HashMap<>(r.extraContext());
+    if (org != null) {
+      String callerAccount = r.caller().accountId();
+      if (org.contains(callerAccount)) {
+        v.putIfAbsent("aws:principalorgpaths", List.of(org.orgPath(callerAccount).orElseThrow()));
+      }
+      if (org.contains(r.keyAccountId())) {
+        v.putIfAbsent("aws:resourceorgid", List.of(org.id()));
+        v.putIfAbsent("aws:resourceorgpaths", List.of(org.orgPath(r.keyAccountId()).orElseThrow()));
+      }
+    }
     CallerIdentity caller = r.caller();
     Optional<KmsOperation> permission = r.permission();
     if (permission.map(KmsOperation::setsCallerAccount).orElse(true)) {
@@ -30,6 +49,9 @@ final class RequestContext {
     v.put("aws:principaltype", List.of(caller.principalType()));
     caller.userName().ifPresent(u -> v.put("aws:username", List.of(u)));
     r.principalOrgId().ifPresent(o -> v.put("aws:principalorgid", List.of(o)));
+    if (org != null && r.principalOrgId().isEmpty() && org.contains(caller.accountId())) {
+      v.put("aws:principalorgid", List.of(org.id()));
+    }
     if (r.keyRegion() != null && !r.keyRegion().isEmpty()) {
       v.put("aws:requestedregion", List.of(r.keyRegion()));
     }

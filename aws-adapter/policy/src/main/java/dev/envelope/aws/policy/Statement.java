@@ -48,6 +48,27 @@ public final class Statement {
     this.variables = variables;
   }
 
+  /** A copy with other conditions. */
+  Statement withConditions(List<Condition> replacement) {
+    return new Statement(
+        index,
+        sid,
+        effect,
+        principals,
+        notPrincipal,
+        actions,
+        notAction,
+        resources,
+        notResource,
+        replacement,
+        variables);
+  }
+
+  /** Whether the statement's Action/NotAction covers {@code action} (e.g. kms:Decrypt). */
+  public boolean coversAction(String action) {
+    return matchesAction(action);
+  }
+
   /** Zero-based position of the statement in its policy. */
   public int index() {
     return index;
@@ -101,6 +122,14 @@ public final class Statement {
 
   public boolean notResource() {
     return notResource;
+  }
+
+  /**
+   * True for a key policy statement without Action or without Resource, which KMS accepts and which
+   * applies to no request (the PutKeyPolicy API reference, parameter Policy).
+   */
+  public boolean ineffective() {
+    return actions.isEmpty() || resources.isEmpty();
   }
 
   public List<Condition> conditions() {

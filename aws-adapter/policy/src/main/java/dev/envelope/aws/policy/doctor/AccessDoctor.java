@@ -4,8 +4,10 @@ import dev.envelope.aws.policy.AccessDecision;
 import dev.envelope.aws.policy.AccessEvaluator;
 import dev.envelope.aws.policy.AccessRequest;
 import dev.envelope.aws.policy.CallerIdentity;
+import dev.envelope.aws.policy.CallerPolicies;
 import dev.envelope.aws.policy.Grant;
 import dev.envelope.aws.policy.KmsOperation;
+import dev.envelope.aws.policy.Organization;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.RequestFacts;
 import java.util.ArrayList;
@@ -61,6 +63,9 @@ public final class AccessDoctor {
 
     EnvPrincipal principal = env.principal(caller.arn(), caller.principalArn()).orElse(null);
     List<PolicyDocument> iam = principal == null ? List.of() : principal.policies();
+    CallerPolicies policies =
+        principal == null ? CallerPolicies.none() : principal.callerPolicies(caller.arn());
+    Organization org = env.organization().orElse(null);
     if (principal == null) {
       notes.add(
           "the caller "
@@ -93,15 +98,17 @@ public final class AccessDoctor {
       }
       AccessRequest request =
           request(q, caller, operation, key, grantKey, null, principal, presented).build();
-      return new Diagnosis(q, AccessEvaluator.evaluateRetireGrant(request, g.grant(), iam), notes);
+      return new Diagnosis(
+          q, AccessEvaluator.evaluateRetireGrant(request, g.grant(), policies, org), notes);
     }
     List<Grant> visible = visibleGrants(env, presented, notes);
     AccessRequest request =
         request(q, caller, operation, key, keyArn, requestAlias, principal, presented).build();
-    AccessDecision decision = AccessEvaluator.evaluate(request, key.policy(), iam, visible);
+    AccessDecision decision =
+        AccessEvaluator.evaluate(request, key.policy(), policies, visible, org);
 
     if (decision.allowed() && operation.equals("CreateGrant")) {
-      decision = narrowerThanParent(request, key, iam, visible, q, decision, notes);
+      decision = narrowerThanParent(request, key, policies, org, visible, q, decision, notes);
     }
     if (decision.allowed()
         && !key.state().equals("Enabled")
@@ -131,7 +138,7 @@ public final class AccessDoctor {
    * The request as the local KMS builds it for the same call, RetireGrant included, so that the
    * doctor and the local KMS give IAM conditions the same request context.
    */
-  private static AccessRequest.Builder request(
+  static AccessRequest.Builder request(
       AccessQuestion q,
       CallerIdentity caller,
       String operation,
@@ -183,16 +190,17 @@ public final class AccessDoctor {
   private static AccessDecision narrowerThanParent(
       AccessRequest request,
       EnvKey key,
-      List<PolicyDocument> iam,
+      CallerPolicies iam,
+      Organization org,
       List<Grant> visible,
       AccessQuestion q,
       AccessDecision decision,
       List<String> notes) {
-    if (AccessEvaluator.evaluate(request, key.policy(), iam, List.of()).allowed()) {
+    if (AccessEvaluator.evaluate(request, key.policy(), iam, List.of(), org).allowed()) {
       return decision;
     }
     for (Grant parent : visible) {
-      if (AccessEvaluator.evaluate(request, key.policy(), iam, List.of(parent)).allowed()
+      if (AccessEvaluator.evaluate(request, key.policy(), iam, List.of(parent), org).allowed()
           && parent.operations().containsAll(q.grantOperations())
           && (parent.encryptionContextEquals().isEmpty()
               || parent.encryptionContextEquals().equals(q.encryptionContext()))
@@ -205,7 +213,7 @@ public final class AccessDoctor {
     notes.add(
         "a grant allows CreateGrant, but only for grants with operations within its own and"
             + " an encryption-context constraint at least as strict");
-    return AccessEvaluator.evaluate(request, key.policy(), iam, List.of());
+    return AccessEvaluator.evaluate(request, key.policy(), iam, List.of(), org);
   }
 
   /** The grant whose token the question presents: RetireGrant names its grant that way. */

@@ -8,6 +8,7 @@ import dev.envelope.aws.internal.json.JsonOutput;
 import dev.envelope.aws.internal.json.JsonReader;
 import dev.envelope.aws.internal.json.JsonValue;
 import dev.envelope.aws.policy.Grant;
+import dev.envelope.aws.policy.Organization;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
 import java.io.IOException;
@@ -36,7 +37,9 @@ import java.util.regex.Pattern;
  *   "region": "us-east-1",
  *   "principals": [
  *     {"arn": "arn:aws:iam::111122223333:role/App", "principalOrgId": "o-abc",
- *      "policies": [ {"Version": "2012-10-17", "Statement": [...]} ]} ],
+ *      "policies": [ {"Version": "2012-10-17", "Statement": [...]} ],
+ *      "permissionsBoundary": {...}, "sessionPolicies": [ {...} ]} ],
+ *   "organization": {"id": "o-a1b2c3d4e5", "accounts": [...], "scps": [...], "rcps": [...]},
  *   "keys": [
  *     {"keyId": "1234abcd-...", "account": "111122223333", "region": "us-east-1",
  *      "policy": {...}, "state": "Enabled", "aliases": ["alias/app"],
@@ -72,6 +75,7 @@ public final class AccessEnvironment {
           "principals",
           "keys",
           "grants",
+          "organization",
           // local KMS server settings, accepted so that its config file can be used as-is
           "port",
           "requestsPerSecond",
@@ -80,7 +84,15 @@ public final class AccessEnvironment {
           "verifySignatures",
           "auditFile");
   private static final Set<String> PRINCIPAL =
-      Set.of("arn", "policies", "principalOrgId", "viaService", "accessKeyId", "secretAccessKey");
+      Set.of(
+          "arn",
+          "policies",
+          "principalOrgId",
+          "viaService",
+          "accessKeyId",
+          "secretAccessKey",
+          "permissionsBoundary",
+          "sessionPolicies");
   private static final Set<String> KEY =
       Set.of(
           "keyId",
@@ -114,12 +126,17 @@ public final class AccessEnvironment {
   private final List<EnvKey> keys;
   private final List<EnvPrincipal> principals;
   private final List<EnvGrant> grants;
+  private final Organization organization;
 
   private AccessEnvironment(
-      List<EnvKey> keys, List<EnvPrincipal> principals, List<EnvGrant> grants) {
+      List<EnvKey> keys,
+      List<EnvPrincipal> principals,
+      List<EnvGrant> grants,
+      Organization organization) {
     this.keys = List.copyOf(keys);
     this.principals = List.copyOf(principals);
     this.grants = List.copyOf(grants);
+    this.organization = organization;
   }
 
   /**
@@ -154,7 +171,11 @@ public final class AccessEnvironment {
     }
     List<EnvGrant> grants = grants(top.array("grants"), "grants", keys);
     checkDeclaredAccounts(top.strings("accounts"), keys, principals);
-    return new AccessEnvironment(keys, principals, grants);
+    Organization org =
+        top.value("organization")
+            .map(o -> Organization.fromJson(JsonOutput.textOf(o)))
+            .orElse(null);
+    return new AccessEnvironment(keys, principals, grants, org);
   }
 
   /**
@@ -177,6 +198,19 @@ public final class AccessEnvironment {
   /** The ARNs of the keys described (the primary Region's ARN of each). */
   public List<String> keyArns() {
     return keys.stream().map(EnvKey::primaryArn).toList();
+  }
+
+  /** The organization of the accounts, with its SCPs and RCPs, if described. */
+  public Optional<Organization> organization() {
+    return Optional.ofNullable(organization);
+  }
+
+  /** The accounts of the keys and principals described. */
+  public Set<String> accounts() {
+    Set<String> out = new java.util.TreeSet<>();
+    keys.forEach(k -> out.add(k.accountId()));
+    principals.forEach(p -> out.add(p.arn().split(":")[4]));
+    return out;
   }
 
   /** The ARNs of the principals described. */
@@ -271,7 +305,32 @@ public final class AccessEnvironment {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
     }
-    return new EnvPrincipal(arn, policies, m.string("principalOrgId").orElse(null));
+    PolicyDocument boundary = null;
+    if (m.has("permissionsBoundary")) {
+      String where = m.where() + " (" + arn + ") permissionsBoundary";
+      try {
+        boundary =
+            PolicyDocument.parseIdentityPolicy(
+                    JsonOutput.textOf(m.value("permissionsBoundary").orElseThrow()))
+                .withName(shortName(arn) + " boundary");
+      } catch (PolicyException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      }
+    }
+    List<PolicyDocument> session = new ArrayList<>();
+    List<JsonValue> sessionNodes = m.array("sessionPolicies");
+    for (int i = 0; i < sessionNodes.size(); i++) {
+      String where = m.where() + " (" + arn + ") sessionPolicies[" + i + "]";
+      try {
+        session.add(
+            PolicyDocument.parseIdentityPolicy(JsonOutput.textOf(sessionNodes.get(i)))
+                .withName(shortName(arn) + " session#" + i));
+      } catch (PolicyException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      }
+    }
+    return new EnvPrincipal(
+        arn, policies, m.string("principalOrgId").orElse(null), boundary, session);
   }
 
   private static String shortName(String arn) {

@@ -43,6 +43,8 @@ public final class Diagnosis {
     StringBuilder out = new StringBuilder();
     out.append(decision.effect()).append(": ").append(question).append('\n');
     out.append("decided by: ").append(decision.decidedBy()).append('\n');
+    out.append("layer: ").append(decision.layer()).append('\n');
+    decision.remedy().ifPresent(r -> out.append("to allow: ").append(r).append('\n'));
     out.append("chain:\n");
     List<String> chain = decision.chain();
     for (int i = 0; i < chain.size(); i++) {

@@ -44,10 +44,12 @@ public final class KeyPolicyLinter {
           new SetQualifierCheck(),
           new CrossAccountRootCheck(),
           new IamResourceStarCheck(),
-          new PolicySizeCheck(),
+          new KmsValidationCheck(),
           new NotPrincipalCheck(),
           new NotActionCheck(),
-          new GrantRegrantCheck());
+          new GrantRegrantCheck(),
+          new ConditionTypeCheck(),
+          new ConditionValueCheck());
 
   private final String keyPolicySource;
   private final String keyPolicyJson;
@@ -58,6 +60,8 @@ public final class KeyPolicyLinter {
   private final List<Grant> grants;
   private final String grantsSource;
   private final String keyAccount;
+  private final String deployer;
+  private final boolean includeNotes;
 
   private KeyPolicyLinter(Builder b) {
     this.keyPolicySource = b.keyPolicySource;
@@ -70,6 +74,8 @@ public final class KeyPolicyLinter {
     this.grants = List.copyOf(b.grants);
     this.grantsSource = b.grantsSource;
     this.keyAccount = b.keyAccount;
+    this.deployer = b.deployer;
+    this.includeNotes = b.includeNotes;
   }
 
   public static Builder builder() {
@@ -91,12 +97,15 @@ public final class KeyPolicyLinter {
       iam.add(read(e.getKey(), LintedPolicy.Kind.IAM_POLICY, e.getValue(), loadFindings));
     }
     String account = keyAccount != null ? keyAccount : inferKeyAccount(kp).orElse(null);
-    LintContext ctx = new LintContext(kp, iam, grants, grantsSource, account);
+    LintContext ctx = new LintContext(kp, iam, grants, grantsSource, account, deployer);
     for (Check c : CHECKS) {
       c.run(ctx);
     }
     List<Finding> all = new ArrayList<>(loadFindings);
     all.addAll(ctx.findings());
+    if (!includeNotes) {
+      all.removeIf(f -> f.severity() == Severity.INFO);
+    }
     all.sort(
         Comparator.comparing((Finding f) -> f.severity())
             .reversed()
@@ -146,8 +155,36 @@ public final class KeyPolicyLinter {
     private final List<Grant> grants = new ArrayList<>();
     private String grantsSource = "grants.json";
     private String keyAccount;
+    private String deployer;
+    private boolean includeNotes;
 
     private Builder() {}
+
+    /**
+     * Also report the INFO rules (ENV-KP-002, ENV-KP-009), which describe practices the KMS
+     * developer guide recommends (the account-root statement of the default key policy, naming an
+     * external account to delegate to its IAM): notes on the blast radius, not problems. Off by
+     * default, so that the guide's recommended policies lint clean.
+     */
+    public Builder includeNotes(boolean include) {
+      this.includeNotes = include;
+      return this;
+    }
+
+    /**
+     * The principal that will call CreateKey or PutKeyPolicy with this policy: the linter then runs
+     * KMS's policy lockout safety check for it exactly as KMS does (ENV-KP-016). Optional; without
+     * it ENV-KP-001 asks only whether anyone could change the policy again.
+     *
+     * @throws IllegalArgumentException if {@code arn} is not an IAM or STS ARN
+     */
+    public Builder deployer(String arn) {
+      if (arn != null) {
+        dev.envelope.aws.policy.CallerIdentity.of(arn);
+      }
+      this.deployer = arn;
+      return this;
+    }
 
     /**
      * The key policy and the name of the file it came from (used in findings and SARIF locations).

@@ -21,6 +21,9 @@ final class LintContext {
   /** The key's account, given or inferred; null if unknown (cross-account rules then skip). */
   final String keyAccount;
 
+  /** The principal that will deploy the policy, for KMS's lockout check; null if not given. */
+  final String deployer;
+
   private final List<Finding> findings = new ArrayList<>();
 
   LintContext(
@@ -28,12 +31,14 @@ final class LintContext {
       List<LintedPolicy> iamPolicies,
       List<Grant> grants,
       String grantsSource,
-      String keyAccount) {
+      String keyAccount,
+      String deployer) {
     this.keyPolicy = keyPolicy;
     this.iamPolicies = List.copyOf(iamPolicies);
     this.grants = List.copyOf(grants);
     this.grantsSource = grantsSource;
     this.keyAccount = keyAccount;
+    this.deployer = deployer;
   }
 
   /** The key policy and the IAM policies, for rules that apply to both. */

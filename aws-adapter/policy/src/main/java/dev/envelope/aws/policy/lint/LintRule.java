@@ -17,7 +17,7 @@ public enum LintRule {
   ROOT_DELEGATES_ALL(
       "ENV-KP-002",
       "root-delegates-everything",
-      Severity.LOW,
+      Severity.INFO,
       "The account-root statement delegates every KMS action to IAM.",
       "A statement allowing kms:* to arn:aws:iam::ACCOUNT:root is the KMS default: it lets every"
           + " IAM user and role of the account whose IAM policy allows a KMS action perform it on"
@@ -75,7 +75,7 @@ public enum LintRule {
   CROSS_ACCOUNT_ROOT(
       "ENV-KP-009",
       "cross-account-root-principal",
-      Severity.MEDIUM,
+      Severity.INFO,
       "Another account is named only by its root.",
       "Naming arn:aws:iam::OTHER:root (or the bare account id) delegates to every IAM principal of"
           + " that account whose IAM policy allows the action: the other account's administrators,"
@@ -125,7 +125,52 @@ public enum LintRule {
       "A grant includes CreateGrant.",
       "The grantee can create further grants (no broader than its own) for any principal, so"
           + " access spreads without a key-policy change. Drop CreateGrant from the grant unless"
-          + " the grantee is an AWS service that needs it.");
+          + " the grantee is an AWS service that needs it."),
+  KMS_REJECTS_POLICY(
+      "ENV-KP-016",
+      "kms-rejects-policy",
+      Severity.CRITICAL,
+      "KMS refuses this key policy in CreateKey and PutKeyPolicy.",
+      "KMS checks a key policy before it accepts it: characters outside printable ASCII and"
+          + " Latin-1, ForAllValues with kms:EncryptionContext:<key> or aws:RequestTag/<key>"
+          + " (OverlyPermissiveCondition), and the policy lockout safety check for the principal"
+          + " that deploys it. The message is KMS's; the deployment fails until it is fixed."),
+  STATEMENT_WITHOUT_EFFECT(
+      "ENV-KP-017",
+      "statement-without-effect",
+      Severity.HIGH,
+      "A key policy statement has no Action or no Resource, so it applies to nothing.",
+      "KMS accepts such a statement, but it has no effect (PutKeyPolicy API reference): a Deny"
+          + " meant as a guard protects nothing and an Allow gives nothing. Add the missing element,"
+          + " usually \"Resource\": \"*\" in a key policy."),
+  SET_OPERATOR_MISMATCH(
+      "ENV-KP-018",
+      "set-operator-mismatch",
+      Severity.MEDIUM,
+      "A set operator on a single-valued key, or a single-valued operator on a multivalued key.",
+      "ForAllValues/ForAnyValue compare sets and belong on multivalued keys such as"
+          + " kms:EncryptionContextKeys, kms:GrantOperations or kms:ResourceAliases. On a"
+          + " single-valued key ForAllValues also holds when the key is absent (an Allow then"
+          + " matches requests without it); a plain operator on a multivalued key does not say"
+          + " whether any or all values must match. Use the operator the key's value type asks"
+          + " for (KMS developer guide, \"Using set operators with condition keys\")."),
+  OPERATOR_TYPE_MISMATCH(
+      "ENV-KP-019",
+      "operator-type-mismatch",
+      Severity.HIGH,
+      "The condition operator cannot compare the key's type (e.g. Numeric on a string key).",
+      "A condition whose operator does not fit the key's type never matches: an Allow with it"
+          + " allows nothing and a Deny with it protects nothing (a negated operator instead always"
+          + " matches). Use the operator of the key's documented condition type."),
+  VALUE_NEVER_MATCHES(
+      "ENV-KP-020",
+      "value-never-matches",
+      Severity.HIGH,
+      "A condition value can never match the key's documented format.",
+      "KMS and IAM fill the key with values of one documented format (a 12-digit account, a"
+          + " service name such as s3.us-east-1.amazonaws.com, an operation name, an alias name,"
+          + " an ARN, true/false). A value outside it never matches, so the condition silently"
+          + " turns an Allow off or a negated Deny guard permanently on.");
 
   private final String id;
   private final String shortName;

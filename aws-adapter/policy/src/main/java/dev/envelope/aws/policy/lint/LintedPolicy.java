@@ -1,5 +1,7 @@
 package dev.envelope.aws.policy.lint;
 
+import dev.envelope.aws.policy.KeyPolicyProblem;
+import dev.envelope.aws.policy.KeyPolicyValidator;
 import dev.envelope.aws.policy.PolicyDocument;
 import dev.envelope.aws.policy.PolicyException;
 import dev.envelope.aws.policy.Statement;
@@ -46,7 +48,7 @@ final class LintedPolicy {
     StatementLocator.Located located = StatementLocator.locate(json);
     List<LintedStatement> out = new ArrayList<>();
     try {
-      PolicyDocument doc = PolicyDocument.parse(json);
+      PolicyDocument doc = parse(kind, json);
       for (Statement s : doc.statements()) {
         int line = s.index() < located.spans().size() ? located.spans().get(s.index()).line() : 1;
         out.add(new LintedStatement(s.index(), line, s));
@@ -56,7 +58,7 @@ final class LintedPolicy {
     } catch (PolicyException whole) {
       if (!located.topLevelObject() || located.statementMember() == 0) {
         findings.add(
-            invalid(source, -1, null, Math.max(1, located.statementMember()), whole.getMessage()));
+            invalid(source, -1, null, Math.max(1, located.statementMember()), words(kind, whole)));
         return new LintedPolicy(source, kind, json, List.of(), true);
       }
       int failures = 0;
@@ -64,21 +66,29 @@ final class LintedPolicy {
       for (int i = 0; i < spans.size(); i++) {
         StatementLocator.Span span = spans.get(i);
         try {
-          Statement s =
-              PolicyDocument.parse(WRAP_HEAD + span.text() + WRAP_TAIL).statements().get(0);
+          Statement s = parse(kind, WRAP_HEAD + span.text() + WRAP_TAIL).statements().get(0);
           out.add(new LintedStatement(i, span.line(), s));
         } catch (PolicyException e) {
           failures++;
-          findings.add(invalid(source, i, span.sid(), span.line(), renumber(e.getMessage(), i)));
+          findings.add(invalid(source, i, span.sid(), span.line(), renumber(words(kind, e), i)));
         }
       }
       if (failures == 0) {
         // Every statement parses alone: the problem is at document level (Version, Id, ...).
-        findings.add(invalid(source, -1, null, 1, whole.getMessage()));
+        findings.add(invalid(source, -1, null, 1, words(kind, whole)));
       }
       checkPrincipals(source, kind, out, findings);
       return new LintedPolicy(source, kind, json, out, true);
     }
+  }
+
+  /**
+   * Key policies are read as KMS reads them (see {@link PolicyDocument#parseKeyPolicyElements}).
+   */
+  private static PolicyDocument parse(Kind kind, String json) {
+    return kind == Kind.KEY_POLICY
+        ? PolicyDocument.parseKeyPolicyElements(json)
+        : PolicyDocument.parse(json);
   }
 
   /** Key policy statements need a principal; identity policy statements must not have one. */
@@ -110,6 +120,18 @@ final class LintedPolicy {
       }
     }
     return bad;
+  }
+
+  /**
+   * For a key policy, what KMS answers ({@link KeyPolicyValidator#problemOf}): its error code and
+   * message, so that the finding reads as the CreateKey or PutKeyPolicy failure it predicts.
+   */
+  private static String words(Kind kind, PolicyException e) {
+    if (kind != Kind.KEY_POLICY) {
+      return e.getMessage();
+    }
+    KeyPolicyProblem p = KeyPolicyValidator.problemOf(e);
+    return p.errorCode() + ": " + p.message();
   }
 
   /** Messages from the single-statement parse say "Statement #0"; give the real index. */

@@ -26,6 +26,9 @@ final class SetQualifierCheck implements Check {
               || !c.key().toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
             continue;
           }
+          if (p == ctx.keyPolicy && c.setQualifier() == Condition.SetQualifier.FOR_ALL_VALUES) {
+            continue; // KMS refuses it in a key policy: ENV-KP-016 reports it in KMS's words
+          }
           String plain = c.operator().substring(c.operator().indexOf(':') + 1);
           String consequence =
               c.setQualifier() == Condition.SetQualifier.FOR_ALL_VALUES

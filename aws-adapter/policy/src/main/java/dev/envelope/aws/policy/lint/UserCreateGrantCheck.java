@@ -4,8 +4,17 @@ import dev.envelope.aws.policy.Condition;
 import dev.envelope.aws.policy.KmsOperation;
 import dev.envelope.aws.policy.Statement;
 
-/** ENV-KP-007: a user statement allowing CreateGrant without kms:GrantIsForAWSResource true. */
+/**
+ * ENV-KP-007: a user statement allowing CreateGrant without kms:GrantIsForAWSResource true. A
+ * statement that limits the grants themselves is deliberate and quiet: kms:ViaService (CreateGrant
+ * only through an AWS service, as in the guide's policies for AWS managed keys),
+ * kms:GrantOperations or kms:GranteePrincipal (the guide's examples for those keys; with
+ * kms:GrantOperations even ForAllValues limits, since CreateGrant requires operations).
+ */
 final class UserCreateGrantCheck implements Check {
+  private static final java.util.Set<String> GRANT_LIMITS =
+      java.util.Set.of("kms:viaservice", "kms:grantoperations", "kms:granteeprincipal");
+
   @Override
   public LintRule rule() {
     return LintRule.USER_UNRESTRICTED_CREATE_GRANT;
@@ -20,7 +29,7 @@ final class UserCreateGrantCheck implements Check {
           || !KmsActions.grants(s, KmsOperation.CREATE_GRANT)) {
         continue;
       }
-      if (!requiresAwsResource(s)) {
+      if (!requiresAwsResource(s) && !limitsGrants(s)) {
         ctx.report(
             rule(),
             ctx.keyPolicy,
@@ -32,6 +41,17 @@ final class UserCreateGrantCheck implements Check {
                 + " statement (or move CreateGrant to one that has it).");
       }
     }
+  }
+
+  private static boolean limitsGrants(Statement s) {
+    return s.conditions().stream()
+        .anyMatch(
+            c ->
+                GRANT_LIMITS.contains(c.key().toLowerCase(java.util.Locale.ROOT))
+                    && !c.negated()
+                    && !c.ifExists()
+                    && !c.baseOperator().equals("Null")
+                    && c.values().stream().noneMatch("*"::equals));
   }
 
   private static boolean requiresAwsResource(Statement s) {

@@ -14,6 +14,12 @@
  * Statements naming only account roots, granting {@code kms:*}, or using NotAction or NotPrincipal
  * have their own rules and are not classified.
  *
+ * <p><b>Calibration.</b> Key-policy refusals come from {@link
+ * dev.envelope.aws.policy.KeyPolicyValidator}, the checks the local KMS makes, so the linter and
+ * KMS agree; the KMS developer guide's recommended key policies produce no findings (INFO notes on
+ * practices the guide recommends are reported only with {@code includeNotes}). The README's
+ * severity table says why each rule has its severity.
+ *
  * <p><b>Key account.</b> Cross-account rules need the key's account: given to the builder, or
  * inferred from the account-root statement that may administer the key.
  */

@@ -60,7 +60,12 @@ class KeyPolicyLinterTest {
   static final String ROOT = stmt("Root", aws("arn:aws:iam::" + A + ":root"), "\"kms:*\"", null);
 
   static LintReport lint(String policy) {
-    return KeyPolicyLinter.builder().keyPolicy("key.json", policy).keyAccount(A).build().lint();
+    return KeyPolicyLinter.builder()
+        .keyPolicy("key.json", policy)
+        .keyAccount(A)
+        .includeNotes(true)
+        .build()
+        .lint();
   }
 
   static List<Finding> findings(String policy, LintRule rule) {
@@ -115,7 +120,7 @@ class KeyPolicyLinterTest {
           .satisfies(
               x -> {
                 assertThat(x.sid()).isEqualTo("Root");
-                assertThat(x.severity()).isEqualTo(Severity.LOW);
+                assertThat(x.severity()).isEqualTo(Severity.INFO);
                 assertThat(x.message()).contains("every IAM user and role").contains(A);
               });
     }
@@ -285,19 +290,44 @@ class KeyPolicyLinterTest {
   class SetQualifier {
     @Test
     void forAllValuesOnSingleValuedContextKey() {
+      // KMS developer guide, "AWS KMS condition keys", kms:EncryptionContext:context-key: KMS
+      // refuses ForAllValues with this key (OverlyPermissiveCondition), so in a key policy the
+      // finding is KMS's refusal; in an IAM policy, which KMS does not check, it is ENV-KP-008.
       String s =
           stmt(
               "Users",
               aws(APP),
               USE_ACTIONS,
               "{\"ForAllValues:StringEquals\":{\"kms:EncryptionContext:tenant\":\"acme\"}}");
+      assertThat(findings(policy(ADMINS, s), LintRule.KMS_REJECTS_POLICY))
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.message())
+                    .startsWith("MalformedPolicyDocumentException: OverlyPermissiveCondition");
+                assertThat(x.sid()).isEqualTo("Users");
+              });
       assertThat(findings(policy(ADMINS, s), LintRule.SET_QUALIFIER_ON_SINGLE_VALUED_CONTEXT_KEY))
+          .isEmpty();
+      String iam =
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+              + "\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":{\"ForAllValues:StringEquals\":"
+              + "{\"kms:EncryptionContext:tenant\":\"acme\"}}}]}";
+      LintReport r =
+          KeyPolicyLinter.builder()
+              .keyPolicy("key.json", policy(ADMINS, USERS))
+              .iamPolicy("app.json", iam)
+              .keyAccount(A)
+              .build()
+              .lint();
+      assertThat(r.byRule(LintRule.SET_QUALIFIER_ON_SINGLE_VALUED_CONTEXT_KEY))
           .singleElement()
           .satisfies(
               x -> {
                 assertThat(x.message()).contains("no 'tenant' entry");
                 assertThat(x.fix()).contains("\"StringEquals\"");
               });
+      assertThat(r.byRule(LintRule.KMS_REJECTS_POLICY)).isEmpty();
     }
 
     @Test
@@ -375,7 +405,12 @@ class KeyPolicyLinterTest {
     @Test
     void keyAccountIsInferredFromTheAdministeringRoot() {
       String s = stmt("Partner", aws("arn:aws:iam::" + B + ":root"), USE_ACTIONS, null);
-      LintReport r = KeyPolicyLinter.builder().keyPolicy("k.json", policy(ROOT, s)).build().lint();
+      LintReport r =
+          KeyPolicyLinter.builder()
+              .keyPolicy("k.json", policy(ROOT, s))
+              .includeNotes(true)
+              .build()
+              .lint();
       assertThat(r.keyAccount()).contains(A);
       assertThat(r.byRule(LintRule.CROSS_ACCOUNT_ROOT)).hasSize(1);
     }
@@ -628,7 +663,8 @@ class KeyPolicyLinterTest {
         .isSortedAccordingTo((x, y) -> y.compareTo(x));
     assertThat(r.failsAt(Severity.HIGH)).isTrue();
     assertThat(r.failsAt(Severity.CRITICAL)).isFalse();
-    assertThat(r.atOrAbove(Severity.LOW)).hasSize(2);
+    assertThat(r.atOrAbove(Severity.LOW)).hasSize(1);
+    assertThat(r.atOrAbove(Severity.INFO)).hasSize(2);
   }
 
   @Test

@@ -26,7 +26,7 @@ class LintReportRenderingTest {
         LintReportRenderingTest.class.getResourceAsStream("/policy/lint/risky-key-policy.json")) {
       json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    report = KeyPolicyLinter.builder().keyPolicy(FILE, json).build().lint();
+    report = KeyPolicyLinter.builder().keyPolicy(FILE, json).includeNotes(true).build().lint();
   }
 
   @Test
@@ -49,7 +49,7 @@ class LintReportRenderingTest {
         .contains(
             FILE + ":12: HIGH ENV-KP-004 kms-star-to-non-root" + " (statement #1 'AppEverything')");
     assertThat(text).contains("  fix: ");
-    assertThat(text).endsWith("4 findings: 2 high, 1 medium, 1 low.\n");
+    assertThat(text).endsWith("4 findings: 2 high, 2 info.\n");
   }
 
   @Test
