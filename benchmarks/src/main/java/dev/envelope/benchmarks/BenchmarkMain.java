@@ -165,6 +165,13 @@ public final class BenchmarkMain {
         b.param(p.getKey(), p.getValue().toArray(String[]::new));
       }
     }
+    if (!user.getParameter("executor").hasValue()
+        && !user.getJvm().hasValue()
+        && !VirtualThreadBenchmark.virtualThreadsAvailable()) {
+      // The forks run on this JDK, which has no virtual threads: measure the platform variants
+      // only.
+      b.param("executor", VirtualThreadBenchmark.PLATFORM_2, VirtualThreadBenchmark.PLATFORM_16);
+    }
     boolean gcAsked =
         user.getProfilers().stream()
             .anyMatch(p -> p.getKlass().equals("gc") || p.getKlass().endsWith("GCProfiler"));

@@ -66,7 +66,7 @@ class BenchmarkSmokeTest {
     assertThat(results)
         .extracting(JmhResult::benchmarkClass)
         .containsOnly("RecordBenchmark", "StreamBenchmark");
-    assertThat(results).hasSize(6); // 3 implementations x 2 benchmarks
+    assertThat(results).hasSize(7); // 4 implementations of records, 3 of streams
     assertThat(results).allSatisfy(r -> assertThat(r.score()).isPositive());
     assertThat(results)
         .anySatisfy(r -> assertThat(r.allocBytesPerOp()).isPositive()); // -prof gc ran

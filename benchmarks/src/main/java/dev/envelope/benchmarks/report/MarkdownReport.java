@@ -78,7 +78,7 @@ public final class MarkdownReport {
               .append(" | ")
               .append(c.jdkMajor())
               .append(" | ")
-              .append(t.baseline() == Target.Baseline.ESDK ? Units.ratio(m) : Units.percent(m))
+              .append(t.format(m))
               .append(" | ")
               .append(verdict.get() ? PASS : FAIL)
               .append(" |\n");
@@ -147,10 +147,15 @@ public final class MarkdownReport {
         .append(")\n\n");
     md.append(
         "Scores are operations per second (records/s; for streams, converted to MiB/s), higher is better."
-            + " Ratios compare results of the same run.\n\n");
+            + " Ratios compare results of the same run. *ESDK* is the ESDK's path named `esdk` in each"
+            + " benchmark (records: the Material Providers Library's raw AES keyring; cached records: the"
+            + " `JceMasterKey` caching CMM); *other ESDK path* is `esdk-masterkey` (records) or `esdk-keyring`"
+            + " (cached records: the MPL keyring, which cannot cache). *Time / floor*: a cached record's time over"
+            + " the primitive floor's (`PrimitiveFloorBenchmark`), lower is better.\n\n");
     md.append(
-        "| Scenario | Envelope | ESDK | raw AES-GCM | ours / ESDK | ours / raw | alloc B/op ours | alloc B/op ESDK"
-            + " | Target |\n|---|---|---|---|---|---|---|---|---|\n");
+        "| Scenario | Envelope | ESDK | raw AES-GCM | ours / ESDK | ours / raw | ours / other ESDK path"
+            + " | time / floor | alloc B/op ours | alloc B/op ESDK | Target |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Comparison c : rows) {
       md.append("| ")
           .append(c.label())
@@ -164,6 +169,10 @@ public final class MarkdownReport {
           .append(Units.ratio(c.versusEsdk()))
           .append(" | ")
           .append(Units.percent(c.versusJce()))
+          .append(" | ")
+          .append(Units.ratio(c.versusEsdkOtherPath()))
+          .append(" | ")
+          .append(Units.ratio(c.timeOverFloor()))
           .append(" | ")
           .append(c.envelope() == null ? "-" : Units.count(c.envelope().allocBytesPerOp()))
           .append(" | ")
