@@ -85,8 +85,11 @@ public final class BenchmarkMain {
         inputs.add(json);
       }
       if (cli.runKms()) {
-        List<KmsQuotaPoint> points = new KmsQuotaBenchmark(cli.kms(), out).run();
-        KmsQuotaRun run = KmsQuotaRun.of(cli.kms(), System.getProperty("java.version"), points);
+        KmsQuotaBenchmark kmsBenchmark = new KmsQuotaBenchmark(cli.kms(), out);
+        List<KmsQuotaPoint> points = kmsBenchmark.run();
+        KmsQuotaRun run =
+            KmsQuotaRun.of(
+                cli.kms(), System.getProperty("java.version"), points, kmsBenchmark.smallFiles());
         Path kms =
             cli.resultsDir()
                 .resolve(stem + "-jdk" + Runtime.version().feature() + ReportWriter.KMS_SUFFIX);

@@ -36,6 +36,7 @@ public record CliOptions(
         --kms-seconds S        seconds per cache bound (full: 10)
         --kms-max-messages L   comma-separated cache bounds to sweep, 0 = no cache
         --target-rate R        records/s a user wants; the report sizes maxMessages for it (100000)
+        --kms-small-files B    bytes per file of the many-small-files case (16384; 0 skips it)
         --report FILE...       only render a report from existing result files (JMH JSON and *-kms.json)
         --report-name NAME     file name stem of that report (default <date>-report)
         -h, --help             this text (--jmh-help: JMH's own options)
@@ -59,6 +60,7 @@ public record CliOptions(
     Duration point = null;
     List<Long> sweep = null;
     Double target = null;
+    Integer smallFiles = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -78,6 +80,7 @@ public record CliOptions(
                     .map(Long::parseLong)
                     .toList();
         case "--target-rate" -> target = Double.parseDouble(value(args, ++i, a));
+        case "--kms-small-files" -> smallFiles = Integer.parseInt(value(args, ++i, a));
         case "--report" -> {
           while (i + 1 < args.length && !args[i + 1].startsWith("-")) {
             report.add(Path.of(args[++i]));
@@ -110,6 +113,9 @@ public record CliOptions(
     }
     if (target != null) {
       kms = kms.withTargetRate(target);
+    }
+    if (smallFiles != null) {
+      kms = kms.withSmallFileSize(smallFiles);
     }
     if (results == null) {
       results =
