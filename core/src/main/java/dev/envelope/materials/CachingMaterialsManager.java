@@ -53,8 +53,10 @@ import java.util.function.UnaryOperator;
  * only, as in the AWS Encryption SDK: decrypting does not spend a key's budget, the messages were
  * already written.
  *
- * <p>Encryption requests whose plaintext length is unknown (streams) or larger than {@code
- * maxBytes} bypass the cache and go to the underlying manager, as in the AWS Encryption SDK.
+ * <p>Encryption requests whose plaintext length is unknown (streams opened without an expected
+ * length) or larger than {@code maxBytes} bypass the cache and go to the underlying manager, as in
+ * the AWS Encryption SDK. A stream opened with {@code Envelope.encryptingStream(sink, context,
+ * expectedLength)} is served from the cache and counts {@code expectedLength} bytes.
  *
  * <h2>What is cached, and under which key</h2>
  *
