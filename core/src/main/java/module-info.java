@@ -13,4 +13,8 @@ module dev.envelope.core {
   exports dev.envelope.keyring;
   exports dev.envelope.materials;
   exports dev.envelope.stream;
+  // One escaping, length-capped formatter for untrusted text in exception messages, shared with the
+  // KMS keyring.
+  exports dev.envelope.internal.text to
+      dev.envelope.aws;
 }

@@ -1,11 +1,16 @@
 package dev.envelope;
 
 import dev.envelope.internal.crypto.AesGcm;
+import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.RandomSource;
 import dev.envelope.internal.format.DecryptionLimits;
+import dev.envelope.internal.format.EncryptionContextCodec;
 import dev.envelope.internal.format.MessageDecryptor;
 import dev.envelope.internal.format.MessageEncryptor;
 import dev.envelope.internal.format.MessageHeader;
+import dev.envelope.internal.format.MessageReader;
+import dev.envelope.internal.format.StreamConstruction;
+import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptionMaterials;
 import dev.envelope.keyring.Keyring;
@@ -16,6 +21,7 @@ import dev.envelope.materials.MaterialsManager;
 import dev.envelope.stream.DecryptingInputStream;
 import dev.envelope.stream.EncryptingOutputStream;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -53,9 +59,14 @@ public final class Envelope {
   /** Largest frame size Envelope writes; also the default bound on frames it reads. */
   public static final int MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
+  /**
+   * Largest {@code maxFrameSize}: a decrypting stream holds one frame of ciphertext and one of
+   * plaintext, and a frame's length with its framing must still fit an array.
+   */
+  public static final int MAX_STREAM_FRAME_SIZE = 1 << 30;
+
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
   public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
-  private static final int MAX_ONE_SHOT_MESSAGE = Integer.MAX_VALUE - 16;
 
   /**
    * Longest context key, value or whole serialization the official Java SDK reads (signed 16-bit).
@@ -130,36 +141,17 @@ public final class Envelope {
             encryptionMaterials(context, OptionalLong.of(plaintext.length));
         MessageEncryptor encryptor =
             new MessageEncryptor(materials, frameSize, AesGcm.forThread(), RandomSource.get())) {
-      byte[] header = encryptor.header();
-      long total =
-          header.length + encryptor.bodyLength(plaintext.length) + encryptor.maxFooterLength();
-      if (total > MAX_ONE_SHOT_MESSAGE) {
-        throw new IllegalArgumentException(
-            "plaintext too large for a one-shot message; use encryptingStream");
-      }
-      byte[] out = new byte[(int) total];
-      System.arraycopy(header, 0, out, 0, header.length);
-      int p = header.length;
-      int in = 0;
-      while (plaintext.length - in > frameSize) {
-        p += encryptor.encryptRegularFrame(plaintext, in, out, p);
-        in += frameSize;
-      }
-      p += encryptor.encryptFinalFrame(plaintext, in, plaintext.length - in, out, p);
-      byte[] footer = encryptor.footer();
-      System.arraycopy(footer, 0, out, p, footer.length);
-      p += footer.length;
-      return p == out.length ? out : Arrays.copyOf(out, p);
+      return encryptor.encryptMessage(plaintext);
     }
   }
 
   /**
-   * Gets materials for one message and checks that the manager honoured the request.
-   * Package-private for the streams.
+   * Gets materials for one message, one-shot or streamed, and checks that the manager honoured the
+   * request.
    */
-  EncryptionMaterials encryptionMaterials(
+  private EncryptionMaterials encryptionMaterials(
       Map<String, String> context, OptionalLong plaintextLength) {
-    checkCallerContext(context);
+    checkCallerContext(context, suite);
     EncryptionMaterials materials =
         materialsManager.getEncryptionMaterials(
             new EncryptionRequest(context, suite, plaintextLength));
@@ -187,8 +179,7 @@ public final class Envelope {
           throw new IllegalStateException(
               "materials manager made reserved key '"
                   + key
-                  + "' required: it must"
-                  + " stay in the header");
+                  + "' required: it must stay in the header");
         }
       }
       return materials;
@@ -199,25 +190,27 @@ public final class Envelope {
   }
 
   /**
-   * Refuses contexts that other AWS Encryption SDK implementations cannot read back: the official
-   * Java SDK reads context lengths as signed 16-bit values and rejects empty keys and values.
+   * Refuses, before any key provider is called, contexts that other AWS Encryption SDK
+   * implementations cannot read back or that do not fit a header: the official Java SDK reads
+   * context lengths as signed 16-bit values and rejects empty keys and values. For signed suites
+   * the materials manager adds the signer's public key, so its entry counts too.
    */
-  private static void checkCallerContext(Map<String, String> context) {
+  private static void checkCallerContext(Map<String, String> context, AlgorithmSuite suite) {
     Objects.requireNonNull(context, "encryptionContext (use Map.of() for none)");
     for (Map.Entry<String, String> e : context.entrySet()) {
       String key = Objects.requireNonNull(e.getKey(), "encryption context key");
       String value = Objects.requireNonNull(e.getValue(), "encryption context value");
       if (key.startsWith(RESERVED_CONTEXT_PREFIX)) {
         throw new IllegalArgumentException(
-            "encryption context key '"
-                + key
-                + "' uses the reserved prefix "
+            "encryption context key "
+                + UntrustedText.quote(key)
+                + " uses the reserved prefix "
                 + RESERVED_CONTEXT_PREFIX);
       }
       if (key.isEmpty() || value.isEmpty()) {
         throw new IllegalArgumentException(
             "encryption context keys and values must not be empty"
-                + (key.isEmpty() ? "" : " (key '" + key + "')")
+                + (key.isEmpty() ? "" : " (key " + UntrustedText.quote(key) + ")")
                 + ": other AWS Encryption SDKs cannot read them");
       }
       if (utf8Length(key) > MAX_CONTEXT_FIELD || utf8Length(value) > MAX_CONTEXT_FIELD) {
@@ -226,6 +219,26 @@ public final class Envelope {
                 + MAX_CONTEXT_FIELD
                 + " UTF-8 bytes: other AWS Encryption SDKs cannot read it");
       }
+    }
+    long length = EncryptionContextCodec.serializedLength(context);
+    if (suite.isSigned()) {
+      length +=
+          (context.isEmpty() ? 2 : 0)
+              + 4
+              + Ecdsa.PUBLIC_KEY_CONTEXT_KEY.length()
+              + Ecdsa.encodedPublicKeyLength(suite);
+    }
+    if (length > MessageHeader.MAX_INTEROPERABLE_CONTEXT_LENGTH) {
+      throw new IllegalArgumentException(
+          "encryption context serializes to "
+              + length
+              + " bytes"
+              + (suite.isSigned() ? " with the signer's public key" : "")
+              + "; a message header carries at most "
+              + MessageHeader.MAX_INTEROPERABLE_CONTEXT_LENGTH
+              + " (what other AWS Encryption SDKs read). The context"
+              + " is stored in the clear in every message: keep it to short identifiers and store large values"
+              + " elsewhere");
     }
   }
 
@@ -248,16 +261,22 @@ public final class Envelope {
   }
 
   /**
-   * Decrypts a message and checks its encryption context: the message's whole context, other than
-   * reserved {@code aws-crypto-} entries, must equal {@code expectedContext} exactly; reserved
-   * entries may be left out of {@code expectedContext}, but those given must match.
+   * Decrypts a message and checks its encryption context: the entries other than reserved {@code
+   * aws-crypto-} ones must equal {@code expectedContext} exactly; reserved entries may be left out
+   * of {@code expectedContext}, but those given must match.
    *
    * <p>{@code expectedContext} is also the <em>reproduced</em> context of the AWS Encryption SDK:
    * pairs the header does not store, written with a {@link
    * dev.envelope.materials.RequiredEncryptionContextMaterialsManager}, are taken from it and
    * authenticated through the header tag. The result's context is the whole context.
    *
-   * @throws EncryptionContextMismatchException naming the differing keys
+   * <p>The stored context is compared as the header declares it, before the key provider is called
+   * (a message for another context costs no KMS request) and so before the header is authenticated;
+   * a header that matches is authenticated before any plaintext is returned.
+   *
+   * @throws EncryptionContextMismatchException naming the differing keys, when the header declares
+   *     another context; an {@link InvalidMessageException}, since the header is not authenticated
+   *     at that point
    * @throws InvalidMessageException also when a required pair the message authenticates is missing
    *     or differs
    */
@@ -280,60 +299,50 @@ public final class Envelope {
 
   private DecryptResult decryptOneShot(byte[] message, Map<String, String> expectedContext) {
     // The whole message is in memory already, so the declared frame length allocates nothing here.
-    MessageHeader header = MessageHeader.parse(message, 0, message.length, oneShotLimits);
-    if (header == null) {
-      throw new InvalidMessageException("message is truncated inside its header");
-    }
-    // Checked before the key provider is called: a message for another context costs no KMS
-    // request.
-    // The header is authenticated right after, so a match here is confirmed before any plaintext.
-    if (expectedContext != null) {
-      checkExpectedContext(header.encryptionContext(), expectedContext);
-    }
-    try (DecryptionMaterials materials = decryptionMaterials(header, expectedContext);
-        MessageDecryptor decryptor = new MessageDecryptor(header, materials, AesGcm.forThread())) {
-      int bodyStart = header.length();
-      long plaintextLength = decryptor.scanPlaintextLength(message, bodyStart);
-      byte[] plaintext = new byte[(int) plaintextLength];
-      int p = bodyStart;
+    try (MessageReader reader = MessageReader.inMemory(message, oneShotLimits)) {
+      MessageHeader header =
+          reader.open(h -> openDecryptor(h, expectedContext, AesGcm.forThread()));
+      byte[] plaintext = new byte[(int) reader.plaintextLength()];
       int out = 0;
       try {
-        while (!decryptor.bodyDone()) {
-          MessageDecryptor.Frame frame = decryptor.peekFrame(message, p, message.length - p);
-          if (frame == null || frame.totalLength() > message.length - p) {
-            throw new InvalidMessageException("message is truncated inside its body");
-          }
-          out += decryptor.decryptFrame(frame, message, p, plaintext, out);
-          p += frame.totalLength();
-        }
-        if (decryptor.hasFooter()) {
-          int footerLength = decryptor.footerLength(message, p, message.length - p);
-          if (footerLength < 0 || footerLength > message.length - p) {
-            throw new InvalidMessageException(
-                "message is truncated: the signature footer is missing or cut");
-          }
-          decryptor.verifyFooter(message, p, footerLength);
-          p += footerLength;
-        }
-        if (p != message.length) {
-          throw new InvalidMessageException(
-              "message has " + (message.length - p) + " unexpected trailing bytes");
+        MessageDecryptor.Frame frame;
+        while ((frame = reader.nextFrame()) != null) {
+          out += reader.decrypt(frame, plaintext, out);
         }
       } catch (RuntimeException e) {
         Arrays.fill(plaintext, (byte) 0);
         throw e;
       }
       // The whole context: the stored pairs and the reproduced ones the header tag authenticated.
-      return new DecryptResult(
-          plaintext, Map.copyOf(materials.encryptionContext()), header.suite());
+      return new DecryptResult(plaintext, reader.encryptionContext(), header.suite());
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a message in memory cannot fail with I/O", e);
+    }
+  }
+
+  /**
+   * Opens a parsed header, for both one-shot decryption and streams: checks the expected context
+   * (before the key provider is called: a message for another context costs no KMS request; a
+   * mismatch here is about an unauthenticated header, as {@link EncryptionContextMismatchException}
+   * says) and the commitment policy, gets the data key, and returns the decryptor, which
+   * authenticates the header before any plaintext. The materials are closed once the decryptor
+   * derived its key.
+   */
+  private MessageDecryptor openDecryptor(
+      MessageHeader header, Map<String, String> expectedContext, AesGcm gcm) {
+    if (expectedContext != null) {
+      checkExpectedContext(header.encryptionContext(), expectedContext);
+    }
+    try (DecryptionMaterials materials = decryptionMaterials(header, expectedContext)) {
+      return new MessageDecryptor(header, materials, gcm);
     }
   }
 
   /**
    * Checks the policy and gets materials for a parsed header, passing the caller's expected context
-   * (if any) as the reproduced context. Package-private for the streams.
+   * (if any) as the reproduced context.
    */
-  DecryptionMaterials decryptionMaterials(
+  private DecryptionMaterials decryptionMaterials(
       MessageHeader header, Map<String, String> expectedContext) {
     if (!commitmentPolicy.allowsDecrypt(header.suite())) {
       throw new InvalidMessageException(
@@ -371,8 +380,8 @@ public final class Envelope {
       throw new IllegalStateException(
           "materials manager returned materials that do not fit the message");
     }
-    // Every expected pair the header does not store must reach the header authentication; a manager
-    // that dropped one would let an unauthenticated pair pass as the message's context.
+    // Every expected pair the header does not store must reach the header authentication; a
+    // manager that dropped one would let an unauthenticated pair pass as the message's context.
     for (String key : unstored) {
       if (!materials.requiredEncryptionContextKeys().contains(key)
           || !reproduced.get(key).equals(materials.encryptionContext().get(key))) {
@@ -404,11 +413,10 @@ public final class Envelope {
       return new EncryptionContextMismatchException(unstored);
     } catch (NoUsableDataKeyException again) {
       return new InvalidMessageException(
-          "no encrypted data key decrypts under the expected encryption context:"
-              + " the expected pairs the message does not store "
-              + unstored
-              + " differ from the required pairs it"
-              + " was encrypted with, or "
+          "no encrypted data key decrypts under the expected encryption context: the expected pairs"
+              + " the message does not store "
+              + UntrustedText.list(unstored)
+              + " differ from the required pairs it was encrypted with, or "
               + failure.getMessage(),
           failure);
     }
@@ -426,8 +434,7 @@ public final class Envelope {
       String stored = actual.get(e.getKey());
       if (stored == null) {
         // Not stored: a reproduced pair, which the header tag must authenticate as required
-        // context. The
-        // format never leaves reserved pairs out of the header.
+        // context. The format never leaves reserved pairs out of the header.
         if (e.getKey().startsWith(RESERVED_CONTEXT_PREFIX)) {
           differing.add(e.getKey());
         }
@@ -458,7 +465,8 @@ public final class Envelope {
     try {
       MessageEncryptor encryptor =
           new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
-      return new EncryptingOutputStream(sink, encryptor, materials, metrics::encrypted);
+      return StreamConstruction.factory()
+          .encrypting(sink, encryptor, materials, metrics::encrypted, Long.MAX_VALUE);
     } catch (RuntimeException e) {
       materials.close();
       throw e;
@@ -488,8 +496,8 @@ public final class Envelope {
     try {
       MessageEncryptor encryptor =
           new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
-      return new EncryptingOutputStream(
-          sink, encryptor, materials, metrics::encrypted, expectedLength);
+      return StreamConstruction.factory()
+          .encrypting(sink, encryptor, materials, metrics::encrypted, expectedLength);
     } catch (RuntimeException e) {
       materials.close();
       throw e;
@@ -514,10 +522,11 @@ public final class Envelope {
   }
 
   /**
-   * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext,
-   * unless the message's context equals {@code expectedContext} (reserved entries may be left out,
-   * and pairs the header does not store are authenticated as required context, as for {@link
-   * #decrypt(byte[], Map)}).
+   * Like {@link #decryptingStream(InputStream)}, and fails on the first read, before any plaintext
+   * and before the key provider is called, unless the context the message's header declares equals
+   * {@code expectedContext} (reserved entries may be left out, as for {@link #decrypt(byte[],
+   * Map)}). As there, a mismatch ({@link EncryptionContextMismatchException}) is found before the
+   * header is authenticated.
    */
   public DecryptingInputStream decryptingStream(
       InputStream source, Map<String, String> expectedContext) {
@@ -533,25 +542,21 @@ public final class Envelope {
   private DecryptingInputStream openDecryptingStream(
       InputStream source, Map<String, String> expectedContext) {
     Objects.requireNonNull(source, "source");
-    return new DecryptingInputStream(
-        source,
-        limits,
-        header -> {
-          try {
-            if (expectedContext != null) {
-              checkExpectedContext(header.encryptionContext(), expectedContext);
-            }
-            try (DecryptionMaterials materials = decryptionMaterials(header, expectedContext)) {
-              return new MessageDecryptor(header, materials, new AesGcm());
-            }
-          } catch (RuntimeException e) {
-            metrics.failed("decrypt", e);
-            throw e;
-          }
-        },
-        signedStreamPolicy,
-        maxSignedStreamBuffer,
-        metrics::decrypted);
+    return StreamConstruction.factory()
+        .decrypting(
+            MessageReader.streaming(source, limits),
+            source,
+            header -> {
+              try {
+                return openDecryptor(header, expectedContext, new AesGcm());
+              } catch (RuntimeException e) {
+                metrics.failed("decrypt", e);
+                throw e;
+              }
+            },
+            signedStreamPolicy,
+            maxSignedStreamBuffer,
+            metrics::decrypted);
   }
 
   /**
@@ -639,10 +644,19 @@ public final class Envelope {
 
     /**
      * Decrypting streams refuse messages declaring larger frames, since they buffer one frame;
-     * default 16 MiB. One-shot decryption, whose input is already in memory, does not need this
-     * bound.
+     * default 16 MiB, at most {@link #MAX_STREAM_FRAME_SIZE} (1 GiB). One-shot decryption, whose
+     * input is already in memory, does not need this bound.
      */
     public Builder maxFrameSize(int maxFrameSize) {
+      if (maxFrameSize < 1 || maxFrameSize > MAX_STREAM_FRAME_SIZE) {
+        throw new IllegalArgumentException(
+            "maxFrameSize must be between 1 and "
+                + MAX_STREAM_FRAME_SIZE
+                + " bytes (1 GiB), got "
+                + maxFrameSize
+                + ": a decrypting stream holds one frame of ciphertext and"
+                + " one of plaintext in memory. Decrypt messages with larger frames one-shot");
+      }
       this.maxFrameSize = maxFrameSize;
       return this;
     }
@@ -674,9 +688,6 @@ public final class Envelope {
       }
       if (maxHeaderLength < 256) {
         throw new IllegalArgumentException("maxHeaderLength must be at least 256 bytes");
-      }
-      if (maxFrameSize < 1) {
-        throw new IllegalArgumentException("maxFrameSize must be positive");
       }
       return new Envelope(this);
     }

@@ -26,10 +26,10 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Entry point of {@code benchmarks.jar} and of {@code envelope bench}: runs the JMH suite with a
- * profile, then the KMS-quota benchmark, writes {@code <date>-<profile>-jdk<N>.json} (and {@code
- * ...-kms.json}) under the results directory, and renders the report ({@code ...-report.md} and SVG
- * charts) next to them.
+ * Entry point of {@code benchmarks.jar} (which {@code envelope bench} launches): runs the JMH suite
+ * with a profile, then the KMS-quota benchmark, writes {@code <date>-<profile>-jdk<N>.json} (and
+ * {@code ...-kms.json}) under the results directory, and renders the report ({@code ...-report.md}
+ * and SVG charts) next to them.
  */
 public final class BenchmarkMain {
   /** Every benchmark of the suite lives in this package. */
@@ -58,11 +58,11 @@ public final class BenchmarkMain {
       cli = CliOptions.parse(args);
     } catch (IllegalArgumentException e) {
       out.println(e.getMessage());
-      out.print(CliOptions.USAGE);
+      out.print(CliOptions.usage());
       return 2;
     }
     if (cli.help()) {
-      out.print(CliOptions.USAGE);
+      out.print(CliOptions.usage());
       return 0;
     }
     try {

@@ -1,15 +1,31 @@
 package dev.envelope.benchmarks;
 
 import dev.envelope.benchmarks.kms.KmsQuotaSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Stack;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Unmatched;
 
 /**
- * The benchmark runner's own options; every other argument is passed through to JMH (and overrides
- * what the profile sets). See {@link #USAGE}.
+ * The benchmark runner's own options, resolved against the profile; every other argument is passed
+ * through to JMH (and overrides what the profile sets). The command line itself is {@link
+ * Arguments}, parsed by picocli; {@link #usage()} is its help text.
  */
 public record CliOptions(
     Profile profile,
@@ -22,123 +38,247 @@ public record CliOptions(
     boolean help,
     List<String> jmhArgs) {
 
-  public static final String USAGE =
-      """
-      Usage: java -jar benchmarks.jar [--profile short|full] [options] [JMH options]
-
-        --profile full|short   full (default): the measured run, minutes; short: seconds, for CI smoke runs
-        --results DIR          where JSON, Markdown and SVG go (default benchmarks/results or ./results)
-        --no-kms               skip the KMS-quota benchmark
-        --kms-only             run only the KMS-quota benchmark
-        --kms-threads N        caller threads (full: 4)
-        --kms-quota R          local KMS request quota, requests/s (50)
-        --kms-latency-ms MS    latency added per KMS request (10)
-        --kms-seconds S        seconds per cache bound (full: 10)
-        --kms-max-messages L   comma-separated cache bounds to sweep, 0 = no cache
-        --target-rate R        records/s a user wants; the report sizes maxMessages for it (100000)
-        --kms-small-files B    bytes per file of the many-small-files case (16384; 0 skips it)
-        --report FILE...       only render a report from existing result files (JMH JSON and *-kms.json)
-        --report-name NAME     file name stem of that report (default <date>-report)
-        -h, --help             this text (--jmh-help: JMH's own options)
-
-      Anything else goes to JMH, e.g. a benchmark regex, -p size=1024, -f 2, -prof gc,
-      -jvm /usr/lib/jvm/temurin-25-jdk-amd64/bin/java (runs the JMH forks on JDK 25).
-      """;
-
+  /**
+   * Parses a command line. A repeated option takes its last value (so {@code envelope bench}'s
+   * {@code --profile short} yields to a user's {@code --profile full}).
+   *
+   * @throws IllegalArgumentException on a bad value or a missing one; the message names the option
+   */
   public static CliOptions parse(String... args) {
-    Profile profile = Profile.FULL;
-    Path results = null;
-    boolean jmh = true;
-    boolean kmsOn = true;
-    boolean help = false;
-    List<Path> report = new ArrayList<>();
-    String reportName = null;
-    List<String> rest = new ArrayList<>();
-    Integer threads = null;
-    Double quota = null;
-    Duration latency = null;
-    Duration point = null;
-    List<Long> sweep = null;
-    Double target = null;
-    Integer smallFiles = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--profile" -> profile = Profile.of(value(args, ++i, a));
-        case "--results" -> results = Path.of(value(args, ++i, a));
-        case "--no-kms" -> kmsOn = false;
-        case "--kms-only" -> jmh = false;
-        case "--kms-threads" -> threads = Integer.parseInt(value(args, ++i, a));
-        case "--kms-quota" -> quota = Double.parseDouble(value(args, ++i, a));
-        case "--kms-latency-ms" -> latency = Duration.ofMillis(Long.parseLong(value(args, ++i, a)));
-        case "--kms-seconds" ->
-            point = Duration.ofMillis((long) (Double.parseDouble(value(args, ++i, a)) * 1000));
-        case "--kms-max-messages" ->
-            sweep =
-                Arrays.stream(value(args, ++i, a).split(","))
-                    .map(String::trim)
-                    .map(Long::parseLong)
-                    .toList();
-        case "--target-rate" -> target = Double.parseDouble(value(args, ++i, a));
-        case "--kms-small-files" -> smallFiles = Integer.parseInt(value(args, ++i, a));
-        case "--report" -> {
-          while (i + 1 < args.length && !args[i + 1].startsWith("-")) {
-            report.add(Path.of(args[++i]));
-          }
-          if (report.isEmpty()) {
-            throw new IllegalArgumentException("--report needs at least one result file");
-          }
-        }
-        case "--report-name" -> reportName = value(args, ++i, a);
-        case "-h", "--help" -> help = true;
-        case "--jmh-help" -> rest.add("-h");
-        default -> rest.add(a);
-      }
+    Arguments line = new Arguments();
+    try {
+      commandLine(line).parseArgs(args);
+    } catch (MissingParameterException e) {
+      throw new IllegalArgumentException(missingValue(e), e);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    KmsQuotaSettings kms = profile.kms;
-    if (threads != null) {
-      kms = kms.withThreads(threads);
-    }
-    if (quota != null) {
-      kms = kms.withQuota(quota);
-    }
-    if (latency != null) {
-      kms = kms.withLatency(latency);
-    }
-    if (point != null) {
-      kms = kms.withPointDuration(point);
-    }
-    if (sweep != null) {
-      kms = kms.withSweep(sweep);
-    }
-    if (target != null) {
-      kms = kms.withTargetRate(target);
-    }
-    if (smallFiles != null) {
-      kms = kms.withSmallFileSize(smallFiles);
-    }
-    if (results == null) {
-      results =
-          java.nio.file.Files.isRegularFile(Path.of("benchmarks", "pom.xml"))
-              ? Path.of("benchmarks", "results")
-              : Path.of("results");
-    }
-    return new CliOptions(
-        profile,
-        results,
-        jmh,
-        kmsOn,
-        kms,
-        List.copyOf(report),
-        reportName,
-        help,
-        List.copyOf(rest));
+    return line.resolve();
   }
 
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
+  /** The help text ({@code -h}); {@code --jmh-help} shows JMH's own options. */
+  public static String usage() {
+    String text = commandLine(new Arguments()).getUsageMessage(Help.Ansi.OFF);
+    return text.endsWith("\n") ? text : text + System.lineSeparator();
+  }
+
+  private static CommandLine commandLine(Arguments line) {
+    return new CommandLine(line)
+        .setOverwrittenOptionsAllowed(true)
+        // JMH's options (-jvmArgs, -wi, -prof ...) must reach JMH as they were written: no
+        // clustering of
+        // short options, no @file expansion.
+        .setPosixClusteredShortOptionsAllowed(false)
+        .setExpandAtFiles(false);
+  }
+
+  private static String missingValue(MissingParameterException e) {
+    for (ArgSpec missing : e.getMissing()) {
+      if (missing instanceof OptionSpec option) {
+        String name = option.longestName();
+        return name.equals("--report")
+            ? "--report needs at least one result file"
+            : name + " needs a value";
+      }
     }
-    return args[i];
+    return e.getMessage();
+  }
+
+  /** The command line as written; {@link #resolve()} applies the profile and the defaults. */
+  @Command(
+      name = "benchmarks.jar",
+      separator = " ",
+      sortOptions = false,
+      usageHelpWidth = 110,
+      customSynopsis = "java -jar benchmarks.jar [--profile short|full] [options] [JMH options]",
+      footer = {
+        "",
+        "Anything else goes to JMH, e.g. a benchmark regex, -p size=1024, -f 2, -prof gc,",
+        "-jvm /usr/lib/jvm/temurin-25-jdk-amd64/bin/java (runs the JMH forks on JDK 25)."
+      })
+  static final class Arguments {
+    @Option(
+        names = "--profile",
+        paramLabel = "full|short",
+        converter = ProfileConverter.class,
+        description =
+            "full (default): the measured run, minutes; short: seconds, for CI smoke runs")
+    Profile profile = Profile.FULL;
+
+    @Option(
+        names = "--results",
+        paramLabel = "DIR",
+        description = "where JSON, Markdown and SVG go (default benchmarks/results or ./results)")
+    Path results;
+
+    @Option(names = "--no-kms", description = "skip the KMS-quota benchmark")
+    boolean noKms;
+
+    @Option(names = "--kms-only", description = "run only the KMS-quota benchmark")
+    boolean kmsOnly;
+
+    @Option(names = "--kms-threads", paramLabel = "N", description = "caller threads (full: 4)")
+    Integer kmsThreads;
+
+    @Option(
+        names = "--kms-quota",
+        paramLabel = "R",
+        description = "local KMS request quota, requests/s (50)")
+    Double kmsQuota;
+
+    @Option(
+        names = "--kms-latency-ms",
+        paramLabel = "MS",
+        description = "latency added per KMS request (10)")
+    Long kmsLatencyMillis;
+
+    @Option(
+        names = "--kms-seconds",
+        paramLabel = "S",
+        description = "seconds per cache bound (full: 10)")
+    Double kmsSeconds;
+
+    @Option(
+        names = "--kms-max-messages",
+        paramLabel = "L",
+        converter = SweepConverter.class,
+        description = "comma-separated cache bounds to sweep, 0 = no cache")
+    Sweep kmsMaxMessages;
+
+    @Option(
+        names = "--target-rate",
+        paramLabel = "R",
+        description = "records/s a user wants; the report sizes maxMessages for it (100000)")
+    Double targetRate;
+
+    @Option(
+        names = "--kms-small-files",
+        paramLabel = "B",
+        description = "bytes per file of the many-small-files case (16384; 0 skips it)")
+    Integer kmsSmallFiles;
+
+    // Files run up to the next argument that starts with '-', as they always have; a JMH option
+    // after them
+    // (say -f 2) is not taken for a file.
+    @Option(
+        names = "--report",
+        paramLabel = "FILE",
+        arity = "1..*",
+        parameterConsumer = FilesUpToAnOption.class,
+        description = "only render a report from existing result files (JMH JSON and *-kms.json)")
+    List<Path> report = new ArrayList<>();
+
+    @Option(
+        names = "--report-name",
+        paramLabel = "NAME",
+        description = "file name stem of that report (default <date>-report)")
+    String reportName;
+
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "this text (--jmh-help: JMH's options)")
+    boolean help;
+
+    @Option(names = "--jmh-help", description = "JMH's own options")
+    boolean jmhHelp;
+
+    @Unmatched List<String> jmhArgs = new ArrayList<>();
+
+    CliOptions resolve() {
+      KmsQuotaSettings kms = profile.kms;
+      if (kmsThreads != null) {
+        kms = kms.withThreads(kmsThreads);
+      }
+      if (kmsQuota != null) {
+        kms = kms.withQuota(kmsQuota);
+      }
+      if (kmsLatencyMillis != null) {
+        kms = kms.withLatency(Duration.ofMillis(kmsLatencyMillis));
+      }
+      if (kmsSeconds != null) {
+        kms = kms.withPointDuration(Duration.ofMillis((long) (kmsSeconds * 1000)));
+      }
+      if (kmsMaxMessages != null) {
+        kms = kms.withSweep(kmsMaxMessages.bounds());
+      }
+      if (targetRate != null) {
+        kms = kms.withTargetRate(targetRate);
+      }
+      if (kmsSmallFiles != null) {
+        kms = kms.withSmallFileSize(kmsSmallFiles);
+      }
+      Path dir = results;
+      if (dir == null) {
+        dir =
+            Files.isRegularFile(Path.of("benchmarks", "pom.xml"))
+                ? Path.of("benchmarks", "results")
+                : Path.of("results");
+      }
+      List<String> toJmh = new ArrayList<>(jmhArgs);
+      if (jmhHelp) {
+        toJmh.add("-h");
+      }
+      return new CliOptions(
+          profile,
+          dir,
+          !kmsOnly,
+          !noKms,
+          kms,
+          List.copyOf(report),
+          reportName,
+          help,
+          List.copyOf(toJmh));
+    }
+  }
+
+  static final class ProfileConverter implements ITypeConverter<Profile> {
+    @Override
+    public Profile convert(String value) {
+      try {
+        return Profile.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The cache bounds of {@code --kms-max-messages}: one value, so that a repeated option replaces
+   * the list instead of adding to it.
+   */
+  record Sweep(List<Long> bounds) {}
+
+  /** "0, 10,1000" -> [0, 10, 1000]: one value holding a comma-separated list, spaces allowed. */
+  static final class SweepConverter implements ITypeConverter<Sweep> {
+    @Override
+    public Sweep convert(String value) {
+      try {
+        return new Sweep(
+            Arrays.stream(value.split(",")).map(String::trim).map(Long::parseLong).toList());
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a comma-separated list of whole numbers");
+      }
+    }
+  }
+
+  /**
+   * Consumes {@code --report}'s files: every following argument up to the first that starts with
+   * '-'.
+   */
+  static final class FilesUpToAnOption implements IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+      List<Path> files = argSpec.getValue();
+      int before = files.size();
+      while (!args.isEmpty() && !args.peek().startsWith("-")) {
+        files.add(Path.of(args.pop()));
+      }
+      if (files.size() == before) {
+        throw new MissingParameterException(
+            commandSpec.commandLine(), argSpec, "--report needs at least one result file");
+      }
+    }
   }
 }

@@ -63,4 +63,55 @@ class CliOptionsTest {
     assertThatThrownBy(() -> CliOptions.parse("--kms-quota")).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> CliOptions.parse("--report")).hasMessageContaining("at least one");
   }
+
+  @Test
+  void aRepeatedOptionTakesItsLastValue() {
+    // envelope bench puts --profile short first; a user's --profile full must win.
+    assertThat(CliOptions.parse("--profile", "short", "--profile", "full").profile())
+        .isEqualTo(Profile.FULL);
+    assertThat(
+            CliOptions.parse("--kms-max-messages", "1,2", "--kms-max-messages", "5")
+                .kms()
+                .maxMessagesSweep())
+        .containsExactly(5L);
+  }
+
+  @Test
+  void reportFilesEndAtTheNextOptionAndJmhOptionsPassUntouched() {
+    CliOptions o =
+        CliOptions.parse(
+            "--report", "a.json", "-f", "2", "-jvmArgs", "-Xmx1g", "@notafile", "--jmh-help");
+    assertThat(o.reportOnly()).containsExactly(Path.of("a.json"));
+    assertThat(o.jmhArgs()).isEqualTo(List.of("-f", "2", "-jvmArgs", "-Xmx1g", "@notafile", "-h"));
+  }
+
+  @Test
+  void helpIsOursAndTheUsageListsEveryOption() {
+    assertThat(CliOptions.parse("-h").help()).isTrue();
+    assertThat(CliOptions.parse("--help").jmhArgs()).isEmpty();
+    assertThat(CliOptions.usage())
+        .contains(
+            "--profile short|full",
+            "--results",
+            "--no-kms",
+            "--kms-only",
+            "--kms-threads",
+            "--kms-quota",
+            "--kms-latency-ms",
+            "--kms-seconds",
+            "--kms-max-messages",
+            "--target-rate",
+            "--report",
+            "--report-name",
+            "--jmh-help",
+            "Anything else goes to JMH");
+  }
+
+  @Test
+  void badNumbersNameTheOption() {
+    assertThatThrownBy(() -> CliOptions.parse("--kms-threads", "many"))
+        .hasMessageContaining("--kms-threads");
+    assertThatThrownBy(() -> CliOptions.parse("--kms-max-messages", "1,x"))
+        .hasMessageContaining("--kms-max-messages");
+  }
 }

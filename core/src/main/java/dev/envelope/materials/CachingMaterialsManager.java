@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.keyring.DecryptionMaterials;
@@ -56,7 +57,9 @@ import java.util.function.UnaryOperator;
  * <p>Encryption requests whose plaintext length is unknown (streams opened without an expected
  * length) or larger than {@code maxBytes} bypass the cache and go to the underlying manager, as in
  * the AWS Encryption SDK. A stream opened with {@code Envelope.encryptingStream(sink, context,
- * expectedLength)} is served from the cache and counts {@code expectedLength} bytes.
+ * expectedLength)} is served from the cache and counts {@code expectedLength} bytes. Decryption
+ * requests of the legacy suites without key derivation (0x0014, 0x0046, 0x0078), whose data key is
+ * the content key itself, bypass it too: the caching CMM specification forbids caching them.
  *
  * <h2>What is cached, and under which key</h2>
  *
@@ -87,7 +90,9 @@ import java.util.function.UnaryOperator;
  * EncryptionMaterials#withCopiedDataKey()}); callers close their copy. When an entry expires, is
  * evicted for size, is exhausted, is replaced or is invalidated, its plaintext data key is zeroed
  * at once: no caller needs it, each has its own copy. Copying and zeroing are serialized per entry,
- * so a copy is never taken from a half-zeroed key.
+ * so a copy is never taken from a half-zeroed key. Expiry runs on the JVM's shared scheduling
+ * thread ({@code Scheduler.systemScheduler()}), so a key is zeroed about when its {@code maxAge}
+ * passes (Caffeine paces its timer to about a second) even if the cache is never used again.
  *
  * <h2>Refresh ahead</h2>
  *
@@ -188,6 +193,13 @@ public final class CachingMaterialsManager implements MaterialsManager {
   @Override
   public DecryptionMaterials decryptMaterials(DecryptionRequest request) {
     Objects.requireNonNull(request, "request");
+    if (request.suite().kdf() == AlgorithmSuite.Kdf.NONE) {
+      // The caching CMM specification forbids caching the materials of suites without a KDF: their
+      // data
+      // key is the content key of every message written with it.
+      metrics.underlyingCall();
+      return underlying.decryptMaterials(request);
+    }
     CacheKey key = CacheKey.forDecryption(partition, request);
     return serve(
         key,
@@ -409,6 +421,13 @@ public final class CachingMaterialsManager implements MaterialsManager {
               // promptly and
               // deterministically, and no pool thread is needed.
               .executor(Runnable::run)
+              // Without a scheduler Caffeine expires entries only when the cache is used, so an
+              // idle service
+              // would keep expired data keys in memory indefinitely. The JVM-wide scheduling thread
+              // runs the
+              // expiry (and so the zeroing) about when an entry's age bound passes, within
+              // Caffeine's ~1 s pacing.
+              .scheduler(Scheduler.systemScheduler())
               .removalListener(
                   (CacheKey key, Entry<?> entry, RemovalCause cause) -> {
                     if (entry != null) {

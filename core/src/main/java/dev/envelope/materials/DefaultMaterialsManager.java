@@ -5,6 +5,7 @@ import dev.envelope.InvalidMessageException;
 import dev.envelope.NoUsableDataKeyException;
 import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.RandomSource;
+import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptedDataKey;
 import dev.envelope.keyring.EncryptionMaterials;
@@ -79,7 +80,8 @@ public final class DefaultMaterialsManager implements MaterialsManager {
         verificationKey = Ecdsa.decodePublicKey(request.suite(), encoded);
       } catch (IllegalArgumentException e) {
         throw new InvalidMessageException(
-            "signed message carries an invalid public key: " + e.getMessage());
+            "signed message carries an invalid public key: "
+                + UntrustedText.printable(e.getMessage(), UntrustedText.MAX_CHARS));
       }
     } else if (request.encryptionContext().containsKey(Ecdsa.PUBLIC_KEY_CONTEXT_KEY)) {
       throw new InvalidMessageException(
@@ -117,7 +119,7 @@ public final class DefaultMaterialsManager implements MaterialsManager {
           "none of the message's "
               + request.encryptedDataKeys().size()
               + " encrypted data key(s) (providers "
-              + providers
+              + UntrustedText.list(providers)
               + ") could be decrypted by "
               + keyring
               + ": the message was encrypted under keys this keyring does not have or may not use");

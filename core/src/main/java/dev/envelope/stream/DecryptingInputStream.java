@@ -2,9 +2,10 @@ package dev.envelope.stream;
 
 import dev.envelope.InvalidMessageException;
 import dev.envelope.SignedStreamPolicy;
-import dev.envelope.internal.format.DecryptionLimits;
 import dev.envelope.internal.format.MessageDecryptor;
 import dev.envelope.internal.format.MessageHeader;
+import dev.envelope.internal.format.MessageReader;
+import dev.envelope.internal.format.StreamConstruction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -25,43 +26,39 @@ import java.util.function.LongConsumer;
  * see {@link SignedStreamPolicy}. Not thread-safe.
  */
 public final class DecryptingInputStream extends InputStream {
-  private static final int INITIAL_BUFFER = 8 * 1024;
+  static {
+    StreamConstruction.register(new StreamFactory());
+  }
 
+  private final MessageReader reader;
   private final InputStream source;
-  private final DecryptionLimits limits;
   private final Function<MessageHeader, MessageDecryptor> opener;
   private final SignedStreamPolicy signedPolicy;
   private final long maxSignedBuffer;
   private final LongConsumer onComplete;
 
-  private byte[] in = new byte[INITIAL_BUFFER];
-  private int inStart;
-  private int inEnd;
-  private boolean sourceEnded;
-
-  private MessageDecryptor decryptor;
   private byte[] plaintext = new byte[0];
   private int plainPos;
   private int plainEnd;
   private HeldPlaintext held;
   private long plaintextLength;
-  private boolean done;
   private boolean closed;
   private RuntimeException failure;
 
   /**
-   * For {@code Envelope}: {@code opener} receives the parsed header, checks policy and expected
-   * context, recovers the data key and returns a decryptor that this stream then owns.
+   * For {@code Envelope} (through {@link StreamFactory}): {@code reader} reads {@code source};
+   * {@code opener} receives the parsed header, checks policy and expected context, recovers the
+   * data key and returns a decryptor, which the reader then owns.
    */
-  public DecryptingInputStream(
+  DecryptingInputStream(
+      MessageReader reader,
       InputStream source,
-      DecryptionLimits limits,
       Function<MessageHeader, MessageDecryptor> opener,
       SignedStreamPolicy signedPolicy,
       long maxSignedBuffer,
       LongConsumer onComplete) {
+    this.reader = reader;
     this.source = Objects.requireNonNull(source, "source");
-    this.limits = limits;
     this.opener = opener;
     this.signedPolicy = signedPolicy;
     this.maxSignedBuffer = maxSignedBuffer;
@@ -69,13 +66,15 @@ public final class DecryptingInputStream extends InputStream {
   }
 
   /**
-   * The header, reading it from the source if needed; lets callers inspect the context before
-   * reading.
+   * What the message's header says, reading it from the source if needed: lets callers inspect the
+   * context before reading. Returned only once the header was authenticated with the recovered data
+   * key.
    */
-  public MessageHeader header() throws IOException {
+  public StreamHeader header() throws IOException {
     ensureOpen();
     try {
-      return decryptor().header();
+      MessageHeader header = openMessage();
+      return StreamHeader.of(header, reader.encryptionContext());
     } catch (RuntimeException e) {
       fail(e);
       throw e;
@@ -103,7 +102,7 @@ public final class DecryptingInputStream extends InputStream {
     }
     try {
       while (plainPos == plainEnd) {
-        if (done) {
+        if (reader.isDone()) {
           return -1;
         }
         int direct = nextFrame(b, off, len);
@@ -126,79 +125,56 @@ public final class DecryptingInputStream extends InputStream {
     return plainEnd - plainPos;
   }
 
-  private MessageDecryptor decryptor() throws IOException {
-    if (decryptor == null) {
-      MessageHeader header;
-      while ((header = MessageHeader.parse(in, inStart, inEnd - inStart, limits)) == null) {
-        // Ask for twice what is buffered, so a source that trickles bytes costs log(n) parses, not
-        // n.
-        int have = inEnd - inStart;
-        int want = (int) Math.min(Math.max(2L * have, have + 1L), limits.maxHeaderLength() + 1L);
-        if (!fill(want, limits.maxHeaderLength() + 1) && inEnd - inStart == have) {
-          throw new InvalidMessageException("message is truncated inside its header");
-        }
-      }
-      if (header.suite().isSigned() && signedPolicy == SignedStreamPolicy.REFUSE) {
-        throw new InvalidMessageException(
-            "message is signed ("
-                + header.suite()
-                + ") and this Envelope refuses"
-                + " to stream signed messages (SignedStreamPolicy.REFUSE); decrypt it one-shot instead");
-      }
-      decryptor = opener.apply(header);
-      inStart += header.length();
-      // The plaintext buffer grows to the first frame that needs it (see nextFrame), not to what
-      // the
-      // header declares: a short message with a large declared frame length costs only its real
-      // frames.
-      if (header.suite().isSigned() && signedPolicy == SignedStreamPolicy.BUFFER_UNTIL_VERIFIED) {
-        held = new HeldPlaintext();
-      }
+  /** Reads and opens the header on first use. */
+  private MessageHeader openMessage() throws IOException {
+    if (reader.isOpen()) {
+      return reader.header();
     }
-    return decryptor;
+    MessageHeader header =
+        reader.open(
+            h -> {
+              if (h.suite().isSigned() && signedPolicy == SignedStreamPolicy.REFUSE) {
+                throw new InvalidMessageException(
+                    "message is signed ("
+                        + h.suite()
+                        + ") and this Envelope refuses"
+                        + " to stream signed messages (SignedStreamPolicy.REFUSE); decrypt it one-shot instead");
+              }
+              return opener.apply(h);
+            });
+    // The plaintext buffer grows to the first frame that needs it (see nextFrame), not to what the
+    // header declares: a short message with a large declared frame length costs only its real
+    // frames.
+    if (header.suite().isSigned() && signedPolicy == SignedStreamPolicy.BUFFER_UNTIL_VERIFIED) {
+      held = new HeldPlaintext();
+    }
+    return header;
   }
 
   /**
    * Decrypts the next frame. A regular frame that fits in the caller's buffer is decrypted straight
    * into it (saving a copy) and its length returned; otherwise the frame goes to {@code plaintext}
-   * and 0 is returned. The final frame always goes through {@code plaintext}, released only after
-   * the footer and the end of input verified.
+   * and 0 is returned. The final frame always goes through {@code plaintext}; the reader hands it
+   * over only after the footer and the end of input verified.
    */
   private int nextFrame(byte[] callerBuffer, int callerOff, int callerLen) throws IOException {
-    MessageDecryptor d = decryptor();
-    MessageDecryptor.Frame frame;
-    while ((frame = d.peekFrame(in, inStart, inEnd - inStart)) == null) {
-      if (!fill(inEnd - inStart + 1, Integer.MAX_VALUE)) {
-        throw truncated();
-      }
-    }
-    int total = frame.totalLength();
-    if (frame.contentLength() > limits.maxFrameLength()) {
-      throw new InvalidMessageException(
-          "message body declares a block of "
-              + frame.contentLength()
-              + " bytes; the limit is "
-              + limits.maxFrameLength());
-    }
-    if (!fill(total, Integer.MAX_VALUE)) {
-      throw truncated();
-    }
+    openMessage();
+    MessageDecryptor.Frame frame = reader.nextFrame();
     if (!frame.isFinal() && held == null && callerLen >= frame.contentLength()) {
-      int n = d.decryptFrame(frame, in, inStart, callerBuffer, callerOff);
-      inStart += total;
+      int n = reader.decrypt(frame, callerBuffer, callerOff);
       plaintextLength += n;
       return n;
     }
     if (plaintext.length < frame.contentLength()) {
+      Arrays.fill(plaintext, (byte) 0);
       plaintext = new byte[frame.contentLength()];
     }
-    int n = d.decryptFrame(frame, in, inStart, plaintext, 0);
-    inStart += total;
+    int n = reader.decrypt(frame, plaintext, 0);
     plainPos = 0;
     plainEnd = n;
     plaintextLength += n;
-    if (frame.isFinal()) {
-      finishMessage(d);
+    if (reader.isDone() && onComplete != null) {
+      onComplete.accept(plaintextLength);
     }
     if (held != null) {
       if (held.length + (long) n > maxSignedBuffer) {
@@ -213,89 +189,13 @@ public final class DecryptingInputStream extends InputStream {
       held.append(plaintext, n);
       Arrays.fill(plaintext, 0, n, (byte) 0);
       plainEnd = 0;
-      if (done) {
+      if (reader.isDone()) {
         plaintext = held.bytes;
         plainEnd = held.length;
         held = null;
       }
     }
     return 0;
-  }
-
-  /**
-   * Verifies the footer and that nothing follows the message; only then is the final frame
-   * released.
-   */
-  private void finishMessage(MessageDecryptor d) throws IOException {
-    try {
-      if (d.hasFooter()) {
-        int footerLength;
-        while ((footerLength = d.footerLength(in, inStart, inEnd - inStart)) < 0) {
-          if (!fill(inEnd - inStart + 1, Integer.MAX_VALUE)) {
-            throw new InvalidMessageException(
-                "message is truncated: the signature footer is missing");
-          }
-        }
-        if (!fill(footerLength, Integer.MAX_VALUE)) {
-          throw new InvalidMessageException("message is truncated inside its signature footer");
-        }
-        d.verifyFooter(in, inStart, footerLength);
-        inStart += footerLength;
-      }
-      if (inEnd > inStart || source.read() >= 0) {
-        throw new InvalidMessageException("unexpected bytes after the end of the message");
-      }
-    } catch (RuntimeException | IOException e) {
-      Arrays.fill(plaintext, 0, plainEnd, (byte) 0);
-      plainEnd = 0;
-      throw e;
-    }
-    done = true;
-    if (onComplete != null) {
-      onComplete.accept(plaintextLength);
-    }
-  }
-
-  private InvalidMessageException truncated() {
-    return new InvalidMessageException(
-        "message is truncated inside its body: the stream ended before the final frame");
-  }
-
-  /**
-   * Ensures {@code need} unread bytes are buffered, reading from the source.
-   *
-   * @return false if the source ended first
-   */
-  private boolean fill(int need, int cap) throws IOException {
-    if (inEnd - inStart >= need) {
-      return true;
-    }
-    if (need > in.length - inStart) {
-      // Compact when the buffer can hold what is needed; grow (doubling, up to cap) only when it
-      // cannot.
-      if (need > in.length) {
-        byte[] grown = new byte[Math.max(need, (int) Math.min(cap, 2L * in.length))];
-        System.arraycopy(in, inStart, grown, 0, inEnd - inStart);
-        Arrays.fill(in, (byte) 0);
-        in = grown;
-      } else {
-        System.arraycopy(in, inStart, in, 0, inEnd - inStart);
-      }
-      inEnd -= inStart;
-      inStart = 0;
-    }
-    while (inEnd - inStart < need) {
-      if (sourceEnded) {
-        return false;
-      }
-      int n = source.read(in, inEnd, in.length - inEnd);
-      if (n < 0) {
-        sourceEnded = true;
-        return false;
-      }
-      inEnd += n;
-    }
-    return true;
   }
 
   private void ensureOpen() throws IOException {
@@ -350,9 +250,13 @@ public final class DecryptingInputStream extends InputStream {
     closed = true;
     Arrays.fill(plaintext, (byte) 0);
     plainPos = plainEnd = 0;
-    if (decryptor != null) {
-      decryptor.close();
+    if (held != null) {
+      // Plaintext held back until the signature verifies: a read that ended in an I/O error leaves
+      // it here.
+      held.zero();
+      held = null;
     }
+    reader.close();
     source.close();
   }
 }

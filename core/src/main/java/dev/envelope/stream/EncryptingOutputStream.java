@@ -41,23 +41,13 @@ public final class EncryptingOutputStream extends OutputStream {
   private boolean failed;
 
   /**
-   * For {@code Envelope}: takes ownership of the encryptor and the materials (both closed when the
-   * stream closes) and calls {@code onComplete} once the message is complete.
+   * For {@code Envelope} (through {@link StreamFactory}): takes ownership of the encryptor and the
+   * materials (both closed when the stream closes) and calls {@code onComplete} once the message is
+   * complete. At most {@code maxPlaintextLength} bytes ({@code Long.MAX_VALUE}: no bound) are
+   * accepted: a write that would exceed it throws {@link PlaintextLengthExceededException} before
+   * encrypting any of its bytes, and the stream fails (its message stays without a final frame).
    */
-  public EncryptingOutputStream(
-      OutputStream sink,
-      MessageEncryptor encryptor,
-      EncryptionMaterials materials,
-      java.util.function.LongConsumer onComplete) {
-    this(sink, encryptor, materials, onComplete, Long.MAX_VALUE);
-  }
-
-  /**
-   * As above, for a message of at most {@code maxPlaintextLength} bytes: a write that would exceed
-   * it throws {@link PlaintextLengthExceededException} before encrypting any of its bytes, and the
-   * stream fails (its message stays without a final frame).
-   */
-  public EncryptingOutputStream(
+  EncryptingOutputStream(
       OutputStream sink,
       MessageEncryptor encryptor,
       EncryptionMaterials materials,
@@ -73,7 +63,8 @@ public final class EncryptingOutputStream extends OutputStream {
     this.onComplete = onComplete;
     this.frameLength = encryptor.frameLength();
     this.pending = new byte[frameLength];
-    this.frameOut = new byte[frameLength + MessageEncryptor.FINAL_FRAME_OVERHEAD];
+    this.frameOut =
+        new byte[frameLength + MessageEncryptor.FINAL_FRAME_OVERHEAD + encryptor.maxFooterLength()];
   }
 
   @Override
@@ -165,7 +156,9 @@ public final class EncryptingOutputStream extends OutputStream {
     sink.flush();
   }
 
-  /** Writes the final frame and footer, then closes the underlying stream. */
+  /**
+   * Ends the message (final frame and footer, by the encryptor), then closes the underlying stream.
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -175,10 +168,9 @@ public final class EncryptingOutputStream extends OutputStream {
     try {
       if (!failed) {
         writeHeaderOnce();
-        int n = encryptor.encryptFinalFrame(pending, 0, pendingLength, frameOut, 0);
+        int n = encryptor.finish(pending, 0, pendingLength, frameOut, 0);
         sink.write(frameOut, 0, n);
         plaintextLength += pendingLength;
-        sink.write(encryptor.footer());
         sink.flush();
         if (onComplete != null) {
           onComplete.accept(plaintextLength);

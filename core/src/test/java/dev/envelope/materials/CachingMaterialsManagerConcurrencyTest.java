@@ -232,13 +232,15 @@ class CachingMaterialsManagerConcurrencyTest {
     RecordingKeyring keyring = new RecordingKeyring().blockingOn(release).failingWith(throttled);
     CachingMaterialsManager mm =
         CachingMaterialsManager.builder().keyring(keyring).maxAge(Duration.ofHours(1)).build();
+    List<Thread> callers = new ArrayList<>();
     List<Future<Throwable>> results = new ArrayList<>();
-    CountDownLatch started = new CountDownLatch(THREADS);
     for (int t = 0; t < THREADS; t++) {
       results.add(
           pool.submit(
               () -> {
-                started.countDown();
+                synchronized (callers) {
+                  callers.add(Thread.currentThread());
+                }
                 try {
                   mm.getEncryptionMaterials(request(1)).close();
                   return null;
@@ -247,17 +249,25 @@ class CachingMaterialsManagerConcurrencyTest {
                 }
               }));
     }
-    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(keyring.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    // Fail the call only once every caller is parked: one in the keyring's gate, fifteen waiting
+    // for its load.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int parked;
+    while ((parked = parked(callers)) < THREADS && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(parked).isEqualTo(THREADS);
     release.countDown();
     for (Future<Throwable> f : results) {
       assertThat(f.get(30, TimeUnit.SECONDS)).isSameAs(throttled);
     }
-    // Threads that arrived after the failed load made their own attempt; never one per thread at
-    // once.
-    assertThat(keyring.calls()).isBetween(1, THREADS);
+    // Single flight also when the load fails: the waiters got its failure instead of calling the
+    // provider.
+    assertThat(keyring.calls()).isEqualTo(1);
     keyring.failingWith(null);
     mm.getEncryptionMaterials(request(1)).close();
+    assertThat(keyring.calls()).isEqualTo(2);
     assertThat(mm.estimatedSize()).isEqualTo(1);
   }
 

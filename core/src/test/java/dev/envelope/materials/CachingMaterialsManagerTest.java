@@ -584,6 +584,59 @@ class CachingMaterialsManagerTest {
   }
 
   @Test
+  void anIdleCacheZeroesAnExpiredKeyWithoutBeingCalledAgain() throws InterruptedException {
+    CachingMaterialsManager mm =
+        CachingMaterialsManager.builder()
+            .keyring(keyring)
+            .maxAge(Duration.ofMillis(100))
+            .build(); // the real clock: expiry must come from a timer
+    mm.getEncryptionMaterials(request(1)).close();
+    assertThat(keyring.isZeroed(0)).isFalse();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!keyring.isZeroed(0) && System.nanoTime() < deadline) {
+      Thread.sleep(25); // no call to the cache meanwhile
+    }
+    assertThat(keyring.isZeroed(0))
+        .as("expired key zeroed with no further use of the cache")
+        .isTrue();
+  }
+
+  @Test
+  void decryptionMaterialsOfSuitesWithoutKeyDerivationAreNeverCached() {
+    for (AlgorithmSuite noKdf :
+        List.of(
+            AlgorithmSuite.AES_128_GCM_NO_KDF,
+            AlgorithmSuite.AES_192_GCM_NO_KDF,
+            AlgorithmSuite.AES_256_GCM_NO_KDF)) {
+      EncryptionMaterials written = keyring.onEncrypt(EncryptionMaterials.of(noKdf, CONTEXT, null));
+      CachingMaterialsManager mm = cache().build();
+      DecryptionRequest r = new DecryptionRequest(noKdf, written.encryptedDataKeys(), CONTEXT);
+      int before = keyring.decryptCalls.get();
+      try (DecryptionMaterials first = mm.decryptMaterials(r);
+          DecryptionMaterials second = mm.decryptMaterials(r)) {
+        assertThat(second.dataKey().bytes())
+            .isEqualTo(first.dataKey().bytes())
+            .isEqualTo(written.dataKey().bytes());
+      }
+      assertThat(keyring.decryptCalls.get() - before).as(noKdf.toString()).isEqualTo(2);
+      assertThat(mm.estimatedSize()).isZero();
+      written.close();
+    }
+    // A suite with a KDF still is.
+    EncryptionMaterials hkdf =
+        keyring.onEncrypt(
+            EncryptionMaterials.of(AlgorithmSuite.AES_256_GCM_HKDF_SHA256, CONTEXT, null));
+    CachingMaterialsManager mm = cache().build();
+    DecryptionRequest r =
+        new DecryptionRequest(
+            AlgorithmSuite.AES_256_GCM_HKDF_SHA256, hkdf.encryptedDataKeys(), CONTEXT);
+    int before = keyring.decryptCalls.get();
+    mm.decryptMaterials(r).close();
+    mm.decryptMaterials(r).close();
+    assertThat(keyring.decryptCalls.get() - before).isEqualTo(1);
+  }
+
+  @Test
   void toStringShowsNoKeyMaterial() {
     CachingMaterialsManager mm = cache().partition("p").build();
     EncryptionMaterials m = mm.getEncryptionMaterials(request(1));

@@ -1,13 +1,18 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -21,6 +26,13 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
 /**
  * A {@link KmsClientSupplier} that builds one {@link KmsClient} per Region on first use and keeps
  * it.
+ *
+ * <p>It makes clients only for Regions it knows: by default those the AWS SDK lists ({@code
+ * Region.regions()}), or the set given to {@link Builder#allowedRegions}; any other Region string
+ * is refused before a client exists, and it holds at most {@link Builder#maxClients} clients
+ * (default {@value #DEFAULT_MAX_CLIENTS}). A client is costly (connection pool, credential refresh,
+ * retries taking seconds against an endpoint that does not exist), and a Region can come from data:
+ * a key ARN in a message, which anyone can write.
  *
  * <p>Retries use the AWS SDK's retry strategies ({@code software.amazon.awssdk.retries}): standard
  * (the default) or adaptive, both of which retry {@code ThrottlingException} with backoff. Each
@@ -37,6 +49,12 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
  * <p>Thread-safe. {@link #close()} closes the clients it made.
  */
 public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCloseable {
+  /**
+   * Default cap on the clients one supplier holds; more than the AWS SDK lists Regions for all
+   * partitions.
+   */
+  public static final int DEFAULT_MAX_CLIENTS = 64;
+
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
 
   private final AwsCredentialsProvider credentialsProvider;
@@ -47,6 +65,11 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
   private final BackoffStrategy backoffStrategy;
   private final BackoffStrategy throttlingBackoffStrategy;
   private final Consumer<KmsClientBuilder> customizer;
+
+  /** Regions a client may be made for; null means those the AWS SDK knows. */
+  private final Set<String> allowedRegions;
+
+  private final int maxClients;
   private final ConcurrentMap<String, KmsClient> clients = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -59,6 +82,8 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     this.backoffStrategy = b.backoffStrategy;
     this.throttlingBackoffStrategy = b.throttlingBackoffStrategy;
     this.customizer = b.customizer;
+    this.allowedRegions = b.allowedRegions;
+    this.maxClients = b.maxClients;
   }
 
   public static Builder builder() {
@@ -71,10 +96,53 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     if (closed) {
       throw new IllegalStateException("client supplier closed");
     }
-    if (!REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("invalid Region " + KmsArn.printable(region));
+    KmsClient existing = clients.get(region);
+    if (existing != null) {
+      return existing;
     }
-    return clients.computeIfAbsent(region, this::create);
+    if (!REGION.matcher(region).matches()) {
+      throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(region));
+    }
+    if (allowedRegions != null
+        ? !allowedRegions.contains(region)
+        : !KnownRegions.IDS.contains(region)) {
+      throw new IllegalArgumentException(
+          "Region "
+              + UntrustedText.quote(region)
+              + (allowedRegions != null
+                  ? " is not one of this client supplier's allowed Regions "
+                      + new TreeSet<>(allowedRegions)
+                  : " is not a Region this AWS SDK knows; to use a Region newer than the SDK, list it in"
+                      + " CachingKmsClientSupplier.builder().allowedRegions(...)"));
+    }
+    synchronized (clients) {
+      if (closed) {
+        throw new IllegalStateException("client supplier closed");
+      }
+      KmsClient raced = clients.get(region);
+      if (raced != null) {
+        return raced;
+      }
+      if (clients.size() >= maxClients) {
+        throw new IllegalStateException(
+            "this client supplier already holds "
+                + clients.size()
+                + " KMS clients"
+                + " (Regions "
+                + new TreeSet<>(clients.keySet())
+                + "), its maximum; raise maxClients if this many"
+                + " Regions are expected");
+      }
+      KmsClient made = create(region);
+      clients.put(region, made);
+      return made;
+    }
+  }
+
+  /** The Region ids the AWS SDK on the class path lists, for every partition; read once. */
+  private static final class KnownRegions {
+    static final Set<String> IDS =
+        Region.regions().stream().map(Region::id).collect(Collectors.toUnmodifiableSet());
   }
 
   private KmsClient create(String region) {
@@ -131,9 +199,12 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
   /** Closes every client this supplier made; later calls to {@link #client} fail. */
   @Override
   public void close() {
-    closed = true;
-    List<KmsClient> made = new ArrayList<>(clients.values());
-    clients.clear();
+    List<KmsClient> made;
+    synchronized (clients) {
+      closed = true;
+      made = new ArrayList<>(clients.values());
+      clients.clear();
+    }
     made.forEach(KmsClient::close);
   }
 
@@ -158,8 +229,43 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     private BackoffStrategy backoffStrategy;
     private BackoffStrategy throttlingBackoffStrategy;
     private Consumer<KmsClientBuilder> customizer;
+    private Set<String> allowedRegions;
+    private int maxClients = DEFAULT_MAX_CLIENTS;
 
     private Builder() {}
+
+    /**
+     * The only Regions clients may be made for, instead of those the AWS SDK lists: to restrict an
+     * application to its Regions, or to use a Region newer than the SDK on the class path.
+     */
+    public Builder allowedRegions(Collection<String> regions) {
+      Set<String> copy = new TreeSet<>();
+      for (String r : regions) {
+        if (r == null || !REGION.matcher(r).matches()) {
+          throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(r));
+        }
+        copy.add(r);
+      }
+      if (copy.isEmpty()) {
+        throw new IllegalArgumentException("allowedRegions needs at least one Region");
+      }
+      this.allowedRegions = Set.copyOf(copy);
+      return this;
+    }
+
+    /** See {@link #allowedRegions(Collection)}. */
+    public Builder allowedRegions(String... regions) {
+      return allowedRegions(List.of(regions));
+    }
+
+    /** Most clients (Regions) the supplier holds; default {@value #DEFAULT_MAX_CLIENTS}. */
+    public Builder maxClients(int maxClients) {
+      if (maxClients < 1) {
+        throw new IllegalArgumentException("maxClients must be at least 1, got " + maxClients);
+      }
+      this.maxClients = maxClients;
+      return this;
+    }
 
     /** Credentials for every client; by default the SDK's default credentials chain. */
     public Builder credentialsProvider(AwsCredentialsProvider credentialsProvider) {

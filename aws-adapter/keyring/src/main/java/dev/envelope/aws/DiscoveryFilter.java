@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -44,7 +45,9 @@ public final class DiscoveryFilter {
     Objects.requireNonNull(accountIds, "accountIds");
     if (!PARTITION.matcher(partition).matches()) {
       throw new IllegalArgumentException(
-          "invalid partition '" + partition + "' (for example aws, aws-cn, aws-us-gov)");
+          "invalid partition "
+              + UntrustedText.quote(partition)
+              + " (for example aws, aws-cn, aws-us-gov)");
     }
     if (accountIds.isEmpty()) {
       throw new IllegalArgumentException("a discovery filter needs at least one account id");
@@ -53,7 +56,7 @@ public final class DiscoveryFilter {
     for (String id : accountIds) {
       if (id == null || !ACCOUNT.matcher(id).matches()) {
         throw new IllegalArgumentException(
-            "invalid AWS account id " + KmsArn.printable(id) + " (12 digits expected)");
+            "invalid AWS account id " + UntrustedText.quote(id) + " (12 digits expected)");
       }
       ids.add(id);
     }

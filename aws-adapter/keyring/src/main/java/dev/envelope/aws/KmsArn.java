@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,12 @@ final class KmsArn {
   private static final Pattern PARTITION = Pattern.compile("aws(-[a-z0-9]+)*");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
   private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
-  private static final Pattern RESOURCE_ID = Pattern.compile("[\\x21-\\x7e]+");
+
+  /**
+   * Printable, and no longer than KMS allows (an alias name is at most 256 characters; key ids are
+   * shorter).
+   */
+  private static final Pattern RESOURCE_ID = Pattern.compile("[\\x21-\\x7e]{1,256}");
 
   private final String partition;
   private final String region;
@@ -44,35 +50,36 @@ final class KmsArn {
     if (parts.length != 6 || !parts[0].equals("arn")) {
       throw new IllegalArgumentException(
           "not an ARN (expected arn:<partition>:kms:<region>:<account>:key/<id>): "
-              + printable(arn));
+              + UntrustedText.quote(arn));
     }
     if (!PARTITION.matcher(parts[1]).matches()) {
-      throw new IllegalArgumentException("invalid partition in ARN: " + printable(arn));
+      throw new IllegalArgumentException("invalid partition in ARN: " + UntrustedText.quote(arn));
     }
     if (!parts[2].equals("kms")) {
-      throw new IllegalArgumentException("not a KMS ARN (service must be kms): " + printable(arn));
+      throw new IllegalArgumentException(
+          "not a KMS ARN (service must be kms): " + UntrustedText.quote(arn));
     }
     if (!REGION.matcher(parts[3]).matches()) {
-      throw new IllegalArgumentException("invalid Region in ARN: " + printable(arn));
+      throw new IllegalArgumentException("invalid Region in ARN: " + UntrustedText.quote(arn));
     }
     if (!ACCOUNT.matcher(parts[4]).matches()) {
       throw new IllegalArgumentException(
-          "invalid account id in ARN (12 digits expected): " + printable(arn));
+          "invalid account id in ARN (12 digits expected): " + UntrustedText.quote(arn));
     }
     String resource = parts[5];
     int slash = resource.indexOf('/');
     if (slash < 0) {
       throw new IllegalArgumentException(
-          "ARN resource must be key/<id> or alias/<name>: " + printable(arn));
+          "ARN resource must be key/<id> or alias/<name>: " + UntrustedText.quote(arn));
     }
     String type = resource.substring(0, slash);
     String id = resource.substring(slash + 1);
     if (!type.equals("key") && !type.equals("alias")) {
       throw new IllegalArgumentException(
-          "ARN resource type must be key or alias: " + printable(arn));
+          "ARN resource type must be key or alias: " + UntrustedText.quote(arn));
     }
     if (!RESOURCE_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("invalid resource id in ARN: " + printable(arn));
+      throw new IllegalArgumentException("invalid resource id in ARN: " + UntrustedText.quote(arn));
     }
     return new KmsArn(parts[1], parts[3], parts[4], type, id);
   }
@@ -141,7 +148,7 @@ final class KmsArn {
   /** The same key in another Region (for multi-Region key replicas). */
   KmsArn withRegion(String newRegion) {
     if (!REGION.matcher(newRegion).matches()) {
-      throw new IllegalArgumentException("invalid Region: " + printable(newRegion));
+      throw new IllegalArgumentException("invalid Region: " + UntrustedText.quote(newRegion));
     }
     return new KmsArn(partition, newRegion, accountId, resourceType, resourceId);
   }
@@ -173,22 +180,5 @@ final class KmsArn {
         + resourceType
         + "/"
         + resourceId;
-  }
-
-  /** Bounds and sanitizes untrusted text before it goes into an exception message. */
-  static String printable(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder b = new StringBuilder();
-    int limit = Math.min(s.length(), 200);
-    for (int i = 0; i < limit; i++) {
-      char c = s.charAt(i);
-      b.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    if (s.length() > limit) {
-      b.append("...");
-    }
-    return "'" + b + "'";
   }
 }

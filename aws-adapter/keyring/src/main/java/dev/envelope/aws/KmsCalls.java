@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +129,7 @@ final class KmsCalls {
               + " with "
               + key
               + "): "
-              + e.getMessage(),
+              + EndpointText.withoutUserInfo(e.getMessage(), null),
           null,
           null,
           operation,
@@ -226,6 +227,8 @@ final class KmsCalls {
         KmsDiagnosis.callerArn(message) == null ? callerAccount(client) : callerAccountId;
     KmsDiagnosis.Request request = request(operation, key, context, tokens, callerAccount);
     String explanation = KmsDiagnosis.explain(request, code, message, facts);
+    // Code, request id and message are the answer of whatever is at the endpoint: shown escaped and
+    // capped.
     String summary =
         "KMS "
             + operation
@@ -234,13 +237,15 @@ final class KmsCalls {
             + " in "
             + key.region()
             + " failed: "
-            + code
+            + UntrustedText.printable(code, 100)
             + " (request id "
-            + e.requestId()
+            + UntrustedText.printable(e.requestId(), 100)
             + ", HTTP "
             + e.statusCode()
             + ")"
-            + (message != null && !message.isEmpty() ? ": " + message : "");
+            + (message != null && !message.isEmpty()
+                ? ": " + EndpointText.withoutUserInfo(message, null)
+                : "");
     return new KmsKeyProviderException(
         summary,
         code,
@@ -272,12 +277,12 @@ final class KmsCalls {
       DescribeKeyResponse r = client.describeKey(b -> b.keyId(key.toString()).grantTokens(tokens));
       KeyMetadata m = r.keyMetadata();
       return new KmsDiagnosis.KeyFacts(
-          m.arn(),
-          m.keyStateAsString(),
+          answer(m.arn()),
+          answer(m.keyStateAsString()),
           m.enabled(),
-          m.keyManagerAsString(),
-          m.keyUsageAsString(),
-          m.keySpecAsString(),
+          answer(m.keyManagerAsString()),
+          answer(m.keyUsageAsString()),
+          answer(m.keySpecAsString()),
           m.multiRegion(),
           m.deletionDate(),
           null);
@@ -285,9 +290,9 @@ final class KmsCalls {
       String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "error";
       return KmsDiagnosis.KeyFacts.unavailable(
           "DescribeKey, asked for this diagnosis, failed too ("
-              + code
+              + answer(code)
               + ", request id "
-              + e.requestId()
+              + answer(e.requestId())
               + ")"
               + ("AccessDeniedException".equals(code)
                   ? ": usual when the caller lacks kms:DescribeKey, for example across accounts; key state unknown."
@@ -359,6 +364,11 @@ final class KmsCalls {
       }
     }
     return List.copyOf(tokens);
+  }
+
+  /** A field of a service's answer as diagnoses quote it: escaped and capped; null stays null. */
+  private static String answer(String s) {
+    return s == null ? null : UntrustedText.printable(s, 128);
   }
 
   private static byte[] bytes(SdkBytes b) {

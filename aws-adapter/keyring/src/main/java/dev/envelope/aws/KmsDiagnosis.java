@@ -1,5 +1,6 @@
 package dev.envelope.aws;
 
+import dev.envelope.internal.text.UntrustedText;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -31,7 +32,8 @@ final class KmsDiagnosis {
   /**
    * KMS (and IAM) denial messages start with "User: <principal arn> is not authorized to perform".
    */
-  private static final Pattern CALLER = Pattern.compile("User: (arn:[^\\s]+) is not authorized");
+  private static final Pattern CALLER =
+      Pattern.compile("User: (arn:[\\x21-\\x7e]{1,512}) is not authorized");
 
   private static final Pattern PRINCIPAL_ACCOUNT =
       Pattern.compile("arn:[a-z0-9-]+:(?:iam|sts)::([0-9]{12}):.*");
@@ -126,7 +128,7 @@ final class KmsDiagnosis {
               "- KMS could not decrypt this ciphertext with this key and"
                   + " encryption context. Most often the encryption context differs from the one used to encrypt (keys"
                   + " and values must match exactly; this request had keys "
-                  + request.contextKeys()
+                  + UntrustedText.list(request.contextKeys())
                   + "), or the"
                   + " encrypted data key was altered or written by a different KMS (another account's or a local KMS).");
       case "IncorrectKeyException" ->
@@ -397,7 +399,7 @@ final class KmsDiagnosis {
           "- A policy condition (kms:EncryptionContext:<key>, kms:EncryptionContextKeys) or a grant"
               + " constraint (EncryptionContextEquals / EncryptionContextSubset) may require an encryption context"
               + " this request did not have; its context keys were "
-              + request.contextKeys()
+              + UntrustedText.list(request.contextKeys())
               + ".");
     }
     keyStateLine(lines, facts);

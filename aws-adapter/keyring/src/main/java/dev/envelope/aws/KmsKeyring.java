@@ -1,5 +1,7 @@
 package dev.envelope.aws;
 
+import dev.envelope.NoUsableDataKeyException;
+import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DataKey;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptedDataKey;
@@ -37,10 +39,17 @@ import java.util.regex.Pattern;
  * Single-Region keys match only exactly.
  *
  * <p><b>Discovery mode</b> ({@link Builder#discovery}) decrypts with whatever key a data key names,
- * limited by a required {@link DiscoveryFilter} (partition and account ids): data keys outside it
- * are skipped without any KMS call. It cannot encrypt. With {@link Builder#discoveryRegion}
- * multi-Region keys are decrypted by their replica in that Region and other Regions' single-Region
- * keys are skipped.
+ * limited by a required {@link DiscoveryFilter} (partition and account ids) and by the Regions it
+ * is configured for ({@link Builder#discoveryRegion} or {@link Builder#discoveryRegions},
+ * required): a data key outside the filter, or under a single-Region key of another Region, is
+ * skipped without any KMS call. A multi-Region key of another Region is decrypted by its replica in
+ * a configured Region. So the Regions a message names (anyone can write a header) never decide
+ * which KMS endpoints are called or which clients are made; like the AWS Encryption SDK's discovery
+ * keyrings, each bound to its client, and its multi-Region discovery keyring, given a list of
+ * Regions. It cannot encrypt.
+ *
+ * <p>When no data key could be used, the keyring fails with a {@link NoUsableDataKeyException} that
+ * says, for each data key, why it was skipped.
  *
  * <p>Grant tokens (static or from a supplier, at most 10) go with every KMS request. Failures
  * surface as {@link KmsKeyProviderException} with the KMS error code, request id and a diagnosis of
@@ -57,7 +66,12 @@ public final class KmsKeyring implements Keyring {
   private final KmsArn generator;
   private final List<KmsArn> additionalKeys;
   private final DiscoveryFilter discoveryFilter;
-  private final String discoveryRegion;
+
+  /**
+   * Discovery mode: the Regions it decrypts in, in order of preference for multi-Region replicas.
+   */
+  private final List<String> discoveryRegions;
+
   private final KmsCalls kms;
   private final String description;
 
@@ -65,16 +79,13 @@ public final class KmsKeyring implements Keyring {
     this.generator = generator;
     this.additionalKeys = List.copyOf(additionalKeys);
     this.discoveryFilter = b.discoveryFilter;
-    this.discoveryRegion = b.discoveryRegion;
+    this.discoveryRegions = b.discoveryRegions;
     KmsClientSupplier clients =
         b.clientSupplier != null ? b.clientSupplier : DefaultClients.INSTANCE;
     this.kms = new KmsCalls(clients, b.grantTokens, b.describeKeyOnFailure, b.callerAccountId);
     this.description =
         discoveryFilter != null
-            ? "KmsKeyring[discovery, "
-                + discoveryFilter
-                + (discoveryRegion != null ? ", region=" + discoveryRegion : "")
-                + "]"
+            ? "KmsKeyring[discovery, " + discoveryFilter + ", regions=" + discoveryRegions + "]"
             : "KmsKeyring[generator=" + generator + ", keys=" + additionalKeys + "]";
   }
 
@@ -164,7 +175,7 @@ public final class KmsKeyring implements Keyring {
       throw invalidResponse(
           operation,
           requested,
-          "returned KeyId " + KmsArn.printable(returned) + ", which is not a valid key ARN");
+          "returned KeyId " + UntrustedText.quote(returned) + ", which is not a valid key ARN");
     }
     if (requested.isKey() && !arn.equals(requested)) {
       throw invalidResponse(
@@ -210,40 +221,44 @@ public final class KmsKeyring implements Keyring {
       return materials;
     }
     List<KmsKeyProviderException> failures = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     for (EncryptedDataKey edk : encryptedDataKeys) {
       if (!edk.providerId().equals(PROVIDER_ID)) {
+        skipped.add(
+            "provider " + UntrustedText.quote(edk.providerId(), 64) + " is not " + PROVIDER_ID);
         continue;
       }
       KmsArn edkArn = KmsArn.tryParse(edk.providerInfoUtf8());
       if (edkArn == null || !edkArn.isKey()) {
+        String shown = UntrustedText.quote(edk.providerInfoUtf8());
         failures.add(
             new KmsKeyProviderException(
                 "an aws-kms encrypted data key names "
-                    + KmsArn.printable(edk.providerInfoUtf8())
+                    + shown
                     + ", which is not a valid KMS key ARN; skipped it",
                 null,
                 null,
                 "Decrypt",
-                edk.providerInfoUtf8(),
+                shown,
                 null,
                 0,
-                "- The message was not written by a KMS keyring, or was" + " altered.",
+                "- The message was not written by a KMS keyring, or was altered.",
                 null));
         continue;
       }
-      KmsArn keyToUse = isDiscovery() ? discoveryKey(edkArn) : configuredKey(edkArn);
-      if (keyToUse == null) {
-        continue; // not ours: no KMS call at all
-      }
-      try {
-        DataKey key = decrypt(keyToUse, edk, materials);
-        return materials.withDataKey(key);
-      } catch (KmsKeyProviderException e) {
-        failures.add(e);
+      List<KmsArn> keysToUse =
+          isDiscovery() ? discoveryKeys(edkArn, skipped) : configuredKey(edkArn, skipped);
+      for (KmsArn keyToUse : keysToUse) {
+        try {
+          DataKey key = decrypt(keyToUse, edk, materials);
+          return materials.withDataKey(key);
+        } catch (KmsKeyProviderException e) {
+          failures.add(e);
+        }
       }
     }
     if (failures.isEmpty()) {
-      return materials; // no data key was for us: let other keyrings try
+      throw noneUsable(encryptedDataKeys.size(), skipped);
     }
     if (failures.size() == 1) {
       throw failures.get(0);
@@ -267,27 +282,77 @@ public final class KmsKeyring implements Keyring {
     throw all;
   }
 
-  /** The configured key that may decrypt a data key written under {@code edkArn}, or null. */
-  private KmsArn configuredKey(KmsArn edkArn) {
+  /** No data key was one this keyring may use: say why for each, without calling KMS. */
+  private NoUsableDataKeyException noneUsable(int count, List<String> skipped) {
+    StringBuilder why = new StringBuilder();
+    int shown = Math.min(skipped.size(), 10);
+    for (int i = 0; i < shown; i++) {
+      why.append(i == 0 ? "" : "; ").append(skipped.get(i));
+    }
+    if (skipped.size() > shown) {
+      why.append("; and ").append(skipped.size() - shown).append(" more");
+    }
+    return new NoUsableDataKeyException(
+        "none of the message's "
+            + count
+            + " encrypted data key(s) is one "
+            + description
+            + " may use, so KMS was not called: "
+            + why);
+  }
+
+  /**
+   * The configured key that may decrypt a data key written under {@code edkArn}, or none (and why).
+   */
+  private List<KmsArn> configuredKey(KmsArn edkArn, List<String> skipped) {
     if (generator != null && generator.isKey() && KmsArn.mrkMatch(generator, edkArn)) {
-      return generator;
+      return List.of(generator);
     }
     for (KmsArn key : additionalKeys) {
       if (key.isKey() && KmsArn.mrkMatch(key, edkArn)) {
-        return key;
+        return List.of(key);
       }
     }
-    return null;
+    skipped.add(edkArn + " is not one of this keyring's keys");
+    return List.of();
   }
 
-  private KmsArn discoveryKey(KmsArn edkArn) {
+  /**
+   * The keys to ask KMS with for a data key written under {@code edkArn}: the key itself if its
+   * Region is a configured one, else for a multi-Region key its replica in each configured Region;
+   * none (and why) for a key outside the filter or a single-Region key elsewhere. Nothing here
+   * depends on a Region outside the configuration, so a forged Region never reaches the client
+   * supplier.
+   */
+  private List<KmsArn> discoveryKeys(KmsArn edkArn, List<String> skipped) {
     if (!discoveryFilter.allows(edkArn)) {
-      return null;
+      skipped.add(
+          edkArn
+              + " is outside the discovery filter (partition "
+              + discoveryFilter.partition()
+              + ", accounts "
+              + discoveryFilter.accountIds().stream().sorted().toList()
+              + ")");
+      return List.of();
     }
-    if (discoveryRegion == null || edkArn.region().equals(discoveryRegion)) {
-      return edkArn;
+    if (discoveryRegions.contains(edkArn.region())) {
+      return List.of(edkArn);
     }
-    return edkArn.isMultiRegionKey() ? edkArn.withRegion(discoveryRegion) : null;
+    if (!edkArn.isMultiRegionKey()) {
+      skipped.add(
+          edkArn
+              + " is a single-Region key in "
+              + edkArn.region()
+              + ", not one of this keyring's"
+              + " discovery Regions "
+              + discoveryRegions);
+      return List.of();
+    }
+    List<KmsArn> replicas = new ArrayList<>(discoveryRegions.size());
+    for (String region : discoveryRegions) {
+      replicas.add(edkArn.withRegion(region));
+    }
+    return replicas;
   }
 
   private DataKey decrypt(KmsArn key, EncryptedDataKey edk, DecryptionMaterials materials) {
@@ -300,7 +365,7 @@ public final class KmsKeyring implements Keyring {
         throw invalidResponse(
             "Decrypt",
             key,
-            "returned KeyId " + KmsArn.printable(r.keyId()) + ", not the requested key");
+            "returned KeyId " + UntrustedText.quote(r.keyId()) + ", not the requested key");
       }
       int length = materials.suite().dataKeyLength();
       if (plaintext == null || plaintext.length != length) {
@@ -341,7 +406,7 @@ public final class KmsKeyring implements Keyring {
     private String generatorKeyId;
     private final List<String> keyIds = new ArrayList<>();
     private DiscoveryFilter discoveryFilter;
-    private String discoveryRegion;
+    private List<String> discoveryRegions = List.of();
     private Supplier<List<String>> grantTokens = List::of;
     private KmsClientSupplier clientSupplier;
     private boolean describeKeyOnFailure = true;
@@ -372,7 +437,8 @@ public final class KmsKeyring implements Keyring {
     }
 
     /**
-     * Decrypt-only discovery mode, limited to keys the filter allows. Excludes generator and key
+     * Decrypt-only discovery mode, limited to keys the filter allows and to the Regions given with
+     * {@link #discoveryRegion} or {@link #discoveryRegions} (required). Excludes generator and key
      * ids.
      */
     public Builder discovery(DiscoveryFilter filter) {
@@ -381,11 +447,35 @@ public final class KmsKeyring implements Keyring {
     }
 
     /**
-     * In discovery mode, decrypt multi-Region keys with their replica in this Region and skip
-     * single-Region keys of other Regions (like the AWS Encryption SDK's MRK discovery keyring).
+     * The one Region a discovery keyring decrypts in (like the AWS Encryption SDK's MRK discovery
+     * keyring): keys of this Region, and multi-Region keys of other Regions through their replica
+     * here; single-Region keys of other Regions are skipped. Replaces Regions set before. Discovery
+     * needs this or {@link #discoveryRegions}.
      */
     public Builder discoveryRegion(String region) {
-      this.discoveryRegion = Objects.requireNonNull(region, "region");
+      return discoveryRegions(List.of(Objects.requireNonNull(region, "region")));
+    }
+
+    /**
+     * The Regions a discovery keyring decrypts in (like the AWS Encryption SDK's multi-Region
+     * discovery keyring): keys of these Regions, and multi-Region keys of other Regions through
+     * their replica in each of these, tried in this order; single-Region keys of other Regions are
+     * skipped. Replaces Regions set before.
+     */
+    public Builder discoveryRegions(String... regions) {
+      return discoveryRegions(List.of(regions));
+    }
+
+    /** See {@link #discoveryRegions(String...)}. */
+    public Builder discoveryRegions(Collection<String> regions) {
+      List<String> copy = new ArrayList<>();
+      for (String r : regions) {
+        Objects.requireNonNull(r, "region");
+        if (!copy.contains(r)) {
+          copy.add(r);
+        }
+      }
+      this.discoveryRegions = List.copyOf(copy);
       return this;
     }
 
@@ -438,7 +528,8 @@ public final class KmsKeyring implements Keyring {
      */
     public Builder callerAccountId(String accountId) {
       if (!ACCOUNT.matcher(Objects.requireNonNull(accountId, "accountId")).matches()) {
-        throw new IllegalArgumentException("invalid AWS account id " + KmsArn.printable(accountId));
+        throw new IllegalArgumentException(
+            "invalid AWS account id " + UntrustedText.quote(accountId));
       }
       this.callerAccountId = accountId;
       return this;
@@ -456,14 +547,22 @@ public final class KmsKeyring implements Keyring {
               "a discovery keyring takes no key ids; build a strict keyring"
                   + " for the keys, or combine the two in a MultiKeyring");
         }
-        if (discoveryRegion != null && !REGION.matcher(discoveryRegion).matches()) {
+        if (discoveryRegions.isEmpty()) {
           throw new IllegalArgumentException(
-              "invalid discovery Region " + KmsArn.printable(discoveryRegion));
+              "a discovery keyring decrypts only in the Regions it is given:"
+                  + " set discoveryRegion(region) or discoveryRegions(regions). Without them the Region would come"
+                  + " from each message, which anyone can write");
+        }
+        for (String region : discoveryRegions) {
+          if (!REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException(
+                "invalid discovery Region " + UntrustedText.quote(region));
+          }
         }
         return new KmsKeyring(this, null, List.of());
       }
-      if (discoveryRegion != null) {
-        throw new IllegalArgumentException("discoveryRegion needs discovery(filter)");
+      if (!discoveryRegions.isEmpty()) {
+        throw new IllegalArgumentException("discoveryRegion(s) needs discovery(filter)");
       }
       if (generatorKeyId == null && keyIds.isEmpty()) {
         throw new IllegalArgumentException(

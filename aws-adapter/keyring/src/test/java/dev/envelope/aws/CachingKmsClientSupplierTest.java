@@ -45,6 +45,54 @@ class CachingKmsClientSupplierTest {
     assertThatThrownBy(() -> s.client("us-east-1")).isInstanceOf(IllegalStateException.class);
   }
 
+  private static CachingKmsClientSupplier.Builder offline() {
+    return CachingKmsClientSupplier.builder()
+        .credentialsProvider(AnonymousCredentialsProvider.create())
+        .endpointOverride(URI.create("http://127.0.0.1:1"));
+  }
+
+  @Test
+  void aRegionTheSdkDoesNotKnowIsRefusedBeforeAnyClientExists() {
+    try (CachingKmsClientSupplier s = offline().build()) {
+      for (int i = 0; i < 20; i++) {
+        String madeUp = "xx-made-up-" + i;
+        assertThatThrownBy(() -> s.client(madeUp))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("'" + madeUp + "' is not a Region this AWS SDK knows");
+      }
+      assertThat(s.toString()).contains("regions=[]");
+      assertThat(s.client("eu-central-1").serviceClientConfiguration().region().id())
+          .isEqualTo("eu-central-1");
+    }
+  }
+
+  @Test
+  void anAllowListReplacesTheSdksRegions() {
+    try (CachingKmsClientSupplier s = offline().allowedRegions("us-east-1", "xx-newer-1").build()) {
+      assertThat(s.client("xx-newer-1").serviceClientConfiguration().region().id())
+          .isEqualTo("xx-newer-1");
+      assertThatThrownBy(() -> s.client("us-west-2"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("allowed Regions [us-east-1, xx-newer-1]");
+    }
+    assertThatThrownBy(() -> CachingKmsClientSupplier.builder().allowedRegions("us-east-1\n"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void holdsAtMostMaxClients() {
+    try (CachingKmsClientSupplier s = offline().maxClients(2).build()) {
+      KmsClient east = s.client("us-east-1");
+      s.client("eu-west-1");
+      assertThatThrownBy(() -> s.client("us-west-2"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already holds 2 KMS clients");
+      assertThat(s.client("us-east-1")).isSameAs(east);
+    }
+    assertThatThrownBy(() -> CachingKmsClientSupplier.builder().maxClients(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void retryStrategyPerClientFromModeAttemptsAndBackoff() {
     CachingKmsClientSupplier standard =

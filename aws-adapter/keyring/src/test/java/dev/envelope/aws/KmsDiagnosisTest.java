@@ -34,7 +34,31 @@ class KmsDiagnosisTest {
         .doesNotContain("Cross-account")
         .contains("grant token")
         .contains("kms:EncryptionContext")
-        .contains("[purpose, tenant]");
+        .contains("['purpose', 'tenant']");
+  }
+
+  @Test
+  void contextKeysFromAMessageAndFieldsOfTheAnswerAreEscaped() {
+    Request forged =
+        new Request(
+            "Decrypt",
+            KEY_A,
+            "us-east-1",
+            Set.of("x\nFAKE LOG LINE\u001b[0m" + "k".repeat(5000)),
+            0,
+            null);
+    String text =
+        KmsDiagnosis.explain(forged, "InvalidCiphertextException", "m", KeyFacts.notAsked());
+    assertThat(text)
+        .doesNotContain("\n" + "FAKE")
+        .doesNotContain("\u001b")
+        .contains("'x\\u000AFAKE LOG LINE\\u001B[0m")
+        .hasSizeLessThan(1500);
+    // A caller ARN quoted by the answer is taken only if it is printable.
+    assertThat(
+            KmsDiagnosis.callerArn(
+                "User: arn:aws:iam::111122223333:role/A\u001b[2J is not authorized"))
+        .isNull();
   }
 
   @Test

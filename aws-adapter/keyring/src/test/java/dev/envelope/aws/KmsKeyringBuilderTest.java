@@ -61,6 +61,33 @@ class KmsKeyringBuilderTest {
   }
 
   @Test
+  void discoveryNeedsItsRegions() {
+    assertThatThrownBy(
+            () ->
+                KmsKeyring.builder()
+                    .discovery(DiscoveryFilter.of("aws", "111122223333"))
+                    .clientSupplier(NO_CLIENTS)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("discoveryRegion");
+    assertThatThrownBy(
+            () ->
+                KmsKeyring.builder()
+                    .discovery(DiscoveryFilter.of("aws", "111122223333"))
+                    .discoveryRegions("us-east-1", "not a region\n")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'not a region\\u000A'");
+    KmsKeyring two =
+        KmsKeyring.builder()
+            .discovery(DiscoveryFilter.of("aws", "111122223333"))
+            .discoveryRegions(List.of("us-east-1", "eu-west-1", "us-east-1"))
+            .clientSupplier(NO_CLIENTS)
+            .build();
+    assertThat(two.toString()).contains("regions=[us-east-1, eu-west-1]");
+  }
+
+  @Test
   void refusesTwoReplicasOfOneMultiRegionKey() {
     assertThatThrownBy(
             () ->
@@ -88,6 +115,7 @@ class KmsKeyringBuilderTest {
     KmsKeyring k =
         KmsKeyring.builder()
             .discovery(DiscoveryFilter.of("aws", "111122223333"))
+            .discoveryRegion("us-east-1")
             .clientSupplier(NO_CLIENTS)
             .build();
     assertThatThrownBy(() -> k.onEncrypt(null))

@@ -171,7 +171,11 @@ class KmsKeyringCrossAccountTest {
     // decrypts.
     int mark = mark();
     KmsKeyring onlyA =
-        KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
+        KmsKeyring.builder()
+            .discovery(DiscoveryFilter.of("aws", A))
+            .discoveryRegions(EAST, WEST)
+            .clientSupplier(aApp)
+            .build();
     assertThat(envelope(onlyA).decrypt(message).plaintext()).isEqualTo(PLAINTEXT);
     assertThat(eventsSince(mark))
         .extracting(AuditEvent::operation, AuditEvent::keyArn, AuditEvent::region)
@@ -180,7 +184,11 @@ class KmsKeyringCrossAccountTest {
     // Neither account allowed: a typed failure and no request at all.
     mark = mark();
     KmsKeyring onlyC =
-        KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", C)).clientSupplier(aApp).build();
+        KmsKeyring.builder()
+            .discovery(DiscoveryFilter.of("aws", C))
+            .discoveryRegions(EAST, WEST)
+            .clientSupplier(aApp)
+            .build();
     assertThatThrownBy(() -> envelope(onlyC).decrypt(message))
         .isInstanceOf(NoUsableDataKeyException.class)
         .hasMessageContaining("2 encrypted data key(s)");
@@ -205,7 +213,11 @@ class KmsKeyringCrossAccountTest {
     try {
       int mark = mark();
       KmsKeyring onlyA =
-          KmsKeyring.builder().discovery(DiscoveryFilter.of("aws", A)).clientSupplier(aApp).build();
+          KmsKeyring.builder()
+              .discovery(DiscoveryFilter.of("aws", A))
+              .discoveryRegions(EAST, WEST)
+              .clientSupplier(aApp)
+              .build();
       assertThatThrownBy(() -> envelope(onlyA).decrypt(message))
           .isInstanceOfSatisfying(
               KmsKeyProviderException.class,

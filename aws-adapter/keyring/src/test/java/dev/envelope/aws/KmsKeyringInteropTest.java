@@ -196,6 +196,7 @@ class KmsKeyringInteropTest {
             envelope(
                     KmsKeyring.builder()
                         .discovery(dev.envelope.aws.DiscoveryFilter.of("aws", A))
+                        .discoveryRegion(EAST)
                         .clientSupplier(ours)
                         .build(),
                     AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY)

@@ -28,10 +28,11 @@ public final class AesGcm {
 
   private static final SecretKey SCRUB_KEY =
       new javax.crypto.spec.SecretKeySpec(new byte[16], "AES");
-  private static final GCMParameterSpec SCRUB_IV =
-      new GCMParameterSpec(TAG_LENGTH * 8, new byte[IV_LENGTH]);
 
   private final Cipher cipher;
+
+  /** Scrubs so far: the IV counter of the dummy key. */
+  private long scrubs;
 
   public AesGcm() {
     try {
@@ -96,13 +97,25 @@ public final class AesGcm {
   }
 
   /**
-   * Re-initialises the cipher with a constant dummy key so that it no longer holds the expanded
-   * form of the last real key. Decrypt mode, because GCM refuses to encrypt twice with one key and
-   * IV.
+   * Re-initialises the cipher with a constant dummy key, so that it no longer holds the last real
+   * key: the JDK's AES engine zeroes its expanded key and its copy of the raw key when it is keyed
+   * again.
+   *
+   * <p>Encrypt mode, with an IV never used before with the dummy key (GCM refuses one key and IV
+   * twice in a row): SunJCE's GCM keeps the raw bytes of the last <em>encryption</em> key, to
+   * refuse IV reuse, and replaces (and zeroes) them only at the next encrypt-mode init. A
+   * decrypt-mode re-init, as this method did before, left that copy in place. What stays out of
+   * reach: the GHASH subkey derived from the last key (H = AES(key, 0), which authenticates but
+   * cannot decrypt) is dropped with the old GCM engine, not zeroed.
    */
   public void scrub() {
+    byte[] iv = new byte[IV_LENGTH];
+    long n = ++scrubs;
+    for (int i = 0; i < 8; i++) {
+      iv[IV_LENGTH - 1 - i] = (byte) (n >>> (8 * i));
+    }
     try {
-      cipher.init(Cipher.DECRYPT_MODE, SCRUB_KEY, SCRUB_IV);
+      cipher.init(Cipher.ENCRYPT_MODE, SCRUB_KEY, new GCMParameterSpec(TAG_LENGTH * 8, iv));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable", e);
     }

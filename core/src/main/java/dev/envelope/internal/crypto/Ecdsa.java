@@ -79,6 +79,20 @@ public final class Ecdsa {
     }
   }
 
+  /**
+   * Length of {@link #encodePublicKey}'s result for a key of this suite: Base64 of 1 + field-size
+   * bytes.
+   */
+  public static int encodedPublicKeyLength(AlgorithmSuite suite) {
+    int fieldBytes =
+        switch (suite.signature()) {
+          case ECDSA_P256 -> 32;
+          case ECDSA_P384 -> 48;
+          case NONE -> throw new IllegalArgumentException("suite is not signed");
+        };
+    return 4 * ((1 + fieldBytes + 2) / 3);
+  }
+
   /** Base64 of the compressed point, as stored in the encryption context. */
   public static String encodePublicKey(PublicKey publicKey) {
     ECPublicKey key = (ECPublicKey) publicKey;

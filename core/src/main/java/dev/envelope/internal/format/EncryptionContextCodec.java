@@ -1,6 +1,7 @@
 package dev.envelope.internal.format;
 
 import dev.envelope.InvalidMessageException;
+import dev.envelope.internal.text.UntrustedText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -59,9 +60,9 @@ public final class EncryptionContextCodec {
       byte[] value = encodeStrict(e.getValue(), e.getKey());
       if (key.length > MAX_FIELD_LENGTH || value.length > MAX_FIELD_LENGTH) {
         throw new IllegalArgumentException(
-            "encryption context key or value longer than 65535 UTF-8 bytes (key '"
+            "encryption context key or value longer than 65535 UTF-8 bytes (key "
                 + abbreviate(e.getKey())
-                + "')");
+                + ")");
       }
       total += 4 + key.length + value.length;
       pairs.add(new byte[][] {key, value});
@@ -82,6 +83,42 @@ public final class EncryptionContextCodec {
       out.putShort((short) pair[1].length).put(pair[1]);
     }
     return out.array();
+  }
+
+  /**
+   * The length {@link #serialize} would produce, without building it: 0 for the empty context, else
+   * the count field and, per entry, two length fields and the UTF-8 of key and value (an unpaired
+   * surrogate counted as the 3 bytes of a replacement; {@code serialize} refuses it).
+   */
+  public static long serializedLength(Map<String, String> context) {
+    if (context.isEmpty()) {
+      return 0;
+    }
+    long total = 2;
+    for (Map.Entry<String, String> e : context.entrySet()) {
+      total += 4 + utf8Length(e.getKey()) + utf8Length(e.getValue());
+    }
+    return total;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /**
@@ -194,7 +231,7 @@ public final class EncryptionContextCodec {
 
   /** For messages only: built on failure, not on every string encoded. */
   private static String describe(String ofKey) {
-    return ofKey == null ? "key" : "value of key '" + abbreviate(ofKey) + "'";
+    return ofKey == null ? "key" : "value of key " + abbreviate(ofKey);
   }
 
   private static boolean isAscii(byte[] b, int off, int len) {
@@ -216,6 +253,6 @@ public final class EncryptionContextCodec {
   }
 
   private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    return UntrustedText.quote(s, 40);
   }
 }

@@ -5,6 +5,7 @@ import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.InvalidMessageException;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
+import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DecryptionMaterials;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -16,12 +17,12 @@ import java.util.TreeSet;
 import javax.crypto.AEADBadTagException;
 
 /**
- * Reads the body and footer of one message after its header was parsed: checks the key commitment
- * and the header authentication on construction, then authenticates and decrypts frame by frame, in
- * order, for both one-shot decryption and decrypting streams.
+ * The cryptographic state of one message being decrypted: checks the key commitment and the header
+ * authentication on construction, then authenticates and decrypts frame by frame, in order. {@link
+ * MessageReader} drives it, for one-shot decryption and decrypting streams alike.
  *
- * <p>Frames are located with {@link #peekFrame}, which validates the sequence number, IV and
- * declared length before the caller buffers or allocates anything, then decrypted with {@link
+ * <p>Frames are located with {@link #peekFrame}, which validates the sequence number and declared
+ * length before the caller buffers or allocates anything, then decrypted with {@link
  * #decryptFrame}, which writes plaintext only after the frame's tag verified. For signed suites
  * every byte is also fed to the signature, which {@link #verifyFooter} checks at the end.
  *
@@ -50,6 +51,7 @@ public final class MessageDecryptor implements AutoCloseable {
   private final Signature verifier;
   private long sequenceNumber = 1;
   private boolean bodyDone;
+  private final Map<String, String> encryptionContext;
 
   /**
    * Derives the message key and checks commitment and header authentication.
@@ -61,6 +63,7 @@ public final class MessageDecryptor implements AutoCloseable {
     this.header = header;
     this.suite = header.suite();
     this.gcm = gcm;
+    this.encryptionContext = Map.copyOf(materials.encryptionContext());
     this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), header.messageIdUnsafe());
     this.aad = new BodyAad(header.messageIdUnsafe());
     try {
@@ -79,12 +82,22 @@ public final class MessageDecryptor implements AutoCloseable {
         this.verifier = null;
       }
     } catch (RuntimeException | SignatureException e) {
-      keys.close();
+      // A failed header authentication has keyed the cipher with the message key: drop that copy
+      // too.
+      close();
       if (e instanceof RuntimeException r) {
         throw r;
       }
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The message's whole encryption context: the pairs its header stores and the reproduced pairs
+   * (required encryption context) that the header tag authenticated.
+   */
+  public Map<String, String> encryptionContext() {
+    return encryptionContext;
   }
 
   /**
@@ -108,16 +121,16 @@ public final class MessageDecryptor implements AutoCloseable {
     }
     if (onlyAuthenticated.isEmpty()) {
       throw new InvalidMessageException(
-          "header authentication failed: the header was altered or truncated, or"
-              + " the message was encrypted with required encryption context that must be supplied to decrypt");
+          "header authentication failed: the header was altered or truncated, or the message was"
+              + " encrypted with required encryption context that must be supplied to decrypt");
     }
     if (headerTagVerifies(iv, header.bodyUnsafe())) {
       throw new EncryptionContextMismatchException(onlyAuthenticated.keySet());
     }
     throw new InvalidMessageException(
-        "header authentication failed: the header was altered, or the expected"
-            + " context pairs the message does not store "
-            + new TreeSet<>(onlyAuthenticated.keySet())
+        "header authentication failed: the header was altered, or the expected context pairs the"
+            + " message does not store "
+            + UntrustedText.list(new TreeSet<>(onlyAuthenticated.keySet()))
             + " differ from the required pairs it was encrypted with");
   }
 
@@ -140,22 +153,13 @@ public final class MessageDecryptor implements AutoCloseable {
     }
   }
 
-  public MessageHeader header() {
-    return header;
-  }
-
-  /** True once the final frame (or the single block of a non-framed message) was decrypted. */
-  public boolean bodyDone() {
-    return bodyDone;
-  }
-
   /**
    * Validates the framing fields of the next frame at {@code buf[off, off+avail)}.
    *
    * @return the frame's layout, or null if fewer bytes than its framing fields are available
-   * @throws InvalidMessageException if the sequence number, IV or declared length is wrong
+   * @throws InvalidMessageException if the sequence number or declared length is wrong
    */
-  public Frame peekFrame(byte[] buf, int off, int avail) {
+  Frame peekFrame(byte[] buf, int off, int avail) {
     if (bodyDone) {
       throw new IllegalStateException("body already complete");
     }
@@ -204,6 +208,17 @@ public final class MessageDecryptor implements AutoCloseable {
       }
       contentLength = header.frameLength();
     }
+    if (contentLength > Integer.MAX_VALUE - headerLength - AlgorithmSuite.TAG_LENGTH) {
+      // Only a one-shot read allows frame lengths this close to 2^31; such a frame cannot be in one
+      // array.
+      throw new InvalidMessageException(
+          "frame "
+              + sequenceNumber
+              + " of "
+              + contentLength
+              + " bytes is too large"
+              + " to decrypt");
+    }
     return new Frame(
         isFinal ? BodyAad.FrameKind.FINAL : BodyAad.FrameKind.REGULAR, headerLength, contentLength);
   }
@@ -245,20 +260,17 @@ public final class MessageDecryptor implements AutoCloseable {
    * @throws InvalidMessageException if the frame does not authenticate; nothing usable is in {@code
    *     out}
    */
-  public int decryptFrame(Frame frame, byte[] buf, int off, byte[] out, int outOff) {
+  int decryptFrame(Frame frame, byte[] buf, int off, byte[] out, int outOff) {
     int ctOff = off + frame.headerLength();
     int ctLen = frame.contentLength() + AlgorithmSuite.TAG_LENGTH;
     byte[] frameAad = aad.aad(frame.kind(), sequenceNumber, frame.contentLength());
     int written;
     try {
       // The frame's own IV: writers derive it from the sequence number, but the format only asks
-      // that it be
-      // unique, and the official ESDK reads any (its commitment vectors use other IVs). The AAD
-      // binds the
-      // frame to its message and position whatever the IV.
-      byte[] iv =
-          Arrays.copyOfRange(
-              buf, ivOffset(frame, off), ivOffset(frame, off) + AlgorithmSuite.IV_LENGTH);
+      // that it be unique, and the official ESDK reads any (its commitment vectors use other IVs).
+      // The AAD binds the frame to its message and position whatever the IV.
+      int ivOff = ivOffset(frame, off);
+      byte[] iv = Arrays.copyOfRange(buf, ivOff, ivOff + AlgorithmSuite.IV_LENGTH);
       written = gcm.decrypt(keys.key(), iv, frameAad, buf, ctOff, ctLen, out, outOff);
     } catch (AEADBadTagException e) {
       Arrays.fill(out, outOff, outOff + frame.contentLength(), (byte) 0);
@@ -291,7 +303,7 @@ public final class MessageDecryptor implements AutoCloseable {
    *
    * @throws InvalidMessageException if the body is truncated or declares impossible lengths
    */
-  public long scanPlaintextLength(byte[] message, int bodyStart) {
+  long scanPlaintextLength(byte[] message, int bodyStart) {
     if (header.contentType() == MessageHeader.CONTENT_TYPE_NON_FRAMED) {
       Frame block = peekSingleBlock(message, bodyStart, message.length - bodyStart);
       if (block == null || block.totalLength() > message.length - bodyStart) {
@@ -333,12 +345,12 @@ public final class MessageDecryptor implements AutoCloseable {
   }
 
   /** Whether a footer follows the body. */
-  public boolean hasFooter() {
+  boolean hasFooter() {
     return verifier != null;
   }
 
   /** Length of the footer at {@code buf[off]}, or -1 if its length field is not yet available. */
-  public int footerLength(byte[] buf, int off, int avail) {
+  int footerLength(byte[] buf, int off, int avail) {
     if (avail < 2) {
       return -1;
     }
@@ -350,7 +362,7 @@ public final class MessageDecryptor implements AutoCloseable {
    *
    * @throws InvalidMessageException if the signature does not verify
    */
-  public void verifyFooter(byte[] buf, int off, int len) {
+  void verifyFooter(byte[] buf, int off, int len) {
     if (!bodyDone) {
       throw new IllegalStateException("body not complete");
     }

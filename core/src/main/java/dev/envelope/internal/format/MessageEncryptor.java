@@ -8,14 +8,20 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Writes one message of format v2, frame by frame, for both one-shot encryption and encrypting
- * streams: {@link #header()} first, then regular frames of exactly the frame length, then one final
- * frame of at most the frame length, then {@link #footer()} (empty for unsigned suites). Signed
- * suites feed every emitted byte to the signature as it is produced.
+ * Writes one message of format v2, for both one-shot encryption ({@link #encryptMessage}) and
+ * encrypting streams: {@link #header()} first, then regular frames of exactly the frame length,
+ * then {@link #finish}, which writes the final frame (at most the frame length) and the footer
+ * (signed suites) and so ends the message; the termination rules live there. Signed suites feed
+ * every emitted byte to the signature as it is produced.
+ *
+ * <p>A one-shot message puts its last (possibly full) frame of plaintext in the final frame; a
+ * stream, which cannot know whether more will come, emits every full frame as a regular one and may
+ * end with an empty final frame. Both layouts are the format's own.
  *
  * <p>Not thread-safe. Closing zeroes the derived key.
  */
@@ -43,16 +49,29 @@ public final class MessageEncryptor implements AutoCloseable {
 
   public MessageEncryptor(
       EncryptionMaterials materials, int frameLength, AesGcm gcm, SecureRandom random) {
+    this(materials, frameLength, gcm, newMessageId(random));
+  }
+
+  private MessageEncryptor(
+      EncryptionMaterials materials, int frameLength, AesGcm gcm, byte[] messageId) {
+    this(materials, frameLength, gcm, messageId, deriveKeys(materials, messageId));
+  }
+
+  /**
+   * Takes ownership of {@code keys} at once: whatever fails from here on (a context too long for
+   * the header, a signing key the JCE refuses, AES-GCM itself), the derived key is zeroed and the
+   * cipher scrubbed before the exception leaves. Package-private so that tests can watch the keys.
+   */
+  MessageEncryptor(
+      EncryptionMaterials materials,
+      int frameLength,
+      AesGcm gcm,
+      byte[] messageId,
+      MessageKeys keys) {
     this.suite = materials.suite();
-    if (!suite.canEncrypt()) {
-      throw new IllegalArgumentException(
-          "Envelope encrypts only with committing suites, not " + suite);
-    }
     this.frameLength = frameLength;
     this.gcm = gcm;
-    byte[] messageId = new byte[MessageHeader.V2_MESSAGE_ID_LENGTH];
-    random.nextBytes(messageId);
-    this.keys = MessageKeys.derive(suite, materials.dataKey().bytes(), messageId);
+    this.keys = keys;
     this.aad = new BodyAad(messageId);
     try {
       // Required context pairs are authenticated but not stored: the header keeps the rest.
@@ -68,8 +87,7 @@ public final class MessageEncryptor implements AutoCloseable {
               keys.commitment());
       byte[] tag = new byte[AlgorithmSuite.TAG_LENGTH];
       // Header authentication: GCM over an empty plaintext with a zero IV; the AAD is the header
-      // body
-      // followed by the serialized required pairs (nothing when there are none).
+      // body followed by the serialized required pairs (nothing when there are none).
       byte[] headerAad =
           HeaderAuthentication.aad(
               unauthenticated.bodyUnsafe(),
@@ -80,9 +98,26 @@ public final class MessageEncryptor implements AutoCloseable {
       this.signer = suite.isSigned() ? Ecdsa.signer(suite, materials.signingKey()) : null;
       sign(header, 0, header.length);
     } catch (GeneralSecurityException e) {
-      keys.close();
+      close();
       throw new IllegalStateException("AES-GCM failed while writing the header", e);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
     }
+  }
+
+  private static byte[] newMessageId(SecureRandom random) {
+    byte[] messageId = new byte[MessageHeader.V2_MESSAGE_ID_LENGTH];
+    random.nextBytes(messageId);
+    return messageId;
+  }
+
+  private static MessageKeys deriveKeys(EncryptionMaterials materials, byte[] messageId) {
+    if (!materials.suite().canEncrypt()) {
+      throw new IllegalArgumentException(
+          "Envelope encrypts only with committing suites, not " + materials.suite());
+    }
+    return MessageKeys.derive(materials.suite(), materials.dataKey().bytes(), messageId);
   }
 
   /** The serialized header, header body and authentication tag. */
@@ -104,6 +139,39 @@ public final class MessageEncryptor implements AutoCloseable {
     return regularFrames * (REGULAR_FRAME_OVERHEAD + frameLength)
         + FINAL_FRAME_OVERHEAD
         + finalContent;
+  }
+
+  /**
+   * The longest one-shot message for {@code plaintextLength} bytes: header, body and the longest
+   * footer. Callers check it against what one array holds before {@link #encryptMessage}.
+   */
+  public long maxMessageLength(long plaintextLength) {
+    return header.length + bodyLength(plaintextLength) + maxFooterLength();
+  }
+
+  /**
+   * The whole message for {@code plaintext}: header, regular frames, then the rest of the plaintext
+   * (all of the last frame's worth, so never an empty final frame unless the plaintext is empty)
+   * through {@link #finish}.
+   *
+   * @throws IllegalArgumentException if the message would not fit one array
+   */
+  public byte[] encryptMessage(byte[] plaintext) {
+    long total = maxMessageLength(plaintext.length);
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(
+          "plaintext too large for a one-shot message; use encryptingStream");
+    }
+    byte[] out = new byte[(int) total];
+    System.arraycopy(header, 0, out, 0, header.length);
+    int p = header.length;
+    int in = 0;
+    while (plaintext.length - in > frameLength) {
+      p += encryptRegularFrame(plaintext, in, out, p);
+      in += frameLength;
+    }
+    p += finish(plaintext, in, plaintext.length - in, out, p);
+    return p == out.length ? out : Arrays.copyOf(out, p);
   }
 
   /** Largest footer this suite can produce: two length bytes and a DER ECDSA signature. */
@@ -132,10 +200,20 @@ public final class MessageEncryptor implements AutoCloseable {
   }
 
   /**
-   * Encrypts the last {@code len} (at most one frame length) bytes as the final frame. @return
-   * bytes written
+   * Ends the message: encrypts the last {@code len} bytes (at most one frame length, possibly none)
+   * as the final frame and, for signed suites, appends the footer. {@code out} needs room for
+   * {@code len + FINAL_FRAME_OVERHEAD + maxFooterLength()} bytes.
+   *
+   * @return bytes written
    */
-  public int encryptFinalFrame(byte[] in, int inOff, int len, byte[] out, int outOff) {
+  public int finish(byte[] in, int inOff, int len, byte[] out, int outOff) {
+    int p = outOff + encryptFinalFrame(in, inOff, len, out, outOff);
+    byte[] footer = footer();
+    System.arraycopy(footer, 0, out, p, footer.length);
+    return p + footer.length - outOff;
+  }
+
+  private int encryptFinalFrame(byte[] in, int inOff, int len, byte[] out, int outOff) {
     checkOpen();
     if (len > frameLength || len < 0) {
       throw new IllegalArgumentException(
@@ -173,7 +251,7 @@ public final class MessageEncryptor implements AutoCloseable {
    * The footer (signature length and signature) for signed suites, or an empty array. Call once,
    * last.
    */
-  public byte[] footer() {
+  private byte[] footer() {
     if (!finished) {
       throw new IllegalStateException("the final frame has not been written");
     }

@@ -36,8 +36,11 @@ public final class MessageHeader {
   public static final int COMMITMENT_LENGTH = 32;
   private static final int V1_TYPE_CUSTOMER_AED = 0x80;
 
-  /** The official Java SDK reads the context length as a signed 16-bit value. */
-  static final int MAX_INTEROPERABLE_CONTEXT_LENGTH = 0x7FFF;
+  /**
+   * Longest serialized context a header carries: the official Java SDK reads its length as signed
+   * 16-bit.
+   */
+  public static final int MAX_INTEROPERABLE_CONTEXT_LENGTH = 0x7FFF;
 
   private final AlgorithmSuite suite;
   private final byte[] messageId;

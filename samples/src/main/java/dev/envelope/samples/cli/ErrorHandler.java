@@ -67,10 +67,12 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
       return USAGE;
     }
     if (t instanceof EncryptionContextMismatchException e) {
+      // The exception's message shows the keys escaped: they come from a header not yet
+      // authenticated.
       err.println(
-          "envelope: refused: the message's encryption context differs in "
-              + e.differingKeys()
-              + "; pass exactly the --context entries it was encrypted with");
+          "envelope: refused: "
+              + e.getMessage()
+              + " Pass exactly the --context entries the file was encrypted with.");
       return CRYPTO;
     }
     if (t instanceof EnvelopeException) {

@@ -115,10 +115,25 @@ final class KeyringSession implements AutoCloseable {
       KmsKeyring.Builder keyring = KmsKeyring.builder().clientSupplier(clients);
       if (mode == Mode.DECRYPT && keys.key == null) {
         java.util.Set<String> accounts = new java.util.LinkedHashSet<>();
-        config.keys().forEach(k -> accounts.add(k.accountId()));
+        java.util.Set<String> regions = new java.util.LinkedHashSet<>();
+        regions.add(config.region());
+        config
+            .keys()
+            .forEach(
+                k -> {
+                  accounts.add(k.accountId());
+                  if (k.region() != null) {
+                    regions.add(k.region());
+                  }
+                });
         accounts.add(LocalKmsConfig.DEFAULT_ACCOUNT);
         return new KeyringSession(
-            keyring.discovery(DiscoveryFilter.of("aws", accounts)).build(), where, clients);
+            keyring
+                .discovery(DiscoveryFilter.of("aws", accounts))
+                .discoveryRegions(regions)
+                .build(),
+            where,
+            clients);
       }
       String key = keys.key != null ? keys.key : defaultAlias(config);
       String arn = KeyIds.resolve(clients.client(config.region()), key, where);

@@ -220,17 +220,26 @@ public final class DevKms implements AutoCloseable {
     return KmsKeyring.builder().generatorKeyId(keyArn).clientSupplier(supplier).build();
   }
 
-  /** A decrypt-only keyring for any key of the configured accounts (KMS discovery mode). */
+  /**
+   * A decrypt-only keyring for any key of the configured accounts and Regions (KMS discovery mode).
+   */
   public Keyring discoveryKeyring() {
     Set<String> accounts = new LinkedHashSet<>();
+    Set<String> regions = new LinkedHashSet<>();
+    regions.add(region());
     for (KeyConfig k : kms.config().keys()) {
       accounts.add(k.accountId());
+      if (k.region() != null) {
+        regions.add(k.region());
+      }
     }
     if (accounts.isEmpty()) {
       accounts.add(LocalKmsConfig.DEFAULT_ACCOUNT);
     }
+    // Discovery decrypts only in the Regions it is given: those of this KMS's keys.
     return KmsKeyring.builder()
         .discovery(DiscoveryFilter.of("aws", accounts))
+        .discoveryRegions(regions)
         .clientSupplier(supplier)
         .build();
   }
