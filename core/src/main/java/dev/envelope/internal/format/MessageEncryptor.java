@@ -6,8 +6,6 @@ import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.keyring.EncryptionMaterials;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,7 +41,7 @@ public final class MessageEncryptor implements AutoCloseable {
   private final BodyAad aad;
   private final AesGcm gcm;
   private final byte[] header;
-  private final Signature signer;
+  private final Ecdsa.Signer signer;
   private long sequenceNumber = 1;
   private boolean finished;
 
@@ -258,25 +256,17 @@ public final class MessageEncryptor implements AutoCloseable {
     if (signer == null) {
       return new byte[0];
     }
-    try {
-      byte[] signature = signer.sign();
-      byte[] footer = new byte[2 + signature.length];
-      footer[0] = (byte) (signature.length >>> 8);
-      footer[1] = (byte) signature.length;
-      System.arraycopy(signature, 0, footer, 2, signature.length);
-      return footer;
-    } catch (SignatureException e) {
-      throw new IllegalStateException("ECDSA signing failed", e);
-    }
+    byte[] signature = signer.sign();
+    byte[] footer = new byte[2 + signature.length];
+    footer[0] = (byte) (signature.length >>> 8);
+    footer[1] = (byte) signature.length;
+    System.arraycopy(signature, 0, footer, 2, signature.length);
+    return footer;
   }
 
   private void sign(byte[] b, int off, int len) {
     if (signer != null) {
-      try {
-        signer.update(b, off, len);
-      } catch (SignatureException e) {
-        throw new IllegalStateException(e);
-      }
+      signer.update(b, off, len);
     }
   }
 
