@@ -20,13 +20,14 @@ import java.util.function.Supplier;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.envelope.benchmarks.SideBySide \
- *     [--rounds 30] [--slice-ms 200] [--warmup-s 20] floor-encrypt cached-encrypt esdk-cached-encrypt
+ *     [--rounds 30] [--slice-ms 200] [--warmup-s 20] [--pairs] esdk-cached-encrypt cached-encrypt
  * </pre>
  *
- * Workload names: {@code floor-}, {@code cached-}, {@code uncached-}, {@code esdk-cached-}, {@code
- * esdk-keyring-}, {@code esdk-masterkey-}, {@code signed-}, {@code signed-cached-}, {@code
- * esdk-signed-}, {@code esdk-signed-cached-}, each followed by {@code encrypt} or {@code decrypt};
- * all 1 KiB records.
+ * With {@code --pairs}, the workloads are read as pairs (baseline, ours) and each pair's ratio is
+ * reported as the median of its per-round ratios. Workload names: {@code floor-}, {@code
+ * floor-hygiene-}, {@code cached-}, {@code uncached-}, {@code esdk-cached-}, {@code esdk-keyring-},
+ * {@code esdk-masterkey-}, {@code signed-}, {@code signed-cached-}, {@code esdk-signed-}, {@code
+ * esdk-signed-cached-}, each followed by {@code encrypt} or {@code decrypt}; all 1 KiB records.
  */
 public final class SideBySide {
   static final int SIZE = 1024;
@@ -37,12 +38,14 @@ public final class SideBySide {
     int rounds = 30;
     long sliceMs = 200;
     long warmupS = 20;
+    boolean pairs = false;
     List<String> names = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--slice-ms" -> sliceMs = Long.parseLong(args[++i]);
         case "--warmup-s" -> warmupS = Long.parseLong(args[++i]);
+        case "--pairs" -> pairs = true;
         default -> names.add(args[i]);
       }
     }
@@ -50,10 +53,15 @@ public final class SideBySide {
       System.out.println("name at least two workloads; see the class comment");
       System.exit(2);
     }
-    run(System.out, names, rounds, sliceMs, warmupS);
+    run(System.out, names, rounds, sliceMs, warmupS, pairs);
   }
 
-  static void run(PrintStream out, List<String> names, int rounds, long sliceMs, long warmupS) {
+  /**
+   * @param pairs the workloads are pairs (baseline, then ours): each second one is also reported
+   *     against the one before it, as the median of the per-round ratios
+   */
+  static void run(
+      PrintStream out, List<String> names, int rounds, long sliceMs, long warmupS, boolean pairs) {
     Map<String, Supplier<byte[]>> workloads = new LinkedHashMap<>();
     for (String n : names) {
       workloads.put(n, workload(n));
@@ -119,6 +127,14 @@ public final class SideBySide {
     return ops * 1e9 / (now - start);
   }
 
+  private static double medianRatio(double[] a, double[] b) {
+    double[] ratio = new double[a.length];
+    for (int r = 0; r < a.length; r++) {
+      ratio[r] = a[r] / b[r];
+    }
+    return median(ratio);
+  }
+
   private static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
@@ -137,7 +153,8 @@ public final class SideBySide {
     } else {
       throw new IllegalArgumentException("workload must end in -encrypt or -decrypt: " + name);
     }
-    if (kind.equals("floor")) {
+    if (kind.equals("floor") || kind.equals("floor-hygiene")) {
+      boolean hygiene = kind.equals("floor-hygiene");
       PrimitiveFloorBenchmark floor = new PrimitiveFloorBenchmark();
       floor.size = SIZE;
       try {
@@ -147,6 +164,9 @@ public final class SideBySide {
       }
       return () -> {
         try {
+          if (hygiene) {
+            return encrypt ? floor.encryptWithHygiene() : floor.decryptWithHygiene();
+          }
           return encrypt ? floor.encrypt() : floor.decrypt();
         } catch (GeneralSecurityException e) {
           throw new IllegalStateException(e);
