@@ -430,14 +430,13 @@ public final class Envelope {
    */
   static void checkExpectedContext(Map<String, String> actual, Map<String, String> expected) {
     Set<String> differing = new HashSet<>();
+    Set<String> unstored = new HashSet<>();
     for (Map.Entry<String, String> e : expected.entrySet()) {
       String stored = actual.get(e.getKey());
       if (stored == null) {
         // Not stored: a reproduced pair, which the header tag must authenticate as required
         // context. The format never leaves reserved pairs out of the header.
-        if (e.getKey().startsWith(RESERVED_CONTEXT_PREFIX)) {
-          differing.add(e.getKey());
-        }
+        (e.getKey().startsWith(RESERVED_CONTEXT_PREFIX) ? differing : unstored).add(e.getKey());
       } else if (!stored.equals(e.getValue())) {
         differing.add(e.getKey());
       }
@@ -448,6 +447,9 @@ public final class Envelope {
       }
     }
     if (!differing.isEmpty()) {
+      // The stored pairs already differ, so the expected pairs the header lacks are not the
+      // required context of this message either: name them too.
+      differing.addAll(unstored);
       throw new EncryptionContextMismatchException(differing);
     }
   }

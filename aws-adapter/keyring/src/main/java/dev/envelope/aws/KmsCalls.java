@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.kms.model.DecryptResponse;
 import software.amazon.awssdk.services.kms.model.DescribeKeyResponse;
 import software.amazon.awssdk.services.kms.model.EncryptResponse;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyWithoutPlaintextResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.ReEncryptResponse;
 
 /**
  * Every KMS request the keyring makes, in one place: which client (by Region), which grant tokens,
@@ -104,6 +106,58 @@ final class KmsCalls {
                           .encryptionContext(context)
                           .grantTokens(tokens));
           return new Result(r.keyId(), unsafeBytes(r.plaintext()), null);
+        });
+  }
+
+  /** For branch keys: a data key that never leaves KMS in plaintext here. */
+  Result generateDataKeyWithoutPlaintext(
+      KmsArn key, int numberOfBytes, Map<String, String> context) {
+    List<String> tokens = tokens();
+    return call(
+        "GenerateDataKeyWithoutPlaintext",
+        key,
+        context,
+        tokens,
+        client -> {
+          GenerateDataKeyWithoutPlaintextResponse r =
+              client.generateDataKeyWithoutPlaintext(
+                  b ->
+                      b.keyId(key.toString())
+                          .numberOfBytes(numberOfBytes)
+                          .encryptionContext(context)
+                          .grantTokens(tokens));
+          return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
+        });
+  }
+
+  /**
+   * ReEncrypt from {@code source} under {@code sourceContext} to {@code destination} under {@code
+   * destinationContext}; the plaintext stays inside KMS. Failures are reported against the
+   * destination key, with the source context's keys (the one a denial most often depends on).
+   */
+  Result reEncrypt(
+      KmsArn source,
+      Map<String, String> sourceContext,
+      byte[] ciphertext,
+      KmsArn destination,
+      Map<String, String> destinationContext) {
+    List<String> tokens = tokens();
+    return call(
+        "ReEncrypt",
+        destination,
+        sourceContext,
+        tokens,
+        client -> {
+          ReEncryptResponse r =
+              client.reEncrypt(
+                  b ->
+                      b.sourceKeyId(source.toString())
+                          .sourceEncryptionContext(sourceContext)
+                          .ciphertextBlob(SdkBytes.fromByteArrayUnsafe(ciphertext))
+                          .destinationKeyId(destination.toString())
+                          .destinationEncryptionContext(destinationContext)
+                          .grantTokens(tokens));
+          return new Result(r.keyId(), null, bytes(r.ciphertextBlob()));
         });
   }
 

@@ -2,9 +2,12 @@
  * AWS KMS for Envelope: {@link dev.envelope.aws.KmsKeyring} (strict, discovery and multi-Region-key
  * aware, interoperable with the AWS Encryption SDK's KMS keyrings), {@link
  * dev.envelope.aws.KmsClientSupplier} and its caching, retrying implementation, and {@link
- * dev.envelope.aws.KmsKeyProviderException}, which explains KMS failures. Subpackages: {@code
- * local} (a local KMS for development and tests) and {@code policy} (the key policy model and
- * linter).
+ * dev.envelope.aws.KmsKeyProviderException}, which explains KMS failures. {@link
+ * dev.envelope.aws.HierarchicalKeyring} wraps data keys with branch keys kept in a {@link
+ * dev.envelope.aws.BranchKeyStore} ({@link dev.envelope.aws.DynamoDbBranchKeyStore}, {@link
+ * dev.envelope.aws.JdbcBranchKeyStore}), calling KMS once per branch key per TTL. Subpackages:
+ * {@code local} (a local KMS for development and tests) and {@code policy} (the key policy model
+ * and linter).
  *
  * <pre>{@code
  * KmsKeyring keyring = KmsKeyring.builder()

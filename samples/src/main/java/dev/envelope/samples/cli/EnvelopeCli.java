@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       LintPolicyCommand.class,
       WhyCommand.class,
+      BranchKeyCommand.class,
       RecordsSample.class,
       LargeFileSample.class,
       TuningSample.class,

@@ -64,7 +64,8 @@ public final class RecordsSample implements Callable<Integer> {
       double cacheHits,
       double cacheMisses,
       boolean movedToOtherRowRefused,
-      boolean movedToOtherColumnRefused) {}
+      boolean movedToOtherColumnRefused,
+      HierarchicalRecords.Report hierarchy) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new RecordsSample()).execute(args));
@@ -178,6 +179,19 @@ public final class RecordsSample implements Callable<Integer> {
           refused(store, 1, out, "order 1's card_number copied into its email column");
 
       out.println("KMS calls by operation: " + kms.callsByOperation());
+      HierarchicalRecords.Report hierarchy =
+          HierarchicalRecords.run(kms, keyArn, url, db, rows, readPasses, maxAge, out);
+      out.printf(
+          Locale.ROOT,
+          "Side by side, %d cells written and read back cold: KMS keyring %d + %d KMS calls,"
+              + " hierarchical keyring %d + %d (plus %d once to create the branch key)%n",
+          2L * rows,
+          gdk,
+          decryptFirst,
+          hierarchy.insertCalls(),
+          hierarchy.firstReadCalls(),
+          hierarchy.setupCalls());
+      out.println("KMS calls by operation, both runs: " + kms.callsByOperation());
       return new Report(
           rows,
           2L * rows,
@@ -188,7 +202,8 @@ public final class RecordsSample implements Callable<Integer> {
           hits,
           misses,
           rowRefused,
-          columnRefused);
+          columnRefused,
+          hierarchy);
     }
   }
 

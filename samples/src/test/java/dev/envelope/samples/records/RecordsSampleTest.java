@@ -23,6 +23,12 @@ class RecordsSampleTest {
     assertThat(r.cacheHits()).isEqualTo(100);
     assertThat(r.movedToOtherRowRefused()).as(out).isTrue();
     assertThat(r.movedToOtherColumnRefused()).as(out).isTrue();
+    // The hierarchical keyring: one Decrypt for the writer, one for the cold reader, none later.
+    assertThat(r.hierarchy().setupCalls()).as(out).isEqualTo(3);
+    assertThat(r.hierarchy().insertCalls()).as(out).isEqualTo(1);
+    assertThat(r.hierarchy().firstReadCalls()).as(out).isEqualTo(1);
+    assertThat(r.hierarchy().laterReadCalls()).as(out).isZero();
+    assertThat(out).contains("hierarchical keyring 1 + 1");
     assertThat(out)
         .contains("CREATE TABLE orders")
         .contains("Refused as expected")

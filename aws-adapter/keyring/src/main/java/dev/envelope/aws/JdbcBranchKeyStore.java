@@ -1,0 +1,220 @@
+package dev.envelope.aws;
+
+import dev.envelope.internal.text.UntrustedText;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A {@link BranchKeyStore} in one SQL table, reached through JDBC: PostgreSQL, H2, or any database
+ * with transactions and a binary column type. The AWS Material Providers Library dropped its
+ * non-DynamoDB stores; this one keeps the same records (the same KMS calls and encryption contexts)
+ * in a table of your database:
+ *
+ * <pre>{@code
+ * JdbcBranchKeyStore store = JdbcBranchKeyStore.builder()
+ *     .dataSource(dataSource)                 // or .jdbcUrl("jdbc:postgresql://db:5432/app", props)
+ *     .tableName("branch_keys")
+ *     .logicalKeyStoreName("branch_keys")
+ *     .kmsKeyArn("arn:aws:kms:us-east-1:111122223333:key/1234abcd-...")
+ *     .build();
+ * store.createTable();                          // CREATE TABLE IF NOT EXISTS
+ * String id = store.createBranchKey();
+ * }</pre>
+ *
+ * <p>Creation and rotation are conditional (primary key, and an update of the active row only where
+ * it is unchanged), so concurrent writers never overwrite each other. Every statement has a query
+ * timeout (10 s by default); set your driver's connect timeout too (PostgreSQL: {@code
+ * connectTimeout}, 10 s by default) so that an unreachable database fails instead of hanging. No
+ * JDBC driver is a dependency of Envelope: bring your own.
+ */
+public final class JdbcBranchKeyStore implements BranchKeyStore {
+  private static final Pattern TABLE =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+
+  private final JdbcBranchKeyTable table;
+  private final StoredBranchKeys keys;
+
+  private JdbcBranchKeyStore(JdbcBranchKeyTable table, StoredBranchKeys keys) {
+    this.table = table;
+    this.keys = keys;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Creates the table if it does not exist yet. */
+  public void createTable() {
+    try {
+      table.createTable();
+    } catch (BranchKeyTable.Failure f) {
+      throw new BranchKeyStoreException(
+          f.reason,
+          description(),
+          null,
+          null,
+          null,
+          "could not create the branch key table in " + description() + ": " + f.getMessage(),
+          f.getCause());
+    }
+  }
+
+  @Override
+  public String logicalKeyStoreName() {
+    return keys.logicalKeyStoreName();
+  }
+
+  @Override
+  public String description() {
+    return keys.description();
+  }
+
+  @Override
+  public String createBranchKey(String branchKeyId, Map<String, String> encryptionContext) {
+    return keys.createBranchKey(branchKeyId, encryptionContext);
+  }
+
+  @Override
+  public String versionBranchKey(String branchKeyId) {
+    return keys.versionBranchKey(branchKeyId);
+  }
+
+  @Override
+  public BranchKeyMaterials activeBranchKey(String branchKeyId) {
+    return keys.activeBranchKey(branchKeyId);
+  }
+
+  @Override
+  public BranchKeyMaterials branchKeyVersion(String branchKeyId, String version) {
+    return keys.branchKeyVersion(branchKeyId, version);
+  }
+
+  @Override
+  public BranchKeyDescription describeBranchKey(String branchKeyId) {
+    return keys.describeBranchKey(branchKeyId);
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcBranchKeyStore[" + description() + "]";
+  }
+
+  /** Builds a {@link JdbcBranchKeyStore}. */
+  public static final class Builder {
+    private DataSource dataSource;
+    private String jdbcUrl;
+    private Properties jdbcProperties;
+    private String tableName;
+    private String logicalKeyStoreName;
+    private String kmsKeyArn;
+    private KmsClientSupplier kmsClients;
+    private List<String> grantTokens = List.of();
+    private Duration queryTimeout = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Where connections come from (a pool, usually). Excludes {@link #jdbcUrl}. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /**
+     * Connects with {@link DriverManager} for each operation (no pool: the keyring reads branch
+     * keys once per TTL). {@code properties} holds {@code user}, {@code password} and driver
+     * settings. Excludes {@link #dataSource}.
+     */
+    public Builder jdbcUrl(String url, Properties properties) {
+      this.jdbcUrl = Objects.requireNonNull(url, "url");
+      this.jdbcProperties = (Properties) Objects.requireNonNull(properties, "properties").clone();
+      return this;
+    }
+
+    /** The table, optionally schema-qualified; letters, digits and underscores only. */
+    public Builder tableName(String tableName) {
+      this.tableName = Objects.requireNonNull(tableName, "tableName");
+      return this;
+    }
+
+    /** Bound into every branch key's KMS encryption context; defaults to the table name. */
+    public Builder logicalKeyStoreName(String name) {
+      this.logicalKeyStoreName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** The KMS key (key ARN, not an alias) that wraps the branch keys. */
+    public Builder kmsKeyArn(String kmsKeyArn) {
+      this.kmsKeyArn = Objects.requireNonNull(kmsKeyArn, "kmsKeyArn");
+      return this;
+    }
+
+    /** KMS clients; by default a {@link CachingKmsClientSupplier} with the SDK's defaults. */
+    public Builder kmsClientSupplier(KmsClientSupplier clients) {
+      this.kmsClients = Objects.requireNonNull(clients, "clients");
+      return this;
+    }
+
+    /** Grant tokens sent with every KMS request (at most 10). */
+    public Builder grantTokens(List<String> tokens) {
+      this.grantTokens = KmsCalls.validateGrantTokens(List.copyOf(tokens));
+      return this;
+    }
+
+    /** The timeout of every statement (whole seconds, at least 1); default 10 s. */
+    public Builder queryTimeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException(
+            "query timeout must be at least 1 second, got " + timeout);
+      }
+      this.queryTimeout = timeout;
+      return this;
+    }
+
+    /** For tests: the clock of create-time. */
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public JdbcBranchKeyStore build() {
+      if ((dataSource == null) == (jdbcUrl == null)) {
+        throw new IllegalArgumentException("set exactly one of dataSource and jdbcUrl");
+      }
+      if (tableName == null || !TABLE.matcher(tableName).matches()) {
+        throw new IllegalArgumentException(
+            "tableName must be an SQL identifier (letters, digits, underscores,"
+                + " optionally schema.table), got "
+                + (tableName == null
+                    ? "none"
+                    : UntrustedText.printable(tableName, UntrustedText.MAX_CHARS)));
+      }
+      KmsArn key = BranchKeyStores.kmsKey(kmsKeyArn);
+      JdbcBranchKeyTable.ConnectionSource connections;
+      String where;
+      if (dataSource != null) {
+        DataSource ds = dataSource;
+        connections = ds::getConnection;
+        where = "(DataSource " + ds.getClass().getName() + ")";
+      } else {
+        String url = jdbcUrl;
+        Properties props = jdbcProperties;
+        connections = () -> DriverManager.getConnection(url, props);
+        where = "at " + BranchKeyStores.withoutJdbcParameters(url);
+      }
+      JdbcBranchKeyTable table =
+          new JdbcBranchKeyTable(
+              connections, tableName, where, (int) Math.max(1, queryTimeout.toSeconds()));
+      String logical = logicalKeyStoreName != null ? logicalKeyStoreName : tableName;
+      KmsCalls kms = BranchKeyStores.kmsCalls(kmsClients, grantTokens);
+      return new JdbcBranchKeyStore(table, new StoredBranchKeys(table, logical, key, kms, clock));
+    }
+  }
+}
