@@ -86,10 +86,6 @@ public final class Ecdsa {
       };
     }
 
-    Digest hmacDigest() {
-      return name.equals("secp256r1") ? new SHA256Digest() : new SHA384Digest();
-    }
-
     MessageDigest newDigest() {
       try {
         return MessageDigest.getInstance(digest);
@@ -144,7 +140,7 @@ public final class Ecdsa {
       throw new IllegalArgumentException("signing key is not an EC private key");
     }
     Curve curve = Curve.of(suite);
-    return new Signer(curve, new ECPrivateKeyParameters(ec.getS(), curve.domain));
+    return new Signer(new ECPrivateKeyParameters(ec.getS(), curve.domain), curve.newDigest());
   }
 
   /** A verifier, ready for {@code update}, for a message of this suite. */
@@ -164,7 +160,7 @@ public final class Ecdsa {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("verification key is not a point on " + curve.name);
     }
-    return new Verifier(curve, new ECPublicKeyParameters(q, curve.domain));
+    return new Verifier(new ECPublicKeyParameters(q, curve.domain), curve.newDigest());
   }
 
   /**
@@ -172,14 +168,12 @@ public final class Ecdsa {
    * per message.
    */
   public static final class Signer {
-    private final Curve curve;
     private final ECPrivateKeyParameters key;
     private final MessageDigest digest;
 
-    private Signer(Curve curve, ECPrivateKeyParameters key) {
-      this.curve = curve;
+    private Signer(ECPrivateKeyParameters key, MessageDigest digest) {
       this.key = key;
-      this.digest = curve.newDigest();
+      this.digest = digest;
     }
 
     public void update(byte[] b, int off, int len) {
@@ -192,11 +186,14 @@ public final class Ecdsa {
 
     /** The DER signature over everything given so far. */
     public byte[] sign() {
-      ECDSASigner ecdsa = new ECDSASigner(new HMacDSAKCalculator(curve.hmacDigest()));
+      BigInteger n = key.getParameters().getN();
+      // RFC 6979 with the suite's own hash: SHA-256 for P-256, SHA-384 for P-384.
+      Digest hmac = n.bitLength() <= 256 ? new SHA256Digest() : new SHA384Digest();
+      ECDSASigner ecdsa = new ECDSASigner(new HMacDSAKCalculator(hmac));
       ecdsa.init(true, key);
       BigInteger[] rs = ecdsa.generateSignature(digest.digest());
       try {
-        return StandardDSAEncoding.INSTANCE.encode(curve.domain.getN(), rs[0], rs[1]);
+        return StandardDSAEncoding.INSTANCE.encode(n, rs[0], rs[1]);
       } catch (java.io.IOException e) {
         throw new IllegalStateException("DER encoding of a signature failed", e);
       }
@@ -205,14 +202,12 @@ public final class Ecdsa {
 
   /** Hashes what it is given and checks a DER ECDSA signature over it. Not thread-safe. */
   public static final class Verifier {
-    private final Curve curve;
     private final ECPublicKeyParameters key;
     private final MessageDigest digest;
 
-    private Verifier(Curve curve, ECPublicKeyParameters key) {
-      this.curve = curve;
+    private Verifier(ECPublicKeyParameters key, MessageDigest digest) {
       this.key = key;
-      this.digest = curve.newDigest();
+      this.digest = digest;
     }
 
     public void update(byte[] b, int off, int len) {
@@ -232,7 +227,8 @@ public final class Ecdsa {
       try {
         rs =
             StandardDSAEncoding.INSTANCE.decode(
-                curve.domain.getN(), java.util.Arrays.copyOfRange(signature, off, off + len));
+                key.getParameters().getN(),
+                java.util.Arrays.copyOfRange(signature, off, off + len));
       } catch (RuntimeException | java.io.IOException e) {
         // Bouncy Castle's DER parser answers some malformed structures with a ClassCastException:
         // every failure to decode untrusted bytes is an invalid signature.
