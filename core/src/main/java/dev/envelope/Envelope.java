@@ -701,7 +701,38 @@ public final class Envelope {
       MessageEncryptor encryptor =
           new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
       return StreamConstruction.factory()
-          .encrypting(sink, encryptor, materials, metrics::encrypted);
+          .encrypting(sink, encryptor, materials, metrics::encrypted, Long.MAX_VALUE);
+    } catch (RuntimeException e) {
+      materials.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Like {@link #encryptingStream(OutputStream, Map)}, for a message of at most {@code
+   * expectedLength} plaintext bytes. The materials manager learns the length, so a {@link
+   * dev.envelope.materials.CachingMaterialsManager} serves the stream from its cache and counts
+   * {@code expectedLength} bytes against the data key's byte bound (a stream of unknown length
+   * bypasses the cache, as in the AWS Encryption SDK, and costs a key-provider call). Writing fewer
+   * bytes is fine; a write beyond {@code expectedLength} throws {@link
+   * PlaintextLengthExceededException}, encrypts nothing of that write, and leaves the message
+   * without its final frame, so it never decrypts as complete.
+   *
+   * @param expectedLength the most plaintext bytes that will be written, at least 0
+   */
+  public EncryptingOutputStream encryptingStream(
+      OutputStream sink, Map<String, String> encryptionContext, long expectedLength) {
+    Objects.requireNonNull(sink, "sink");
+    if (expectedLength < 0) {
+      throw new IllegalArgumentException("expectedLength must not be negative: " + expectedLength);
+    }
+    EncryptionMaterials materials =
+        encryptionMaterials(encryptionContext, OptionalLong.of(expectedLength));
+    try {
+      MessageEncryptor encryptor =
+          new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
+      return StreamConstruction.factory()
+          .encrypting(sink, encryptor, materials, metrics::encrypted, expectedLength);
     } catch (RuntimeException e) {
       materials.close();
       throw e;

@@ -85,8 +85,11 @@ public final class BenchmarkMain {
         inputs.add(json);
       }
       if (cli.runKms()) {
-        List<KmsQuotaPoint> points = new KmsQuotaBenchmark(cli.kms(), out).run();
-        KmsQuotaRun run = KmsQuotaRun.of(cli.kms(), System.getProperty("java.version"), points);
+        KmsQuotaBenchmark kmsBenchmark = new KmsQuotaBenchmark(cli.kms(), out);
+        List<KmsQuotaPoint> points = kmsBenchmark.run();
+        KmsQuotaRun run =
+            KmsQuotaRun.of(
+                cli.kms(), System.getProperty("java.version"), points, kmsBenchmark.smallFiles());
         Path kms =
             cli.resultsDir()
                 .resolve(stem + "-jdk" + Runtime.version().feature() + ReportWriter.KMS_SUFFIX);
@@ -164,6 +167,13 @@ public final class BenchmarkMain {
       if (!user.getParameter(p.getKey()).hasValue()) {
         b.param(p.getKey(), p.getValue().toArray(String[]::new));
       }
+    }
+    if (!user.getParameter("executor").hasValue()
+        && !user.getJvm().hasValue()
+        && !VirtualThreadBenchmark.virtualThreadsAvailable()) {
+      // The forks run on this JDK, which has no virtual threads: measure the platform variants
+      // only.
+      b.param("executor", VirtualThreadBenchmark.PLATFORM_2, VirtualThreadBenchmark.PLATFORM_16);
     }
     boolean gcAsked =
         user.getProfilers().stream()

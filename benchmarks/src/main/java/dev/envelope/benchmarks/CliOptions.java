@@ -151,6 +151,12 @@ public record CliOptions(
         description = "records/s a user wants; the report sizes maxMessages for it (100000)")
     Double targetRate;
 
+    @Option(
+        names = "--kms-small-files",
+        paramLabel = "B",
+        description = "bytes per file of the many-small-files case (16384; 0 skips it)")
+    Integer kmsSmallFiles;
+
     // Files run up to the next argument that starts with '-', as they always have; a JMH option
     // after them
     // (say -f 2) is not taken for a file.
@@ -198,6 +204,9 @@ public record CliOptions(
       }
       if (targetRate != null) {
         kms = kms.withTargetRate(targetRate);
+      }
+      if (kmsSmallFiles != null) {
+        kms = kms.withSmallFileSize(kmsSmallFiles);
       }
       Path dir = results;
       if (dir == null) {

@@ -92,18 +92,20 @@ public final class Fixtures {
    * wrapping key is a {@link JceMasterKey} (wire-compatible with the raw AES keyring).
    */
   public static CachingCryptoMaterialsManager esdkCachingCmm() {
-    JceMasterKey masterKey =
-        JceMasterKey.getInstance(
-            new SecretKeySpec(WRAPPING_KEY.clone(), "AES"),
-            NAMESPACE,
-            KEY_NAME,
-            "AES/GCM/NoPadding");
     return CachingCryptoMaterialsManager.newBuilder()
-        .withMasterKeyProvider(masterKey)
+        .withMasterKeyProvider(esdkMasterKey())
         .withCache(new LocalCryptoMaterialsCache(CACHE_CAPACITY))
         .withMaxAge(CACHE_MAX_AGE.toMillis(), TimeUnit.MILLISECONDS)
         .withMessageUseLimit(CACHE_MAX_MESSAGES)
         .build();
+  }
+
+  /**
+   * The ESDK's legacy master key for the wrapping key (wire-compatible with the raw AES keyring).
+   */
+  public static JceMasterKey esdkMasterKey() {
+    return JceMasterKey.getInstance(
+        new SecretKeySpec(WRAPPING_KEY.clone(), "AES"), NAMESPACE, KEY_NAME, "AES/GCM/NoPadding");
   }
 
   public static IKeyring esdkKeyring() {

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One record per operation, suite 0x0478, no data-key cache: every encryption wraps a fresh data
  * key and every decryption unwraps one (raw AES keyring on both sides, so no network). {@code impl}
  * selects Envelope, the official ESDK doing the same work (same suite, frame size, wrapping key and
- * context), or the raw JCE AES-GCM ceiling. Score: records/s.
+ * context) through the Material Providers Library's raw AES keyring ({@code esdk}) or its legacy
+ * {@code JceMasterKey} ({@code esdk-masterkey}), or the raw JCE AES-GCM ceiling. Score: records/s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class RecordBenchmark {
-  @Param({RecordCodec.ENVELOPE, RecordCodec.ESDK, RecordCodec.JCE})
+  @Param({RecordCodec.ENVELOPE, RecordCodec.ESDK, RecordCodec.ESDK_MASTER_KEY, RecordCodec.JCE})
   String impl;
 
   @Param({"64", "1024", "16384", "65536", "262144"})

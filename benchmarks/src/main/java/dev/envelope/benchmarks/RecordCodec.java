@@ -2,6 +2,7 @@ package dev.envelope.benchmarks;
 
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CryptoMaterialsManager;
+import com.amazonaws.encryptionsdk.jce.JceMasterKey;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.Envelope;
 import java.security.GeneralSecurityException;
@@ -21,6 +22,21 @@ public interface RecordCodec {
   String ENVELOPE = "envelope";
 
   String ESDK = "esdk";
+
+  /**
+   * The official ESDK's other path for the same scenario: in {@link RecordBenchmark} the legacy
+   * {@code JceMasterKey} master key provider (where {@code esdk} is the Material Providers
+   * Library's raw AES keyring).
+   */
+  String ESDK_MASTER_KEY = "esdk-masterkey";
+
+  /**
+   * In {@link CachedRecordBenchmark}: the Material Providers Library's raw AES keyring, which has
+   * no cache (MPL 1.7 has no caching materials manager), next to {@code esdk}, the {@code
+   * JceMasterKey} caching CMM. It is the best an ESDK user of keyrings gets.
+   */
+  String ESDK_KEYRING = "esdk-keyring";
+
   String JCE = "jce";
 
   byte[] encrypt(byte[] plaintext);
@@ -40,6 +56,9 @@ public interface RecordCodec {
           cached
               ? new EsdkCachedCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkCachingCmm())
               : new EsdkCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkKeyring());
+      case ESDK_MASTER_KEY ->
+          new EsdkMasterKeyCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkMasterKey());
+      case ESDK_KEYRING -> new EsdkCodec(Fixtures.esdk(suite, frameSize), Fixtures.esdkKeyring());
       case JCE -> {
         if (cached) {
           throw new IllegalArgumentException("raw AES-GCM has no data key to cache");
@@ -75,6 +94,19 @@ public interface RecordCodec {
     @Override
     public byte[] decrypt(byte[] message) {
       return crypto.decryptData(keyring, message).getResult();
+    }
+  }
+
+  /** The ESDK with a {@code JceMasterKey} as master key provider, no cache. */
+  record EsdkMasterKeyCodec(AwsCrypto crypto, JceMasterKey masterKey) implements RecordCodec {
+    @Override
+    public byte[] encrypt(byte[] plaintext) {
+      return crypto.encryptData(masterKey, plaintext, Fixtures.CONTEXT).getResult();
+    }
+
+    @Override
+    public byte[] decrypt(byte[] message) {
+      return crypto.decryptData(masterKey, message).getResult();
     }
   }
 

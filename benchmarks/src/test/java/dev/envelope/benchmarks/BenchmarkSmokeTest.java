@@ -66,7 +66,7 @@ class BenchmarkSmokeTest {
     assertThat(results)
         .extracting(JmhResult::benchmarkClass)
         .containsOnly("RecordBenchmark", "StreamBenchmark");
-    assertThat(results).hasSize(6); // 3 implementations x 2 benchmarks
+    assertThat(results).hasSize(7); // 4 implementations of records, 3 of streams
     assertThat(results).allSatisfy(r -> assertThat(r.score()).isPositive());
     assertThat(results)
         .anySatisfy(r -> assertThat(r.allocBytesPerOp()).isPositive()); // -prof gc ran
@@ -74,6 +74,10 @@ class BenchmarkSmokeTest {
     KmsQuotaRun run = KmsQuotaRun.parse(Files.readString(kms));
     assertThat(run.points()).extracting(p -> p.maxMessages()).containsExactly(0L, 100L, 100L);
     assertThat(run.points()).allSatisfy(p -> assertThat(p.otherErrors()).isZero());
+    // The many-small-files case: streams without, then with, their length; none failed.
+    assertThat(run.smallFiles()).extracting(p -> p.lengthDeclared()).containsExactly(false, true);
+    assertThat(run.smallFiles()).allSatisfy(p -> assertThat(p.errors()).isZero());
+    assertThat(run.smallFiles()).allSatisfy(p -> assertThat(p.files()).isPositive());
     Json.parse(Files.readString(kms));
 
     String report = Files.readString(md);

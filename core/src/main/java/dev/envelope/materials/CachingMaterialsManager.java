@@ -55,10 +55,12 @@ import java.util.function.UnaryOperator;
  * only, as in the AWS Encryption SDK: decrypting does not spend a key's budget, the messages were
  * already written.
  *
- * <p>Encryption requests whose plaintext length is unknown (streams) or larger than {@code
- * maxBytes} bypass the cache and go to the underlying manager, as in the AWS Encryption SDK. So do
- * decryption requests of the legacy suites without key derivation (0x0014, 0x0046, 0x0078), whose
- * data key is the content key itself: the caching CMM specification forbids caching them.
+ * <p>Encryption requests whose plaintext length is unknown (streams opened without an expected
+ * length) or larger than {@code maxBytes} bypass the cache and go to the underlying manager, as in
+ * the AWS Encryption SDK. A stream opened with {@code Envelope.encryptingStream(sink, context,
+ * expectedLength)} is served from the cache and counts {@code expectedLength} bytes. Decryption
+ * requests of the legacy suites without key derivation (0x0014, 0x0046, 0x0078), whose data key is
+ * the content key itself, bypass it too: the caching CMM specification forbids caching them.
  *
  * <h2>What is cached, and under which key</h2>
  *

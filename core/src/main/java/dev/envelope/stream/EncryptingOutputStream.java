@@ -1,5 +1,6 @@
 package dev.envelope.stream;
 
+import dev.envelope.PlaintextLengthExceededException;
 import dev.envelope.internal.format.MessageEncryptor;
 import dev.envelope.keyring.EncryptionMaterials;
 import java.io.IOException;
@@ -17,6 +18,9 @@ import java.util.Objects;
  * a final frame, which every decryptor rejects as truncated. After any failure the stream refuses
  * further writes and {@code close()} does not complete the message. Closing twice is harmless. Not
  * thread-safe.
+ *
+ * <p>A stream opened with an expected length (so that a data-key cache can serve it) refuses to
+ * encrypt more than that: see {@link PlaintextLengthExceededException}.
  */
 public final class EncryptingOutputStream extends OutputStream {
   private final OutputStream sink;
@@ -24,6 +28,10 @@ public final class EncryptingOutputStream extends OutputStream {
   private final EncryptionMaterials materials;
   private final java.util.function.LongConsumer onComplete;
   private final int frameLength;
+
+  /** Declared plaintext length (a cache reserved it), or Long.MAX_VALUE when none was declared. */
+  private final long maxPlaintextLength;
+
   private final byte[] pending;
   private final byte[] frameOut;
   private int pendingLength;
@@ -35,13 +43,20 @@ public final class EncryptingOutputStream extends OutputStream {
   /**
    * For {@code Envelope} (through {@link StreamFactory}): takes ownership of the encryptor and the
    * materials (both closed when the stream closes) and calls {@code onComplete} once the message is
-   * complete.
+   * complete. At most {@code maxPlaintextLength} bytes ({@code Long.MAX_VALUE}: no bound) are
+   * accepted: a write that would exceed it throws {@link PlaintextLengthExceededException} before
+   * encrypting any of its bytes, and the stream fails (its message stays without a final frame).
    */
   EncryptingOutputStream(
       OutputStream sink,
       MessageEncryptor encryptor,
       EncryptionMaterials materials,
-      java.util.function.LongConsumer onComplete) {
+      java.util.function.LongConsumer onComplete,
+      long maxPlaintextLength) {
+    if (maxPlaintextLength < 0) {
+      throw new IllegalArgumentException("maxPlaintextLength must not be negative");
+    }
+    this.maxPlaintextLength = maxPlaintextLength;
     this.sink = Objects.requireNonNull(sink, "sink");
     this.encryptor = encryptor;
     this.materials = materials;
@@ -54,7 +69,11 @@ public final class EncryptingOutputStream extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    if (headerWritten && !closed && !failed && pendingLength < frameLength - 1) {
+    if (headerWritten
+        && !closed
+        && !failed
+        && pendingLength < frameLength - 1
+        && plaintextLength + pendingLength < maxPlaintextLength) {
       // Byte-at-a-time writers (DataOutputStream, hand-rolled encoders) must not pay a call chain
       // per byte;
       // the byte that completes a frame takes the general path, which encrypts it.
@@ -68,6 +87,13 @@ public final class EncryptingOutputStream extends OutputStream {
   public void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
     checkUsable();
+    long accepted = plaintextLength + pendingLength;
+    if (len > maxPlaintextLength - accepted) {
+      // Checked before anything of this write is encrypted; the message never gets its final
+      // frame.
+      failed = true;
+      throw new PlaintextLengthExceededException(maxPlaintextLength, accepted + len);
+    }
     try {
       writeHeaderOnce();
       // Full frames go out as soon as they are complete; close() writes the final frame from what

@@ -34,7 +34,8 @@ final class StreamFactory implements StreamConstruction.Factory {
       OutputStream sink,
       MessageEncryptor encryptor,
       EncryptionMaterials materials,
-      LongConsumer onComplete) {
-    return new EncryptingOutputStream(sink, encryptor, materials, onComplete);
+      LongConsumer onComplete,
+      long maxPlaintextLength) {
+    return new EncryptingOutputStream(sink, encryptor, materials, onComplete, maxPlaintextLength);
   }
 }

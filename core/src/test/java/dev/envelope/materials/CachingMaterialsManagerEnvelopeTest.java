@@ -102,6 +102,43 @@ class CachingMaterialsManagerEnvelopeTest {
   }
 
   @Test
+  void streamsWithAnExpectedLengthUseTheCacheAndCountItAgainstMaxBytes()
+      throws java.io.IOException {
+    RecordingKeyring keyring = new RecordingKeyring();
+    Envelope envelope =
+        Envelope.builder()
+            .materialsManager(
+                CachingMaterialsManager.builder()
+                    .keyring(keyring)
+                    .maxAge(Duration.ofMinutes(5))
+                    .maxBytes(3000)
+                    .build())
+            .build();
+    List<byte[]> messages = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+      // Each stream reserves its declared 1024 bytes, though it writes only 1000 of them.
+      try (java.io.OutputStream out = envelope.encryptingStream(sink, CONTEXT, 1024)) {
+        out.write(record(i), 0, 1000);
+      }
+      messages.add(sink.toByteArray());
+    }
+    // Two reservations of 1024 fit in 3000 bytes, a third does not: one data key per two streams.
+    assertThat(keyring.encryptCalls.get()).isEqualTo(3);
+    Envelope reader = Envelope.builder().keyring(new RecordingKeyring()).build();
+    for (int i = 0; i < 6; i++) {
+      assertThat(reader.decrypt(messages.get(i), CONTEXT).plaintext())
+          .isEqualTo(java.util.Arrays.copyOf(record(i), 1000));
+    }
+    // A declared length beyond maxBytes cannot be served by any cached key: it bypasses the cache.
+    try (java.io.OutputStream out =
+        envelope.encryptingStream(new java.io.ByteArrayOutputStream(), CONTEXT, 5000)) {
+      out.write(record(9));
+    }
+    assertThat(keyring.encryptCalls.get()).isEqualTo(4);
+  }
+
+  @Test
   void messagesFromOneCachedKeyStillDifferAndDecrypt() {
     RecordingKeyring keyring = new RecordingKeyring();
     Envelope envelope =

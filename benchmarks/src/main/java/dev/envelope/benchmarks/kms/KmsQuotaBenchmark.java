@@ -27,22 +27,33 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * audit log, so they are what KMS saw, retries included. The AWS SDK client uses its default
  * (standard) retry strategy, as an application would: throttled requests are retried with backoff
  * and only what is left after the retries reaches the caller.
+ *
+ * <p>After the sweep, the many-small-files case: the same threads encrypt small files as streams
+ * through a cache of {@value #SMALL_FILES_MAX_MESSAGES} messages per key, first without declaring
+ * their length (each stream bypasses the cache: one KMS call per file), then with {@code
+ * encryptingStream(sink, context, expectedLength)}.
  */
 public final class KmsQuotaBenchmark {
   private static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "table", "orders");
   private static final String GENERATE = "GenerateDataKey";
   private static final String THROTTLING = "ThrottlingException";
 
+  /** Messages per data key in the many-small-files case. */
+  static final long SMALL_FILES_MAX_MESSAGES = 1000;
+
   private final KmsQuotaSettings settings;
   private final PrintStream log;
+  private final List<SmallFilesPoint> smallFiles = new ArrayList<>();
 
   public KmsQuotaBenchmark(KmsQuotaSettings settings, PrintStream log) {
     this.settings = settings;
     this.log = log;
   }
 
+  /** The sweep's points, then the many-small-files points ({@link #smallFiles()}). */
   public List<KmsQuotaPoint> run() {
     List<KmsQuotaPoint> points = new ArrayList<>();
+    smallFiles.clear();
     try (LocalKms kms =
         LocalKms.builder().requestsPerSecond(0).latency(settings.kmsLatency()).start()) {
       // One real KmsClient per Region with the SDK's default retry strategy; closed with the local
@@ -95,8 +106,102 @@ public final class KmsQuotaBenchmark {
           kms.setRequestsPerSecond(0);
         }
       }
+      if (settings.smallFileSize() > 0) {
+        for (boolean declared : List.of(false, true)) {
+          kms.auditLog().clear();
+          kms.setRequestsPerSecond(settings.quotaPerSecond());
+          SmallFilesPoint p =
+              measureSmallFiles(envelope(keyring, SMALL_FILES_MAX_MESSAGES, false), declared);
+          List<AuditEvent> calls = kms.auditLog().events(e -> GENERATE.equals(e.operation()));
+          p =
+              new SmallFilesPoint(
+                  p.lengthDeclared(),
+                  p.threads(),
+                  p.seconds(),
+                  p.files(),
+                  p.fileSize(),
+                  p.maxMessages(),
+                  calls.stream().filter(AuditEvent::succeeded).count(),
+                  calls.stream().filter(e -> THROTTLING.equals(e.errorCode())).count(),
+                  p.errors());
+          smallFiles.add(p);
+          log.printf(
+              "  small files of %d B, %-26s %8.0f files/s  %8.1f KMS calls per 1000 files, %d errors%n",
+              p.fileSize(),
+              declared ? "streams with their length" : "streams without length",
+              p.filesPerSecond(),
+              p.kmsCallsPerThousandFiles(),
+              p.errors());
+          kms.setRequestsPerSecond(0);
+        }
+      }
     }
     return points;
+  }
+
+  /** The many-small-files points of the last {@link #run()}: without, then with, a length. */
+  public List<SmallFilesPoint> smallFiles() {
+    return List.copyOf(smallFiles);
+  }
+
+  /**
+   * Caller threads stream small files (in 4 KiB writes, as a copy loop would) for one point's
+   * duration, opening each stream with or without its length.
+   */
+  private SmallFilesPoint measureSmallFiles(Envelope envelope, boolean declared) {
+    int n = settings.threads();
+    int size = settings.smallFileSize();
+    long[] files = new long[n];
+    long[] errors = new long[n];
+    Thread[] threads = new Thread[n];
+    long start = System.nanoTime();
+    long deadline = start + settings.pointDuration().toNanos();
+    for (int i = 0; i < n; i++) {
+      int id = i;
+      threads[i] =
+          new Thread(
+              () -> {
+                byte[] file = new byte[size];
+                new Random(id).nextBytes(file);
+                java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream(size + 1024);
+                while (System.nanoTime() < deadline) {
+                  sink.reset();
+                  try (java.io.OutputStream out =
+                      declared
+                          ? envelope.encryptingStream(sink, CONTEXT, size)
+                          : envelope.encryptingStream(sink, CONTEXT)) {
+                    for (int off = 0; off < size; off += 4096) {
+                      out.write(file, off, Math.min(4096, size - off));
+                    }
+                  } catch (java.io.IOException | RuntimeException e) {
+                    errors[id]++;
+                    continue;
+                  }
+                  files[id]++;
+                }
+              },
+              "kms-small-files-" + i);
+      threads[i].start();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new SmallFilesPoint(
+        declared,
+        n,
+        seconds,
+        java.util.Arrays.stream(files).sum(),
+        size,
+        SMALL_FILES_MAX_MESSAGES,
+        0,
+        0,
+        java.util.Arrays.stream(errors).sum());
   }
 
   private Envelope envelope(KmsKeyring keyring, long maxMessages, boolean refreshAhead) {

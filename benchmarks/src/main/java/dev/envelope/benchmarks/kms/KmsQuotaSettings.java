@@ -16,6 +16,8 @@ import java.util.List;
  * @param recordSize plaintext bytes per record
  * @param targetRecordsPerSecond the record rate a user wants; the report says what bound it needs
  * @param compareRefreshAhead measure each cache bound with refresh-ahead off and on
+ * @param smallFileSize plaintext bytes per file of the many-small-files case (streams with and
+ *     without a declared length); 0 skips it
  */
 public record KmsQuotaSettings(
     int threads,
@@ -26,7 +28,8 @@ public record KmsQuotaSettings(
     List<Long> maxMessagesSweep,
     int recordSize,
     double targetRecordsPerSecond,
-    boolean compareRefreshAhead) {
+    boolean compareRefreshAhead,
+    int smallFileSize) {
 
   public KmsQuotaSettings {
     if (threads < 1) {
@@ -49,7 +52,8 @@ public record KmsQuotaSettings(
         List.of(0L, 1L, 10L, 100L, 1_000L, 10_000L, 100_000L),
         1024,
         100_000,
-        true);
+        true,
+        16 * 1024);
   }
 
   /** The short profile: the same shape in a few seconds. */
@@ -63,7 +67,8 @@ public record KmsQuotaSettings(
         List.of(0L, 100L, 10_000L),
         1024,
         100_000,
-        true);
+        true,
+        16 * 1024);
   }
 
   public KmsQuotaSettings withThreads(int n) {
@@ -76,7 +81,8 @@ public record KmsQuotaSettings(
         maxMessagesSweep,
         recordSize,
         targetRecordsPerSecond,
-        compareRefreshAhead);
+        compareRefreshAhead,
+        smallFileSize);
   }
 
   public KmsQuotaSettings withQuota(double perSecond) {
@@ -89,7 +95,8 @@ public record KmsQuotaSettings(
         maxMessagesSweep,
         recordSize,
         targetRecordsPerSecond,
-        compareRefreshAhead);
+        compareRefreshAhead,
+        smallFileSize);
   }
 
   public KmsQuotaSettings withLatency(Duration latency) {
@@ -102,7 +109,8 @@ public record KmsQuotaSettings(
         maxMessagesSweep,
         recordSize,
         targetRecordsPerSecond,
-        compareRefreshAhead);
+        compareRefreshAhead,
+        smallFileSize);
   }
 
   public KmsQuotaSettings withPointDuration(Duration d) {
@@ -115,7 +123,8 @@ public record KmsQuotaSettings(
         maxMessagesSweep,
         recordSize,
         targetRecordsPerSecond,
-        compareRefreshAhead);
+        compareRefreshAhead,
+        smallFileSize);
   }
 
   public KmsQuotaSettings withWarmup(Duration d) {
@@ -128,7 +137,8 @@ public record KmsQuotaSettings(
         maxMessagesSweep,
         recordSize,
         targetRecordsPerSecond,
-        compareRefreshAhead);
+        compareRefreshAhead,
+        smallFileSize);
   }
 
   public KmsQuotaSettings withSweep(List<Long> sweep) {
@@ -141,7 +151,8 @@ public record KmsQuotaSettings(
         sweep,
         recordSize,
         targetRecordsPerSecond,
-        compareRefreshAhead);
+        compareRefreshAhead,
+        smallFileSize);
   }
 
   public KmsQuotaSettings withCompareRefreshAhead(boolean compare) {
@@ -154,7 +165,8 @@ public record KmsQuotaSettings(
         maxMessagesSweep,
         recordSize,
         targetRecordsPerSecond,
-        compare);
+        compare,
+        smallFileSize);
   }
 
   public KmsQuotaSettings withTargetRate(double recordsPerSecond) {
@@ -167,6 +179,21 @@ public record KmsQuotaSettings(
         maxMessagesSweep,
         recordSize,
         recordsPerSecond,
-        compareRefreshAhead);
+        compareRefreshAhead,
+        smallFileSize);
+  }
+
+  public KmsQuotaSettings withSmallFileSize(int bytes) {
+    return new KmsQuotaSettings(
+        threads,
+        quotaPerSecond,
+        kmsLatency,
+        pointDuration,
+        warmup,
+        maxMessagesSweep,
+        recordSize,
+        targetRecordsPerSecond,
+        compareRefreshAhead,
+        bytes);
   }
 }

@@ -3,6 +3,7 @@ package dev.envelope.benchmarks.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.envelope.benchmarks.kms.KmsQuotaPoint;
 import dev.envelope.benchmarks.kms.KmsQuotaSettings;
+import dev.envelope.benchmarks.kms.SmallFilesPoint;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -20,20 +21,27 @@ public record KmsQuotaRun(
     double quotaPerSecond,
     double kmsLatencyMillis,
     double targetRecordsPerSecond,
-    List<KmsQuotaPoint> points) {
+    List<KmsQuotaPoint> points,
+    List<SmallFilesPoint> smallFiles) {
 
   public KmsQuotaRun {
     points = List.copyOf(points);
+    smallFiles = List.copyOf(smallFiles);
   }
 
-  public static KmsQuotaRun of(KmsQuotaSettings s, String jdkVersion, List<KmsQuotaPoint> points) {
+  public static KmsQuotaRun of(
+      KmsQuotaSettings s,
+      String jdkVersion,
+      List<KmsQuotaPoint> points,
+      List<SmallFilesPoint> smallFiles) {
     return new KmsQuotaRun(
         jdkVersion,
         s.threads(),
         s.quotaPerSecond(),
         s.kmsLatency().toNanos() / 1e6,
         s.targetRecordsPerSecond(),
-        points);
+        points,
+        smallFiles);
   }
 
   /** The best record rate of the sweep: what the CPU allows once the quota no longer binds. */
@@ -74,6 +82,21 @@ public record KmsQuotaRun(
         g.writeEndObject();
       }
       g.writeEndArray();
+      g.writeArrayFieldStart("smallFiles");
+      for (SmallFilesPoint p : smallFiles) {
+        g.writeStartObject();
+        g.writeBooleanField("lengthDeclared", p.lengthDeclared());
+        g.writeNumberField("threads", p.threads());
+        g.writeNumberField("seconds", p.seconds());
+        g.writeNumberField("files", p.files());
+        g.writeNumberField("fileSize", p.fileSize());
+        g.writeNumberField("maxMessages", p.maxMessages());
+        g.writeNumberField("kmsCalls", p.kmsCalls());
+        g.writeNumberField("kmsThrottled", p.kmsThrottled());
+        g.writeNumberField("errors", p.errors());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -101,13 +124,31 @@ public record KmsQuotaRun(
               dbl(p, "p99Micros"),
               dbl(p, "maxMicros")));
     }
+    List<SmallFilesPoint> smallFiles = new ArrayList<>();
+    // Absent from runs before the many-small-files case existed.
+    Object small = o.get("smallFiles");
+    for (Object item : small == null ? List.of() : Json.array(small)) {
+      Map<String, Object> p = Json.object(item);
+      smallFiles.add(
+          new SmallFilesPoint(
+              Boolean.TRUE.equals(p.get("lengthDeclared")),
+              (int) lng(p, "threads"),
+              dbl(p, "seconds"),
+              lng(p, "files"),
+              (int) lng(p, "fileSize"),
+              lng(p, "maxMessages"),
+              lng(p, "kmsCalls"),
+              lng(p, "kmsThrottled"),
+              lng(p, "errors")));
+    }
     return new KmsQuotaRun(
         String.valueOf(o.get("jdkVersion")),
         (int) lng(o, "threads"),
         dbl(o, "quotaPerSecond"),
         dbl(o, "kmsLatencyMillis"),
         dbl(o, "targetRecordsPerSecond"),
-        points);
+        points,
+        smallFiles);
   }
 
   private static double dbl(Map<String, Object> o, String key) {

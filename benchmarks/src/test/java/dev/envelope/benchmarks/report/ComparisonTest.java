@@ -46,6 +46,29 @@ class ComparisonTest {
   }
 
   @Test
+  void attachesTheFloorAndTheTwoThreadReference() {
+    List<Comparison> targets =
+        Comparison.group(JmhResult.parseAll(Fixtures.read("jdk17-targets.json")));
+    Comparison cached = find(targets, "CachedRecord encrypt size=1KiB");
+    assertThat(cached.floor().score()).isEqualTo(250000.0);
+    assertThat(cached.timeOverFloor()).isCloseTo(1.25, within(1e-9));
+    assertThat(cached.esdkOtherPath().score()).isEqualTo(25000.0);
+    assertThat(cached.allocationPerByte()).isCloseTo(1800.0 / 1024, within(1e-9));
+    assertThat(cached.reference()).isNull();
+    Comparison sixteen = find(targets, "CachedRecord encrypt16Threads size=1KiB");
+    assertThat(sixteen.versusReference()).isCloseTo(330.0 / 380, within(1e-9));
+    assertThat(sixteen.floor()).isNull(); // the floor is one thread's
+    Comparison virtual = find(targets, "VirtualThread encrypt executor=virtual-16 size=1KiB");
+    assertThat(virtual.versusReference()).isCloseTo(0.95, within(1e-9));
+    assertThat(find(targets, "VirtualThread encrypt executor=platform-2 size=1KiB").reference())
+        .isNull();
+  }
+
+  private static Comparison find(List<Comparison> rows, String label) {
+    return rows.stream().filter(c -> c.label().equals(label)).findFirst().orElseThrow();
+  }
+
+  @Test
   void bytesPerOpFromSizeOrStreamLength() {
     assertThat(rows.get(0).bytesPerOp()).isEqualTo(1024);
     assertThat(rows.get(4).bytesPerOp()).isEqualTo(256L * 1024 * 1024);

@@ -23,11 +23,11 @@ class MarkdownReportTest {
     assertThat(md).contains("## Records and streams on JDK 17.0.15 (OpenJDK 64-Bit Server VM)");
     assertThat(md)
         .contains(
-            "| Record encrypt size=1KiB | 150.0 k/s | 30.0 k/s | 1.50 M/s | 5.00x | 10% | 2.0 k"
+            "| Record encrypt size=1KiB | 150.0 k/s | 30.0 k/s | 1.50 M/s | 5.00x | 10% | - | - | 2.0 k"
                 + " | 20.0 k | >= 3.00x ESDK ✅ |");
     assertThat(md)
         .contains(
-            "| Record decrypt size=1KiB | 100.0 k/s | 50.0 k/s | 1.00 M/s | 2.00x | 10% | - | - |"
+            "| Record decrypt size=1KiB | 100.0 k/s | 50.0 k/s | 1.00 M/s | 2.00x | 10% | - | - | - | - |"
                 + " >= 3.00x ESDK ❌ |");
     // 9 ops/s of 256 MiB streams = 2304 MiB/s
     assertThat(md)
@@ -42,11 +42,12 @@ class MarkdownReportTest {
     String md = render(jdk17(), List.of());
     assertThat(md)
         .contains(
-            "| records 1 KiB uncached >= 3x ESDK | Record encrypt size=1KiB | 17 | 5.00x | ✅ pass |");
+            "| records 1 KiB uncached >= 3x ESDK (MPL raw AES keyring) | Record encrypt size=1KiB | 17"
+                + " | 5.00x | ✅ pass |");
     assertThat(md)
         .contains(
-            "| records 1 KiB cached >= 3x ESDK | CachedRecord encrypt2Threads size=1KiB | 17 | 5.00x"
-                + " | ✅ pass |");
+            "| records 1 KiB cached >= 3x ESDK (JceMasterKey caching CMM) | CachedRecord encrypt2Threads"
+                + " size=1KiB | 17 | 5.00x | ✅ pass |");
     assertThat(md)
         .contains(
             "| streams encrypt >= 80% of raw AES-GCM at 64 KiB frames | Stream encrypt frameSize=64KiB"
@@ -59,6 +60,40 @@ class MarkdownReportTest {
         .contains(
             "| streams >= 2x ESDK at 64 KiB frames | Stream decrypt frameSize=64KiB streamMiB=256MiB"
                 + " | 17 | 6.00x | ✅ pass |");
+  }
+
+  @Test
+  void issue15TargetsJudgeOtherPathsFloorThreadsAndAllocation() {
+    String md = render(JmhResult.parseAll(Fixtures.read("jdk17-targets.json")), List.of());
+    assertThat(md)
+        .contains(
+            "| records 1 KiB uncached >= 3x ESDK (JceMasterKey) | Record encrypt size=1KiB | 17 | 2.50x"
+                + " | ❌ fail |")
+        .contains(
+            "| records 1 KiB cached >= 3x ESDK (MPL raw AES keyring, which cannot cache)"
+                + " | CachedRecord encrypt size=1KiB | 17 | 8.00x | ✅ pass |")
+        .contains(
+            "| cached 1 KiB record within 1.3x of the primitive floor's time"
+                + " | CachedRecord encrypt size=1KiB | 17 | 1.25x | ✅ pass |")
+        .contains(
+            "| allocation per cached 1 KiB record <= 2x the record size"
+                + " | CachedRecord encrypt size=1KiB | 17 | 1.76x | ✅ pass |")
+        .contains(
+            "| 16 threads keep >= 90% of the 2-thread cached throughput"
+                + " | CachedRecord encrypt16Threads size=1KiB | 17 | 87% | ❌ fail |")
+        .contains(
+            "| 16 threads keep >= 90% of the 2-thread cached throughput"
+                + " | VirtualThread encrypt executor=virtual-16 size=1KiB | 17 | 95% | ✅ pass |")
+        .contains(
+            "| signed 0x0578 1 KiB >= 3x ESDK, cached and uncached"
+                + " | SignedRecord encrypt cached=true size=1KiB | 17 | 3.75x | ✅ pass |");
+    // The 2-thread reference and the floor itself are not judged by the scaling or floor targets.
+    assertThat(md).doesNotContain("throughput | VirtualThread encrypt executor=platform-2");
+    assertThat(md).doesNotContain("floor's time | PrimitiveFloor");
+    assertThat(md)
+        .contains(
+            "| CachedRecord encrypt size=1KiB | 200.0 k/s | 50.0 k/s | - | 4.00x | - | 8.00x | 1.25x"
+                + " | 1.8 k | 9.0 k |");
   }
 
   @Test

@@ -72,6 +72,20 @@ public final class AesGcm {
   }
 
   /**
+   * The tag of AES-GCM over an empty plaintext with {@code aad[aadOff, aadOff+aadLen)} as AAD (a
+   * GMAC), written to {@code out[outOff, outOff+16)}, which must not overlap the AAD.
+   */
+  public void tag(
+      SecretKey key, byte[] iv, byte[] aad, int aadOff, int aadLen, byte[] out, int outOff)
+      throws GeneralSecurityException {
+    cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));
+    cipher.updateAAD(aad, aadOff, aadLen);
+    cipher.doFinal(EMPTY, 0, 0, out, outOff);
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /**
    * Decrypts {@code len} bytes (ciphertext then tag) from {@code in} into {@code out}, which must
    * have room for {@code len - 16} bytes. On a bad tag nothing usable is in {@code out}: the JCE
    * releases GCM plaintext only after the tag verified.

@@ -9,8 +9,6 @@ import dev.envelope.internal.text.UntrustedText;
 import dev.envelope.keyring.DecryptionMaterials;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
@@ -48,7 +46,7 @@ public final class MessageDecryptor implements AutoCloseable {
   private final MessageKeys keys;
   private final BodyAad aad;
   private final AesGcm gcm;
-  private final Signature verifier;
+  private final Ecdsa.Verifier verifier;
   private long sequenceNumber = 1;
   private boolean bodyDone;
   private final Map<String, String> encryptionContext;
@@ -81,14 +79,11 @@ public final class MessageDecryptor implements AutoCloseable {
       } else {
         this.verifier = null;
       }
-    } catch (RuntimeException | SignatureException e) {
+    } catch (RuntimeException e) {
       // A failed header authentication has keyed the cipher with the message key: drop that copy
       // too.
       close();
-      if (e instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e);
+      throw e;
     }
   }
 
@@ -283,11 +278,7 @@ public final class MessageDecryptor implements AutoCloseable {
       throw new IllegalStateException("AES-GCM failed", e);
     }
     if (verifier != null) {
-      try {
-        verifier.update(buf, off, frame.totalLength());
-      } catch (SignatureException e) {
-        throw new IllegalStateException(e);
-      }
+      verifier.update(buf, off, frame.totalLength());
     }
     sequenceNumber++;
     if (frame.isFinal()) {
@@ -366,13 +357,7 @@ public final class MessageDecryptor implements AutoCloseable {
     if (!bodyDone) {
       throw new IllegalStateException("body not complete");
     }
-    boolean valid;
-    try {
-      valid = verifier.verify(buf, off + 2, len - 2);
-    } catch (SignatureException e) {
-      valid = false;
-    }
-    if (!valid) {
+    if (!verifier.verify(buf, off + 2, len - 2)) {
       throw new InvalidMessageException(
           "message signature does not verify: the message was altered");
     }

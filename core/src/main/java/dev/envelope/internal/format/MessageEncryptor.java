@@ -6,8 +6,6 @@ import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.keyring.EncryptionMaterials;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,7 +41,7 @@ public final class MessageEncryptor implements AutoCloseable {
   private final BodyAad aad;
   private final AesGcm gcm;
   private final byte[] header;
-  private final Signature signer;
+  private final Ecdsa.Signer signer;
   private long sequenceNumber = 1;
   private boolean finished;
 
@@ -74,27 +72,50 @@ public final class MessageEncryptor implements AutoCloseable {
     this.keys = keys;
     this.aad = new BodyAad(messageId);
     try {
-      // Required context pairs are authenticated but not stored: the header keeps the rest.
-      Map<String, String> stored = new HashMap<>(materials.encryptionContext());
-      stored.keySet().removeAll(materials.requiredEncryptionContextKeys());
-      MessageHeader unauthenticated =
-          MessageHeader.forEncryption(
-              suite,
-              messageId,
-              stored,
-              materials.encryptedDataKeys(),
-              frameLength,
-              keys.commitment());
-      byte[] tag = new byte[AlgorithmSuite.TAG_LENGTH];
-      // Header authentication: GCM over an empty plaintext with a zero IV; the AAD is the header
-      // body followed by the serialized required pairs (nothing when there are none).
-      byte[] headerAad =
-          HeaderAuthentication.aad(
-              unauthenticated.bodyUnsafe(),
-              materials.encryptionContext(),
-              materials.requiredEncryptionContextKeys());
-      gcm.encrypt(keys.key(), new byte[AlgorithmSuite.IV_LENGTH], headerAad, tag, 0, 0, tag, 0);
-      this.header = unauthenticated.withAuthTag(tag).toByteArray();
+      if (materials.requiredEncryptionContextKeys().isEmpty()) {
+        // The record path: every pair is stored, and with cached materials the header body differs
+        // from the last message's only in the message id and the commitment.
+        byte[] template =
+            HeaderTemplate.body(
+                suite, materials.encryptionContext(), materials.encryptedDataKeys(), frameLength);
+        byte[] whole = Arrays.copyOf(template, template.length + AlgorithmSuite.TAG_LENGTH);
+        System.arraycopy(messageId, 0, whole, HeaderTemplate.MESSAGE_ID_OFFSET, messageId.length);
+        byte[] commitment = keys.commitment();
+        System.arraycopy(
+            commitment, 0, whole, template.length - commitment.length, commitment.length);
+        // Header authentication: GCM over an empty plaintext with a zero IV, the body as AAD.
+        gcm.tag(
+            keys.key(),
+            new byte[AlgorithmSuite.IV_LENGTH],
+            whole,
+            0,
+            template.length,
+            whole,
+            template.length);
+        this.header = whole;
+      } else {
+        // Required context pairs are authenticated but not stored: the header keeps the rest.
+        Map<String, String> stored = new HashMap<>(materials.encryptionContext());
+        stored.keySet().removeAll(materials.requiredEncryptionContextKeys());
+        MessageHeader unauthenticated =
+            MessageHeader.forEncryption(
+                suite,
+                messageId,
+                stored,
+                materials.encryptedDataKeys(),
+                frameLength,
+                keys.commitment());
+        byte[] tag = new byte[AlgorithmSuite.TAG_LENGTH];
+        // Header authentication: GCM over an empty plaintext with a zero IV; the AAD is the header
+        // body followed by the serialized required pairs.
+        byte[] headerAad =
+            HeaderAuthentication.aad(
+                unauthenticated.bodyUnsafe(),
+                materials.encryptionContext(),
+                materials.requiredEncryptionContextKeys());
+        gcm.encrypt(keys.key(), new byte[AlgorithmSuite.IV_LENGTH], headerAad, tag, 0, 0, tag, 0);
+        this.header = unauthenticated.withAuthTag(tag).toByteArray();
+      }
       this.signer = suite.isSigned() ? Ecdsa.signer(suite, materials.signingKey()) : null;
       sign(header, 0, header.length);
     } catch (GeneralSecurityException e) {
@@ -258,25 +279,17 @@ public final class MessageEncryptor implements AutoCloseable {
     if (signer == null) {
       return new byte[0];
     }
-    try {
-      byte[] signature = signer.sign();
-      byte[] footer = new byte[2 + signature.length];
-      footer[0] = (byte) (signature.length >>> 8);
-      footer[1] = (byte) signature.length;
-      System.arraycopy(signature, 0, footer, 2, signature.length);
-      return footer;
-    } catch (SignatureException e) {
-      throw new IllegalStateException("ECDSA signing failed", e);
-    }
+    byte[] signature = signer.sign();
+    byte[] footer = new byte[2 + signature.length];
+    footer[0] = (byte) (signature.length >>> 8);
+    footer[1] = (byte) signature.length;
+    System.arraycopy(signature, 0, footer, 2, signature.length);
+    return footer;
   }
 
   private void sign(byte[] b, int off, int len) {
     if (signer != null) {
-      try {
-        signer.update(b, off, len);
-      } catch (SignatureException e) {
-        throw new IllegalStateException(e);
-      }
+      signer.update(b, off, len);
     }
   }
 

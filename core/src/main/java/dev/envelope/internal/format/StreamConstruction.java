@@ -31,14 +31,16 @@ public final class StreamConstruction {
         LongConsumer onComplete);
 
     /**
-     * A stream that owns {@code encryptor} and {@code materials}; see {@link
+     * A stream that owns {@code encryptor} and {@code materials} and accepts at most {@code
+     * maxPlaintextLength} bytes ({@code Long.MAX_VALUE}: no bound); see {@link
      * EncryptingOutputStream}.
      */
     EncryptingOutputStream encrypting(
         OutputStream sink,
         MessageEncryptor encryptor,
         EncryptionMaterials materials,
-        LongConsumer onComplete);
+        LongConsumer onComplete,
+        long maxPlaintextLength);
   }
 
   private static volatile Factory factory;

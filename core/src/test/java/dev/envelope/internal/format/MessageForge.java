@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -268,7 +267,7 @@ public final class MessageForge {
       if (footer != null) {
         out.write(footer);
       } else {
-        Signature signer = Ecdsa.signer(suite, signing.getPrivate());
+        Ecdsa.Signer signer = Ecdsa.signer(suite, signing.getPrivate());
         signer.update(signedPart);
         sig = signer.sign();
         writeShort(out, sig.length);

@@ -1,0 +1,194 @@
+package dev.envelope.benchmarks;
+
+import dev.envelope.AlgorithmSuite;
+import java.io.PrintStream;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Ratios on a busy machine: runs several record workloads in one JVM, alternating short slices of
+ * each for many rounds, and reports each workload's median rate and the median of its per-round
+ * ratio to the first workload. Load that drifts over seconds (other builds on a shared machine)
+ * then hits every side of a ratio alike, which separate JMH forks minutes apart cannot promise. JMH
+ * remains the tool for absolute figures; this is for ratios.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.envelope.benchmarks.SideBySide \
+ *     [--rounds 30] [--slice-ms 200] [--warmup-s 20] [--pairs] esdk-cached-encrypt cached-encrypt
+ * </pre>
+ *
+ * With {@code --pairs}, the workloads are read as pairs (baseline, ours) and each pair's ratio is
+ * reported as the median of its per-round ratios. Workload names: {@code floor-}, {@code
+ * floor-hygiene-}, {@code cached-}, {@code uncached-}, {@code esdk-cached-}, {@code esdk-keyring-},
+ * {@code esdk-masterkey-}, {@code signed-}, {@code signed-cached-}, {@code esdk-signed-}, {@code
+ * esdk-signed-cached-}, each followed by {@code encrypt} or {@code decrypt}; all 1 KiB records.
+ */
+public final class SideBySide {
+  static final int SIZE = 1024;
+
+  private SideBySide() {}
+
+  public static void main(String[] args) {
+    int rounds = 30;
+    long sliceMs = 200;
+    long warmupS = 20;
+    boolean pairs = false;
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--slice-ms" -> sliceMs = Long.parseLong(args[++i]);
+        case "--warmup-s" -> warmupS = Long.parseLong(args[++i]);
+        case "--pairs" -> pairs = true;
+        default -> names.add(args[i]);
+      }
+    }
+    if (names.size() < 2) {
+      System.out.println("name at least two workloads; see the class comment");
+      System.exit(2);
+    }
+    run(System.out, names, rounds, sliceMs, warmupS, pairs);
+  }
+
+  /**
+   * @param pairs the workloads are pairs (baseline, then ours): each second one is also reported
+   *     against the one before it, as the median of the per-round ratios
+   */
+  static void run(
+      PrintStream out, List<String> names, int rounds, long sliceMs, long warmupS, boolean pairs) {
+    Map<String, Supplier<byte[]>> workloads = new LinkedHashMap<>();
+    for (String n : names) {
+      workloads.put(n, workload(n));
+    }
+    out.printf(
+        Locale.ROOT,
+        "JDK %s, %d processors, load %s; warm-up %d s, %d rounds of %d ms slices%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        MachineInfo.loadAverage(),
+        warmupS,
+        rounds,
+        sliceMs);
+    long warmEnd = System.nanoTime() + warmupS * 1_000_000_000L;
+    while (System.nanoTime() < warmEnd) {
+      for (Supplier<byte[]> w : workloads.values()) {
+        slice(w, sliceMs);
+      }
+    }
+    double[][] rates = new double[names.size()][rounds];
+    for (int r = 0; r < rounds; r++) {
+      // Rotate the starting workload so that none always follows the same neighbour.
+      for (int k = 0; k < names.size(); k++) {
+        int i = (k + r) % names.size();
+        rates[i][r] = slice(workloads.get(names.get(i)), sliceMs);
+      }
+    }
+    out.printf(
+        Locale.ROOT,
+        "%-28s %14s %14s %12s%n",
+        "workload",
+        "median ops/s",
+        "vs first",
+        "time / first");
+    for (int i = 0; i < names.size(); i++) {
+      double[] ratio = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratio[r] = rates[i][r] / rates[0][r];
+      }
+      double m = median(ratio);
+      out.printf(
+          Locale.ROOT, "%-28s %14.0f %13.3fx %11.3fx%n", names.get(i), median(rates[i]), m, 1 / m);
+    }
+  }
+
+  /** Runs {@code w} for about {@code ms} milliseconds; returns its rate in operations/s. */
+  private static double slice(Supplier<byte[]> w, long ms) {
+    long start = System.nanoTime();
+    long end = start + ms * 1_000_000L;
+    long ops = 0;
+    int sink = 0;
+    long now;
+    do {
+      for (int i = 0; i < 16; i++) {
+        sink += w.get().length;
+      }
+      ops += 16;
+      now = System.nanoTime();
+    } while (now < end);
+    if (sink == 42) {
+      System.out.print("");
+    }
+    return ops * 1e9 / (now - start);
+  }
+
+  private static double medianRatio(double[] a, double[] b) {
+    double[] ratio = new double[a.length];
+    for (int r = 0; r < a.length; r++) {
+      ratio[r] = a[r] / b[r];
+    }
+    return median(ratio);
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  static Supplier<byte[]> workload(String name) {
+    boolean encrypt;
+    String kind;
+    if (name.endsWith("-encrypt")) {
+      encrypt = true;
+      kind = name.substring(0, name.length() - "-encrypt".length());
+    } else if (name.endsWith("-decrypt")) {
+      encrypt = false;
+      kind = name.substring(0, name.length() - "-decrypt".length());
+    } else {
+      throw new IllegalArgumentException("workload must end in -encrypt or -decrypt: " + name);
+    }
+    if (kind.equals("floor") || kind.equals("floor-hygiene")) {
+      boolean hygiene = kind.equals("floor-hygiene");
+      PrimitiveFloorBenchmark floor = new PrimitiveFloorBenchmark();
+      floor.size = SIZE;
+      try {
+        floor.setUp();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+      return () -> {
+        try {
+          if (hygiene) {
+            return encrypt ? floor.encryptWithHygiene() : floor.decryptWithHygiene();
+          }
+          return encrypt ? floor.encrypt() : floor.decrypt();
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+    }
+    AlgorithmSuite plain = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
+    AlgorithmSuite signed = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
+    RecordWorkload w =
+        switch (kind) {
+          case "cached" -> new RecordWorkload(RecordCodec.ENVELOPE, plain, true, SIZE);
+          case "uncached" -> new RecordWorkload(RecordCodec.ENVELOPE, plain, false, SIZE);
+          case "esdk-cached" -> new RecordWorkload(RecordCodec.ESDK, plain, true, SIZE);
+          case "esdk-keyring" -> new RecordWorkload(RecordCodec.ESDK, plain, false, SIZE);
+          case "esdk-masterkey" ->
+              new RecordWorkload(RecordCodec.ESDK_MASTER_KEY, plain, false, SIZE);
+          case "signed" -> new RecordWorkload(RecordCodec.ENVELOPE, signed, false, SIZE);
+          case "signed-cached" -> new RecordWorkload(RecordCodec.ENVELOPE, signed, true, SIZE);
+          case "esdk-signed" -> new RecordWorkload(RecordCodec.ESDK, signed, false, SIZE);
+          case "esdk-signed-cached" -> new RecordWorkload(RecordCodec.ESDK, signed, true, SIZE);
+          default -> throw new IllegalArgumentException("unknown workload " + name);
+        };
+    return encrypt ? w::encrypt : w::decrypt;
+  }
+}
