@@ -57,11 +57,6 @@ public final class CallerPolicies {
     return sessionPolicies;
   }
 
-  /** A copy with other identity-based policies and the same boundary and session policies. */
-  public CallerPolicies withIdentityPolicies(List<PolicyDocument> identity) {
-    return new CallerPolicies(identity, permissionsBoundary, sessionPolicies);
-  }
-
   @Override
   public String toString() {
     return "CallerPolicies[identity="

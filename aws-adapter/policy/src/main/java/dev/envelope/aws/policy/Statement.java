@@ -64,11 +64,6 @@ public final class Statement {
         variables);
   }
 
-  /** Whether the statement's Action/NotAction covers {@code action} (e.g. kms:Decrypt). */
-  public boolean coversAction(String action) {
-    return matchesAction(action);
-  }
-
   /** Zero-based position of the statement in its policy. */
   public int index() {
     return index;
