@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * reported as the median of its per-round ratios. Workload names: {@code floor-}, {@code
  * floor-hygiene-}, {@code cached-}, {@code uncached-}, {@code esdk-cached-}, {@code esdk-keyring-},
  * {@code esdk-masterkey-}, {@code signed-}, {@code signed-cached-}, {@code esdk-signed-}, {@code
- * esdk-signed-cached-}, each followed by {@code encrypt} or {@code decrypt}; all 1 KiB records.
+ * esdk-signed-cached-}, and the thread pools of {@link VirtualThreadBenchmark} {@code platform-2-},
+ * {@code platform-16-}, {@code virtual-16-} (JDK 21+; one operation = 1024 records), each followed
+ * by {@code encrypt} or {@code decrypt}; all 1 KiB records.
  */
 public final class SideBySide {
   static final int SIZE = 1024;
@@ -54,6 +56,8 @@ public final class SideBySide {
       System.exit(2);
     }
     run(System.out, names, rounds, sliceMs, warmupS, pairs);
+    // The thread-pool workloads leave their pools' (non-daemon) threads behind.
+    System.exit(0);
   }
 
   /**
@@ -91,19 +95,26 @@ public final class SideBySide {
     }
     out.printf(
         Locale.ROOT,
-        "%-28s %14s %14s %12s%n",
+        "%-28s %14s %14s %12s%s%n",
         "workload",
         "median ops/s",
         "vs first",
-        "time / first");
+        "time / first",
+        pairs ? "  pair: ours / baseline" : "");
     for (int i = 0; i < names.size(); i++) {
-      double[] ratio = new double[rounds];
-      for (int r = 0; r < rounds; r++) {
-        ratio[r] = rates[i][r] / rates[0][r];
-      }
-      double m = median(ratio);
+      double m = medianRatio(rates[i], rates[0]);
+      String pair =
+          pairs && i % 2 == 1
+              ? String.format(Locale.ROOT, " %12.3fx", medianRatio(rates[i], rates[i - 1]))
+              : "";
       out.printf(
-          Locale.ROOT, "%-28s %14.0f %13.3fx %11.3fx%n", names.get(i), median(rates[i]), m, 1 / m);
+          Locale.ROOT,
+          "%-28s %14.0f %13.3fx %11.3fx%s%n",
+          names.get(i),
+          median(rates[i]),
+          m,
+          1 / m,
+          pair);
     }
   }
 
@@ -115,10 +126,8 @@ public final class SideBySide {
     int sink = 0;
     long now;
     do {
-      for (int i = 0; i < 16; i++) {
-        sink += w.get().length;
-      }
-      ops += 16;
+      sink += w.get().length;
+      ops++;
       now = System.nanoTime();
     } while (now < end);
     if (sink == 42) {
@@ -169,6 +178,27 @@ public final class SideBySide {
           }
           return encrypt ? floor.encrypt() : floor.decrypt();
         } catch (GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+    }
+    if (kind.equals("platform-2") || kind.equals("platform-16") || kind.equals("virtual-16")) {
+      // One operation = VirtualThreadBenchmark's invocation: 1024 cached records split among the
+      // workers; the ratios between the three are ratios of records/s.
+      VirtualThreadBenchmark pool = new VirtualThreadBenchmark();
+      pool.executor = kind;
+      pool.size = SIZE;
+      pool.setUp();
+      byte[] one = new byte[1];
+      return () -> {
+        try {
+          if (encrypt) {
+            pool.encrypt();
+          } else {
+            pool.decrypt();
+          }
+          return one;
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
           throw new IllegalStateException(e);
         }
       };
