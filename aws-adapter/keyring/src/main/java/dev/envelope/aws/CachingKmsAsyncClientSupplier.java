@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -153,15 +152,8 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
 
   /** A fresh strategy per client: token buckets and rate limiters must not be shared by Regions. */
   private RetryStrategy newRetryStrategy() {
-    RetryStrategy.Builder<?, ?> b = AwsRetryStrategy.forRetryMode(settings.retryMode).toBuilder();
-    if (settings.maxAttempts != null) {
-      b.maxAttempts(settings.maxAttempts);
-    }
-    if (settings.backoffStrategy != null) {
-      b.backoffStrategy(settings.backoffStrategy);
-      b.throttlingBackoffStrategy(settings.backoffStrategy);
-    }
-    return b.build();
+    return CachingKmsClientSupplier.retryStrategy(
+        null, settings.retryMode, settings.maxAttempts, settings.backoffStrategy, null);
   }
 
   /** Closes every client this supplier made and its HTTP client; later calls fail. */

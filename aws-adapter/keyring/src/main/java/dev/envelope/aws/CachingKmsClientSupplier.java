@@ -178,20 +178,33 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
    * Regions.
    */
   RetryStrategy newRetryStrategy() {
+    return retryStrategy(
+        retryStrategy, retryMode, maxAttempts, backoffStrategy, throttlingBackoffStrategy);
+  }
+
+  /**
+   * A new retry strategy from {@code base} (or the SDK's strategy for {@code mode}) with the given
+   * settings on top; the throttling backoff defaults to {@code backoff}. Shared with {@link
+   * CachingKmsAsyncClientSupplier}, so both clients retry alike.
+   */
+  static RetryStrategy retryStrategy(
+      RetryStrategy base,
+      RetryMode mode,
+      Integer maxAttempts,
+      BackoffStrategy backoff,
+      BackoffStrategy throttlingBackoff) {
     RetryStrategy.Builder<?, ?> b =
-        retryStrategy != null
-            ? retryStrategy.toBuilder()
-            : AwsRetryStrategy.forRetryMode(retryMode).toBuilder();
+        base != null ? base.toBuilder() : AwsRetryStrategy.forRetryMode(mode).toBuilder();
     if (maxAttempts != null) {
       b.maxAttempts(maxAttempts);
     }
-    if (backoffStrategy != null) {
-      b.backoffStrategy(backoffStrategy);
+    if (backoff != null) {
+      b.backoffStrategy(backoff);
     }
-    if (throttlingBackoffStrategy != null) {
-      b.throttlingBackoffStrategy(throttlingBackoffStrategy);
-    } else if (backoffStrategy != null) {
-      b.throttlingBackoffStrategy(backoffStrategy);
+    if (throttlingBackoff != null) {
+      b.throttlingBackoffStrategy(throttlingBackoff);
+    } else if (backoff != null) {
+      b.throttlingBackoffStrategy(backoff);
     }
     return b.build();
   }
