@@ -1,18 +1,12 @@
 package dev.envelope.aws;
 
-import dev.envelope.internal.text.UntrustedText;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
@@ -46,18 +40,21 @@ import software.amazon.awssdk.services.kms.KmsAsyncClientBuilder;
  * closes the clients and the HTTP client it made.
  */
 public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSupplier, AutoCloseable {
-  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
-
   private final Builder settings;
   private final SdkAsyncHttpClient httpClient;
   private final boolean ownsHttpClient;
-  private final ConcurrentMap<String, KmsAsyncClient> clients = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  private final RegionalClients<KmsAsyncClient> clients;
 
   private CachingKmsAsyncClientSupplier(Builder b) {
     this.settings = b.copy();
     this.ownsHttpClient = b.httpClient == null;
     this.httpClient = b.httpClient != null ? b.httpClient : nettyClient(b.maxConcurrency);
+    this.clients =
+        new RegionalClients<>(
+            CachingKmsAsyncClientSupplier.class.getSimpleName(),
+            b.allowedRegions,
+            b.maxClients,
+            this::create);
   }
 
   private static SdkAsyncHttpClient nettyClient(int maxConcurrency) {
@@ -78,49 +75,7 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
 
   @Override
   public KmsAsyncClient client(String region) {
-    Objects.requireNonNull(region, "region");
-    if (closed) {
-      throw new IllegalStateException("client supplier closed");
-    }
-    KmsAsyncClient existing = clients.get(region);
-    if (existing != null) {
-      return existing;
-    }
-    if (!REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(region));
-    }
-    if (settings.allowedRegions != null
-        ? !settings.allowedRegions.contains(region)
-        : !CachingKmsClientSupplier.KnownRegions.IDS.contains(region)) {
-      throw new IllegalArgumentException(
-          "Region "
-              + UntrustedText.quote(region)
-              + (settings.allowedRegions != null
-                  ? " is not one of this client supplier's allowed Regions "
-                      + new TreeSet<>(settings.allowedRegions)
-                  : " is not a Region this AWS SDK knows; to use a Region newer than the SDK, list it in"
-                      + " CachingKmsAsyncClientSupplier.builder().allowedRegions(...)"));
-    }
-    synchronized (clients) {
-      if (closed) {
-        throw new IllegalStateException("client supplier closed");
-      }
-      KmsAsyncClient raced = clients.get(region);
-      if (raced != null) {
-        return raced;
-      }
-      if (clients.size() >= settings.maxClients) {
-        throw new IllegalStateException(
-            "this client supplier already holds "
-                + clients.size()
-                + " KMS clients (Regions "
-                + new TreeSet<>(clients.keySet())
-                + "), its maximum; raise maxClients if this many Regions are expected");
-      }
-      KmsAsyncClient made = create(region);
-      clients.put(region, made);
-      return made;
-    }
+    return clients.client(region);
   }
 
   private KmsAsyncClient create(String region) {
@@ -159,10 +114,7 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
   /** Closes every client this supplier made and its HTTP client; later calls fail. */
   @Override
   public void close() {
-    closed = true;
-    List<KmsAsyncClient> made = new ArrayList<>(clients.values());
-    clients.clear();
-    made.forEach(KmsAsyncClient::close);
+    clients.close();
     if (ownsHttpClient) {
       httpClient.close();
     }
@@ -171,7 +123,7 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
   @Override
   public String toString() {
     return "CachingKmsAsyncClientSupplier[regions="
-        + clients.keySet()
+        + clients.regions()
         + ", retry="
         + settings.retryMode
         + (settings.maxAttempts != null ? ", maxAttempts=" + settings.maxAttempts : "")
@@ -200,17 +152,7 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
 
     /** The only Regions clients are made for; by default those the AWS SDK lists. */
     public Builder allowedRegions(Collection<String> regions) {
-      Set<String> copy = new TreeSet<>();
-      for (String r : regions) {
-        if (r == null || !REGION.matcher(r).matches()) {
-          throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(r));
-        }
-        copy.add(r);
-      }
-      if (copy.isEmpty()) {
-        throw new IllegalArgumentException("allowedRegions needs at least one Region");
-      }
-      this.allowedRegions = Set.copyOf(copy);
+      this.allowedRegions = RegionalClients.checkedRegions(regions);
       return this;
     }
 
@@ -224,10 +166,7 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
      * CachingKmsClientSupplier#DEFAULT_MAX_CLIENTS}.
      */
     public Builder maxClients(int maxClients) {
-      if (maxClients < 1) {
-        throw new IllegalArgumentException("maxClients must be at least 1, got " + maxClients);
-      }
-      this.maxClients = maxClients;
+      this.maxClients = RegionalClients.checkedMaxClients(maxClients);
       return this;
     }
 

@@ -1,18 +1,11 @@
 package dev.envelope.aws;
 
-import dev.envelope.internal.text.UntrustedText;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -55,8 +48,6 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
    */
   public static final int DEFAULT_MAX_CLIENTS = 64;
 
-  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
-
   private final AwsCredentialsProvider credentialsProvider;
   private final URI endpointOverride;
   private final RetryStrategy retryStrategy;
@@ -65,13 +56,7 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
   private final BackoffStrategy backoffStrategy;
   private final BackoffStrategy throttlingBackoffStrategy;
   private final Consumer<KmsClientBuilder> customizer;
-
-  /** Regions a client may be made for; null means those the AWS SDK knows. */
-  private final Set<String> allowedRegions;
-
-  private final int maxClients;
-  private final ConcurrentMap<String, KmsClient> clients = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  private final RegionalClients<KmsClient> clients;
 
   private CachingKmsClientSupplier(Builder b) {
     this.credentialsProvider = b.credentialsProvider;
@@ -82,8 +67,12 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     this.backoffStrategy = b.backoffStrategy;
     this.throttlingBackoffStrategy = b.throttlingBackoffStrategy;
     this.customizer = b.customizer;
-    this.allowedRegions = b.allowedRegions;
-    this.maxClients = b.maxClients;
+    this.clients =
+        new RegionalClients<>(
+            CachingKmsClientSupplier.class.getSimpleName(),
+            b.allowedRegions,
+            b.maxClients,
+            this::create);
   }
 
   public static Builder builder() {
@@ -92,57 +81,7 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
 
   @Override
   public KmsClient client(String region) {
-    Objects.requireNonNull(region, "region");
-    if (closed) {
-      throw new IllegalStateException("client supplier closed");
-    }
-    KmsClient existing = clients.get(region);
-    if (existing != null) {
-      return existing;
-    }
-    if (!REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(region));
-    }
-    if (allowedRegions != null
-        ? !allowedRegions.contains(region)
-        : !KnownRegions.IDS.contains(region)) {
-      throw new IllegalArgumentException(
-          "Region "
-              + UntrustedText.quote(region)
-              + (allowedRegions != null
-                  ? " is not one of this client supplier's allowed Regions "
-                      + new TreeSet<>(allowedRegions)
-                  : " is not a Region this AWS SDK knows; to use a Region newer than the SDK, list it in"
-                      + " CachingKmsClientSupplier.builder().allowedRegions(...)"));
-    }
-    synchronized (clients) {
-      if (closed) {
-        throw new IllegalStateException("client supplier closed");
-      }
-      KmsClient raced = clients.get(region);
-      if (raced != null) {
-        return raced;
-      }
-      if (clients.size() >= maxClients) {
-        throw new IllegalStateException(
-            "this client supplier already holds "
-                + clients.size()
-                + " KMS clients"
-                + " (Regions "
-                + new TreeSet<>(clients.keySet())
-                + "), its maximum; raise maxClients if this many"
-                + " Regions are expected");
-      }
-      KmsClient made = create(region);
-      clients.put(region, made);
-      return made;
-    }
-  }
-
-  /** The Region ids the AWS SDK on the class path lists, for every partition; read once. */
-  static final class KnownRegions {
-    static final Set<String> IDS =
-        Region.regions().stream().map(Region::id).collect(Collectors.toUnmodifiableSet());
+    return clients.client(region);
   }
 
   private KmsClient create(String region) {
@@ -212,19 +151,13 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
   /** Closes every client this supplier made; later calls to {@link #client} fail. */
   @Override
   public void close() {
-    List<KmsClient> made;
-    synchronized (clients) {
-      closed = true;
-      made = new ArrayList<>(clients.values());
-      clients.clear();
-    }
-    made.forEach(KmsClient::close);
+    clients.close();
   }
 
   @Override
   public String toString() {
     return "CachingKmsClientSupplier[regions="
-        + clients.keySet()
+        + clients.regions()
         + ", retry="
         + (retryStrategy != null ? "custom" : retryMode)
         + (maxAttempts != null ? ", maxAttempts=" + maxAttempts : "")
@@ -252,17 +185,7 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
      * application to its Regions, or to use a Region newer than the SDK on the class path.
      */
     public Builder allowedRegions(Collection<String> regions) {
-      Set<String> copy = new TreeSet<>();
-      for (String r : regions) {
-        if (r == null || !REGION.matcher(r).matches()) {
-          throw new IllegalArgumentException("invalid Region " + UntrustedText.quote(r));
-        }
-        copy.add(r);
-      }
-      if (copy.isEmpty()) {
-        throw new IllegalArgumentException("allowedRegions needs at least one Region");
-      }
-      this.allowedRegions = Set.copyOf(copy);
+      this.allowedRegions = RegionalClients.checkedRegions(regions);
       return this;
     }
 
@@ -273,10 +196,7 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
 
     /** Most clients (Regions) the supplier holds; default {@value #DEFAULT_MAX_CLIENTS}. */
     public Builder maxClients(int maxClients) {
-      if (maxClients < 1) {
-        throw new IllegalArgumentException("maxClients must be at least 1, got " + maxClients);
-      }
-      this.maxClients = maxClients;
+      this.maxClients = RegionalClients.checkedMaxClients(maxClients);
       return this;
     }
 

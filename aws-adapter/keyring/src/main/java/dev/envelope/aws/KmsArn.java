@@ -44,6 +44,16 @@ final class KmsArn {
    *
    * @throws IllegalArgumentException saying which part is wrong
    */
+  /** Whether {@code s} has the form of a Region id (the one check for it in this module). */
+  static boolean isRegion(String s) {
+    return REGION.matcher(s).matches();
+  }
+
+  /** Whether {@code s} has the form of an AWS account id: 12 digits. */
+  static boolean isAccountId(String s) {
+    return ACCOUNT.matcher(s).matches();
+  }
+
   static KmsArn parse(String arn) {
     Objects.requireNonNull(arn, "ARN");
     String[] parts = arn.split(":", 6);

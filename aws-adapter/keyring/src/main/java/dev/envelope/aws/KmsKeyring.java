@@ -26,7 +26,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * A keyring backed by AWS KMS, compatible with the AWS Encryption SDK's KMS keyrings (and its
@@ -903,8 +902,6 @@ public final class KmsKeyring implements Keyring, AsyncKeyring {
 
   /** Builds a {@link KmsKeyring}: either keys (generator and/or additional keys) or discovery. */
   public static final class Builder {
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+");
-    private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
 
     private String generatorKeyId;
     private final List<String> keyIds = new ArrayList<>();
@@ -1079,7 +1076,7 @@ public final class KmsKeyring implements Keyring, AsyncKeyring {
      * it.
      */
     public Builder callerAccountId(String accountId) {
-      if (!ACCOUNT.matcher(Objects.requireNonNull(accountId, "accountId")).matches()) {
+      if (!KmsArn.isAccountId(Objects.requireNonNull(accountId, "accountId"))) {
         throw new IllegalArgumentException(
             "invalid AWS account id " + UntrustedText.quote(accountId));
       }
@@ -1106,7 +1103,7 @@ public final class KmsKeyring implements Keyring, AsyncKeyring {
                   + " from each message, which anyone can write");
         }
         for (String region : discoveryRegions) {
-          if (!REGION.matcher(region).matches()) {
+          if (!KmsArn.isRegion(region)) {
             throw new IllegalArgumentException(
                 "invalid discovery Region " + UntrustedText.quote(region));
           }
