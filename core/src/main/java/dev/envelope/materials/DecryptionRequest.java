@@ -1,6 +1,7 @@
 package dev.envelope.materials;
 
 import dev.envelope.AlgorithmSuite;
+import dev.envelope.internal.format.HeaderDataKeys;
 import dev.envelope.keyring.EncryptedDataKey;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,15 @@ public record DecryptionRequest(
     Map<String, String> reproducedEncryptionContext) {
   public DecryptionRequest {
     Objects.requireNonNull(suite, "suite");
-    encryptedDataKeys = List.copyOf(encryptedDataKeys);
-    encryptionContext = Map.copyOf(encryptionContext);
+    if (encryptedDataKeys instanceof HeaderDataKeys fromHeader
+        && fromHeader.encryptionContext() == encryptionContext) {
+      // Read from a header, immutable already: kept as they are, so that the data-key cache can
+      // key the request on the header bytes they came from rather than on their values.
+      Objects.requireNonNull(encryptionContext, "encryptionContext");
+    } else {
+      encryptedDataKeys = List.copyOf(encryptedDataKeys);
+      encryptionContext = Map.copyOf(encryptionContext);
+    }
     reproducedEncryptionContext = Map.copyOf(reproducedEncryptionContext);
   }
 
