@@ -24,12 +24,12 @@ public record DecryptionRequest(
     Map<String, String> reproducedEncryptionContext) {
   public DecryptionRequest {
     Objects.requireNonNull(suite, "suite");
-    if (encryptedDataKeys instanceof HeaderDataKeys fromHeader
-        && fromHeader.encryptionContext() == encryptionContext) {
-      // Read from a header, immutable already: kept as they are, so that the data-key cache can
-      // key the request on the header bytes they came from rather than on their values.
-      Objects.requireNonNull(encryptionContext, "encryptionContext");
-    } else {
+    // Keys and context read together from a header are immutable already and kept as they are, so
+    // that the data-key cache can key the request on the header bytes they came from.
+    boolean fromHeader =
+        encryptedDataKeys instanceof HeaderDataKeys section
+            && section.encryptionContext() == encryptionContext;
+    if (!fromHeader) {
       encryptedDataKeys = List.copyOf(encryptedDataKeys);
       encryptionContext = Map.copyOf(encryptionContext);
     }
