@@ -101,9 +101,12 @@ public enum AlgorithmSuite {
     return isCommitting();
   }
 
+  /** {@code values()} copies its array on each call; every header parse looks a suite up. */
+  private static final AlgorithmSuite[] ALL = values();
+
   /** The suite with this header identifier, if any. */
   public static Optional<AlgorithmSuite> fromId(short id) {
-    for (AlgorithmSuite suite : values()) {
+    for (AlgorithmSuite suite : ALL) {
       if (suite.id == id) {
         return Optional.of(suite);
       }

@@ -404,13 +404,17 @@ public final class Envelope {
 
   /** The expected context's keys that the header does not store: reproduced pairs. */
   private static Set<String> unstoredKeys(MessageHeader header, Map<String, String> reproduced) {
-    Set<String> unstored = new TreeSet<>();
+    Set<String> unstored = null;
     for (String key : reproduced.keySet()) {
       if (!header.encryptionContext().containsKey(key)) {
+        if (unstored == null) {
+          unstored = new TreeSet<>();
+        }
         unstored.add(key);
       }
     }
-    return unstored;
+    // The record path: the expected context is the stored one, nothing allocated.
+    return unstored == null ? Set.of() : unstored;
   }
 
   /**
@@ -485,6 +489,9 @@ public final class Envelope {
    * pairs, checked by the header tag.
    */
   static void checkExpectedContext(Map<String, String> actual, Map<String, String> expected) {
+    if (storedPairsMatch(actual, expected)) {
+      return;
+    }
     Set<String> differing = new HashSet<>();
     Set<String> unstored = new HashSet<>();
     for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -508,6 +515,37 @@ public final class Envelope {
       differing.addAll(unstored);
       throw new EncryptionContextMismatchException(differing);
     }
+  }
+
+  /**
+   * Whether {@link #checkExpectedContext} passes, without allocating: every stored non-reserved
+   * pair is expected with its value, and every expected pair is either stored with its value or a
+   * non-reserved pair the header does not store.
+   */
+  private static boolean storedPairsMatch(
+      Map<String, String> actual, Map<String, String> expected) {
+    int expectedStored = 0;
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      String stored = actual.get(e.getKey());
+      if (stored == null) {
+        if (e.getKey().startsWith(RESERVED_CONTEXT_PREFIX)) {
+          return false;
+        }
+      } else if (!stored.equals(e.getValue())) {
+        return false;
+      } else {
+        expectedStored++;
+      }
+    }
+    if (expectedStored == actual.size()) {
+      return true; // every stored pair is expected (and equal)
+    }
+    for (String key : actual.keySet()) {
+      if (!key.startsWith(RESERVED_CONTEXT_PREFIX) && !expected.containsKey(key)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

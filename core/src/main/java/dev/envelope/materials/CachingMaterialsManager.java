@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.internal.async.Futures;
+import dev.envelope.internal.format.HeaderDataKeys;
 import dev.envelope.keyring.DecryptionMaterials;
 import dev.envelope.keyring.EncryptedDataKey;
 import dev.envelope.keyring.EncryptionMaterials;
@@ -71,6 +72,12 @@ import java.util.function.UnaryOperator;
  * caches, while this cache lives in one JVM, where a value key is exact (no collision argument
  * needed) and cheaper than a digest on every message. The encrypted data keys are compared as a
  * set, as the SDK sorts them: their order in a header does not change which data key they hold.
+ *
+ * <p>A decryption request that {@link dev.envelope.Envelope} read from a message header is keyed on
+ * the header's bytes instead: the serialized context and encrypted data keys (the keys in sorted
+ * order), compared and hashed as one array. Equal bytes parse to equal values, so this is never
+ * looser than the value key; a context whose pairs another writer serialized in a different order
+ * gets an entry of its own (one more key-provider call, never wrong materials).
  *
  * <p>Signed suites are cached too, as the AWS Encryption SDK does: the cached materials include the
  * signing key, so all messages encrypted from one entry share one ECDSA key pair (and one public
@@ -759,41 +766,18 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
   record Use(long bytes, boolean countsUses, Limits limits) {}
 
   /**
-   * What an entry is found by. Compared by value; the hash is computed once. Encryption and
-   * decryption entries never meet: {@code encryptedDataKeys} is null for encryption and a (possibly
-   * empty) set for decryption.
+   * What an entry is found by: a partition and, per kind of key, what identifies the materials.
+   * Encryption and decryption entries never meet.
    */
-  static final class CacheKey {
+  abstract static class CacheKey {
     final String partition;
-    final AlgorithmSuite suite;
-    final Map<String, String> encryptionContext;
-    final Set<EncryptedDataKey> encryptedDataKeys;
 
-    /**
-     * What decides which pairs are only authenticated: the required keys of an encryption request,
-     * the reproduced context of a decryption request. Materials for one never serve the other.
-     */
-    final Object requiredContext;
-
-    private final int hash;
-
-    private CacheKey(
-        String partition,
-        AlgorithmSuite suite,
-        Map<String, String> encryptionContext,
-        Set<EncryptedDataKey> encryptedDataKeys,
-        Object requiredContext) {
+    CacheKey(String partition) {
       this.partition = partition;
-      this.suite = suite;
-      this.encryptionContext = encryptionContext;
-      this.encryptedDataKeys = encryptedDataKeys;
-      this.requiredContext = requiredContext;
-      this.hash =
-          Objects.hash(partition, suite, encryptionContext, encryptedDataKeys, requiredContext);
     }
 
     static CacheKey forEncryption(String partition, EncryptionRequest request) {
-      return new CacheKey(
+      return new ValueKey(
           partition,
           request.suite(),
           request.encryptionContext(),
@@ -801,13 +785,23 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
           request.requiredEncryptionContextKeys());
     }
 
+    /**
+     * A request read from a header, without reproduced pairs the header does not store (the record
+     * path), is keyed on the header bytes of its context and data keys; any other on the values.
+     */
     static CacheKey forDecryption(String partition, DecryptionRequest request) {
-      return new CacheKey(
+      Map<String, String> notStored = notStored(request);
+      if (notStored.isEmpty()
+          && request.encryptedDataKeys() instanceof HeaderDataKeys fromHeader
+          && fromHeader.encryptionContext() == request.encryptionContext()) {
+        return new HeaderKey(partition, request.suite(), fromHeader);
+      }
+      return new ValueKey(
           partition,
           request.suite(),
           request.encryptionContext(),
           Set.copyOf(request.encryptedDataKeys()),
-          notStored(request));
+          notStored);
     }
 
     /**
@@ -828,10 +822,43 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
       // allocated.
       return extra == null ? Map.of() : extra;
     }
+  }
+
+  /**
+   * A key compared by value; the hash is computed once. {@code encryptedDataKeys} is null for
+   * encryption and a (possibly empty) set for decryption.
+   */
+  static final class ValueKey extends CacheKey {
+    final AlgorithmSuite suite;
+    final Map<String, String> encryptionContext;
+    final Set<EncryptedDataKey> encryptedDataKeys;
+
+    /**
+     * What decides which pairs are only authenticated: the required keys of an encryption request,
+     * the reproduced context of a decryption request. Materials for one never serve the other.
+     */
+    final Object requiredContext;
+
+    private final int hash;
+
+    private ValueKey(
+        String partition,
+        AlgorithmSuite suite,
+        Map<String, String> encryptionContext,
+        Set<EncryptedDataKey> encryptedDataKeys,
+        Object requiredContext) {
+      super(partition);
+      this.suite = suite;
+      this.encryptionContext = encryptionContext;
+      this.encryptedDataKeys = encryptedDataKeys;
+      this.requiredContext = requiredContext;
+      this.hash =
+          Objects.hash(partition, suite, encryptionContext, encryptedDataKeys, requiredContext);
+    }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof CacheKey k
+      return o instanceof ValueKey k
           && hash == k.hash
           && suite == k.suite
           && partition.equals(k.partition)
@@ -857,6 +884,66 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
               ? ", encrypt"
               : ", decrypt, encryptedDataKeys=" + encryptedDataKeys.size())
           + "]";
+    }
+  }
+
+  /**
+   * A decryption key made of the header bytes of the context and the encrypted data keys ({@link
+   * HeaderDataKeys#sameBytes}): equal bytes read as an equal context and equal keys, so it is at
+   * least as strict as a {@link ValueKey}, and it hashes and compares one array instead of the
+   * parsed values. The reproduced context adds no pairs (else the request gets a value key), so the
+   * materials' only-authenticated pairs are none, as for every request this key matches.
+   *
+   * <p>Comparable, consistently with {@code equals}: the bytes come from whoever wrote the message,
+   * who can make their hashes collide, and hash tables keep colliding comparable keys in a tree
+   * (logarithmic lookups) rather than a list.
+   */
+  static final class HeaderKey extends CacheKey implements Comparable<HeaderKey> {
+    final AlgorithmSuite suite;
+    final HeaderDataKeys section;
+    private final int hash;
+
+    HeaderKey(String partition, AlgorithmSuite suite, HeaderDataKeys section) {
+      super(partition);
+      this.suite = suite;
+      this.section = section;
+      this.hash = (31 * partition.hashCode() + suite.id()) * 31 + section.bytesHash();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HeaderKey k
+          && hash == k.hash
+          && suite == k.suite
+          && partition.equals(k.partition)
+          && section.sameBytes(k.section);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public int compareTo(HeaderKey k) {
+      int c = partition.compareTo(k.partition);
+      if (c == 0) {
+        c = Short.compare(suite.id(), k.suite.id());
+      }
+      return c != 0 ? c : section.compareBytes(k.section);
+    }
+
+    @Override
+    public String toString() {
+      return "CacheKey[partition="
+          + partition
+          + ", suite="
+          + suite
+          + ", contextKeys="
+          + section.encryptionContext().keySet()
+          + ", decrypt, encryptedDataKeys="
+          + section.size()
+          + ", header bytes]";
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.envelope.materials;
 
 import dev.envelope.AlgorithmSuite;
+import dev.envelope.internal.format.HeaderDataKeys;
 import dev.envelope.keyring.EncryptedDataKey;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,15 @@ public record DecryptionRequest(
     Map<String, String> reproducedEncryptionContext) {
   public DecryptionRequest {
     Objects.requireNonNull(suite, "suite");
-    encryptedDataKeys = List.copyOf(encryptedDataKeys);
-    encryptionContext = Map.copyOf(encryptionContext);
+    // Keys and context read together from a header are immutable already and kept as they are, so
+    // that the data-key cache can key the request on the header bytes they came from.
+    boolean fromHeader =
+        encryptedDataKeys instanceof HeaderDataKeys section
+            && section.encryptionContext() == encryptionContext;
+    if (!fromHeader) {
+      encryptedDataKeys = List.copyOf(encryptedDataKeys);
+      encryptionContext = Map.copyOf(encryptionContext);
+    }
     reproducedEncryptionContext = Map.copyOf(reproducedEncryptionContext);
   }
 

@@ -198,29 +198,33 @@ public final class MessageHeader {
           "algorithm suite " + suite + " does not belong in a version " + version + " header");
     }
     byte[] messageId = in.bytes(version == 2 ? V2_MESSAGE_ID_LENGTH : V1_MESSAGE_ID_LENGTH);
-    int aadLength = in.u16();
-    int aadStart = in.position();
-    in.skip(aadLength);
-    Map<String, String> context = EncryptionContextCodec.parse(in.buf, aadStart, aadLength);
-    int edkCount = in.u16();
-    if (edkCount == 0) {
-      throw new InvalidMessageException("message has no encrypted data keys");
+    int sectionStart = in.position();
+    HeaderDataKeys remembered = HeaderDataKeys.lastReadAt(in.buf, sectionStart, in.end);
+    Map<String, String> context = null;
+    List<EncryptedDataKey> edks = null;
+    int[] edkStarts = null;
+    if (remembered != null) {
+      // The same bytes as the last header this thread read, which parsed and validated: skip them.
+      in.skip(remembered.length());
+      checkEdkCount(remembered.size(), limits);
+    } else {
+      int aadLength = in.u16();
+      int aadStart = in.position();
+      in.skip(aadLength);
+      context = EncryptionContextCodec.parse(in.buf, aadStart, aadLength);
+      int edkCount = in.u16();
+      checkEdkCount(edkCount, limits);
+      edks = new ArrayList<>(edkCount);
+      edkStarts = new int[edkCount];
+      for (int i = 0; i < edkCount; i++) {
+        edkStarts[i] = in.position() - in.start;
+        String providerId = in.utf8(in.u16());
+        byte[] info = in.bytes(in.u16());
+        byte[] ciphertext = in.bytes(in.u16());
+        edks.add(new EncryptedDataKey(providerId, info, ciphertext));
+      }
     }
-    if (edkCount > limits.maxEncryptedDataKeys()) {
-      throw new InvalidMessageException(
-          "message has "
-              + edkCount
-              + " encrypted data keys; the limit is "
-              + limits.maxEncryptedDataKeys()
-              + " (raise maxEncryptedDataKeys if this is expected)");
-    }
-    List<EncryptedDataKey> edks = new ArrayList<>(edkCount);
-    for (int i = 0; i < edkCount; i++) {
-      String providerId = in.utf8(in.u16());
-      byte[] info = in.bytes(in.u16());
-      byte[] ciphertext = in.bytes(in.u16());
-      edks.add(new EncryptedDataKey(providerId, info, ciphertext));
-    }
+    int sectionEnd = in.position();
     int contentType = in.u8();
     if (contentType != CONTENT_TYPE_FRAMED && contentType != CONTENT_TYPE_NON_FRAMED) {
       throw new InvalidMessageException("unsupported content type " + contentType);
@@ -260,17 +264,36 @@ public final class MessageHeader {
     byte[] body = in.copyFrom(in.start);
     byte[] headerIv = version == 1 ? in.bytes(AlgorithmSuite.IV_LENGTH) : null;
     byte[] tag = in.bytes(AlgorithmSuite.TAG_LENGTH);
+    HeaderDataKeys section =
+        remembered != null
+            ? remembered
+            : HeaderDataKeys.read(
+                context, edks, body, sectionStart - in.start, edkStarts, sectionEnd - in.start);
     return new MessageHeader(
         suite,
         messageId,
-        context,
-        List.copyOf(edks),
+        section.encryptionContext(),
+        section,
         contentType,
         frameLength,
         commitment,
         body,
         headerIv,
         tag);
+  }
+
+  private static void checkEdkCount(int edkCount, DecryptionLimits limits) {
+    if (edkCount == 0) {
+      throw new InvalidMessageException("message has no encrypted data keys");
+    }
+    if (edkCount > limits.maxEncryptedDataKeys()) {
+      throw new InvalidMessageException(
+          "message has "
+              + edkCount
+              + " encrypted data keys; the limit is "
+              + limits.maxEncryptedDataKeys()
+              + " (raise maxEncryptedDataKeys if this is expected)");
+    }
   }
 
   public AlgorithmSuite suite() {
