@@ -2,6 +2,8 @@ package dev.envelope.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.envelope.benchmarks.fleet.FleetResult;
+import dev.envelope.benchmarks.report.FleetRun;
 import dev.envelope.benchmarks.report.JmhResult;
 import dev.envelope.benchmarks.report.Json;
 import dev.envelope.benchmarks.report.KmsQuotaRun;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the short profile on a tiny subset in-process (JMH without forking, KMS quota for fractions
- * of a second) and checks that every output is produced and parses. No timing assertions: CI
- * machines are noisy.
+ * of a second, a fleet of two JVMs for two seconds) and checks that every output is produced and
+ * parses. No timing assertions: CI machines are noisy.
  */
 class BenchmarkSmokeTest {
   @TempDir Path dir;
@@ -49,7 +51,9 @@ class BenchmarkSmokeTest {
             "--kms-seconds",
             "0.3",
             "--kms-max-messages",
-            "0,100");
+            "0,100",
+            "--fleet-seconds",
+            "2");
     assertThat(code).as(log.toString(StandardCharsets.UTF_8)).isZero();
 
     List<Path> files;
@@ -61,6 +65,8 @@ class BenchmarkSmokeTest {
     Path md = only(files, "-report\\.md");
     Path ratios = only(files, "-report-ratios\\.svg");
     Path kmsChart = only(files, "-report-kms\\.svg");
+    Path fleet = only(files, "-short-jdk\\d+-fleet\\.json");
+    Path fleetChart = only(files, "-report-fleet\\.svg");
 
     List<JmhResult> results = JmhResult.parseAll(Files.readString(jmh));
     assertThat(results)
@@ -80,6 +86,12 @@ class BenchmarkSmokeTest {
     assertThat(run.smallFiles()).allSatisfy(p -> assertThat(p.files()).isPositive());
     Json.parse(Files.readString(kms));
 
+    FleetRun fleetRun = FleetRun.parse(Files.readString(fleet));
+    assertThat(fleetRun.results())
+        .extracting(FleetResult::mode)
+        .containsExactly(FleetResult.HIERARCHY, FleetResult.KMS_CACHE);
+    assertThat(fleetRun.results()).allSatisfy(r -> assertThat(r.records()).isPositive());
+
     String report = Files.readString(md);
     assertThat(report)
         .contains(
@@ -87,8 +99,10 @@ class BenchmarkSmokeTest {
             "| Record encrypt size=1KiB |",
             "| Stream encrypt frameSize=64KiB",
             "## KMS quota",
-            "Sizing:");
-    for (Path svg : List.of(ratios, kmsChart)) {
+            "Sizing:",
+            "## Fleet: 2 processes x 2 threads",
+            "| Fleet KMS calls <= processes x branch keys x ceil(run / TTL)");
+    for (Path svg : List.of(ratios, kmsChart, fleetChart)) {
       assertThat(
               DocumentBuilderFactory.newInstance()
                   .newDocumentBuilder()
