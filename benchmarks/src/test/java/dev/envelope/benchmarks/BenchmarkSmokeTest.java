@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the short profile on a tiny subset in-process (JMH without forking, KMS quota for fractions
- * of a second, a fleet of two JVMs for two seconds) and checks that every output is produced and
- * parses. No timing assertions: CI machines are noisy.
+ * of a second, a fleet of one JVM for a second per mode) and checks that every output is produced
+ * and parses. No timing assertions: CI machines are noisy.
  */
 class BenchmarkSmokeTest {
   @TempDir Path dir;
@@ -52,8 +52,18 @@ class BenchmarkSmokeTest {
             "0.3",
             "--kms-max-messages",
             "0,100",
+            // The smallest fleet: the output is what counts here (FleetBenchmarkTest checks the
+            // numbers), and every JVM started costs seconds.
+            "--fleet-processes",
+            "1",
+            "--fleet-threads",
+            "1",
+            "--fleet-branch-keys",
+            "1",
             "--fleet-seconds",
-            "2");
+            "1",
+            "--fleet-ttl-seconds",
+            "1");
     assertThat(code).as(log.toString(StandardCharsets.UTF_8)).isZero();
 
     List<Path> files;
@@ -100,7 +110,7 @@ class BenchmarkSmokeTest {
             "| Stream encrypt frameSize=64KiB",
             "## KMS quota",
             "Sizing:",
-            "## Fleet: 2 processes x 2 threads",
+            "## Fleet: 1 processes x 1 threads",
             "| Fleet KMS calls <= processes x branch keys x ceil(run / TTL)");
     for (Path svg : List.of(ratios, kmsChart, fleetChart)) {
       assertThat(

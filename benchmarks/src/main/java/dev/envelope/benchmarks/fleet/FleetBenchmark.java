@@ -71,10 +71,6 @@ public final class FleetBenchmark {
     new FleetBenchmark(s, System.out).run();
   }
 
-  public FleetSettings settings() {
-    return settings;
-  }
-
   /** Runs the hierarchy fleet, then the KMS-keyring fleet; returns both results. */
   public List<FleetResult> run() throws IOException, InterruptedException, SQLException {
     // H2's TCP server listens on loopback only.
@@ -179,35 +175,40 @@ public final class FleetBenchmark {
       processes.add(pb.start());
     }
     int rotations = 0;
-    if (mode.equals(FleetResult.HIERARCHY) && settings.rotateMidRun()) {
-      rotations = rotateHalfway(kms, processes, branchKeys, store);
-    }
     long records = 0;
     double seconds = 0;
     double window = 0; // from a process's first branch key load to its last record
     long errors = 0;
     double p50 = 0;
     double p99 = 0;
-    for (Process p : processes) {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(settings.duration().toSeconds() + 120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("a fleet process did not finish");
+    try {
+      if (mode.equals(FleetResult.HIERARCHY) && settings.rotateMidRun()) {
+        rotations = rotateHalfway(kms, processes, branchKeys, store);
       }
-      Matcher m = RESULT.matcher(out);
-      if (p.exitValue() != 0 || !m.find()) {
-        throw new IllegalStateException(
-            "a fleet process failed (exit " + p.exitValue() + "):\n" + out);
+      for (Process p : processes) {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(settings.duration().toSeconds() + 120, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("a fleet process did not finish");
+        }
+        Matcher m = RESULT.matcher(out);
+        if (p.exitValue() != 0 || !m.find()) {
+          throw new IllegalStateException(
+              "a fleet process failed (exit " + p.exitValue() + "):\n" + out);
+        }
+        records += Long.parseLong(m.group(1));
+        seconds = Math.max(seconds, Double.parseDouble(m.group(2)));
+        window = Math.max(window, Double.parseDouble(m.group(3)));
+        errors += Long.parseLong(m.group(4));
+        p50 = Math.max(p50, Double.parseDouble(m.group(5)));
+        p99 = Math.max(p99, Double.parseDouble(m.group(6)));
+        if (!m.group(7).isEmpty()) {
+          log.println("  (" + mode + ": first caller error " + m.group(7) + ")");
+        }
       }
-      records += Long.parseLong(m.group(1));
-      seconds = Math.max(seconds, Double.parseDouble(m.group(2)));
-      window = Math.max(window, Double.parseDouble(m.group(3)));
-      errors += Long.parseLong(m.group(4));
-      p50 = Math.max(p50, Double.parseDouble(m.group(5)));
-      p99 = Math.max(p99, Double.parseDouble(m.group(6)));
-      if (!m.group(7).isEmpty()) {
-        log.println("  (" + mode + ": first caller error " + m.group(7) + ")");
-      }
+    } finally {
+      // A failed rotation or process must not leave the others running.
+      processes.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
     }
     List<AuditEvent> calls = kms.auditLog().events();
     long throttled =

@@ -405,7 +405,7 @@ public final class MarkdownReport {
                 + " the local KMS's audit log (throttled attempts included); *bound*: processes x"
                 + " branch keys x ceil(window / TTL), the window being a process's time from its"
                 + " first branch key read to its last record, plus the rotations' own KMS calls."
-                + " Rates and latencies are the processes' own; p99 is the worst process's.%n%n",
+                + " Rates and latencies are the processes' own; p50 and p99 are the worst process's.%n%n",
             run.processes(),
             run.threads(),
             Units.param("size", String.valueOf(run.recordSize())),
