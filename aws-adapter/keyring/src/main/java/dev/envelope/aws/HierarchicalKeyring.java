@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,7 +97,7 @@ public final class HierarchicalKeyring implements Keyring {
    */
   private static final ExecutorService LOADS =
       Executors.newCachedThreadPool(
-          new java.util.concurrent.ThreadFactory() {
+          new ThreadFactory() {
             private final AtomicInteger n = new AtomicInteger();
 
             @Override
@@ -406,8 +407,8 @@ public final class HierarchicalKeyring implements Keyring {
   }
 
   /**
-   * Reads a branch key on {@code executor} into the cache, completes {@code mine} and then removes
-   * it from the loads under way (where the caller put it).
+   * Reads a branch key on {@code executor} into the cache, removes {@code mine} from the loads
+   * under way (where the caller put it) and then completes it.
    */
   private void startLoad(
       Executor executor,
@@ -417,17 +418,19 @@ public final class HierarchicalKeyring implements Keyring {
       boolean refresh) {
     Runnable read =
         () -> {
+          // Out of the loads under way before the waiters wake: what they do next (a refresh, say)
+          // must not find this finished read still registered.
           try {
             BranchKeyCache.Entry loaded = load(load);
             cache.cache.put(id, loaded);
             if (refresh) {
               metrics.refresh();
             }
+            cache.loading.remove(id, mine);
             mine.complete(loaded);
           } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-          } finally {
             cache.loading.remove(id, mine);
+            mine.completeExceptionally(e);
           }
         };
     if (!start(executor, mine, read)) {
