@@ -1,7 +1,9 @@
 package dev.envelope.benchmarks;
 
+import dev.envelope.benchmarks.fleet.FleetBenchmark;
 import dev.envelope.benchmarks.kms.KmsQuotaBenchmark;
 import dev.envelope.benchmarks.kms.KmsQuotaPoint;
+import dev.envelope.benchmarks.report.FleetRun;
 import dev.envelope.benchmarks.report.JmhResult;
 import dev.envelope.benchmarks.report.KmsQuotaRun;
 import dev.envelope.benchmarks.report.ReportWriter;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,9 +30,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Entry point of {@code benchmarks.jar} (which {@code envelope bench} launches): runs the JMH suite
- * with a profile, then the KMS-quota benchmark, writes {@code <date>-<profile>-jdk<N>.json} (and
- * {@code ...-kms.json}) under the results directory, and renders the report ({@code ...-report.md}
- * and SVG charts) next to them.
+ * with a profile, then the KMS-quota benchmark, then the fleet benchmark, writes {@code
+ * <date>-<profile>-jdk<N>.json} (and {@code ...-kms.json}, {@code ...-fleet.json}) under the
+ * results directory, and renders the report ({@code ...-report.md} and SVG charts) next to them.
  */
 public final class BenchmarkMain {
   /** Every benchmark of the suite lives in this package. */
@@ -96,11 +99,32 @@ public final class BenchmarkMain {
         Files.writeString(kms, run.toJson(), StandardCharsets.UTF_8);
         inputs.add(kms);
       }
+      if (cli.runFleet()) {
+        FleetBenchmark fleet = new FleetBenchmark(cli.fleet(), out);
+        FleetRun run = FleetRun.of(cli.fleet(), System.getProperty("java.version"), fleet.run());
+        Path file =
+            cli.resultsDir()
+                .resolve(stem + "-jdk" + Runtime.version().feature() + ReportWriter.FLEET_SUFFIX);
+        Files.writeString(file, run.toJson(), StandardCharsets.UTF_8);
+        inputs.add(file);
+      }
+      if (inputs.isEmpty()) {
+        out.println("nothing to run: --no-kms and --no-fleet with --kms-only or --fleet-only");
+        return 2;
+      }
       String name =
-          inputs.get(0).getFileName().toString().replaceFirst("(-kms)?\\.json$", "") + "-report";
+          inputs.get(0).getFileName().toString().replaceFirst("(-kms|-fleet)?\\.json$", "")
+              + "-report";
       report(out, inputs, cli.resultsDir(), name, cli.profile(), "load average at start " + load);
       return 0;
-    } catch (RunnerException | IOException | RuntimeException e) {
+    } catch (RunnerException
+        | IOException
+        | SQLException
+        | RuntimeException
+        | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       out.println("benchmark run failed: " + e);
       e.printStackTrace(out);
       return 1;

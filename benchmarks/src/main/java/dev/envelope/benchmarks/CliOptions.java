@@ -1,5 +1,6 @@
 package dev.envelope.benchmarks;
 
+import dev.envelope.benchmarks.fleet.FleetSettings;
 import dev.envelope.benchmarks.kms.KmsQuotaSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,8 @@ public record CliOptions(
     boolean runJmh,
     boolean runKms,
     KmsQuotaSettings kms,
+    boolean runFleet,
+    FleetSettings fleet,
     List<Path> reportOnly,
     String reportName,
     boolean help,
@@ -114,7 +117,9 @@ public record CliOptions(
     @Option(names = "--no-kms", description = "skip the KMS-quota benchmark")
     boolean noKms;
 
-    @Option(names = "--kms-only", description = "run only the KMS-quota benchmark")
+    @Option(
+        names = "--kms-only",
+        description = "run only the KMS-quota benchmark (no JMH, no fleet)")
     boolean kmsOnly;
 
     @Option(names = "--kms-threads", paramLabel = "N", description = "caller threads (full: 4)")
@@ -157,6 +162,48 @@ public record CliOptions(
         description = "bytes per file of the many-small-files case (16384; 0 skips it)")
     Integer kmsSmallFiles;
 
+    @Option(names = "--no-fleet", description = "skip the fleet benchmark")
+    boolean noFleet;
+
+    @Option(names = "--fleet-only", description = "run only the fleet benchmark")
+    boolean fleetOnly;
+
+    @Option(
+        names = "--fleet-processes",
+        paramLabel = "P",
+        description = "fleet JVMs (full: 3, short: 2)")
+    Integer fleetProcesses;
+
+    @Option(
+        names = "--fleet-threads",
+        paramLabel = "T",
+        description = "threads per fleet JVM (full: 4, short: 2)")
+    Integer fleetThreads;
+
+    @Option(
+        names = "--fleet-branch-keys",
+        paramLabel = "B",
+        description = "branch keys, one per tenant (full: 4, short: 2)")
+    Integer fleetBranchKeys;
+
+    @Option(
+        names = "--fleet-seconds",
+        paramLabel = "S",
+        description = "seconds each fleet runs (full: 60, short: 3)")
+    Long fleetSeconds;
+
+    @Option(
+        names = "--fleet-ttl-seconds",
+        paramLabel = "S",
+        description = "branch key and data key TTL (full: 20, short: 2)")
+    Long fleetTtlSeconds;
+
+    @Option(
+        names = "--fleet-quota",
+        paramLabel = "R",
+        description = "local KMS request quota of the fleet, requests/s (full: 200, short: 50)")
+    Double fleetQuota;
+
     // Files run up to the next argument that starts with '-', as they always have; a JMH option
     // after them
     // (say -f 2) is not taken for a file.
@@ -165,7 +212,8 @@ public record CliOptions(
         paramLabel = "FILE",
         arity = "1..*",
         parameterConsumer = FilesUpToAnOption.class,
-        description = "only render a report from existing result files (JMH JSON and *-kms.json)")
+        description =
+            "only render a report from existing result files (JMH JSON, *-kms.json, *-fleet.json)")
     List<Path> report = new ArrayList<>();
 
     @Option(
@@ -208,6 +256,18 @@ public record CliOptions(
       if (kmsSmallFiles != null) {
         kms = kms.withSmallFileSize(kmsSmallFiles);
       }
+      FleetSettings f = profile.fleet;
+      FleetSettings fleet =
+          new FleetSettings(
+              fleetProcesses != null ? fleetProcesses : f.processes(),
+              fleetThreads != null ? fleetThreads : f.threads(),
+              fleetBranchKeys != null ? fleetBranchKeys : f.branchKeys(),
+              fleetSeconds != null ? Duration.ofSeconds(fleetSeconds) : f.duration(),
+              fleetTtlSeconds != null ? Duration.ofSeconds(fleetTtlSeconds) : f.ttl(),
+              fleetQuota != null ? fleetQuota : f.quotaPerSecond(),
+              f.kmsLatency(),
+              f.recordSize(),
+              f.rotateMidRun());
       Path dir = results;
       if (dir == null) {
         dir =
@@ -222,9 +282,11 @@ public record CliOptions(
       return new CliOptions(
           profile,
           dir,
-          !kmsOnly,
-          !noKms,
+          !kmsOnly && !fleetOnly,
+          !noKms && !fleetOnly,
           kms,
+          !noFleet && !kmsOnly,
+          fleet,
           List.copyOf(report),
           reportName,
           help,

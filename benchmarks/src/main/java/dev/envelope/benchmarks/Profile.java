@@ -1,5 +1,6 @@
 package dev.envelope.benchmarks;
 
+import dev.envelope.benchmarks.fleet.FleetSettings;
 import dev.envelope.benchmarks.kms.KmsQuotaSettings;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * How long and how widely to measure. {@code full} is the manual run whose figures go in the
  * README: the iterations, forks and parameters in the benchmarks' annotations, plus the GC
  * profiler. {@code short} is a smoke run of seconds for CI and for checking a change: one tiny
- * iteration, in-process (no fork), a reduced parameter set, a 8 MiB stream; its numbers are not
- * figures.
+ * iteration, in-process (no fork), a reduced parameter set, a 8 MiB stream, a fleet of two JVMs for
+ * three seconds; its numbers are not figures.
  */
 public enum Profile {
-  FULL(null, null, null, null, null, Map.of(), KmsQuotaSettings.full()),
+  FULL(null, null, null, null, null, Map.of(), KmsQuotaSettings.full(), FleetSettings.full()),
   SHORT(
       0,
       1,
@@ -22,7 +23,8 @@ public enum Profile {
       TimeValue.milliseconds(300),
       Map.of(
           "size", List.of("64", "1024"), "frameSize", List.of("65536"), "streamMiB", List.of("8")),
-      KmsQuotaSettings.quick());
+      KmsQuotaSettings.quick(),
+      FleetSettings.quick());
 
   /** Null where the benchmark's own annotation applies. */
   final Integer forks;
@@ -36,6 +38,7 @@ public enum Profile {
   final Map<String, List<String>> params;
 
   final KmsQuotaSettings kms;
+  final FleetSettings fleet;
 
   Profile(
       Integer forks,
@@ -44,7 +47,8 @@ public enum Profile {
       Integer measurementIterations,
       TimeValue measurementTime,
       Map<String, List<String>> params,
-      KmsQuotaSettings kms) {
+      KmsQuotaSettings kms,
+      FleetSettings fleet) {
     this.forks = forks;
     this.warmupIterations = warmupIterations;
     this.warmupTime = warmupTime;
@@ -52,6 +56,7 @@ public enum Profile {
     this.measurementTime = measurementTime;
     this.params = params;
     this.kms = kms;
+    this.fleet = fleet;
   }
 
   public String id() {

@@ -2,6 +2,8 @@ package dev.envelope.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.envelope.benchmarks.fleet.FleetResult;
+import dev.envelope.benchmarks.report.FleetRun;
 import dev.envelope.benchmarks.report.JmhResult;
 import dev.envelope.benchmarks.report.Json;
 import dev.envelope.benchmarks.report.KmsQuotaRun;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the short profile on a tiny subset in-process (JMH without forking, KMS quota for fractions
- * of a second) and checks that every output is produced and parses. No timing assertions: CI
- * machines are noisy.
+ * of a second, a fleet of one JVM for a second per mode) and checks that every output is produced
+ * and parses. No timing assertions: CI machines are noisy.
  */
 class BenchmarkSmokeTest {
   @TempDir Path dir;
@@ -49,7 +51,19 @@ class BenchmarkSmokeTest {
             "--kms-seconds",
             "0.3",
             "--kms-max-messages",
-            "0,100");
+            "0,100",
+            // The smallest fleet: the output is what counts here (FleetBenchmarkTest checks the
+            // numbers), and every JVM started costs seconds.
+            "--fleet-processes",
+            "1",
+            "--fleet-threads",
+            "1",
+            "--fleet-branch-keys",
+            "1",
+            "--fleet-seconds",
+            "1",
+            "--fleet-ttl-seconds",
+            "1");
     assertThat(code).as(log.toString(StandardCharsets.UTF_8)).isZero();
 
     List<Path> files;
@@ -61,6 +75,8 @@ class BenchmarkSmokeTest {
     Path md = only(files, "-report\\.md");
     Path ratios = only(files, "-report-ratios\\.svg");
     Path kmsChart = only(files, "-report-kms\\.svg");
+    Path fleet = only(files, "-short-jdk\\d+-fleet\\.json");
+    Path fleetChart = only(files, "-report-fleet\\.svg");
 
     List<JmhResult> results = JmhResult.parseAll(Files.readString(jmh));
     assertThat(results)
@@ -80,6 +96,12 @@ class BenchmarkSmokeTest {
     assertThat(run.smallFiles()).allSatisfy(p -> assertThat(p.files()).isPositive());
     Json.parse(Files.readString(kms));
 
+    FleetRun fleetRun = FleetRun.parse(Files.readString(fleet));
+    assertThat(fleetRun.results())
+        .extracting(FleetResult::mode)
+        .containsExactly(FleetResult.HIERARCHY, FleetResult.KMS_CACHE);
+    assertThat(fleetRun.results()).allSatisfy(r -> assertThat(r.records()).isPositive());
+
     String report = Files.readString(md);
     assertThat(report)
         .contains(
@@ -87,8 +109,10 @@ class BenchmarkSmokeTest {
             "| Record encrypt size=1KiB |",
             "| Stream encrypt frameSize=64KiB",
             "## KMS quota",
-            "Sizing:");
-    for (Path svg : List.of(ratios, kmsChart)) {
+            "Sizing:",
+            "## Fleet: 1 processes x 1 threads",
+            "| Fleet KMS calls <= processes x branch keys x ceil(run / TTL)");
+    for (Path svg : List.of(ratios, kmsChart, fleetChart)) {
       assertThat(
               DocumentBuilderFactory.newInstance()
                   .newDocumentBuilder()

@@ -48,6 +48,54 @@ class CliOptionsTest {
   }
 
   @Test
+  void fleetOptionsOverrideTheProfile() {
+    CliOptions full = CliOptions.parse();
+    assertThat(full.runFleet()).isTrue();
+    assertThat(full.fleet()).isEqualTo(dev.envelope.benchmarks.fleet.FleetSettings.full());
+    CliOptions o =
+        CliOptions.parse(
+            "--profile",
+            "short",
+            "--fleet-processes",
+            "5",
+            "--fleet-threads",
+            "3",
+            "--fleet-branch-keys",
+            "7",
+            "--fleet-seconds",
+            "90",
+            "--fleet-ttl-seconds",
+            "30",
+            "--fleet-quota",
+            "100");
+    assertThat(o.fleet().processes()).isEqualTo(5);
+    assertThat(o.fleet().threads()).isEqualTo(3);
+    assertThat(o.fleet().branchKeys()).isEqualTo(7);
+    assertThat(o.fleet().duration()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(o.fleet().ttl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.fleet().quotaPerSecond()).isEqualTo(100.0);
+    // What the command line does not set stays the short profile's.
+    assertThat(o.fleet().recordSize())
+        .isEqualTo(dev.envelope.benchmarks.fleet.FleetSettings.quick().recordSize());
+    assertThat(o.jmhArgs()).isEmpty();
+  }
+
+  @Test
+  void fleetCanBeSkippedOrRunAlone() {
+    assertThat(CliOptions.parse("--no-fleet").runFleet()).isFalse();
+    assertThat(CliOptions.parse("--no-fleet").runKms()).isTrue();
+    CliOptions only = CliOptions.parse("--fleet-only");
+    assertThat(only.runFleet()).isTrue();
+    assertThat(only.runJmh()).isFalse();
+    assertThat(only.runKms()).isFalse();
+    CliOptions kmsOnly = CliOptions.parse("--kms-only");
+    assertThat(kmsOnly.runKms()).isTrue();
+    assertThat(kmsOnly.runFleet()).isFalse();
+    assertThatThrownBy(() -> CliOptions.parse("--fleet-ttl-seconds", "0"))
+        .hasMessageContaining("at least 1 second");
+  }
+
+  @Test
   void reportTakesFiles() {
     CliOptions o =
         CliOptions.parse(
@@ -101,6 +149,14 @@ class CliOptionsTest {
             "--kms-seconds",
             "--kms-max-messages",
             "--target-rate",
+            "--no-fleet",
+            "--fleet-only",
+            "--fleet-processes",
+            "--fleet-threads",
+            "--fleet-branch-keys",
+            "--fleet-seconds",
+            "--fleet-ttl-seconds",
+            "--fleet-quota",
             "--report",
             "--report-name",
             "--jmh-help",

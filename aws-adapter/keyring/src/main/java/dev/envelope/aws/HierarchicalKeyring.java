@@ -21,10 +21,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -55,6 +61,14 @@ import java.util.function.Supplier;
  * not wait at expiry. A key leaving the cache is zeroed. The {@linkplain Builder#partitionId
  * partition id} separates keyrings sharing a cache.
  *
+ * <p><b>A store that does not answer</b> never hangs a caller: store reads run on their own
+ * threads, and an encryption or decryption waits for one (its own or one under way for another
+ * caller) at most the {@linkplain Builder#loadTimeout load timeout} (30 s by default), then fails
+ * with a {@link BranchKeyStoreException} ({@code STORE_UNAVAILABLE}) naming the store and the
+ * branch key. The read itself goes on until the store's own timeouts end it (see {@link
+ * JdbcBranchKeyStore} and {@link DynamoDbBranchKeyStore}); until then later callers wait for that
+ * one read instead of starting more.
+ *
  * <p><b>Metrics</b> with a {@link MeterRegistry}, tagged {@code partition}: {@code
  * envelope.hierarchy.cache.hits}, {@code envelope.hierarchy.cache.misses}, {@code
  * envelope.hierarchy.store.calls} (each one KMS Decrypt), {@code
@@ -72,6 +86,27 @@ public final class HierarchicalKeyring implements Keyring {
    * Fraction of the TTL after which a use starts a background refresh, when refresh ahead is on.
    */
   static final double REFRESH_AHEAD_FRACTION = 0.9;
+
+  /** How long a caller waits for a branch key read unless the builder says otherwise. */
+  public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Runs the store reads callers wait for, so that a caller can stop waiting. Daemon threads, made
+   * on demand and ended after a minute idle: reads are rare (once per branch key per TTL), and a
+   * read the store never answers holds only its own thread.
+   */
+  private static final ExecutorService LOADS =
+      Executors.newCachedThreadPool(
+          new ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread t = new Thread(r, "envelope-branch-key-read-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }
+          });
 
   private static final byte RESOURCE_HIERARCHICAL_KEYRING = 0x02;
   private static final byte SCOPE_ENCRYPT = 0x01;
@@ -98,6 +133,8 @@ public final class HierarchicalKeyring implements Keyring {
   private final HierarchyMetrics metrics;
   private final boolean refreshAhead;
   private final Executor refreshExecutor;
+  private final long loadTimeoutNanos;
+  private final Duration loadTimeout;
 
   /** With a fixed branch key id, its encryption cache identifier, computed once. */
   private final BranchKeyCache.CacheId fixedEncryptId;
@@ -129,6 +166,8 @@ public final class HierarchicalKeyring implements Keyring {
             : new HierarchyMetrics(b.meterRegistry, partitionName);
     this.refreshAhead = b.refreshAhead;
     this.refreshExecutor = b.refreshExecutor;
+    this.loadTimeout = b.loadTimeout;
+    this.loadTimeoutNanos = saturatedNanos(b.loadTimeout);
     this.fixedEncryptId = branchKeyId != null ? cacheId(SCOPE_ENCRYPT, branchKeyId, null) : null;
   }
 
@@ -148,6 +187,8 @@ public final class HierarchicalKeyring implements Keyring {
       byte[] ciphertext =
           withBranchKey(
               cacheId,
+              id,
+              null,
               () -> store.activeBranchKey(id),
               (m, key) -> HierarchyWrapping.wrap(key, id, m.version(), dataKey, context));
       return materials.withEncryptedDataKey(new EncryptedDataKey(PROVIDER_ID, idBytes, ciphertext));
@@ -158,6 +199,8 @@ public final class HierarchicalKeyring implements Keyring {
       byte[] ciphertext =
           withBranchKey(
               cacheId,
+              id,
+              null,
               () -> store.activeBranchKey(id),
               (m, key) -> HierarchyWrapping.wrap(key, id, m.version(), dataKey.bytes(), context));
       return materials.withGeneratedDataKey(
@@ -215,6 +258,8 @@ public final class HierarchicalKeyring implements Keyring {
         Optional<byte[]> key =
             withBranchKey(
                 cacheId(SCOPE_DECRYPT, id, version),
+                id,
+                version,
                 () -> store.branchKeyVersion(branchKey, version),
                 (m, k) ->
                     Optional.ofNullable(
@@ -283,20 +328,44 @@ public final class HierarchicalKeyring implements Keyring {
    * Runs {@code use} with a cached branch key, loading it on a miss. If the entry is zeroed between
    * lookup and use (evicted or replaced by a refresh), looks up again; after a few such races it
    * reads the key for this one use without caching it.
+   *
+   * @param version the version asked for, or null for the active one (for messages)
    */
   private <T> T withBranchKey(
       BranchKeyCache.CacheId id,
+      String branchKey,
+      String version,
       Supplier<BranchKeyMaterials> load,
       BiFunction<BranchKeyMaterials, byte[], T> use) {
     for (int attempt = 0; attempt < 3; attempt++) {
-      BranchKeyCache.Entry entry = entry(id, load);
+      BranchKeyCache.Entry entry = entry(id, branchKey, version, load);
       T result = entry.materials.withKey(key -> use.apply(entry.materials, key));
       if (result != null) {
         return result;
       }
     }
     metrics.storeCall();
-    try (BranchKeyMaterials materials = load.get()) {
+    CompletableFuture<BranchKeyMaterials> read = new CompletableFuture<>();
+    start(
+        LOADS,
+        read,
+        () -> {
+          BranchKeyMaterials m = load.get();
+          if (!read.complete(m) && m != null) {
+            m.destroy(); // nobody waits for it any more
+          }
+        });
+    BranchKeyMaterials fresh;
+    try {
+      fresh = await(read, branchKey, version);
+    } catch (RuntimeException e) {
+      // Gave up waiting: the read, should it still answer, destroys what it got.
+      if (!read.cancel(false) && !read.isCompletedExceptionally()) {
+        read.join().destroy();
+      }
+      throw e;
+    }
+    try (BranchKeyMaterials materials = fresh) {
       T result = materials.withKey(key -> use.apply(materials, key));
       if (result == null) {
         throw new IllegalStateException("branch key destroyed while in use");
@@ -305,7 +374,11 @@ public final class HierarchicalKeyring implements Keyring {
     }
   }
 
-  private BranchKeyCache.Entry entry(BranchKeyCache.CacheId id, Supplier<BranchKeyMaterials> load) {
+  private BranchKeyCache.Entry entry(
+      BranchKeyCache.CacheId id,
+      String branchKey,
+      String version,
+      Supplier<BranchKeyMaterials> load) {
     BranchKeyCache.Entry e = cache.cache.getIfPresent(id);
     if (e != null) {
       long age = cache.ticker.read() - e.createdNanos;
@@ -324,19 +397,65 @@ public final class HierarchicalKeyring implements Keyring {
     metrics.miss();
     CompletableFuture<BranchKeyCache.Entry> mine = new CompletableFuture<>();
     CompletableFuture<BranchKeyCache.Entry> running = cache.loading.putIfAbsent(id, mine);
-    if (running != null) {
-      return await(running);
+    if (running == null) {
+      // The read runs on its own thread and stays the one read under way (later callers wait for
+      // it) until the store answers, however long this caller waits.
+      startLoad(LOADS, id, mine, load, false);
+      running = mine;
     }
-    try {
-      BranchKeyCache.Entry loaded = load(load);
-      cache.cache.put(id, loaded);
-      mine.complete(loaded);
-      return loaded;
-    } catch (RuntimeException ex) {
-      mine.completeExceptionally(ex);
-      throw ex;
-    } finally {
+    return await(running, branchKey, version);
+  }
+
+  /**
+   * Reads a branch key on {@code executor} into the cache, removes {@code mine} from the loads
+   * under way (where the caller put it) and then completes it.
+   */
+  private void startLoad(
+      Executor executor,
+      BranchKeyCache.CacheId id,
+      CompletableFuture<BranchKeyCache.Entry> mine,
+      Supplier<BranchKeyMaterials> load,
+      boolean refresh) {
+    Runnable read =
+        () -> {
+          // Out of the loads under way before the waiters wake: what they do next (a refresh, say)
+          // must not find this finished read still registered.
+          try {
+            BranchKeyCache.Entry loaded = load(load);
+            cache.cache.put(id, loaded);
+            if (refresh) {
+              metrics.refresh();
+            }
+            cache.loading.remove(id, mine);
+            mine.complete(loaded);
+          } catch (RuntimeException | Error e) {
+            cache.loading.remove(id, mine);
+            mine.completeExceptionally(e);
+          }
+        };
+    if (!start(executor, mine, read)) {
       cache.loading.remove(id, mine);
+    }
+  }
+
+  /**
+   * Runs {@code read} on {@code executor}; whatever it throws fails {@code result}. Returns false
+   * (with {@code result} failed) if the executor refused it.
+   */
+  private static boolean start(Executor executor, CompletableFuture<?> result, Runnable read) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              read.run();
+            } catch (Throwable t) {
+              result.completeExceptionally(t);
+            }
+          });
+      return true;
+    } catch (RejectedExecutionException ex) {
+      result.completeExceptionally(ex);
+      return false;
     }
   }
 
@@ -353,34 +472,53 @@ public final class HierarchicalKeyring implements Keyring {
     if (cache.loading.putIfAbsent(id, mine) != null) {
       return; // a load is already under way
     }
-    try {
-      refreshExecutor.execute(
-          () -> {
-            try {
-              BranchKeyCache.Entry loaded = load(load);
-              cache.cache.put(id, loaded);
-              metrics.refresh();
-              mine.complete(loaded);
-            } catch (RuntimeException ex) {
-              mine.completeExceptionally(ex);
-            } finally {
-              cache.loading.remove(id, mine);
-            }
-          });
-    } catch (RejectedExecutionException ex) {
-      cache.loading.remove(id, mine);
-      mine.completeExceptionally(ex);
-    }
+    startLoad(refreshExecutor, id, mine, load, true);
   }
 
-  private static BranchKeyCache.Entry await(CompletableFuture<BranchKeyCache.Entry> running) {
+  /**
+   * Waits at most the load timeout for a read under way; its failure is rethrown as it is.
+   *
+   * @throws BranchKeyStoreException ({@code STORE_UNAVAILABLE}) when the store has not answered in
+   *     time
+   */
+  private <T> T await(CompletableFuture<T> read, String branchKey, String version) {
     try {
-      return running.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
+      return read.get(loadTimeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new BranchKeyStoreException(
+          BranchKeyStoreException.Reason.STORE_UNAVAILABLE,
+          store.description(),
+          branchKey,
+          version,
+          null,
+          "branch key "
+              + branchKey
+              + (version == null ? " (active version)" : " version " + version)
+              + " was not read from "
+              + store.description()
+              + " within the keyring's load timeout of "
+              + loadTimeout
+              + ": the store (or KMS, which decrypts the branch key) did not answer. The read goes"
+              + " on in the background and later callers wait for it; check that the store is"
+              + " reachable and that its own timeouts are set (JdbcBranchKeyStore: queryTimeout"
+              + " and the driver's connect and socket timeouts; DynamoDB: the client's"
+              + " apiCallTimeout), or raise HierarchicalKeyring.Builder.loadTimeout",
+          null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeyProviderException(
+          "interrupted while waiting for branch key " + branchKey + " from " + store.description(),
+          e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
         throw r;
       }
-      throw e;
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new KeyProviderException(
+          "reading branch key " + branchKey + " from " + store.description() + " failed", cause);
     }
   }
 
@@ -459,6 +597,7 @@ public final class HierarchicalKeyring implements Keyring {
     private MeterRegistry meterRegistry;
     private boolean refreshAhead;
     private Executor refreshExecutor = ForkJoinPool.commonPool();
+    private Duration loadTimeout = DEFAULT_LOAD_TIMEOUT;
 
     private Builder() {}
 
@@ -544,6 +683,21 @@ public final class HierarchicalKeyring implements Keyring {
     /** Runs refresh-ahead reads; default the common fork-join pool. */
     public Builder refreshExecutor(Executor executor) {
       this.refreshExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * How long an encryption or decryption waits for a branch key read from the store (with its KMS
+     * Decrypt), its own or one under way for another caller, before it fails with a {@link
+     * BranchKeyStoreException} ({@code STORE_UNAVAILABLE}); default {@link #DEFAULT_LOAD_TIMEOUT 30
+     * s}. Keep it above the store's own timeouts so that their more precise errors come first.
+     */
+    public Builder loadTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("loadTimeout must be positive, got " + timeout);
+      }
+      this.loadTimeout = timeout;
       return this;
     }
 

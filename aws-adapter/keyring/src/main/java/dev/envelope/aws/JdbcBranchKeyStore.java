@@ -30,10 +30,18 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>Creation and rotation are conditional (primary key, and an update of the active row only where
- * it is unchanged), so concurrent writers never overwrite each other. Every statement has a query
- * timeout (10 s by default); set your driver's connect timeout too (PostgreSQL: {@code
- * connectTimeout}, 10 s by default) so that an unreachable database fails instead of hanging. No
- * JDBC driver is a dependency of Envelope: bring your own.
+ * it is unchanged), so concurrent writers never overwrite each other.
+ *
+ * <p><b>Timeouts.</b> Every statement has a query timeout (10 s by default), which the database
+ * enforces. A database that accepts connections but never answers needs client-side timeouts too:
+ * with a {@link Builder#jdbcUrl jdbcUrl} to PostgreSQL the store sets the driver's {@code
+ * loginTimeout} (connecting and logging in) to the query timeout and its {@code socketTimeout}
+ * (every read) to twice it, unless the URL or the properties set them. Other drivers keep their own
+ * defaults (H2's TCP client has no read timeout); with a {@link Builder#dataSource DataSource}, set
+ * them on the pool and its driver. Whatever the store does, a {@link HierarchicalKeyring} stops
+ * waiting for it after its {@linkplain HierarchicalKeyring.Builder#loadTimeout load timeout}.
+ *
+ * <p>No JDBC driver is a dependency of Envelope: bring your own.
  */
 public final class JdbcBranchKeyStore implements BranchKeyStore {
   private static final Pattern TABLE =
@@ -179,7 +187,11 @@ public final class JdbcBranchKeyStore implements BranchKeyStore {
       return this;
     }
 
-    /** The timeout of every statement (whole seconds, at least 1); default 10 s. */
+    /**
+     * The timeout of every statement (whole seconds, at least 1); default 10 s. With a PostgreSQL
+     * {@link #jdbcUrl} it also sets the driver's login timeout (the same) and socket timeout (twice
+     * it) unless given.
+     */
     public Builder queryTimeout(Duration timeout) {
       if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException(
@@ -187,6 +199,21 @@ public final class JdbcBranchKeyStore implements BranchKeyStore {
       }
       this.queryTimeout = timeout;
       return this;
+    }
+
+    /**
+     * PostgreSQL's driver waits forever by default for a server that accepted the connection: give
+     * it a login timeout and a socket timeout, leaving any the caller set (in the URL, which the
+     * driver prefers, or in the properties).
+     */
+    static Properties withClientTimeouts(String url, Properties given, Duration queryTimeout) {
+      Properties props = (Properties) given.clone();
+      if (url.startsWith("jdbc:postgresql:")) {
+        long seconds = Math.max(1, queryTimeout.toSeconds());
+        props.putIfAbsent("loginTimeout", Long.toString(seconds));
+        props.putIfAbsent("socketTimeout", Long.toString(2 * seconds));
+      }
+      return props;
     }
 
     /** For tests: the clock of create-time. */
@@ -216,7 +243,7 @@ public final class JdbcBranchKeyStore implements BranchKeyStore {
         where = "(DataSource " + ds.getClass().getName() + ")";
       } else {
         String url = jdbcUrl;
-        Properties props = jdbcProperties;
+        Properties props = withClientTimeouts(url, jdbcProperties, queryTimeout);
         connections = () -> DriverManager.getConnection(url, props);
         where = "at " + BranchKeyStores.withoutJdbcParameters(url);
       }

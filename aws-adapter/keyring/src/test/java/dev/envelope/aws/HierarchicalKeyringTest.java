@@ -12,6 +12,10 @@ import dev.envelope.NoUsableDataKeyException;
 import dev.envelope.keyring.EncryptedDataKey;
 import dev.envelope.keyring.EncryptionMaterials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -478,6 +482,123 @@ class HierarchicalKeyringTest {
     assertThat(down.reads).hasValue(before + 1);
   }
 
+  /**
+   * A database that accepts connections and never answers: the H2 client has no read timeout of its
+   * own, so only the keyring's load timeout stands between callers and a hang.
+   */
+  @Test
+  void aStoreThatNeverAnswersFailsEveryCallerAfterTheLoadTimeout() throws Exception {
+    String id = store.createBranchKey();
+    byte[] message =
+        envelope(HierarchicalKeyring.builder().keyStore(store).branchKeyId(id).ttl(TTL).build())
+            .encrypt(PLAINTEXT, Map.of());
+    String version = versionOf(message);
+    List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept()); // and never a byte back
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      JdbcBranchKeyStore hanging =
+          JdbcBranchKeyStore.builder()
+              .jdbcUrl(
+                  "jdbc:h2:tcp://127.0.0.1:" + silent.getLocalPort() + "/mem:silent",
+                  new Properties())
+              .tableName("branch_keys")
+              .kmsKeyArn(K1)
+              .kmsClientSupplier(kms.clients("A_APP"))
+              .build();
+      Envelope envelope =
+          envelope(
+              HierarchicalKeyring.builder()
+                  .keyStore(hanging)
+                  .branchKeyId(id)
+                  .ttl(TTL)
+                  .loadTimeout(Duration.ofSeconds(1))
+                  .build());
+      int threads = 4;
+      CountDownLatch go = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<Throwable>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          results.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    long start = System.nanoTime();
+                    try {
+                      envelope.encrypt(PLAINTEXT, Map.of());
+                      return null;
+                    } catch (RuntimeException e) {
+                      // Each caller waits its own timeout, not the one before it.
+                      assertThat((System.nanoTime() - start) / 1e9).isBetween(0.9, 10.0);
+                      return e;
+                    }
+                  }));
+        }
+        go.countDown();
+        for (Future<Throwable> f : results) {
+          assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS))
+              .isInstanceOfSatisfying(
+                  BranchKeyStoreException.class,
+                  e -> {
+                    assertThat(e.reason())
+                        .isEqualTo(BranchKeyStoreException.Reason.STORE_UNAVAILABLE);
+                    assertThat(e.branchKeyId()).contains(id);
+                    assertThat(e.store()).isEqualTo(hanging.description());
+                  })
+              .hasMessageContaining(id + " (active version)")
+              .hasMessageContaining("127.0.0.1:" + silent.getLocalPort())
+              .hasMessageContaining("load timeout of PT1S");
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      // Decryption too, naming the version it needed.
+      assertThatThrownBy(() -> envelope.decrypt(message))
+          .isInstanceOfSatisfying(
+              BranchKeyStoreException.class, e -> assertThat(e.version()).contains(version))
+          .hasMessageContaining(id + " version " + version);
+      // The encryptors shared one read: one connection, still hanging. Later callers wait for it
+      // rather than piling up more.
+      assertThat(accepted).hasSize(2); // the active version's read and the decryption's
+      assertThatThrownBy(() -> envelope.encrypt(PLAINTEXT, Map.of()))
+          .isInstanceOf(BranchKeyStoreException.class);
+      assertThat(accepted).hasSize(2);
+
+      // Once the database hangs up, the read fails, and the next caller reads again.
+      silent.close();
+      for (Socket s : accepted) {
+        s.close();
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      Throwable last = null;
+      while (System.nanoTime() < deadline) {
+        try {
+          envelope.encrypt(PLAINTEXT, Map.of());
+        } catch (BranchKeyStoreException e) {
+          last = e;
+          if (!e.getMessage().contains("load timeout")) {
+            break;
+          }
+        }
+      }
+      assertThat(last)
+          .isInstanceOf(BranchKeyStoreException.class)
+          .hasMessageNotContaining("load timeout");
+    }
+  }
+
   @Test
   void kmsDenialOnTheBranchKeyReachesTheCallerWithTheDiagnosis() {
     String id = store.createBranchKey();
@@ -558,6 +679,9 @@ class HierarchicalKeyringTest {
         .hasMessageContaining("ttl is required");
     assertThatThrownBy(() -> HierarchicalKeyring.builder().ttl(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HierarchicalKeyring.builder().loadTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("loadTimeout must be positive");
     assertThat(
             HierarchicalKeyring.builder()
                 .keyStore(store)

@@ -1,11 +1,19 @@
 package dev.envelope.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -68,6 +76,64 @@ class JdbcBranchKeyStorePostgresTest extends BranchKeyStoreContract {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A server that accepts the connection and never answers: without the store's default login
+   * timeout the PostgreSQL driver would wait forever.
+   */
+  @Test
+  void aServerThatNeverAnswersFailsWithinTheDefaultDriverTimeouts() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  List<Socket> open = new ArrayList<>();
+                  while (true) {
+                    open.add(silent.accept()); // kept open, never answered
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      JdbcBranchKeyStore hanging =
+          JdbcBranchKeyStore.builder()
+              .jdbcUrl(
+                  "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/postgres",
+                  postgres.properties())
+              .tableName("branch_keys")
+              .kmsKeyArn(KmsFixture.K1)
+              .kmsClientSupplier(app)
+              .queryTimeout(Duration.ofSeconds(1))
+              .build();
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> hanging.describeBranchKey("k"))
+          .isInstanceOfSatisfying(
+              BranchKeyStoreException.class,
+              e ->
+                  assertThat(e.reason())
+                      .isEqualTo(BranchKeyStoreException.Reason.STORE_UNAVAILABLE))
+          .hasMessageContaining("127.0.0.1:" + silent.getLocalPort());
+      assertThat((System.nanoTime() - start) / 1e9).isLessThan(15.0);
+    }
+  }
+
+  @Test
+  void theStoreLeavesDriverTimeoutsTheCallerSet() {
+    Properties given = new Properties();
+    given.setProperty("socketTimeout", "60");
+    Properties pg =
+        JdbcBranchKeyStore.Builder.withClientTimeouts(
+            "jdbc:postgresql://db/app", given, Duration.ofSeconds(10));
+    assertThat(pg).containsEntry("socketTimeout", "60").containsEntry("loginTimeout", "10");
+    assertThat(given).doesNotContainKey("loginTimeout");
+    assertThat(
+            JdbcBranchKeyStore.Builder.withClientTimeouts(
+                "jdbc:h2:tcp://db/app", new Properties(), Duration.ofSeconds(10)))
+        .isEmpty();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.envelope.benchmarks.report;
 
+import dev.envelope.benchmarks.fleet.FleetResult;
 import dev.envelope.benchmarks.kms.KmsQuotaPoint;
 import dev.envelope.benchmarks.kms.SmallFilesPoint;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.Optional;
 /**
  * Renders results as Markdown: the targets with pass/fail marks, one table of ratios per JDK (ours
  * / official ESDK, ours / raw AES-GCM, allocation per operation), a JDK-to-JDK table when the
- * results span JDKs, and the KMS-quota sweep with sizing guidance.
+ * results span JDKs, the KMS-quota sweep with sizing guidance, and the fleet benchmark.
  */
 public final class MarkdownReport {
   static final String PASS = "✅ pass";
@@ -20,11 +21,17 @@ public final class MarkdownReport {
 
   private final List<Comparison> comparisons;
   private final List<KmsQuotaRun> kmsRuns;
+  private final List<FleetRun> fleetRuns;
   private final List<Target> targets;
 
-  public MarkdownReport(List<JmhResult> results, List<KmsQuotaRun> kmsRuns, List<Target> targets) {
+  public MarkdownReport(
+      List<JmhResult> results,
+      List<KmsQuotaRun> kmsRuns,
+      List<FleetRun> fleetRuns,
+      List<Target> targets) {
     this.comparisons = Comparison.group(results);
     this.kmsRuns = List.copyOf(kmsRuns);
+    this.fleetRuns = List.copyOf(fleetRuns);
     this.targets = List.copyOf(targets);
   }
 
@@ -49,6 +56,9 @@ public final class MarkdownReport {
     }
     for (KmsQuotaRun run : kmsRuns) {
       renderKms(md, run);
+    }
+    for (FleetRun run : fleetRuns) {
+      renderFleet(md, run);
     }
     for (String chart : chartFiles) {
       md.append("![").append(chart).append("](").append(chart).append(")\n\n");
@@ -117,6 +127,33 @@ public final class MarkdownReport {
                   p.callerThrottlingErrors(),
                   p.callerThrottlingErrors() == 0 ? PASS : FAIL));
         }
+      }
+    }
+    for (FleetRun run : fleetRuns) {
+      for (FleetResult r : run.results()) {
+        if (!r.hierarchy()) {
+          continue;
+        }
+        judged += 2;
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| Fleet KMS calls <= processes x branch keys x ceil(run / TTL)%s"
+                    + " | %s | %s | %d (bound %s) | %s |%n",
+                r.rotations() > 0 ? " + rotations" : "",
+                fleetScenario(run),
+                major(run.jdkVersion()),
+                r.kmsCalls(),
+                boundText(run, r),
+                r.withinBound() ? PASS : FAIL));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| Fleet: no errors reach callers (hierarchy) | %s | %s | %d | %s |%n",
+                fleetScenario(run),
+                major(run.jdkVersion()),
+                r.callerErrors(),
+                r.callerErrors() == 0 ? PASS : FAIL));
       }
     }
     if (judged == 0) {
@@ -317,6 +354,100 @@ public final class MarkdownReport {
             run.quotaPerSecond(),
             run.maxMessagesFor(target),
             run.maxMessagesFor(2 * target)));
+  }
+
+  private static String fleetScenario(FleetRun run) {
+    return String.format(
+        Locale.ROOT,
+        "%d processes x %d threads, %d branch keys, TTL %s",
+        run.processes(),
+        run.threads(),
+        run.branchKeys(),
+        seconds(run.ttlSeconds()));
+  }
+
+  /** "48 = 3 x 4 x ceil(61.2 s / 20 s) + 6 for 4 rotations". */
+  private static String boundText(FleetRun run, FleetResult r) {
+    return String.format(
+        Locale.ROOT,
+        "%d = %d x %d x ceil(%s / %s)%s",
+        r.kmsCallBound(),
+        r.processes(),
+        run.branchKeys(),
+        seconds(r.windowSeconds()),
+        seconds(run.ttlSeconds()),
+        r.rotations() > 0
+            ? " + " + r.rotationKmsCalls() + " for " + r.rotations() + " rotations"
+            : "");
+  }
+
+  private void renderFleet(StringBuilder md, FleetRun run) {
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "## Fleet: %d processes x %d threads, %d branch keys, TTL %s, quota %.0f requests/s,"
+                + " %.0f ms per request (JDK %s)%n%n",
+            run.processes(),
+            run.threads(),
+            run.branchKeys(),
+            seconds(run.ttlSeconds()),
+            run.quotaPerSecond(),
+            run.kmsLatencyMillis(),
+            run.jdkVersion()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%d separate JVMs of %d threads encrypt %s records for %s, each record with its own"
+                + " encryption context (row-bound: tenant and row id), against one local KMS with a"
+                + " request quota. *hierarchy*: `HierarchicalKeyring`s sharing one branch key store"
+                + " (`JdbcBranchKeyStore` on an H2 server over TCP)%s; *kms-cache*: `KmsKeyring`"
+                + " behind a data-key cache (TTL as max age) in every process. KMS calls come from"
+                + " the local KMS's audit log (throttled attempts included); *bound*: processes x"
+                + " branch keys x ceil(window / TTL), the window being a process's time from its"
+                + " first branch key read to its last record, plus the rotations' own KMS calls."
+                + " Rates and latencies are the processes' own; p50 and p99 are the worst process's.%n%n",
+            run.processes(),
+            run.threads(),
+            Units.param("size", String.valueOf(run.recordSize())),
+            seconds(run.seconds()),
+            run.rotateMidRun() ? ", every branch key rotated once halfway through the run" : ""));
+    md.append(
+        "| fleet | records/s | KMS calls | KMS calls / M records | bound | throttled (retried)"
+            + " | errors at callers | p50 | p99 |\n"
+            + "|---|---|---|---|---|---|---|---|---|\n");
+    for (FleetResult r : run.results()) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %s | %s | %d | %d | %s | %s |%n",
+              r.mode(),
+              Units.count(r.recordsPerSecond()),
+              r.kmsCalls(),
+              Units.count(r.kmsCallsPerMillionRecords()),
+              r.hierarchy() ? boundText(run, r) + " " + (r.withinBound() ? "✅" : "❌") : "-",
+              r.kmsThrottled(),
+              r.callerErrors(),
+              micros(r.p50Micros()),
+              micros(r.p99Micros())));
+    }
+    FleetResult h = run.mode(FleetResult.HIERARCHY).orElse(null);
+    FleetResult k = run.mode(FleetResult.KMS_CACHE).orElse(null);
+    if (h != null && k != null && h.kmsCallsPerMillionRecords() > 0 && k.recordsPerSecond() > 0) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%nThe hierarchy made %s fewer KMS calls per record and encrypted %s the records/s"
+                  + " of the KMS keyring with a data-key cache.%n",
+              Units.ratio(k.kmsCallsPerMillionRecords() / h.kmsCallsPerMillionRecords()),
+              Units.ratio(h.recordsPerSecond() / k.recordsPerSecond())));
+    }
+    md.append('\n');
+  }
+
+  private static String seconds(double s) {
+    return s == Math.rint(s)
+        ? String.format(Locale.ROOT, "%.0f s", s)
+        : String.format(Locale.ROOT, "%.1f s", s);
   }
 
   /** The many-small-files case: streams without and with a declared length, KMS calls saved. */

@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The report step: reads JMH JSON files and KMS-quota files ({@code *-kms.json}), writes {@code
- * <name>.md}, {@code <name>-ratios.svg} and, with KMS results, {@code <name>-kms.svg} into a
- * directory. Results from several files (e.g. a JDK 17 and a JDK 25 run) go into one report.
+ * The report step: reads JMH JSON files, KMS-quota files ({@code *-kms.json}) and fleet files
+ * ({@code *-fleet.json}), writes {@code <name>.md}, {@code <name>-ratios.svg} and, with KMS or
+ * fleet results, {@code <name>-kms.svg} and {@code <name>-fleet.svg} into a directory. Results from
+ * several files (e.g. a JDK 17 and a JDK 25 run) go into one report.
  */
 public final class ReportWriter {
   public static final String KMS_SUFFIX = "-kms.json";
+  public static final String FLEET_SUFFIX = "-fleet.json";
 
   private ReportWriter() {}
 
@@ -22,16 +24,20 @@ public final class ReportWriter {
       throws IOException {
     List<JmhResult> results = new ArrayList<>();
     List<KmsQuotaRun> kmsRuns = new ArrayList<>();
+    List<FleetRun> fleetRuns = new ArrayList<>();
     for (Path in : inputs) {
       String text = Files.readString(in, StandardCharsets.UTF_8);
-      if (in.getFileName().toString().endsWith(KMS_SUFFIX)) {
+      String file = in.getFileName().toString();
+      if (file.endsWith(KMS_SUFFIX)) {
         kmsRuns.add(KmsQuotaRun.parse(text));
+      } else if (file.endsWith(FLEET_SUFFIX)) {
+        fleetRuns.add(FleetRun.parse(text));
       } else {
         results.addAll(JmhResult.parseAll(text));
       }
     }
     Files.createDirectories(dir);
-    MarkdownReport report = new MarkdownReport(results, kmsRuns, Target.DEFAULTS);
+    MarkdownReport report = new MarkdownReport(results, kmsRuns, fleetRuns, Target.DEFAULTS);
     List<Path> written = new ArrayList<>();
     List<String> charts = new ArrayList<>();
     Path md = dir.resolve(name + ".md");
@@ -53,6 +59,17 @@ public final class ReportWriter {
       Files.writeString(
           svg,
           SvgChart.kmsSweep(kmsRuns.get(i), "Records/s vs cache bound under a KMS quota"),
+          StandardCharsets.UTF_8);
+      written.add(svg);
+      charts.add(svg.getFileName().toString());
+    }
+    for (int i = 0; i < fleetRuns.size(); i++) {
+      Path svg = dir.resolve(name + "-fleet" + (i == 0 ? "" : "-" + (i + 1)) + ".svg");
+      Files.writeString(
+          svg,
+          SvgChart.fleet(
+              fleetRuns.get(i),
+              "Fleet: hierarchical keyrings vs KMS keyrings with a data-key cache"),
           StandardCharsets.UTF_8);
       written.add(svg);
       charts.add(svg.getFileName().toString());

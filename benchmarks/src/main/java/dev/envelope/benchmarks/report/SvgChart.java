@@ -1,12 +1,13 @@
 package dev.envelope.benchmarks.report;
 
+import dev.envelope.benchmarks.fleet.FleetResult;
 import dev.envelope.benchmarks.kms.KmsQuotaPoint;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Hand-written SVG charts, so the report needs no charting library: bars of the two ratios per
- * scenario, and records/s against the cache bound in the KMS-quota sweep.
+ * scenario, records/s against the cache bound in the KMS-quota sweep, and the fleet's two modes.
  */
 public final class SvgChart {
   private static final int ROW = 18;
@@ -175,6 +176,102 @@ public final class SvgChart {
     text(s, x0 + plotW - 170, 60, 10, "normal", "blue: cache, refresh-ahead off");
     text(s, x0 + plotW - 170, 74, 10, "normal", "green: refresh-ahead on");
     text(s, x0, height - 8, 10, "normal", "red dots: throttling errors reached callers");
+    return s.append("</svg>\n").toString();
+  }
+
+  /**
+   * The fleet's modes side by side on log scales: KMS calls per million records (left; lower is
+   * better; a red tick marks the hierarchy's bound) and records/s (right).
+   */
+  public static String fleet(FleetRun run, String title) {
+    List<FleetResult> rows = run.results();
+    int labelWidth = 110;
+    int rowHeight = 28;
+    int height = TOP + 20 + rows.size() * rowHeight + 40;
+    int width = labelWidth + 2 * PANEL + GAP + 80;
+    int leftX = labelWidth;
+    int rightX = labelWidth + PANEL + GAP;
+    int top = TOP + 20;
+    int bottom = top + rows.size() * rowHeight;
+    double callsMax =
+        Math.max(
+            7,
+            Math.ceil(
+                Math.log10(
+                    Math.max(
+                        1,
+                        rows.stream()
+                            .mapToDouble(FleetResult::kmsCallsPerMillionRecords)
+                            .max()
+                            .orElse(1)))));
+    double rateMax =
+        Math.max(
+            3,
+            Math.ceil(
+                Math.log10(
+                    Math.max(
+                        1,
+                        rows.stream()
+                            .mapToDouble(FleetResult::recordsPerSecond)
+                            .max()
+                            .orElse(1)))));
+    StringBuilder s = open(width, height);
+    text(s, 10, 20, 14, "bold", title);
+    text(
+        s,
+        10,
+        38,
+        11,
+        "normal",
+        String.format(
+            Locale.ROOT,
+            "%d processes x %d threads, %d branch keys, TTL %.0f s, quota %.0f req/s, %.0f ms per"
+                + " request, row-bound contexts",
+            run.processes(),
+            run.threads(),
+            run.branchKeys(),
+            run.ttlSeconds(),
+            run.quotaPerSecond(),
+            run.kmsLatencyMillis()));
+    text(s, leftX, top - 8, 12, "normal", "KMS calls per million records (log; red: bound)");
+    text(s, rightX, top - 8, 12, "normal", "records/s (log)");
+    for (double e = 0; e <= callsMax; e++) {
+      double x = leftX + e / callsMax * PANEL;
+      line(s, x, top, x, bottom, "#ddd");
+      text(s, x - 6, bottom + 14, 10, "normal", Units.powerOfTen(e));
+    }
+    for (double e = 0; e <= rateMax; e++) {
+      double x = rightX + e / rateMax * PANEL;
+      line(s, x, top, x, bottom, "#ddd");
+      text(s, x - 6, bottom + 14, 10, "normal", Units.powerOfTen(e));
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      FleetResult r = rows.get(i);
+      int y = top + i * rowHeight;
+      text(s, 10, y + 18, 12, "normal", r.mode());
+      String color = r.hierarchy() ? "#3a9a5b" : "#2b7bba";
+      double calls = r.kmsCallsPerMillionRecords();
+      double w = clampLog(calls, 0, callsMax) / callsMax * PANEL;
+      rect(s, leftX, y + 5, w, rowHeight - 10, color);
+      text(s, leftX + w + 3, y + 18, 10, "normal", Units.count(calls));
+      if (r.hierarchy() && r.records() > 0) {
+        double bound = r.kmsCallBound() * 1e6 / r.records();
+        double x = leftX + clampLog(bound, 0, callsMax) / callsMax * PANEL;
+        line(s, x, y + 2, x, y + rowHeight - 2, "#d62728");
+      }
+      double rate = r.recordsPerSecond();
+      double rw = clampLog(rate, 0, rateMax) / rateMax * PANEL;
+      rect(s, rightX, y + 5, rw, rowHeight - 10, color);
+      text(s, rightX + rw + 3, y + 18, 10, "normal", Units.count(rate) + "/s");
+    }
+    text(
+        s,
+        10,
+        height - 8,
+        10,
+        "normal",
+        "hierarchy: hierarchical keyrings sharing one branch key store; kms-cache: KMS keyring +"
+            + " data-key cache per process");
     return s.append("</svg>\n").toString();
   }
 

@@ -31,7 +31,7 @@ class KmsQuotaRunTest {
                 new SmallFilesPoint(true, 4, 10.0, 40000, 16384, 1000, 40, 0, 0)));
     assertThat(KmsQuotaRun.parse(run.toJson())).isEqualTo(run);
     String md =
-        new MarkdownReport(List.of(), List.of(run), Target.DEFAULTS)
+        new MarkdownReport(List.of(), List.of(run), List.of(), Target.DEFAULTS)
             .render(List.of("# t"), List.of());
     assertThat(md)
         .contains("| without length | 16KiB | 50 | 1.0 k | 20 | 0 |")

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class MarkdownReportTest {
   private static String render(List<JmhResult> results, List<KmsQuotaRun> kms) {
-    return new MarkdownReport(results, kms, Target.DEFAULTS)
+    return new MarkdownReport(results, kms, List.of(), Target.DEFAULTS)
         .render(List.of("# title"), List.of("chart.svg"));
   }
 

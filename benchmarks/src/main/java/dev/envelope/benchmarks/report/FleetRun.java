@@ -1,0 +1,150 @@
+package dev.envelope.benchmarks.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.envelope.benchmarks.fleet.FleetResult;
+import dev.envelope.benchmarks.fleet.FleetSettings;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fleet benchmark's results as written next to the JMH JSON ({@code *-fleet.json}) and read
+ * back by the report: the settings, then one result per mode (hierarchy, kms-cache).
+ */
+public record FleetRun(
+    String jdkVersion,
+    int processes,
+    int threads,
+    int branchKeys,
+    double seconds,
+    double ttlSeconds,
+    double quotaPerSecond,
+    double kmsLatencyMillis,
+    int recordSize,
+    boolean rotateMidRun,
+    List<FleetResult> results) {
+
+  public FleetRun {
+    results = List.copyOf(results);
+  }
+
+  public static FleetRun of(FleetSettings s, String jdkVersion, List<FleetResult> results) {
+    return new FleetRun(
+        jdkVersion,
+        s.processes(),
+        s.threads(),
+        s.branchKeys(),
+        s.duration().toMillis() / 1e3,
+        s.ttl().toMillis() / 1e3,
+        s.quotaPerSecond(),
+        s.kmsLatency().toNanos() / 1e6,
+        s.recordSize(),
+        s.rotateMidRun(),
+        results);
+  }
+
+  public Optional<FleetResult> mode(String mode) {
+    return results.stream().filter(r -> r.mode().equals(mode)).findFirst();
+  }
+
+  /** This run as an indented JSON document, for {@link #parse}. */
+  public String toJson() {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out).useDefaultPrettyPrinter()) {
+      g.writeStartObject();
+      g.writeStringField("jdkVersion", jdkVersion);
+      g.writeNumberField("processes", processes);
+      g.writeNumberField("threads", threads);
+      g.writeNumberField("branchKeys", branchKeys);
+      g.writeNumberField("seconds", seconds);
+      g.writeNumberField("ttlSeconds", ttlSeconds);
+      g.writeNumberField("quotaPerSecond", quotaPerSecond);
+      g.writeNumberField("kmsLatencyMillis", kmsLatencyMillis);
+      g.writeNumberField("recordSize", recordSize);
+      g.writeBooleanField("rotateMidRun", rotateMidRun);
+      g.writeArrayFieldStart("results");
+      for (FleetResult r : results) {
+        g.writeStartObject();
+        g.writeStringField("mode", r.mode());
+        g.writeNumberField("processes", r.processes());
+        g.writeNumberField("threads", r.threads());
+        g.writeNumberField("seconds", r.seconds());
+        g.writeNumberField("windowSeconds", r.windowSeconds());
+        g.writeNumberField("records", r.records());
+        g.writeNumberField("kmsCalls", r.kmsCalls());
+        g.writeNumberField("kmsThrottled", r.kmsThrottled());
+        g.writeNumberField("callerErrors", r.callerErrors());
+        g.writeNumberField("p50Micros", r.p50Micros());
+        g.writeNumberField("p99Micros", r.p99Micros());
+        g.writeNumberField("rotations", r.rotations());
+        g.writeNumberField("rotationKmsCalls", r.rotationKmsCalls());
+        g.writeNumberField("kmsCallBound", r.kmsCallBound());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out + "\n";
+  }
+
+  /**
+   * @throws IllegalArgumentException if a field is missing or not a number where one belongs
+   */
+  public static FleetRun parse(String json) {
+    Map<String, Object> o = Json.object(Json.parse(json));
+    List<FleetResult> results = new ArrayList<>();
+    for (Object item : Json.array(o.get("results"))) {
+      Map<String, Object> r = Json.object(item);
+      Object mode = r.get("mode");
+      if (!(mode instanceof String m)) {
+        throw new IllegalArgumentException("missing field mode");
+      }
+      results.add(
+          new FleetResult(
+              m,
+              (int) lng(r, "processes"),
+              (int) lng(r, "threads"),
+              dbl(r, "seconds"),
+              dbl(r, "windowSeconds"),
+              lng(r, "records"),
+              lng(r, "kmsCalls"),
+              lng(r, "kmsThrottled"),
+              lng(r, "callerErrors"),
+              dbl(r, "p50Micros"),
+              dbl(r, "p99Micros"),
+              (int) lng(r, "rotations"),
+              lng(r, "rotationKmsCalls"),
+              lng(r, "kmsCallBound")));
+    }
+    return new FleetRun(
+        String.valueOf(o.get("jdkVersion")),
+        (int) lng(o, "processes"),
+        (int) lng(o, "threads"),
+        (int) lng(o, "branchKeys"),
+        dbl(o, "seconds"),
+        dbl(o, "ttlSeconds"),
+        dbl(o, "quotaPerSecond"),
+        dbl(o, "kmsLatencyMillis"),
+        (int) lng(o, "recordSize"),
+        Boolean.TRUE.equals(o.get("rotateMidRun")),
+        results);
+  }
+
+  private static double dbl(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("missing field " + key);
+    }
+    return Json.number(v);
+  }
+
+  private static long lng(Map<String, Object> o, String key) {
+    return (long) dbl(o, key);
+  }
+}
