@@ -91,7 +91,9 @@ class LocalKmsSoakTest {
         assertThat(c.serverThreads)
             .isEqualTo(start.serverThreads)
             .isEqualTo(ServerLimits.defaults().workers() + 1);
-        assertThat(c.threads).isBetween(start.threads - 2, start.threads + 2);
+        // Only growth counts: threads of earlier tests in this JVM (idle pool workers) may end
+        // during the soak, which lowers the count for reasons that are not the server's.
+        assertThat(c.threads).isLessThanOrEqualTo(start.threads + 2);
         assertThat(c.heapUsed).isLessThan(start.heapUsed + HEAP_SLACK);
       }
       assertThat(checkpoints.get(ROUNDS - 1).heapUsed)
