@@ -3,7 +3,7 @@ package dev.envelope;
 import dev.envelope.internal.async.Futures;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
-import dev.envelope.internal.crypto.RandomSource;
+import dev.envelope.internal.crypto.MessageIdSource;
 import dev.envelope.internal.format.DecryptionLimits;
 import dev.envelope.internal.format.EncryptionContextCodec;
 import dev.envelope.internal.format.MessageDecryptor;
@@ -152,7 +152,8 @@ public final class Envelope {
   /** The whole message for {@code plaintext} under {@code materials}, which the caller closes. */
   private byte[] writeOneShot(EncryptionMaterials materials, byte[] plaintext) {
     try (MessageEncryptor encryptor =
-        new MessageEncryptor(materials, frameSize, AesGcm.forThread(), RandomSource.get())) {
+        new MessageEncryptor(
+            materials, frameSize, AesGcm.forThread(), MessageIdSource.forThread())) {
       return encryptor.encryptMessage(plaintext);
     }
   }
@@ -737,7 +738,7 @@ public final class Envelope {
     EncryptionMaterials materials = encryptionMaterials(encryptionContext, OptionalLong.empty());
     try {
       MessageEncryptor encryptor =
-          new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
+          new MessageEncryptor(materials, frameSize, new AesGcm(), MessageIdSource.forThread());
       return StreamConstruction.factory()
           .encrypting(sink, encryptor, materials, metrics::encrypted, Long.MAX_VALUE);
     } catch (RuntimeException e) {
@@ -768,7 +769,7 @@ public final class Envelope {
         encryptionMaterials(encryptionContext, OptionalLong.of(expectedLength));
     try {
       MessageEncryptor encryptor =
-          new MessageEncryptor(materials, frameSize, new AesGcm(), RandomSource.get());
+          new MessageEncryptor(materials, frameSize, new AesGcm(), MessageIdSource.forThread());
       return StreamConstruction.factory()
           .encrypting(sink, encryptor, materials, metrics::encrypted, expectedLength);
     } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.AEADBadTagException;
 import javax.security.auth.Destroyable;
 
@@ -25,6 +26,14 @@ import javax.security.auth.Destroyable;
  *
  * <p>Holds its own copy of the wrapping key; {@link #destroy()} zeroes it, after which the keyring
  * refuses work.
+ *
+ * <p>Wrapping and unwrapping use AES-GCM ciphers that only ever hold this keyring's wrapping key,
+ * one per concurrent caller, kept in a pool: SunJCE skips the AES key schedule when a cipher is
+ * initialised again with the key it already holds, so a data key costs no key setup, and the
+ * per-thread cipher that encrypts messages never sees the wrapping key. The pooled ciphers hold the
+ * wrapping key's expanded form for as long as the keyring holds the key itself; {@link #destroy()}
+ * re-keys each of them with a dummy key ({@link AesGcm#scrub()}), the ones in use as they come
+ * back.
  */
 public final class RawAesKeyring implements Keyring, Destroyable {
   private static final int TAG_BITS = 128;
@@ -34,6 +43,10 @@ public final class RawAesKeyring implements Keyring, Destroyable {
   private final byte[] keyNameBytes;
   private final OwnedKey wrappingKey;
   private final int wrappingKeyLength;
+
+  /** Ciphers keyed only with {@link #wrappingKey}, not in use; see the class comment. */
+  private final ConcurrentLinkedQueue<AesGcm> idleCiphers = new ConcurrentLinkedQueue<>();
+
   private volatile boolean destroyed;
 
   private RawAesKeyring(Builder builder) {
@@ -78,19 +91,14 @@ public final class RawAesKeyring implements Keyring, Destroyable {
     byte[] iv = new byte[AesGcm.IV_LENGTH];
     RandomSource.get().nextBytes(iv);
     byte[] ciphertext = new byte[dataKey.length() + AesGcm.TAG_LENGTH];
+    byte[] aad = EncryptionContextCodec.serialize(context);
+    AesGcm gcm = acquireCipher();
     try {
-      AesGcm.forThread()
-          .encrypt(
-              wrappingKey,
-              iv,
-              EncryptionContextCodec.serialize(context),
-              dataKey.bytes(),
-              0,
-              dataKey.length(),
-              ciphertext,
-              0);
+      gcm.encrypt(wrappingKey, iv, aad, dataKey.bytes(), 0, dataKey.length(), ciphertext, 0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM wrapping failed", e);
+    } finally {
+      releaseCipher(gcm);
     }
     byte[] info =
         ByteBuffer.allocate(keyNameBytes.length + 8 + iv.length)
@@ -164,14 +172,47 @@ public final class RawAesKeyring implements Keyring, Destroyable {
       return null;
     }
     byte[] key = new byte[ciphertext.length - AesGcm.TAG_LENGTH];
+    AesGcm gcm = acquireCipher();
     try {
-      AesGcm.forThread().decrypt(wrappingKey, iv, aad, ciphertext, 0, ciphertext.length, key, 0);
+      gcm.decrypt(wrappingKey, iv, aad, ciphertext, 0, ciphertext.length, key, 0);
       return key;
     } catch (AEADBadTagException e) {
       Arrays.fill(key, (byte) 0);
       return null;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unwrapping failed", e);
+    } finally {
+      releaseCipher(gcm);
+    }
+  }
+
+  /** An idle cipher of this keyring's, or a new one; hand it back with {@link #releaseCipher}. */
+  AesGcm acquireCipher() {
+    AesGcm gcm = idleCiphers.poll();
+    return gcm != null ? gcm : new AesGcm();
+  }
+
+  /**
+   * Returns {@code gcm} to the pool, or scrubs it if the keyring has been destroyed meanwhile. The
+   * check after the offer pairs with {@link #destroy()}'s drain: either this thread sees {@code
+   * destroyed} and drains, or its offer happened before {@code destroy()} set the flag and that
+   * drain finds it.
+   */
+  void releaseCipher(AesGcm gcm) {
+    idleCiphers.offer(gcm);
+    if (destroyed) {
+      scrubIdleCiphers();
+    }
+  }
+
+  /** The ciphers in the pool now; for tests. */
+  List<AesGcm> idleCiphers() {
+    return List.copyOf(idleCiphers);
+  }
+
+  private void scrubIdleCiphers() {
+    for (AesGcm gcm; (gcm = idleCiphers.poll()) != null; ) {
+      gcm.scrub();
     }
   }
 
@@ -185,6 +226,7 @@ public final class RawAesKeyring implements Keyring, Destroyable {
   public void destroy() {
     destroyed = true;
     wrappingKey.destroy();
+    scrubIdleCiphers();
   }
 
   @Override

@@ -13,7 +13,9 @@ import java.util.Map;
  *
  * <p>A template is reused only for the very same context map and data-key list objects (identity,
  * not equality: both are immutable in {@code EncryptionMaterials}, and holding them here keeps
- * their identity from being reused), the same suite and frame length. Nothing in it is secret: the
+ * their identity from being reused), the same suite and frame length. When only the data keys
+ * differ (uncached materials: a new data key per message, the caller's context each time), the
+ * serialized context is reused and the new body written around it. Nothing in it is secret: the
  * context and the encrypted data keys are stored in every header in the clear. One entry per
  * thread, so no locking.
  */
@@ -27,18 +29,24 @@ final class HeaderTemplate {
   private final Map<String, String> context;
   private final List<EncryptedDataKey> encryptedDataKeys;
   private final int frameLength;
+  private final byte[] serializedContext;
   private final byte[] body;
+
+  private static final byte[] ZERO_MESSAGE_ID = new byte[MessageHeader.V2_MESSAGE_ID_LENGTH];
+  private static final byte[] ZERO_COMMITMENT = new byte[MessageHeader.COMMITMENT_LENGTH];
 
   private HeaderTemplate(
       AlgorithmSuite suite,
       Map<String, String> context,
       List<EncryptedDataKey> encryptedDataKeys,
       int frameLength,
+      byte[] serializedContext,
       byte[] body) {
     this.suite = suite;
     this.context = context;
     this.encryptedDataKeys = encryptedDataKeys;
     this.frameLength = frameLength;
+    this.serializedContext = serializedContext;
     this.body = body;
   }
 
@@ -61,16 +69,21 @@ final class HeaderTemplate {
         && last.frameLength == frameLength) {
       return last.body;
     }
+    byte[] serializedContext =
+        last != null && last.context == context
+            ? last.serializedContext
+            : MessageHeader.serializeContext(context);
     byte[] body =
-        MessageHeader.forEncryption(
-                suite,
-                new byte[MessageHeader.V2_MESSAGE_ID_LENGTH],
-                context,
-                encryptedDataKeys,
-                frameLength,
-                new byte[MessageHeader.COMMITMENT_LENGTH])
-            .bodyUnsafe();
-    LAST.set(new HeaderTemplate(suite, context, encryptedDataKeys, frameLength, body));
+        MessageHeader.v2Body(
+            suite,
+            ZERO_MESSAGE_ID,
+            serializedContext,
+            encryptedDataKeys,
+            frameLength,
+            ZERO_COMMITMENT);
+    LAST.set(
+        new HeaderTemplate(
+            suite, context, encryptedDataKeys, frameLength, serializedContext, body));
     return body;
   }
 }

@@ -3,9 +3,9 @@ package dev.envelope.internal.format;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
+import dev.envelope.internal.crypto.MessageIdSource;
 import dev.envelope.keyring.EncryptionMaterials;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,8 +46,8 @@ public final class MessageEncryptor implements AutoCloseable {
   private boolean finished;
 
   public MessageEncryptor(
-      EncryptionMaterials materials, int frameLength, AesGcm gcm, SecureRandom random) {
-    this(materials, frameLength, gcm, newMessageId(random));
+      EncryptionMaterials materials, int frameLength, AesGcm gcm, MessageIdSource messageIds) {
+    this(materials, frameLength, gcm, messageIds.next());
   }
 
   private MessageEncryptor(
@@ -125,12 +125,6 @@ public final class MessageEncryptor implements AutoCloseable {
       close();
       throw e;
     }
-  }
-
-  private static byte[] newMessageId(SecureRandom random) {
-    byte[] messageId = new byte[MessageHeader.V2_MESSAGE_ID_LENGTH];
-    random.nextBytes(messageId);
-    return messageId;
   }
 
   private static MessageKeys deriveKeys(EncryptionMaterials materials, byte[] messageId) {

@@ -3,10 +3,6 @@ package dev.envelope.internal.format;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.InvalidMessageException;
 import dev.envelope.keyring.EncryptedDataKey;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -86,6 +82,32 @@ public final class MessageHeader {
       List<EncryptedDataKey> encryptedDataKeys,
       int frameLength,
       byte[] commitment) {
+    byte[] body =
+        v2Body(
+            suite,
+            messageId,
+            serializeContext(context),
+            encryptedDataKeys,
+            frameLength,
+            commitment);
+    return new MessageHeader(
+        suite,
+        messageId,
+        context,
+        List.copyOf(encryptedDataKeys),
+        CONTENT_TYPE_FRAMED,
+        frameLength,
+        commitment,
+        body,
+        null,
+        null);
+  }
+
+  /**
+   * The context as a header stores it (the header's AAD field), refused if other AWS Encryption
+   * SDKs could not read it.
+   */
+  static byte[] serializeContext(Map<String, String> context) {
     byte[] aad = EncryptionContextCodec.serialize(context);
     if (aad.length > MAX_INTEROPERABLE_CONTEXT_LENGTH) {
       throw new IllegalArgumentException(
@@ -95,46 +117,78 @@ public final class MessageHeader {
               + " Encryption SDKs read at most "
               + MAX_INTEROPERABLE_CONTEXT_LENGTH);
     }
-    ByteArrayOutputStream bytes =
-        new ByteArrayOutputStream(128 + aad.length + 256 * encryptedDataKeys.size());
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(2);
-      out.writeShort(suite.id());
-      out.write(messageId);
-      out.writeShort(aad.length);
-      out.write(aad);
-      out.writeShort(encryptedDataKeys.size());
-      for (EncryptedDataKey edk : encryptedDataKeys) {
-        writeField(out, edk.providerId().getBytes(StandardCharsets.UTF_8), "provider id");
-        writeField(out, edk.providerInfo(), "provider info");
-        writeField(out, edk.ciphertext(), "encrypted data key");
-      }
-      out.writeByte(CONTENT_TYPE_FRAMED);
-      out.writeInt(frameLength);
-      out.write(commitment);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return new MessageHeader(
-        suite,
-        messageId,
-        context,
-        List.copyOf(encryptedDataKeys),
-        CONTENT_TYPE_FRAMED,
-        frameLength,
-        commitment,
-        bytes.toByteArray(),
-        null,
-        null);
+    return aad;
   }
 
-  private static void writeField(DataOutputStream out, byte[] field, String what)
-      throws IOException {
+  /**
+   * A v2 header body, written straight into an array of its exact length.
+   *
+   * @param serializedContext from {@link #serializeContext}
+   */
+  static byte[] v2Body(
+      AlgorithmSuite suite,
+      byte[] messageId,
+      byte[] serializedContext,
+      List<EncryptedDataKey> encryptedDataKeys,
+      int frameLength,
+      byte[] commitment) {
+    int count = encryptedDataKeys.size();
+    if (count > 0xFFFF) {
+      throw new IllegalArgumentException("more than 65535 encrypted data keys");
+    }
+    // Provider id, provider info and ciphertext of each data key, each at most 65535 bytes.
+    byte[][] fields = new byte[3 * count][];
+    int length =
+        1 + 2 + messageId.length + 2 + serializedContext.length + 2 + 1 + 4 + commitment.length;
+    for (int i = 0; i < count; i++) {
+      EncryptedDataKey edk = encryptedDataKeys.get(i);
+      length += 6;
+      length +=
+          checkedField(
+              fields, 3 * i, edk.providerId().getBytes(StandardCharsets.UTF_8), "provider id");
+      length += checkedField(fields, 3 * i + 1, edk.providerInfo(), "provider info");
+      length += checkedField(fields, 3 * i + 2, edk.ciphertext(), "encrypted data key");
+    }
+    byte[] body = new byte[length];
+    int p = 0;
+    body[p++] = 2;
+    p = putShort(body, p, suite.id());
+    p = put(body, p, messageId);
+    p = putShort(body, p, serializedContext.length);
+    p = put(body, p, serializedContext);
+    p = putShort(body, p, count);
+    for (byte[] field : fields) {
+      p = putShort(body, p, field.length);
+      p = put(body, p, field);
+    }
+    body[p++] = (byte) CONTENT_TYPE_FRAMED;
+    p = putShort(body, p, frameLength >>> 16);
+    p = putShort(body, p, frameLength);
+    p = put(body, p, commitment);
+    if (p != length) {
+      throw new IllegalStateException("header body length " + p + " != " + length);
+    }
+    return body;
+  }
+
+  /** Stores {@code field} at {@code fields[i]}; its length, if at most 65535 bytes. */
+  private static int checkedField(byte[][] fields, int i, byte[] field, String what) {
     if (field.length > 0xFFFF) {
       throw new IllegalArgumentException(what + " longer than 65535 bytes");
     }
-    out.writeShort(field.length);
-    out.write(field);
+    fields[i] = field;
+    return field.length;
+  }
+
+  private static int putShort(byte[] b, int p, int v) {
+    b[p] = (byte) (v >>> 8);
+    b[p + 1] = (byte) v;
+    return p + 2;
+  }
+
+  private static int put(byte[] b, int p, byte[] src) {
+    System.arraycopy(src, 0, b, p, src.length);
+    return p + src.length;
   }
 
   MessageHeader withAuthTag(byte[] tag) {
