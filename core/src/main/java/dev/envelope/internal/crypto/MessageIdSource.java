@@ -1,5 +1,6 @@
 package dev.envelope.internal.crypto;
 
+import dev.envelope.internal.bytes.BigEndian;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -107,8 +108,8 @@ public final class MessageIdSource {
 
   /** Writes the counter, big-endian, at {@code blocks[off, off + 16)} and adds one (mod 2^128). */
   private void writeCounterAndIncrement(int off) {
-    writeLong(blocks, off, counterHigh);
-    writeLong(blocks, off + 8, counterLow);
+    BigEndian.writeLong(blocks, off, counterHigh);
+    BigEndian.writeLong(blocks, off + 8, counterLow);
     counterLow++;
     if (counterLow == 0) {
       counterHigh++;
@@ -130,24 +131,10 @@ public final class MessageIdSource {
       // The cipher keeps its own expanded copy; ours is not needed any more.
       owned.destroy();
     }
-    counterHigh = readLong(counter, 0);
-    counterLow = readLong(counter, 8);
+    counterHigh = BigEndian.readLong(counter, 0);
+    counterLow = BigEndian.readLong(counter, 8);
     Arrays.fill(counter, (byte) 0);
     idsUnderKey = 0;
-  }
-
-  private static void writeLong(byte[] b, int off, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[off + i] = (byte) (v >>> (56 - 8 * i));
-    }
-  }
-
-  private static long readLong(byte[] b, int off) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b[off + i] & 0xFF);
-    }
-    return v;
   }
 
   @Override

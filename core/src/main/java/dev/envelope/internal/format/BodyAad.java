@@ -1,5 +1,6 @@
 package dev.envelope.internal.format;
 
+import dev.envelope.internal.bytes.BigEndian;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,38 +44,15 @@ final class BodyAad {
           case SINGLE_BLOCK -> single != null ? single : (single = prefix(SINGLE_BLOCK));
         };
     int p = out.length - 12;
-    writeInt(out, p, (int) sequenceNumber);
-    writeLong(out, p + 4, contentLength);
+    BigEndian.writeInt(out, p, (int) sequenceNumber);
+    BigEndian.writeLong(out, p + 4, contentLength);
     return out;
   }
 
   /** The IV for a frame; valid until the next call. */
   byte[] iv(long sequenceNumber) {
-    writeInt(iv, 8, (int) sequenceNumber);
+    BigEndian.writeInt(iv, 8, (int) sequenceNumber);
     return iv;
-  }
-
-  static void writeInt(byte[] b, int p, int v) {
-    b[p] = (byte) (v >>> 24);
-    b[p + 1] = (byte) (v >>> 16);
-    b[p + 2] = (byte) (v >>> 8);
-    b[p + 3] = (byte) v;
-  }
-
-  static void writeLong(byte[] b, int p, long v) {
-    writeInt(b, p, (int) (v >>> 32));
-    writeInt(b, p + 4, (int) v);
-  }
-
-  static int readInt(byte[] b, int p) {
-    return ((b[p] & 0xFF) << 24)
-        | ((b[p + 1] & 0xFF) << 16)
-        | ((b[p + 2] & 0xFF) << 8)
-        | (b[p + 3] & 0xFF);
-  }
-
-  static long readLong(byte[] b, int p) {
-    return ((long) readInt(b, p) << 32) | (readInt(b, p + 4) & 0xFFFFFFFFL);
   }
 
   enum FrameKind {

@@ -3,6 +3,7 @@ package dev.envelope.internal.format;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.InvalidMessageException;
+import dev.envelope.internal.bytes.BigEndian;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.text.UntrustedText;
@@ -164,7 +165,7 @@ public final class MessageDecryptor implements AutoCloseable {
     if (avail < 4) {
       return null;
     }
-    int first = BodyAad.readInt(buf, off);
+    int first = BigEndian.readInt(buf, off);
     boolean isFinal = first == FINAL_MARKER;
     int headerLength =
         isFinal ? 4 + 4 + AlgorithmSuite.IV_LENGTH + 4 : 4 + AlgorithmSuite.IV_LENGTH;
@@ -175,7 +176,7 @@ public final class MessageDecryptor implements AutoCloseable {
     if (isFinal) {
       p += 4;
     }
-    long seq = Integer.toUnsignedLong(BodyAad.readInt(buf, p));
+    long seq = Integer.toUnsignedLong(BigEndian.readInt(buf, p));
     if (seq != sequenceNumber) {
       throw new InvalidMessageException(
           "frame out of order: expected sequence number "
@@ -188,7 +189,7 @@ public final class MessageDecryptor implements AutoCloseable {
     p += AlgorithmSuite.IV_LENGTH;
     int contentLength;
     if (isFinal) {
-      long declared = Integer.toUnsignedLong(BodyAad.readInt(buf, p));
+      long declared = Integer.toUnsignedLong(BigEndian.readInt(buf, p));
       if (declared > header.frameLength()) {
         throw new InvalidMessageException(
             "final frame declares "
@@ -223,7 +224,7 @@ public final class MessageDecryptor implements AutoCloseable {
     if (avail < headerLength) {
       return null;
     }
-    long declared = BodyAad.readLong(buf, off + AlgorithmSuite.IV_LENGTH);
+    long declared = BigEndian.readLong(buf, off + AlgorithmSuite.IV_LENGTH);
     // The format caps non-framed content at 2^36 - 32 bytes; Envelope holds it in one array, so
     // less.
     if (declared < 0 || declared > (1L << 36) - 32) {
@@ -310,12 +311,12 @@ public final class MessageDecryptor implements AutoCloseable {
       if (remaining < 4) {
         throw new InvalidMessageException("message is truncated inside its body");
       }
-      if (BodyAad.readInt(message, (int) p) == FINAL_MARKER) {
+      if (BigEndian.readInt(message, (int) p) == FINAL_MARKER) {
         int lengthField = 4 + 4 + AlgorithmSuite.IV_LENGTH;
         if (remaining < lengthField + 4) {
           throw new InvalidMessageException("message is truncated inside its final frame");
         }
-        long content = Integer.toUnsignedLong(BodyAad.readInt(message, (int) p + lengthField));
+        long content = Integer.toUnsignedLong(BigEndian.readInt(message, (int) p + lengthField));
         if (content > frameLength) {
           throw new InvalidMessageException(
               "final frame declares " + content + " bytes, more than the frame length");

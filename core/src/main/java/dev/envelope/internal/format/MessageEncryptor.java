@@ -1,6 +1,7 @@
 package dev.envelope.internal.format;
 
 import dev.envelope.AlgorithmSuite;
+import dev.envelope.internal.bytes.BigEndian;
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.MessageIdSource;
@@ -206,7 +207,7 @@ public final class MessageEncryptor implements AutoCloseable {
           "message would exceed the format's 2^32 - 1 frames; use a larger frame size");
     }
     int p = outOff;
-    BodyAad.writeInt(out, p, (int) sequenceNumber);
+    BigEndian.writeInt(out, p, (int) sequenceNumber);
     p += 4;
     p += writeEncrypted(BodyAad.FrameKind.REGULAR, in, inOff, frameLength, out, p);
     sign(out, outOff, p - outOff);
@@ -235,8 +236,8 @@ public final class MessageEncryptor implements AutoCloseable {
           "final frame content must be 0.." + frameLength + " bytes");
     }
     int p = outOff;
-    BodyAad.writeInt(out, p, -1);
-    BodyAad.writeInt(out, p + 4, (int) sequenceNumber);
+    BigEndian.writeInt(out, p, -1);
+    BigEndian.writeInt(out, p + 4, (int) sequenceNumber);
     p += 8;
     p += writeEncrypted(BodyAad.FrameKind.FINAL, in, inOff, len, out, p);
     sign(out, outOff, p - outOff);
@@ -251,7 +252,7 @@ public final class MessageEncryptor implements AutoCloseable {
     int start = p;
     p += iv.length;
     if (kind == BodyAad.FrameKind.FINAL) {
-      BodyAad.writeInt(out, p, len);
+      BigEndian.writeInt(out, p, len);
       p += 4;
     }
     try {
