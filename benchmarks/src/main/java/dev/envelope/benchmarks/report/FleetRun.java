@@ -108,43 +108,31 @@ public record FleetRun(
       results.add(
           new FleetResult(
               m,
-              (int) lng(r, "processes"),
-              (int) lng(r, "threads"),
-              dbl(r, "seconds"),
-              dbl(r, "windowSeconds"),
-              lng(r, "records"),
-              lng(r, "kmsCalls"),
-              lng(r, "kmsThrottled"),
-              lng(r, "callerErrors"),
-              dbl(r, "p50Micros"),
-              dbl(r, "p99Micros"),
-              (int) lng(r, "rotations"),
-              lng(r, "rotationKmsCalls"),
-              lng(r, "kmsCallBound")));
+              (int) Json.requiredLong(r, "processes"),
+              (int) Json.requiredLong(r, "threads"),
+              Json.requiredNumber(r, "seconds"),
+              Json.requiredNumber(r, "windowSeconds"),
+              Json.requiredLong(r, "records"),
+              Json.requiredLong(r, "kmsCalls"),
+              Json.requiredLong(r, "kmsThrottled"),
+              Json.requiredLong(r, "callerErrors"),
+              Json.requiredNumber(r, "p50Micros"),
+              Json.requiredNumber(r, "p99Micros"),
+              (int) Json.requiredLong(r, "rotations"),
+              Json.requiredLong(r, "rotationKmsCalls"),
+              Json.requiredLong(r, "kmsCallBound")));
     }
     return new FleetRun(
         String.valueOf(o.get("jdkVersion")),
-        (int) lng(o, "processes"),
-        (int) lng(o, "threads"),
-        (int) lng(o, "branchKeys"),
-        dbl(o, "seconds"),
-        dbl(o, "ttlSeconds"),
-        dbl(o, "quotaPerSecond"),
-        dbl(o, "kmsLatencyMillis"),
-        (int) lng(o, "recordSize"),
+        (int) Json.requiredLong(o, "processes"),
+        (int) Json.requiredLong(o, "threads"),
+        (int) Json.requiredLong(o, "branchKeys"),
+        Json.requiredNumber(o, "seconds"),
+        Json.requiredNumber(o, "ttlSeconds"),
+        Json.requiredNumber(o, "quotaPerSecond"),
+        Json.requiredNumber(o, "kmsLatencyMillis"),
+        (int) Json.requiredLong(o, "recordSize"),
         Boolean.TRUE.equals(o.get("rotateMidRun")),
         results);
-  }
-
-  private static double dbl(Map<String, Object> o, String key) {
-    Object v = o.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException("missing field " + key);
-    }
-    return Json.number(v);
-  }
-
-  private static long lng(Map<String, Object> o, String key) {
-    return (long) dbl(o, key);
   }
 }

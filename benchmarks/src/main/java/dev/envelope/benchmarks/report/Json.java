@@ -80,6 +80,24 @@ public final class Json {
     return Double.NaN;
   }
 
+  /**
+   * The number in field {@code key} of {@code o}.
+   *
+   * @throws IllegalArgumentException naming the field when it is missing
+   */
+  public static double requiredNumber(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("missing field " + key);
+    }
+    return number(v);
+  }
+
+  /** {@link #requiredNumber} as a whole number (result files write counts as JSON numbers). */
+  public static long requiredLong(Map<String, Object> o, String key) {
+    return (long) requiredNumber(o, key);
+  }
+
   @SuppressWarnings("unchecked")
   public static Map<String, Object> object(Object value) {
     return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();

@@ -111,18 +111,18 @@ public record KmsQuotaRun(
       Map<String, Object> p = Json.object(item);
       points.add(
           new KmsQuotaPoint(
-              lng(p, "maxMessages"),
+              Json.requiredLong(p, "maxMessages"),
               Boolean.TRUE.equals(p.get("refreshAhead")),
-              (int) lng(p, "threads"),
-              dbl(p, "seconds"),
-              lng(p, "records"),
-              lng(p, "kmsCalls"),
-              lng(p, "kmsThrottled"),
-              lng(p, "callerThrottlingErrors"),
-              lng(p, "otherErrors"),
-              dbl(p, "p50Micros"),
-              dbl(p, "p99Micros"),
-              dbl(p, "maxMicros")));
+              (int) Json.requiredLong(p, "threads"),
+              Json.requiredNumber(p, "seconds"),
+              Json.requiredLong(p, "records"),
+              Json.requiredLong(p, "kmsCalls"),
+              Json.requiredLong(p, "kmsThrottled"),
+              Json.requiredLong(p, "callerThrottlingErrors"),
+              Json.requiredLong(p, "otherErrors"),
+              Json.requiredNumber(p, "p50Micros"),
+              Json.requiredNumber(p, "p99Micros"),
+              Json.requiredNumber(p, "maxMicros")));
     }
     List<SmallFilesPoint> smallFiles = new ArrayList<>();
     // Absent from runs before the many-small-files case existed.
@@ -132,34 +132,22 @@ public record KmsQuotaRun(
       smallFiles.add(
           new SmallFilesPoint(
               Boolean.TRUE.equals(p.get("lengthDeclared")),
-              (int) lng(p, "threads"),
-              dbl(p, "seconds"),
-              lng(p, "files"),
-              (int) lng(p, "fileSize"),
-              lng(p, "maxMessages"),
-              lng(p, "kmsCalls"),
-              lng(p, "kmsThrottled"),
-              lng(p, "errors")));
+              (int) Json.requiredLong(p, "threads"),
+              Json.requiredNumber(p, "seconds"),
+              Json.requiredLong(p, "files"),
+              (int) Json.requiredLong(p, "fileSize"),
+              Json.requiredLong(p, "maxMessages"),
+              Json.requiredLong(p, "kmsCalls"),
+              Json.requiredLong(p, "kmsThrottled"),
+              Json.requiredLong(p, "errors")));
     }
     return new KmsQuotaRun(
         String.valueOf(o.get("jdkVersion")),
-        (int) lng(o, "threads"),
-        dbl(o, "quotaPerSecond"),
-        dbl(o, "kmsLatencyMillis"),
-        dbl(o, "targetRecordsPerSecond"),
+        (int) Json.requiredLong(o, "threads"),
+        Json.requiredNumber(o, "quotaPerSecond"),
+        Json.requiredNumber(o, "kmsLatencyMillis"),
+        Json.requiredNumber(o, "targetRecordsPerSecond"),
         points,
         smallFiles);
-  }
-
-  private static double dbl(Map<String, Object> o, String key) {
-    Object v = o.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException("missing field " + key);
-    }
-    return Json.number(v);
-  }
-
-  private static long lng(Map<String, Object> o, String key) {
-    return (long) dbl(o, key);
   }
 }
