@@ -1,7 +1,5 @@
 package dev.envelope.benchmarks;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -84,10 +82,11 @@ public final class BuildsSideBySide {
         rounds,
         sliceMs,
         threadCpu ? "second of the measuring thread's CPU time" : "second of wall time");
+    SideBySide.Clock clock = threadCpu ? SideBySide.Clock.THREAD_CPU : SideBySide.Clock.WALL;
     long warmEnd = System.nanoTime() + warmupS * 1_000_000_000L;
     while (System.nanoTime() < warmEnd) {
       for (Supplier<byte[]> w : workloads) {
-        slice(w, sliceMs, threadCpu);
+        SideBySide.slice(w, sliceMs, clock);
       }
     }
     int n = workloads.size();
@@ -95,7 +94,7 @@ public final class BuildsSideBySide {
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < n; k++) {
         int i = (k + r) % n;
-        rates[i][r] = slice(workloads.get(i), sliceMs, threadCpu);
+        rates[i][r] = SideBySide.slice(workloads.get(i), sliceMs, clock);
       }
     }
     int perBuild = names.size();
@@ -106,8 +105,8 @@ public final class BuildsSideBySide {
           Locale.ROOT,
           "%-44s %14.0f %15.3fx%n",
           labels.get(i),
-          median(rates[i]),
-          medianRatio(rates[i], rates[i % perBuild]));
+          SideBySide.median(rates[i]),
+          SideBySide.medianRatio(rates[i], rates[i % perBuild]));
     }
     for (int b = 0; b < builds.size(); b++) {
       for (int p = 0; p + 1 < perBuild; p += 2) {
@@ -116,43 +115,9 @@ public final class BuildsSideBySide {
             Locale.ROOT,
             "pair %-58s %8.3fx%n",
             labels.get(ours) + " / " + names.get(p),
-            medianRatio(rates[ours], rates[ours - 1]));
+            SideBySide.medianRatio(rates[ours], rates[ours - 1]));
       }
     }
     System.exit(0);
-  }
-
-  private static double slice(Supplier<byte[]> w, long ms, boolean threadCpu) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long cpuStart = threadCpu ? threads.getCurrentThreadCpuTime() : 0;
-    long start = System.nanoTime();
-    long end = start + ms * 1_000_000L;
-    long ops = 0;
-    int sink = 0;
-    long now;
-    do {
-      sink += w.get().length;
-      ops++;
-      now = System.nanoTime();
-    } while (now < end);
-    if (sink == 42) {
-      System.out.print("");
-    }
-    long elapsed = threadCpu ? threads.getCurrentThreadCpuTime() - cpuStart : now - start;
-    return ops * 1e9 / elapsed;
-  }
-
-  private static double medianRatio(double[] a, double[] b) {
-    double[] ratio = new double[a.length];
-    for (int r = 0; r < a.length; r++) {
-      ratio[r] = a[r] / b[r];
-    }
-    return median(ratio);
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 }

@@ -97,7 +97,7 @@ public final class SideBySide {
     long warmEnd = System.nanoTime() + warmupS * 1_000_000_000L;
     while (System.nanoTime() < warmEnd) {
       for (Supplier<byte[]> w : workloads.values()) {
-        slice(w, sliceMs, cpu);
+        slice(w, sliceMs, cpu ? Clock.PROCESS_CPU : Clock.WALL);
       }
     }
     double[][] rates = new double[names.size()][rounds];
@@ -105,7 +105,8 @@ public final class SideBySide {
       // Rotate the starting workload so that none always follows the same neighbour.
       for (int k = 0; k < names.size(); k++) {
         int i = (k + r) % names.size();
-        rates[i][r] = slice(workloads.get(names.get(i)), sliceMs, cpu);
+        rates[i][r] =
+            slice(workloads.get(names.get(i)), sliceMs, cpu ? Clock.PROCESS_CPU : Clock.WALL);
       }
     }
     out.printf(
@@ -133,38 +134,54 @@ public final class SideBySide {
     }
   }
 
+  /** What a slice's rate is per second of. */
+  enum Clock {
+    WALL {
+      @Override
+      long nanos() {
+        return System.nanoTime();
+      }
+    },
+    /** This JVM's CPU time, all its threads (the workload's, the collector's, the compiler's). */
+    PROCESS_CPU {
+      @Override
+      long nanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
+      }
+    },
+    /** The measuring thread's CPU time only. */
+    THREAD_CPU {
+      @Override
+      long nanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      }
+    };
+
+    abstract long nanos();
+  }
+
   /**
-   * Runs {@code w} for about {@code ms} milliseconds; returns its rate in operations per second of
-   * wall time, or of process CPU time if {@code cpu}.
+   * Runs {@code w} for about {@code ms} milliseconds of wall time; returns its rate in operations
+   * per second of {@code clock}.
    */
-  private static double slice(Supplier<byte[]> w, long ms, boolean cpu) {
-    long cpuStart = cpu ? processCpuNanos() : 0;
-    long start = System.nanoTime();
-    long end = start + ms * 1_000_000L;
+  static double slice(Supplier<byte[]> w, long ms, Clock clock) {
+    long clockStart = clock.nanos();
+    long end = System.nanoTime() + ms * 1_000_000L;
     long ops = 0;
     int sink = 0;
-    long now;
     do {
       sink += w.get().length;
       ops++;
-      now = System.nanoTime();
-    } while (now < end);
+    } while (System.nanoTime() < end);
     if (sink == 42) {
       System.out.print("");
     }
-    if (cpu) {
-      return ops * 1e9 / (processCpuNanos() - cpuStart);
-    }
-    return ops * 1e9 / (now - start);
+    return ops * 1e9 / (clock.nanos() - clockStart);
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  private static double medianRatio(double[] a, double[] b) {
+  static double medianRatio(double[] a, double[] b) {
     double[] ratio = new double[a.length];
     for (int r = 0; r < a.length; r++) {
       ratio[r] = a[r] / b[r];
@@ -172,7 +189,7 @@ public final class SideBySide {
     return median(ratio);
   }
 
-  private static double median(double[] v) {
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
