@@ -14,6 +14,13 @@ interface BranchKeyTable {
   /** Which table and where, for messages; no secrets. */
   String description();
 
+  /**
+   * Creates the table unless it exists.
+   *
+   * @throws Failure if it cannot be created, or an existing table has another key schema
+   */
+  void createTable();
+
   Optional<BranchKeyItem> get(String branchKeyId, String type);
 
   /** Every record of a branch key (versions, active, beacon). */

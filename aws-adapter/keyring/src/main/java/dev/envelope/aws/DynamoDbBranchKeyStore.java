@@ -4,7 +4,6 @@ import dev.envelope.internal.text.UntrustedText;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,78 +27,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * this store. Timeouts and retries are the client's; configure {@code apiCallTimeout} on it to
  * bound every call.
  */
-public final class DynamoDbBranchKeyStore implements BranchKeyStore {
+public final class DynamoDbBranchKeyStore extends TableBranchKeyStore {
   private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
 
-  private final DynamoDbBranchKeyTable table;
-  private final StoredBranchKeys keys;
-
   private DynamoDbBranchKeyStore(DynamoDbBranchKeyTable table, StoredBranchKeys keys) {
-    this.table = table;
-    this.keys = keys;
+    super(table, keys);
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * Creates the table (on-demand capacity) and waits until it is active, unless it exists; an
-   * existing table must have the key store's key schema.
-   */
-  public void createTable() {
-    try {
-      table.createTable();
-    } catch (BranchKeyTable.Failure f) {
-      throw new BranchKeyStoreException(
-          f.reason,
-          description(),
-          null,
-          null,
-          null,
-          "could not create the branch key table " + description() + ": " + f.getMessage(),
-          f.getCause());
-    }
-  }
-
-  @Override
-  public String logicalKeyStoreName() {
-    return keys.logicalKeyStoreName();
-  }
-
-  @Override
-  public String description() {
-    return keys.description();
-  }
-
-  @Override
-  public String createBranchKey(String branchKeyId, Map<String, String> encryptionContext) {
-    return keys.createBranchKey(branchKeyId, encryptionContext);
-  }
-
-  @Override
-  public String versionBranchKey(String branchKeyId) {
-    return keys.versionBranchKey(branchKeyId);
-  }
-
-  @Override
-  public BranchKeyMaterials activeBranchKey(String branchKeyId) {
-    return keys.activeBranchKey(branchKeyId);
-  }
-
-  @Override
-  public BranchKeyMaterials branchKeyVersion(String branchKeyId, String version) {
-    return keys.branchKeyVersion(branchKeyId, version);
-  }
-
-  @Override
-  public BranchKeyDescription describeBranchKey(String branchKeyId) {
-    return keys.describeBranchKey(branchKeyId);
-  }
-
-  @Override
-  public String toString() {
-    return "DynamoDbBranchKeyStore[" + description() + "]";
   }
 
   /** Builds a {@link DynamoDbBranchKeyStore}. */

@@ -63,7 +63,8 @@ final class DynamoDbBranchKeyTable implements BranchKeyTable {
    * Creates the table (on-demand capacity) unless it exists; an existing table must have the key
    * schema.
    */
-  void createTable() {
+  @Override
+  public void createTable() {
     try {
       TableDescription t = ddb.describeTable(b -> b.tableName(tableName)).table();
       List<KeySchemaElement> schema = t.keySchema();

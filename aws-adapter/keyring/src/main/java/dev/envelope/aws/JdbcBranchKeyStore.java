@@ -6,7 +6,6 @@ import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -43,76 +42,16 @@ import javax.sql.DataSource;
  *
  * <p>No JDBC driver is a dependency of Envelope: bring your own.
  */
-public final class JdbcBranchKeyStore implements BranchKeyStore {
+public final class JdbcBranchKeyStore extends TableBranchKeyStore {
   private static final Pattern TABLE =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
-  private final JdbcBranchKeyTable table;
-  private final StoredBranchKeys keys;
-
   private JdbcBranchKeyStore(JdbcBranchKeyTable table, StoredBranchKeys keys) {
-    this.table = table;
-    this.keys = keys;
+    super(table, keys);
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** Creates the table if it does not exist yet. */
-  public void createTable() {
-    try {
-      table.createTable();
-    } catch (BranchKeyTable.Failure f) {
-      throw new BranchKeyStoreException(
-          f.reason,
-          description(),
-          null,
-          null,
-          null,
-          "could not create the branch key table in " + description() + ": " + f.getMessage(),
-          f.getCause());
-    }
-  }
-
-  @Override
-  public String logicalKeyStoreName() {
-    return keys.logicalKeyStoreName();
-  }
-
-  @Override
-  public String description() {
-    return keys.description();
-  }
-
-  @Override
-  public String createBranchKey(String branchKeyId, Map<String, String> encryptionContext) {
-    return keys.createBranchKey(branchKeyId, encryptionContext);
-  }
-
-  @Override
-  public String versionBranchKey(String branchKeyId) {
-    return keys.versionBranchKey(branchKeyId);
-  }
-
-  @Override
-  public BranchKeyMaterials activeBranchKey(String branchKeyId) {
-    return keys.activeBranchKey(branchKeyId);
-  }
-
-  @Override
-  public BranchKeyMaterials branchKeyVersion(String branchKeyId, String version) {
-    return keys.branchKeyVersion(branchKeyId, version);
-  }
-
-  @Override
-  public BranchKeyDescription describeBranchKey(String branchKeyId) {
-    return keys.describeBranchKey(branchKeyId);
-  }
-
-  @Override
-  public String toString() {
-    return "JdbcBranchKeyStore[" + description() + "]";
   }
 
   /** Builds a {@link JdbcBranchKeyStore}. */

@@ -54,7 +54,8 @@ final class JdbcBranchKeyTable implements BranchKeyTable {
   }
 
   /** Creates the table if it does not exist; BYTEA on PostgreSQL, VARBINARY elsewhere. */
-  void createTable() {
+  @Override
+  public void createTable() {
     run(
         "create table " + table,
         c -> {
