@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.AEADBadTagException;
 import javax.security.auth.Destroyable;
 
@@ -32,8 +33,12 @@ import javax.security.auth.Destroyable;
  * initialised again with the key it already holds, so a data key costs no key setup, and the
  * per-thread cipher that encrypts messages never sees the wrapping key. The pooled ciphers hold the
  * wrapping key's expanded form for as long as the keyring holds the key itself; {@link #destroy()}
- * re-keys each of them with a dummy key ({@link AesGcm#scrub()}), the ones in use as they come
- * back.
+ * re-keys each of them with a dummy key ({@link AesGcm#scrub()}).
+ *
+ * <p>{@link #destroy()} while other threads wrap or unwrap: an operation that has not begun refuses
+ * with {@link IllegalStateException}; one under way finishes with the real key, and the last one to
+ * finish zeroes the key and scrubs the ciphers. Zeroing the key under a running operation could let
+ * the cipher read a half-zeroed key and wrap a data key under bytes anyone can guess.
  */
 public final class RawAesKeyring implements Keyring, Destroyable {
   private static final int TAG_BITS = 128;
@@ -47,7 +52,14 @@ public final class RawAesKeyring implements Keyring, Destroyable {
   /** Ciphers keyed only with {@link #wrappingKey}, not in use; see the class comment. */
   private final ConcurrentLinkedQueue<AesGcm> idleCiphers = new ConcurrentLinkedQueue<>();
 
-  private volatile boolean destroyed;
+  /**
+   * {@link #DESTROYED} once {@link #destroy()} has been called, plus the number of operations that
+   * hold a cipher ({@link #acquireCipher} to {@link #releaseCipher}). The key is zeroed when both
+   * say so: destroyed, and nothing in flight.
+   */
+  private final AtomicInteger state = new AtomicInteger();
+
+  private static final int DESTROYED = Integer.MIN_VALUE;
 
   private RawAesKeyring(Builder builder) {
     this.keyNamespace = builder.keyNamespace;
@@ -186,22 +198,33 @@ public final class RawAesKeyring implements Keyring, Destroyable {
     }
   }
 
-  /** An idle cipher of this keyring's, or a new one; hand it back with {@link #releaseCipher}. */
+  /**
+   * An idle cipher of this keyring's, or a new one; hand it back with {@link #releaseCipher}. Until
+   * then the wrapping key stays intact, even if {@link #destroy()} is called meanwhile.
+   *
+   * @throws IllegalStateException if the keyring has been destroyed
+   */
   AesGcm acquireCipher() {
+    for (int s = state.get(); ; s = state.get()) {
+      if (s < 0) {
+        throw destroyedError();
+      }
+      if (state.compareAndSet(s, s + 1)) {
+        break;
+      }
+    }
     AesGcm gcm = idleCiphers.poll();
     return gcm != null ? gcm : new AesGcm();
   }
 
   /**
-   * Returns {@code gcm} to the pool, or scrubs it if the keyring has been destroyed meanwhile. The
-   * check after the offer pairs with {@link #destroy()}'s drain: either this thread sees {@code
-   * destroyed} and drains, or its offer happened before {@code destroy()} set the flag and that
-   * drain finds it.
+   * Returns {@code gcm} to the pool; the last operation to finish after {@link #destroy()} zeroes
+   * the key and scrubs the pool.
    */
   void releaseCipher(AesGcm gcm) {
     idleCiphers.offer(gcm);
-    if (destroyed) {
-      scrubIdleCiphers();
+    if (state.decrementAndGet() == DESTROYED) {
+      zeroKeyAndScrubCiphers();
     }
   }
 
@@ -210,28 +233,40 @@ public final class RawAesKeyring implements Keyring, Destroyable {
     return List.copyOf(idleCiphers);
   }
 
-  private void scrubIdleCiphers() {
+  /** Runs once: when destroyed with nothing in flight, nobody can acquire a cipher any more. */
+  private void zeroKeyAndScrubCiphers() {
+    wrappingKey.destroy();
     for (AesGcm gcm; (gcm = idleCiphers.poll()) != null; ) {
       gcm.scrub();
     }
   }
 
   private void checkNotDestroyed() {
-    if (destroyed) {
-      throw new IllegalStateException("keyring destroyed");
+    if (state.get() < 0) {
+      throw destroyedError();
+    }
+  }
+
+  private static IllegalStateException destroyedError() {
+    return new IllegalStateException("keyring destroyed");
+  }
+
+  /**
+   * Refuses all further work. The wrapping key is zeroed and the pooled ciphers scrubbed now, or,
+   * if other threads are wrapping or unwrapping at this moment, as soon as the last of them
+   * finishes.
+   */
+  @Override
+  public void destroy() {
+    int before = state.getAndUpdate(s -> s | DESTROYED);
+    if (before == 0) {
+      zeroKeyAndScrubCiphers();
     }
   }
 
   @Override
-  public void destroy() {
-    destroyed = true;
-    wrappingKey.destroy();
-    scrubIdleCiphers();
-  }
-
-  @Override
   public boolean isDestroyed() {
-    return destroyed;
+    return state.get() < 0;
   }
 
   @Override

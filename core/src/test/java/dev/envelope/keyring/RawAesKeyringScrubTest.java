@@ -1,6 +1,7 @@
 package dev.envelope.keyring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.envelope.internal.crypto.AesGcm;
 import dev.envelope.internal.crypto.CipherMemory;
@@ -120,6 +121,34 @@ class RawAesKeyringScrubTest {
     keyring.destroy();
     keyring.releaseCipher(inUse);
 
+    assertThat(CipherMemory.copiesOf(wrappingKey, inUse)).isEmpty();
+    assertThat(keyring.idleCiphers()).isEmpty();
+  }
+
+  @Test
+  void destroyWaitsForTheOperationUnderWayBeforeZeroingTheKey() throws Exception {
+    byte[] wrappingKey = RawAesKeyringTest.key(32, 14);
+    RawAesKeyring keyring = RawAesKeyringTest.keyring("ns", "key-1", wrappingKey);
+    keyring.onEncrypt(RawAesKeyringTest.fresh(RawAesKeyringTest.CONTEXT));
+    AesGcm inUse = keyring.acquireCipher(); // an operation under way on another thread
+
+    keyring.destroy();
+
+    // New work is refused at once, with the keyring's own error...
+    assertThat(keyring.isDestroyed()).isTrue();
+    assertThatThrownBy(() -> keyring.onEncrypt(RawAesKeyringTest.fresh(RawAesKeyringTest.CONTEXT)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("keyring destroyed");
+    assertThatThrownBy(keyring::acquireCipher)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("keyring destroyed");
+    // ...but the key the running operation reads is still whole: zeroing it under the cipher's
+    // init could wrap a data key under (partly) zero bytes.
+    assertThat(CipherMemory.copiesOf(wrappingKey, keyring)).isNotEmpty();
+
+    keyring.releaseCipher(inUse);
+
+    assertThat(CipherMemory.copiesOf(wrappingKey, keyring)).isEmpty();
     assertThat(CipherMemory.copiesOf(wrappingKey, inUse)).isEmpty();
     assertThat(keyring.idleCiphers()).isEmpty();
   }

@@ -163,4 +163,52 @@ class HeaderDataKeysTest {
     byte[] again = header(context(Map.of("k", "v")), List.of(A), 4);
     assertThat(section(again)).isSameAs(two);
   }
+
+  @Test
+  void theLastSectionServesTheSameBytesAtAnyOffsetOfAnyArray() {
+    byte[] h = header(context(Map.of("k", "v")), List.of(A, B), 1);
+    HeaderDataKeys one = section(h);
+    byte[] padded = new byte[h.length + 40];
+    Arrays.fill(padded, (byte) 0x5A);
+    System.arraycopy(h, 0, padded, 17, h.length);
+    MessageHeader again = MessageHeader.parse(padded, 17, h.length, LIMITS);
+    assertThat(again.encryptedDataKeys()).isSameAs(one).containsExactly(A, B);
+    assertThat(again.length()).isEqualTo(h.length);
+    assertThat(again.toByteArray()).isEqualTo(h);
+  }
+
+  @Test
+  void aSectionThatOnlyStartsLikeTheLastOneIsParsedAfresh() {
+    EncryptedDataKey longer =
+        new EncryptedDataKey("p", "b".getBytes(StandardCharsets.UTF_8), new byte[41]);
+    EncryptedDataKey shorter =
+        new EncryptedDataKey("p", "b".getBytes(StandardCharsets.UTF_8), new byte[39]);
+    HeaderDataKeys one = section(header(context(Map.of("k", "v")), List.of(A, B), 1));
+    // The same context and first key, then a last key of another length; then one key fewer.
+    for (List<EncryptedDataKey> keys :
+        List.of(List.of(A, longer), List.of(A, shorter), List.of(A))) {
+      byte[] h = header(context(Map.of("k", "v")), keys, 2);
+      MessageHeader parsed = MessageHeader.parse(h, 0, h.length, LIMITS);
+      assertThat(parsed.encryptedDataKeys()).isNotSameAs(one).containsExactlyElementsOf(keys);
+      assertThat(((HeaderDataKeys) parsed.encryptedDataKeys()).sameBytes(one)).isFalse();
+      assertThat(parsed.length()).isEqualTo(h.length);
+      one = section(header(context(Map.of("k", "v")), List.of(A, B), 1));
+    }
+  }
+
+  @Test
+  void aReusedSectionDoesNotExcuseTheRestOfTheHeader() {
+    byte[] h = header(context(Map.of("k", "v")), List.of(A), 1);
+    section(h);
+    byte[] badContentType = h.clone();
+    int sectionEnd = h.length - (1 + 4 + MessageHeader.COMMITMENT_LENGTH + 16);
+    badContentType[sectionEnd] = 7;
+    assertThatThrownBy(() -> MessageHeader.parse(badContentType, 0, h.length, LIMITS))
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("content type 7");
+    DecryptionLimits smallFrames = new DecryptionLimits(10, 64 * 1024, 1024);
+    assertThatThrownBy(() -> MessageHeader.parse(h, 0, h.length, smallFrames))
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("frame length 4096");
+  }
 }
