@@ -16,6 +16,7 @@ import dev.envelope.keyring.Keyring;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -788,39 +789,35 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
     /**
      * A request read from a header, without reproduced pairs the header does not store (the record
      * path), is keyed on the header bytes of its context and data keys; any other on the values.
+     * Either way the key includes what the caller reproduced (for a header key, which stored keys:
+     * their values are the header's), so materials that an underlying manager handed out after
+     * checking the reproduced context (a {@link RequiredEncryptionContextMaterialsManager}) never
+     * serve a request that reproduced something else.
      */
     static CacheKey forDecryption(String partition, DecryptionRequest request) {
-      Map<String, String> notStored = notStored(request);
-      if (notStored.isEmpty()
+      Map<String, String> reproduced = request.reproducedEncryptionContext();
+      if (notStoredIsEmpty(request)
           && request.encryptedDataKeys() instanceof HeaderDataKeys fromHeader
           && fromHeader.encryptionContext() == request.encryptionContext()) {
-        return new HeaderKey(partition, request.suite(), fromHeader);
+        return new HeaderKey(partition, request.suite(), fromHeader, reproduced.keySet());
       }
       return new ValueKey(
           partition,
           request.suite(),
           request.encryptionContext(),
           Set.copyOf(request.encryptedDataKeys()),
-          notStored);
+          reproduced);
     }
 
-    /**
-     * The reproduced pairs that add to the stored context; repeating stored pairs changes nothing.
-     */
-    private static Map<String, String> notStored(DecryptionRequest request) {
+    /** Whether every reproduced pair repeats a stored one (the common case; nothing allocated). */
+    private static boolean notStoredIsEmpty(DecryptionRequest request) {
       Map<String, String> stored = request.encryptionContext();
-      Map<String, String> extra = null;
       for (Map.Entry<String, String> e : request.reproducedEncryptionContext().entrySet()) {
         if (!e.getValue().equals(stored.get(e.getKey()))) {
-          if (extra == null) {
-            extra = new java.util.HashMap<>();
-          }
-          extra.put(e.getKey(), e.getValue());
+          return false;
         }
       }
-      // The common case, and the record path: the expected context repeats the stored one, nothing
-      // allocated.
-      return extra == null ? Map.of() : extra;
+      return true;
     }
   }
 
@@ -901,13 +898,24 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
   static final class HeaderKey extends CacheKey implements Comparable<HeaderKey> {
     final AlgorithmSuite suite;
     final HeaderDataKeys section;
+
+    /** The stored keys the caller reproduced (their values are the header's). */
+    final Set<String> reproducedKeys;
+
     private final int hash;
 
-    HeaderKey(String partition, AlgorithmSuite suite, HeaderDataKeys section) {
+    HeaderKey(
+        String partition,
+        AlgorithmSuite suite,
+        HeaderDataKeys section,
+        Set<String> reproducedKeys) {
       super(partition);
       this.suite = suite;
       this.section = section;
-      this.hash = (31 * partition.hashCode() + suite.id()) * 31 + section.bytesHash();
+      this.reproducedKeys = reproducedKeys;
+      this.hash =
+          ((31 * partition.hashCode() + suite.id()) * 31 + section.bytesHash()) * 31
+              + reproducedKeys.hashCode();
     }
 
     @Override
@@ -916,7 +924,8 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
           && hash == k.hash
           && suite == k.suite
           && partition.equals(k.partition)
-          && section.sameBytes(k.section);
+          && section.sameBytes(k.section)
+          && reproducedKeys.equals(k.reproducedKeys);
     }
 
     @Override
@@ -930,7 +939,20 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
       if (c == 0) {
         c = Short.compare(suite.id(), k.suite.id());
       }
-      return c != 0 ? c : section.compareBytes(k.section);
+      if (c == 0) {
+        c = section.compareBytes(k.section);
+      }
+      if (c == 0) {
+        c = Integer.compare(reproducedKeys.size(), k.reproducedKeys.size());
+      }
+      if (c == 0 && !reproducedKeys.equals(k.reproducedKeys)) {
+        // Only for keys equal in everything else: sorted key lists, consistent with equals.
+        c =
+            Arrays.compare(
+                reproducedKeys.stream().sorted().toArray(String[]::new),
+                k.reproducedKeys.stream().sorted().toArray(String[]::new));
+      }
+      return c;
     }
 
     @Override
@@ -943,6 +965,8 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
           + section.encryptionContext().keySet()
           + ", decrypt, encryptedDataKeys="
           + section.size()
+          + ", reproducedKeys="
+          + reproducedKeys.size()
           + ", header bytes]";
     }
   }

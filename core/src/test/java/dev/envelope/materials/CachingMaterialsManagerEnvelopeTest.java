@@ -1,9 +1,11 @@
 package dev.envelope.materials;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.DecryptResult;
+import dev.envelope.EncryptionContextMismatchException;
 import dev.envelope.Envelope;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -182,5 +184,32 @@ class CachingMaterialsManagerEnvelopeTest {
       publicKeys.add(r.encryptionContext().get("aws-crypto-public-key"));
     }
     assertThat(publicKeys).hasSize(3); // one signing key pair per cached entry
+  }
+
+  @Test
+  void aCacheAboveARequiredContextManagerNeverServesACallerThatDidNotReproduceTheRequiredKeys() {
+    RecordingKeyring keyring = new RecordingKeyring();
+    // A writer that stores every pair, including the one the reader's manager requires.
+    byte[] message = Envelope.builder().keyring(keyring).build().encrypt(record(1), CONTEXT);
+    CachingMaterialsManager cache =
+        CachingMaterialsManager.builder()
+            .materialsManager(
+                RequiredEncryptionContextMaterialsManager.builder()
+                    .keyring(keyring)
+                    .requiredKeys(Set.of("tenant"))
+                    .build())
+            .maxAge(Duration.ofMinutes(5))
+            .build();
+    Envelope reader = Envelope.builder().materialsManager(cache).build();
+
+    assertThat(reader.decrypt(message, CONTEXT).plaintext()).isEqualTo(record(1));
+    // The cached materials were handed out after the required-context check passed for a caller
+    // that reproduced "tenant"; one that did not must still meet the check.
+    assertThatThrownBy(() -> reader.decrypt(message))
+        .isInstanceOf(EncryptionContextMismatchException.class)
+        .hasMessageContaining("tenant");
+    // The same reproduced keys still hit the cache: one keyring decryption in all.
+    assertThat(reader.decrypt(message, CONTEXT).plaintext()).isEqualTo(record(1));
+    assertThat(keyring.decryptCalls.get()).isEqualTo(1);
   }
 }

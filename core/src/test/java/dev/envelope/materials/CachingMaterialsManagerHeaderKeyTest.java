@@ -166,8 +166,13 @@ class CachingMaterialsManagerHeaderKeyTest {
             r.suite(), r.encryptedDataKeys(), r.encryptionContext(), Map.of("tenant", "acme"));
     assertThat(CachingMaterialsManager.CacheKey.forDecryption("p", withExtra))
         .isInstanceOf(CachingMaterialsManager.ValueKey.class);
+    // Repeating a stored pair keeps the header key, but materials checked against a reproduced
+    // context (a required-context manager below the cache) serve only requests that reproduced the
+    // same keys.
     assertThat(CachingMaterialsManager.CacheKey.forDecryption("p", repeatingStored))
-        .isEqualTo(CachingMaterialsManager.CacheKey.forDecryption("p", r));
+        .isInstanceOf(CachingMaterialsManager.HeaderKey.class)
+        .isNotEqualTo(CachingMaterialsManager.CacheKey.forDecryption("p", r))
+        .isEqualTo(CachingMaterialsManager.CacheKey.forDecryption("p", repeatingStored));
     try (DecryptionMaterials m = mm.decryptMaterials(withExtra)) {
       assertThat(m.requiredEncryptionContextKeys()).containsExactly("secret");
     }
