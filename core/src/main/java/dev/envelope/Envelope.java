@@ -432,8 +432,8 @@ public final class Envelope {
       throw new IllegalStateException(
           "materials manager returned materials that do not fit the message");
     }
-    // Every expected pair the header does not store must reach the header authentication; a
-    // manager that dropped one would let an unauthenticated pair pass as the message's context.
+    // Every expected pair the header does not store must reach the header authentication; a manager
+    // that dropped one would let an unauthenticated pair pass as the message's context.
     for (String key : unstored) {
       if (!materials.requiredEncryptionContextKeys().contains(key)
           || !reproduced.get(key).equals(materials.encryptionContext().get(key))) {

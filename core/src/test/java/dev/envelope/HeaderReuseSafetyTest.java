@@ -117,8 +117,8 @@ class HeaderReuseSafetyTest {
         .isInstanceOf(NoUsableDataKeyException.class);
     assertThat(keyring.decrypts).hasValue(3);
 
-    // A changed message id lies outside the keyed bytes: the cached entry serves it, and the
-    // header tag (made with the message's derived key) refuses it.
+    // A changed message id lies outside the keyed bytes: the cached entry serves it, and the header
+    // tag (made with the message's derived key) refuses it.
     byte[] otherId = message.clone();
     otherId[3 + 7] ^= 1;
     assertThatThrownBy(() -> envelope.decrypt(otherId)).isInstanceOf(InvalidMessageException.class);
@@ -206,8 +206,8 @@ class HeaderReuseSafetyTest {
     assertThat(plain.decrypt(stored).plaintext()).isEqualTo(PLAINTEXT);
     assertThat(plain.decrypt(stored, context).plaintext()).isEqualTo(PLAINTEXT);
     int afterStored = keyring.decrypts.get();
-    // Only authenticated, not stored: the expected pair has to be reproduced, and a wrong one
-    // never reaches materials cached for the right one.
+    // Only authenticated, not stored: the expected pair has to be reproduced, and a wrong one never
+    // reaches materials cached for the right one.
     assertThat(required.decrypt(notStored, context).plaintext()).isEqualTo(PLAINTEXT);
     assertThat(required.decrypt(notStored, context).plaintext()).isEqualTo(PLAINTEXT);
     assertThat(keyring.decrypts.get()).isEqualTo(afterStored + 1);

@@ -468,10 +468,9 @@ class MalformedMessageTest {
   @Test
   void frameIvIsReadAsWrittenLikeTheEsdk() {
     // The format asks only that frame IVs be unique; the official ESDK reads whatever IV a frame
-    // carries,
-    // and its key-commitment vectors use IVs other than the padded sequence number. The frame AAD,
-    // not the
-    // IV, binds a frame to its message and position (see the reordering tests above).
+    // carries, and its key-commitment vectors use IVs other than the padded sequence number. The
+    // frame AAD, not the IV, binds a frame to its message and position (see the reordering tests
+    // above).
     byte[] p = data(40);
     byte[] iv = new byte[12];
     iv[0] = 1;

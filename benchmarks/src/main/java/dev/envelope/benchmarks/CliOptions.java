@@ -69,8 +69,7 @@ public record CliOptions(
     return new CommandLine(line)
         .setOverwrittenOptionsAllowed(true)
         // JMH's options (-jvmArgs, -wi, -prof ...) must reach JMH as they were written: no
-        // clustering of
-        // short options, no @file expansion.
+        // clustering of short options, no @file expansion.
         .setPosixClusteredShortOptionsAllowed(false)
         .setExpandAtFiles(false);
   }

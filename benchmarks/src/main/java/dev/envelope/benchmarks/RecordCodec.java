@@ -167,8 +167,7 @@ public interface RecordCodec {
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
         if (mode == Cipher.DECRYPT_MODE) {
           // JCE holds GCM decryption input until the tag is checked; pieces would only add a copy
-          // and,
-          // above 64 KiB on JDK 17, the slow path. One doFinal is the fastest raw decryption.
+          // and, above 64 KiB on JDK 17, the slow path. One doFinal is the fastest raw decryption.
           cipher.doFinal(in, offset, length, out, outOffset);
           return out;
         }

@@ -215,8 +215,7 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
     Objects.requireNonNull(request, "request");
     if (request.suite().kdf() == AlgorithmSuite.Kdf.NONE) {
       // The caching CMM specification forbids caching the materials of suites without a KDF: their
-      // data
-      // key is the content key of every message written with it.
+      // data key is the content key of every message written with it.
       metrics.underlyingCall();
       return underlying.decryptMaterials(request);
     }
@@ -581,15 +580,12 @@ public final class CachingMaterialsManager implements MaterialsManager, AsyncMat
               .expireAfter(new EntryExpiry())
               .ticker(ticker)
               // Listener and maintenance run on the thread that triggered them: keys are zeroed
-              // promptly and
-              // deterministically, and no pool thread is needed.
+              // promptly and deterministically, and no pool thread is needed.
               .executor(Runnable::run)
               // Without a scheduler Caffeine expires entries only when the cache is used, so an
-              // idle service
-              // would keep expired data keys in memory indefinitely. The JVM-wide scheduling thread
-              // runs the
-              // expiry (and so the zeroing) about when an entry's age bound passes, within
-              // Caffeine's ~1 s pacing.
+              // idle service would keep expired data keys in memory indefinitely. The JVM-wide
+              // scheduling thread runs the expiry (and so the zeroing) about when an entry's age
+              // bound passes, within Caffeine's ~1 s pacing.
               .scheduler(Scheduler.systemScheduler())
               .removalListener(
                   (CacheKey key, Entry<?> entry, RemovalCause cause) -> {

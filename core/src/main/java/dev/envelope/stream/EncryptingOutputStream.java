@@ -75,8 +75,7 @@ public final class EncryptingOutputStream extends OutputStream {
         && pendingLength < frameLength - 1
         && plaintextLength + pendingLength < maxPlaintextLength) {
       // Byte-at-a-time writers (DataOutputStream, hand-rolled encoders) must not pay a call chain
-      // per byte;
-      // the byte that completes a frame takes the general path, which encrypts it.
+      // per byte; the byte that completes a frame takes the general path, which encrypts it.
       pending[pendingLength++] = (byte) b;
       return;
     }
@@ -89,8 +88,7 @@ public final class EncryptingOutputStream extends OutputStream {
     checkUsable();
     long accepted = plaintextLength + pendingLength;
     if (len > maxPlaintextLength - accepted) {
-      // Checked before anything of this write is encrypted; the message never gets its final
-      // frame.
+      // Checked before anything of this write is encrypted; the message never gets its final frame.
       failed = true;
       throw new PlaintextLengthExceededException(maxPlaintextLength, accepted + len);
     }

@@ -142,8 +142,8 @@ class RawAesKeyringScrubTest {
     assertThatThrownBy(keyring::acquireCipher)
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("keyring destroyed");
-    // ...but the key the running operation reads is still whole: zeroing it under the cipher's
-    // init could wrap a data key under (partly) zero bytes.
+    // ...but the key the running operation reads is still whole: zeroing it under the cipher's init
+    // could wrap a data key under (partly) zero bytes.
     assertThat(CipherMemory.copiesOf(wrappingKey, keyring)).isNotEmpty();
 
     keyring.releaseCipher(inUse);

@@ -161,8 +161,7 @@ class CachingMaterialsManagerConcurrencyTest {
       Thread.onSpinWait();
     }
     // At one instant all were parked: one in the keyring's gate, fifteen on the load. (Re-reading
-    // the
-    // states here would be racy: a parked thread may wake spuriously and park again.)
+    // the states here would be racy: a parked thread may wake spuriously and park again.)
     assertThat(parked).isEqualTo(THREADS);
     release.countDown();
 

@@ -184,8 +184,8 @@ class CachingMaterialsManagerHeaderKeyTest {
 
   @Test
   void collidingHashesStayCorrect() {
-    // Values built from "Aa" and "BB", which have the same 31-polynomial hash: the sections and
-    // the cache keys of all 64 collide, as a writer choosing contexts could make them.
+    // Values built from "Aa" and "BB", which have the same 31-polynomial hash: the sections and the
+    // cache keys of all 64 collide, as a writer choosing contexts could make them.
     List<DecryptionRequest> requests = new ArrayList<>();
     Set<Integer> hashes = new HashSet<>();
     for (int i = 0; i < 64; i++) {

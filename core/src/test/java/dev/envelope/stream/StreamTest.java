@@ -95,8 +95,7 @@ class StreamTest {
             .as("size %d chunk %d", size, chunk)
             .isEqualTo(plaintext);
         // Same framing as one-shot, except that a stream ending on a frame boundary closes with an
-        // empty
-        // final frame (32 bytes more). DER signatures of P-384 vary by a few bytes in length.
+        // empty final frame (32 bytes more). DER signatures of P-384 vary by a few bytes in length.
         int boundaryExtra = size > 0 && size % FRAME == 0 ? 32 : 0;
         assertThat(streamed.length)
             .isCloseTo(

@@ -123,8 +123,7 @@ class EnvelopeJarIT {
   @Test
   void helpStartsWellWithinASecondOnAQuietMachine() {
     // Smoke check only: 3 s for the best of three runs, so a busy CI machine does not fail it. The
-    // figure
-    // measured on a quiet machine is in samples/README.md.
+    // figure measured on a quiet machine is in samples/README.md.
     List<Long> millis = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       long start = System.nanoTime();

@@ -98,10 +98,9 @@ public final class CachingKmsClientSupplier implements KmsClientSupplier, AutoCl
     if (customizer != null) {
       customizer.accept(builder);
       // The SDK's overrideConfiguration(Consumer) replaces the whole override configuration, so a
-      // customizer
-      // that only meant to set a timeout would silently drop the retry settings configured here:
-      // put them
-      // back unless the customizer chose a retry strategy or policy itself.
+      // customizer that only meant to set a timeout would silently drop the retry settings
+      // configured here: put them back unless the customizer chose a retry strategy or policy
+      // itself.
       ClientOverrideConfiguration after = builder.overrideConfiguration();
       if (after.retryStrategy().isEmpty()
           && after.retryPolicy().isEmpty()

@@ -93,8 +93,7 @@ final class KmsCalls {
         tokens,
         client -> {
           // fromByteArrayUnsafe: no extra copy of the data key; the call is synchronous and the SDK
-          // keeps no
-          // reference once it returns.
+          // keeps no reference once it returns.
           EncryptResponse r =
               client.encrypt(
                   b ->

@@ -117,9 +117,8 @@ final class StoredBranchKeys {
     checkKmsKey(active, branchKeyId, null);
     Map<String, String> context = active.encryptionContext(logicalKeyStoreName);
     // Authenticates the active record: KMS accepts the ciphertext only with exactly this context,
-    // so a record
-    // whose attributes were altered in the table fails here, before a new version is derived from
-    // it.
+    // so a record whose attributes were altered in the table fails here, before a new version is
+    // derived from it.
     try {
       kms.reEncrypt(kmsKey, context, active.enc(), kmsKey, context);
     } catch (KmsKeyProviderException e) {

@@ -157,8 +157,7 @@ class KmsKeyringUnreachableTest {
     try (SilentServer server = new SilentServer()) {
       URI endpoint = URI.create("http://127.0.0.1:" + server.port());
       // The customizer uses the SDK's Consumer form, which replaces the whole override
-      // configuration: the
-      // supplier's retry settings (2 attempts) must survive it.
+      // configuration: the supplier's retry settings (2 attempts) must survive it.
       try (CachingKmsClientSupplier clients =
           clients(
               endpoint,

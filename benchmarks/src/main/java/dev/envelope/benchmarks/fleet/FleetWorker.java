@@ -79,8 +79,7 @@ public final class FleetWorker {
                 .build();
       }
       // Warm-up: one record per tenant loads every branch key (or makes the first data keys) and
-      // the JIT starts;
-      // it counts towards the KMS window, not towards the measured rate.
+      // the JIT starts; it counts towards the KMS window, not towards the measured rate.
       long windowStart = System.nanoTime();
       for (int t = 0; t < branchKeys.size(); t++) {
         envelope.encrypt(

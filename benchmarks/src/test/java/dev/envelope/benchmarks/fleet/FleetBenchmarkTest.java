@@ -38,11 +38,10 @@ class FleetBenchmarkTest {
     assertThat(hierarchy.records()).as(out).isPositive();
     assertThat(hierarchy.callerErrors()).as(out).isZero();
     // 2 processes x 2 branch keys x ceil(window / 2 s) Decrypt calls at most, the window being each
-    // process's
-    // time from its first branch key load to its last record.
-    // Both branch keys were rotated while the processes ran; each rotation's KMS calls (ReEncrypt
-    // to authenticate the active record, GenerateDataKeyWithoutPlaintext and ReEncrypt for the new
-    // version) are added to the bound.
+    // process's time from its first branch key load to its last record. Both branch keys were
+    // rotated while the processes ran; each rotation's KMS calls (ReEncrypt to authenticate the
+    // active record, GenerateDataKeyWithoutPlaintext and ReEncrypt for the new version) are added
+    // to the bound.
     assertThat(hierarchy.rotations()).as(out).isEqualTo(2);
     assertThat(hierarchy.rotationKmsCalls()).as(out).isGreaterThanOrEqualTo(2 * 3);
     assertThat(out).contains("rotated 2 branch keys halfway");

@@ -17,8 +17,7 @@ final class BodyAad {
 
   private final byte[] messageId;
   // Built on first use: a one-frame record never needs the regular frame's AAD, nor any framed
-  // message
-  // the single block's.
+  // message the single block's.
   private byte[] regular;
   private byte[] fin;
   private byte[] single;

@@ -208,9 +208,8 @@ public final class EncryptionContextCodec {
     }
     if (!hasSurrogate(s)) {
       // Without surrogates every char has an exact UTF-8 form, so the JDK's fast (intrinsic)
-      // encoder is
-      // exact; only unpaired surrogates would be silently replaced by '?', so those take the strict
-      // path.
+      // encoder is exact; only unpaired surrogates would be silently replaced by '?', so those take
+      // the strict path.
       return s.getBytes(StandardCharsets.UTF_8);
     }
     try {

@@ -15,8 +15,7 @@ class MessageEncryptorTest {
   @Test
   void aHeaderThatCannotBeWrittenLeavesTheDerivedKeyZeroed() {
     // 2 x 20,000 bytes of context: more than the 32,767 a header carries. A materials manager can
-    // hand
-    // out such materials; the encryptor must fail without leaving its derived key behind.
+    // hand out such materials; the encryptor must fail without leaving its derived key behind.
     Map<String, String> context = Map.of("a", "x".repeat(20_000), "b", "y".repeat(20_000));
     try (EncryptionMaterials materials =
         MessageForge.KEYRING.onEncrypt(EncryptionMaterials.of(SUITE, context, null))) {

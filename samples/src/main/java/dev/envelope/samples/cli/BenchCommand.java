@@ -114,8 +114,7 @@ final class BenchCommand implements Callable<Integer> {
     Set<Path> paths = new LinkedHashSet<>();
     if (codeSource != null) {
       // envelope.jar is samples/target/envelope.jar in a build (tests run from
-      // samples/target/classes);
-      // either way its parent directory is samples/target.
+      // samples/target/classes); either way its parent directory is samples/target.
       Path dir = codeSource.toAbsolutePath().getParent();
       if (dir != null) {
         paths.add(dir.resolve(JAR_NAME).normalize());

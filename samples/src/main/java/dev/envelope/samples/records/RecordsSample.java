@@ -95,13 +95,11 @@ public final class RecordsSample implements Callable<Integer> {
         Connection db = DriverManager.getConnection(url, "sa", "")) {
       String keyArn = kms.resolveKeyArn(kms.defaultAlias());
       // Writes: every cell has its own context (it names the primary key), so a cached data key
-      // could
-      // never be reused by another cell; the cache would only add bookkeeping. One data key per
-      // cell.
+      // could never be reused by another cell; the cache would only add bookkeeping. One data key
+      // per cell.
       Envelope writer = Envelope.builder().keyring(kms.keyring(keyArn)).build();
       // Reads: decryption materials are cached per (encrypted data key, context), so re-reading a
-      // row
-      // within maxAge costs no KMS call.
+      // row within maxAge costs no KMS call.
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       CachingMaterialsManager cache =
           CachingMaterialsManager.builder()

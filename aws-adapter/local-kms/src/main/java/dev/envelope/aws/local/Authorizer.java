@@ -146,9 +146,8 @@ final class Authorizer {
       Set<String> grantIds,
       NewGrant newGrant,
       Map<String, List<String>> requestFacts) {
-    // kms:GrantIsForAWSResource is only put into the context for the grant operations that
-    // document it (the evaluator knows which); the fact itself is true of any call through a
-    // service.
+    // kms:GrantIsForAWSResource is only put into the context for the grant operations that document
+    // it (the evaluator knows which); the fact itself is true of any call through a service.
     AccessRequest.Builder b =
         AccessRequest.builder()
             .caller(call.caller)

@@ -286,8 +286,8 @@ final class KeyHandlers {
       throw KmsException.unsupported(
           key.arn + " is a multi-Region replica key; manage " + "rotation on its primary key.");
     }
-    // Rotation is recorded, not performed: rotating would keep old material for decryption
-    // anyway, so ciphertexts behave the same either way.
+    // Rotation is recorded, not performed: rotating would keep old material for decryption anyway,
+    // so ciphertexts behave the same either way.
     synchronized (lock) {
       key.rotationEnabled = enable;
       key.rotationPeriodInDays = enable ? period : 0;

@@ -116,8 +116,8 @@ final class KmsHttpHandler implements LoopbackHttpServer.Handler {
       errorMessage = e.getMessage();
       body = errorBody(e.errorType(), e.getMessage());
     } catch (RuntimeException e) {
-      // A bug in the local KMS: answer like the service does for its own failures, without
-      // echoing internals that might include request data.
+      // A bug in the local KMS: answer like the service does for its own failures, without echoing
+      // internals that might include request data.
       status = 500;
       errorCode = "KMSInternalException";
       errorMessage = "Internal error in the local KMS: " + e.getClass().getSimpleName();

@@ -554,8 +554,8 @@ class DoctorAgreesWithLocalKmsTest {
     }
     AuditEvent event = kms.auditLog().last().orElseThrow();
     if (event.decision() == null && "AccessDeniedException".equals(event.errorCode())) {
-      // Refused before policy evaluation (e.g. a management operation across accounts): KMS
-      // denies it whatever the policies say, which is an implicit deny.
+      // Refused before policy evaluation (e.g. a management operation across accounts): KMS denies
+      // it whatever the policies say, which is an implicit deny.
       return "IMPLICIT_DENY";
     }
     assertThat(event.decision())

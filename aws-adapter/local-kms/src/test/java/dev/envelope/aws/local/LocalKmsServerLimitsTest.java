@@ -376,8 +376,8 @@ class LocalKmsServerLimitsTest {
         assertThat(c.read().status()).isEqualTo(100);
         assertThat(c.send(request.substring(split + 2)).read().status()).isEqualTo(200);
       }
-      // A chunked body has no announced size: it is refused once it grows past the limit, and
-      // the server keeps reading (and dropping) the rest so the client gets the answer.
+      // A chunked body has no announced size: it is refused once it grows past the limit, and the
+      // server keeps reading (and dropping) the rest so the client gets the answer.
       try (RawHttp c = RawHttp.connect(kms.endpoint())) {
         c.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
         byte[] chunk =
@@ -445,8 +445,8 @@ class LocalKmsServerLimitsTest {
       for (int i = 0; i < 40; i++) {
         byte[] junk = new byte[1 + random.nextInt(4096)];
         random.nextBytes(junk);
-        // An empty line ends whatever header section the junk started, so each is judged now
-        // rather than after the request timeout.
+        // An empty line ends whatever header section the junk started, so each is judged now rather
+        // than after the request timeout.
         junk =
             (new String(junk, StandardCharsets.ISO_8859_1) + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);

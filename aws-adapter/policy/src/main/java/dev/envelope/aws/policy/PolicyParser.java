@@ -238,8 +238,8 @@ final class PolicyParser {
       return;
     }
     if (v.indexOf('*') >= 0 || v.indexOf('?') >= 0) {
-      // IAM matches principals literally; a wildcard here would silently never match, which for
-      // a Deny means no protection at all.
+      // IAM matches principals literally; a wildcard here would silently never match, which for a
+      // Deny means no protection at all.
       throw new PolicyException(
           PolicyException.Reason.INVALID_PRINCIPAL,
           where

@@ -173,8 +173,8 @@ final class Principals {
     if (sessionRole.isEmpty()) {
       return false;
     }
-    // A role principal covers its sessions. Session ARNs carry no role path, so compare the
-    // account and the role's name (the last path segment of the principal's role ARN).
+    // A role principal covers its sessions. Session ARNs carry no role path, so compare the account
+    // and the role's name (the last path segment of the principal's role ARN).
     return Arn.parse(p)
         .filter(a -> "iam".equals(a.service()) && a.account().equals(caller.accountId()))
         .filter(a -> a.resource().startsWith("role/"))

@@ -161,8 +161,8 @@ public final class AccessDoctor {
     if (principal != null && principal.principalOrgId() != null) {
       rb.principalOrgId(principal.principalOrgId());
     }
-    // KMS sets kms:GrantIsForAWSResource (on the grant operations) when an integrated service
-    // makes the call.
+    // KMS sets kms:GrantIsForAWSResource (on the grant operations) when an integrated service makes
+    // the call.
     rb.grantIsForAwsResource(q.viaService().isPresent());
     if (operation.equals("CreateGrant")) {
       rb.grantOperations(q.grantOperations());
