@@ -222,13 +222,13 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
 
     /** Time for a whole call, retries included; by default none. */
     public Builder apiCallTimeout(Duration timeout) {
-      this.apiCallTimeout = positive(timeout, "apiCallTimeout");
+      this.apiCallTimeout = Durations.requirePositive(timeout, "apiCallTimeout");
       return this;
     }
 
     /** Time for each attempt; by default none. */
     public Builder apiCallAttemptTimeout(Duration timeout) {
-      this.apiCallAttemptTimeout = positive(timeout, "apiCallAttemptTimeout");
+      this.apiCallAttemptTimeout = Durations.requirePositive(timeout, "apiCallAttemptTimeout");
       return this;
     }
 
@@ -257,14 +257,6 @@ public final class CachingKmsAsyncClientSupplier implements KmsAsyncClientSuppli
     public Builder clientCustomizer(Consumer<KmsAsyncClientBuilder> customizer) {
       this.customizer = Objects.requireNonNull(customizer, "customizer");
       return this;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
     }
 
     public CachingKmsAsyncClientSupplier build() {

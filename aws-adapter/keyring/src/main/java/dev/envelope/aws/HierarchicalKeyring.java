@@ -629,11 +629,7 @@ public final class HierarchicalKeyring implements Keyring {
      * Required. A rotation reaches encryptors within one TTL; a revoked KMS permission too.
      */
     public Builder ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isNegative() || ttl.isZero()) {
-        throw new IllegalArgumentException("ttl must be positive, got " + ttl);
-      }
-      this.ttl = ttl;
+      this.ttl = Durations.requirePositive(ttl, "ttl");
       return this;
     }
 
@@ -693,11 +689,7 @@ public final class HierarchicalKeyring implements Keyring {
      * s}. Keep it above the store's own timeouts so that their more precise errors come first.
      */
     public Builder loadTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("loadTimeout must be positive, got " + timeout);
-      }
-      this.loadTimeout = timeout;
+      this.loadTimeout = Durations.requirePositive(timeout, "loadTimeout");
       return this;
     }
 
