@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.envelope.aws.BranchKeyStoreException.Reason;
 import dev.envelope.aws.local.AuditEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -321,5 +324,21 @@ abstract class BranchKeyStoreContract {
             })
         .hasMessageContaining(down.description());
     assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(20.0);
+  }
+
+  /**
+   * For the JDBC stores' {@link #tamperContext}: rewrites the custom context of all three records
+   * of a branch key in the {@code branch_keys} table behind the store's back.
+   */
+  static void tamperJdbcContext(Connection c, String branchKeyId, String key, String value) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE branch_keys SET encryption_context = ? WHERE branch_key_id = ?")) {
+      s.setString(1, JdbcBranchKeyTable.encodeContext(Map.of(key, value)));
+      s.setString(2, branchKeyId);
+      assertThat(s.executeUpdate()).isEqualTo(3);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

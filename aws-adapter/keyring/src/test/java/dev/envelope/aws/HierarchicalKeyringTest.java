@@ -12,9 +12,6 @@ import dev.envelope.NoUsableDataKeyException;
 import dev.envelope.keyring.EncryptedDataKey;
 import dev.envelope.keyring.EncryptionMaterials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -493,26 +490,11 @@ class HierarchicalKeyringTest {
         envelope(HierarchicalKeyring.builder().keyStore(store).branchKeyId(id).ttl(TTL).build())
             .encrypt(PLAINTEXT, Map.of());
     String version = versionOf(message);
-    List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    accepted.add(silent.accept()); // and never a byte back
-                  }
-                } catch (IOException closed) {
-                  // the test is over
-                }
-              });
-      acceptor.setDaemon(true);
-      acceptor.start();
+    try (SilentServer silent = SilentServer.start()) {
+      List<Socket> accepted = silent.accepted();
       JdbcBranchKeyStore hanging =
           JdbcBranchKeyStore.builder()
-              .jdbcUrl(
-                  "jdbc:h2:tcp://127.0.0.1:" + silent.getLocalPort() + "/mem:silent",
-                  new Properties())
+              .jdbcUrl("jdbc:h2:tcp://127.0.0.1:" + silent.port() + "/mem:silent", new Properties())
               .tableName("branch_keys")
               .kmsKeyArn(K1)
               .kmsClientSupplier(kms.clients("A_APP"))
@@ -558,7 +540,7 @@ class HierarchicalKeyringTest {
                     assertThat(e.store()).isEqualTo(hanging.description());
                   })
               .hasMessageContaining(id + " (active version)")
-              .hasMessageContaining("127.0.0.1:" + silent.getLocalPort())
+              .hasMessageContaining("127.0.0.1:" + silent.port())
               .hasMessageContaining("load timeout of PT1S");
         }
       } finally {
@@ -578,9 +560,6 @@ class HierarchicalKeyringTest {
 
       // Once the database hangs up, the read fails, and the next caller reads again.
       silent.close();
-      for (Socket s : accepted) {
-        s.close();
-      }
       long deadline = System.nanoTime() + 10_000_000_000L;
       Throwable last = null;
       while (System.nanoTime() < deadline) {

@@ -62,15 +62,7 @@ class JdbcBranchKeyStoreH2Test extends BranchKeyStoreContract {
 
   @Override
   void tamperContext(String branchKeyId, String key, String value) {
-    try (PreparedStatement s =
-        keepAlive.prepareStatement(
-            "UPDATE branch_keys SET encryption_context = ? WHERE branch_key_id = ?")) {
-      s.setString(1, JdbcBranchKeyTable.encodeContext(Map.of(key, value)));
-      s.setString(2, branchKeyId);
-      assertThat(s.executeUpdate()).isEqualTo(3);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    tamperJdbcContext(keepAlive, branchKeyId, key, value);
   }
 
   @Test

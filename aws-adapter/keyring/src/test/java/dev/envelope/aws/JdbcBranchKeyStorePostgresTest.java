@@ -3,18 +3,11 @@ package dev.envelope.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,13 +59,8 @@ class JdbcBranchKeyStorePostgresTest extends BranchKeyStoreContract {
 
   @Override
   void tamperContext(String branchKeyId, String key, String value) {
-    try (Connection c = postgres.connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE branch_keys SET encryption_context = ? WHERE branch_key_id = ?")) {
-      s.setString(1, JdbcBranchKeyTable.encodeContext(Map.of(key, value)));
-      s.setString(2, branchKeyId);
-      assertThat(s.executeUpdate()).isEqualTo(3);
+    try (Connection c = postgres.connect()) {
+      tamperJdbcContext(c, branchKeyId, key, value);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -84,25 +72,11 @@ class JdbcBranchKeyStorePostgresTest extends BranchKeyStoreContract {
    */
   @Test
   void aServerThatNeverAnswersFailsWithinTheDefaultDriverTimeouts() throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  List<Socket> open = new ArrayList<>();
-                  while (true) {
-                    open.add(silent.accept()); // kept open, never answered
-                  }
-                } catch (IOException closed) {
-                  // the test is over
-                }
-              });
-      acceptor.setDaemon(true);
-      acceptor.start();
+    try (SilentServer silent = SilentServer.start()) {
       JdbcBranchKeyStore hanging =
           JdbcBranchKeyStore.builder()
               .jdbcUrl(
-                  "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/postgres",
+                  "jdbc:postgresql://127.0.0.1:" + silent.port() + "/postgres",
                   postgres.properties())
               .tableName("branch_keys")
               .kmsKeyArn(KmsFixture.K1)
@@ -116,7 +90,7 @@ class JdbcBranchKeyStorePostgresTest extends BranchKeyStoreContract {
               e ->
                   assertThat(e.reason())
                       .isEqualTo(BranchKeyStoreException.Reason.STORE_UNAVAILABLE))
-          .hasMessageContaining("127.0.0.1:" + silent.getLocalPort());
+          .hasMessageContaining("127.0.0.1:" + silent.port());
       assertThat((System.nanoTime() - start) / 1e9).isLessThan(15.0);
     }
   }
